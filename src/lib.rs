@@ -1,1 +1,6 @@
+//! dajian pre-checks applications for oversize/overweight road transport
+//! permits. The pipeline: ingest → ocr → extract → checks → report.
 
+pub mod types;
+
+pub use types::BBox;

@@ -1,0 +1,72 @@
+//! A box on a page image.
+
+use serde::{Deserialize, Serialize};
+
+/// `[x, y, width, height]` in the pixels of the page image *as stored*
+/// (before any rotation dajian applied), as `report.md` fixes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(from = "[u32; 4]", into = "[u32; 4]")]
+pub struct BBox {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+impl BBox {
+    pub fn new(x: u32, y: u32, w: u32, h: u32) -> Self {
+        Self { x, y, w, h }
+    }
+
+    /// The smallest box holding both; a field's box is the union of its
+    /// characters' boxes.
+    pub fn union(self, other: BBox) -> BBox {
+        if self.w == 0 && self.h == 0 {
+            return other;
+        }
+        if other.w == 0 && other.h == 0 {
+            return self;
+        }
+        let x0 = self.x.min(other.x);
+        let y0 = self.y.min(other.y);
+        let x1 = (self.x + self.w).max(other.x + other.w);
+        let y1 = (self.y + self.h).max(other.y + other.h);
+        BBox::new(x0, y0, x1 - x0, y1 - y0)
+    }
+}
+
+impl From<[u32; 4]> for BBox {
+    fn from([x, y, w, h]: [u32; 4]) -> Self {
+        Self { x, y, w, h }
+    }
+}
+
+impl From<BBox> for [u32; 4] {
+    fn from(b: BBox) -> Self {
+        [b.x, b.y, b.w, b.h]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bbox_serialises_as_the_four_numbers_of_the_report() {
+        let b = BBox::new(412, 388, 310, 34);
+        assert_eq!(serde_json::to_string(&b).unwrap(), "[412,388,310,34]");
+        assert_eq!(serde_json::from_str::<BBox>("[412,388,310,34]").unwrap(), b);
+    }
+
+    #[test]
+    fn the_union_of_two_boxes_covers_both() {
+        let u = BBox::new(10, 10, 5, 5).union(BBox::new(20, 0, 5, 5));
+        assert_eq!(u, BBox::new(10, 0, 15, 15));
+    }
+
+    #[test]
+    fn an_empty_box_is_neutral_in_a_union() {
+        let b = BBox::new(3, 4, 5, 6);
+        assert_eq!(BBox::default().union(b), b);
+    }
+}
