@@ -1,0 +1,236 @@
+//! Document kinds, subjects and the fields read from a page
+//! (`spec/documents.md`). This is what the extract stage produces and what
+//! the checks and the report consume.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::BBox;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    VehicleLicence,
+    DrivingLicence,
+    QualificationCertificate,
+    RoadTransportCertificate,
+    BusinessLicence,
+    OperatingPermit,
+    IdCard,
+    AuthorizationLetter,
+    EscortPlan,
+    ContourDrawing,
+    Other,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 11] = [
+        DocKind::VehicleLicence,
+        DocKind::DrivingLicence,
+        DocKind::QualificationCertificate,
+        DocKind::RoadTransportCertificate,
+        DocKind::BusinessLicence,
+        DocKind::OperatingPermit,
+        DocKind::IdCard,
+        DocKind::AuthorizationLetter,
+        DocKind::EscortPlan,
+        DocKind::ContourDrawing,
+        DocKind::Other,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DocKind::VehicleLicence => "vehicle_licence",
+            DocKind::DrivingLicence => "driving_licence",
+            DocKind::QualificationCertificate => "qualification_certificate",
+            DocKind::RoadTransportCertificate => "road_transport_certificate",
+            DocKind::BusinessLicence => "business_licence",
+            DocKind::OperatingPermit => "operating_permit",
+            DocKind::IdCard => "id_card",
+            DocKind::AuthorizationLetter => "authorization_letter",
+            DocKind::EscortPlan => "escort_plan",
+            DocKind::ContourDrawing => "contour_drawing",
+            DocKind::Other => "other",
+        }
+    }
+
+    /// The Chinese name printed on (or used for) the document.
+    pub fn title_zh(self) -> &'static str {
+        match self {
+            DocKind::VehicleLicence => "机动车行驶证",
+            DocKind::DrivingLicence => "机动车驾驶证",
+            DocKind::QualificationCertificate => "道路运输从业人员从业资格证",
+            DocKind::RoadTransportCertificate => "道路运输证",
+            DocKind::BusinessLicence => "营业执照",
+            DocKind::OperatingPermit => "道路运输经营许可证",
+            DocKind::IdCard => "居民身份证",
+            DocKind::AuthorizationLetter => "授权委托书",
+            DocKind::EscortPlan => "护送方案",
+            DocKind::ContourDrawing => "车货轮廓图",
+            DocKind::Other => "其他",
+        }
+    }
+}
+
+impl fmt::Display for DocKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for DocKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DocKind::ALL
+            .into_iter()
+            .find(|k| k.key() == s)
+            .ok_or_else(|| format!("unknown document kind '{s}'"))
+    }
+}
+
+/// The party a document belongs to: `carrier`, `agent`, `tractor`,
+/// `trailer`, or `driver:N` (an index into the form's `drivers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Subject {
+    Carrier,
+    Agent,
+    Tractor,
+    Trailer,
+    Driver(usize),
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Carrier => f.write_str("carrier"),
+            Subject::Agent => f.write_str("agent"),
+            Subject::Tractor => f.write_str("tractor"),
+            Subject::Trailer => f.write_str("trailer"),
+            Subject::Driver(n) => write!(f, "driver:{n}"),
+        }
+    }
+}
+
+impl FromStr for Subject {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "carrier" => Subject::Carrier,
+            "agent" => Subject::Agent,
+            "tractor" => Subject::Tractor,
+            "trailer" => Subject::Trailer,
+            _ => match s.strip_prefix("driver:").and_then(|n| n.parse().ok()) {
+                Some(n) => Subject::Driver(n),
+                None => {
+                    return Err(format!(
+                        "unknown subject '{s}' (expected carrier, agent, tractor, trailer or driver:N)"
+                    ));
+                }
+            },
+        })
+    }
+}
+
+impl Serialize for Subject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Subject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// One extracted field: its normalised value, how sure we are, and where it
+/// is printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub value: serde_json::Value,
+    pub confidence: f32,
+    pub bbox: BBox,
+}
+
+impl Field {
+    /// The value as text (strings as they are, numbers printed).
+    pub fn text(&self) -> String {
+        match &self.value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// One uploaded page after reading: an entry of the report's `documents`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub file: String,
+    /// The kind dajian settled on; `None` when the page could not be read.
+    pub kind: Option<DocKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_confidence: Option<f32>,
+    /// What the applicant declared, when it differs from what was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_kind: Option<DocKind>,
+    pub subject: Option<Subject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, Field>,
+    /// Why the page could not be read, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<String>,
+    /// The page's OCR text, for `other` pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Document {
+    /// A page that was not read; the checks treat its contents as unknown.
+    pub fn unread(file: &str, declared: Option<DocKind>, subject: Option<Subject>, why: &str) -> Document {
+        Document {
+            file: file.to_string(),
+            kind: None,
+            kind_confidence: None,
+            declared_kind: declared,
+            subject,
+            width: None,
+            height: None,
+            fields: BTreeMap::new(),
+            unread: Some(why.to_string()),
+            text: None,
+        }
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.get(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_round_trip_through_their_spec_spelling() {
+        for s in ["carrier", "agent", "tractor", "trailer", "driver:0", "driver:12"] {
+            assert_eq!(s.parse::<Subject>().unwrap().to_string(), s);
+        }
+        assert!("driver:x".parse::<Subject>().is_err());
+        assert!("owner".parse::<Subject>().is_err());
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_keys() {
+        for k in DocKind::ALL {
+            assert_eq!(k.key().parse::<DocKind>().unwrap(), k);
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.key()));
+        }
+    }
+}
