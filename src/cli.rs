@@ -51,6 +51,30 @@ pub enum Command {
     /// Imports the demo registry and prechecks the demo application: a
     /// five-minute tour of what dajian does.
     Demo,
+    /// The HTTP service (spec/report.md) with its precheck workers.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080", env = "DAJIAN_LISTEN")]
+        listen: String,
+        /// Precheck workers (each runs one application at a time).
+        #[arg(long, default_value_t = 2, env = "DAJIAN_WORKERS")]
+        workers: usize,
+    },
+    /// API tokens for applicants' systems, clerks and admins.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Creates a token and prints it once (only its hash is stored).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: crate::http::auth::Role,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -138,6 +162,28 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
             println!("{}", json.expect("reports serialise"));
         }
+        Command::Serve { listen, workers } => {
+            let db = open_db(&cli.db).await?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| Failure::Input(format!("--listen {listen}: {e}")))?;
+            let state = crate::http::AppState {
+                db,
+                precheck: std::sync::Arc::new(precheck),
+                limits: Default::default(),
+                notify: Default::default(),
+            };
+            eprintln!("dajian: serving on http://{}", listener.local_addr().map_err(|e| Failure::Internal(e.to_string()))?);
+            crate::http::serve(state, listener, workers.max(1), shutdown_signal())
+                .await
+                .map_err(|e| Failure::Internal(e.to_string()))?;
+        }
+        Command::Token { command: TokenCommand::Create { name, role } } => {
+            let db = open_db(&cli.db).await?;
+            let (id, token) = crate::http::auth::create_token(&db, &name, role).await.map_err(|e| Failure::Internal(e.to_string()))?;
+            eprintln!("created {} token {id} for {name}; it is shown only now:", role.key());
+            println!("{token}");
+        }
         Command::Demo => {
             let db = open_db(&cli.db).await?;
             let dir = Path::new(DEMO_DIR);
@@ -150,6 +196,22 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
 /// Entry point for `main`: runs the command and maps failures to exit codes.

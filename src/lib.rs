@@ -5,13 +5,16 @@
 //! `form` + pages → ingest → ocr → extract → [`checks`] → [`report`].
 //! Around it: [`registry`] (what the authority already knows), [`rules`]
 //! (regulation thresholds with their sources), [`db`] (SQLite or
-//! PostgreSQL) and the command line in `cli`.
+//! PostgreSQL), the service in [`http`] with its queue in [`jobs`], and the
+//! command line in `cli`.
 
 pub mod checks;
 pub mod cli;
 pub mod db;
 pub mod document;
 pub mod form;
+pub mod http;
+pub mod jobs;
 pub mod pipeline;
 pub mod registry;
 pub mod report;
