@@ -174,7 +174,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 notify: Default::default(),
             };
             eprintln!("dajian: serving on http://{}", listener.local_addr().map_err(|e| Failure::Internal(e.to_string()))?);
-            crate::http::serve(state, listener, workers.max(1), shutdown_signal())
+            crate::http::serve(state, listener, crate::http::ServeOptions { workers: workers.max(1), lease: None }, shutdown_signal())
                 .await
                 .map_err(|e| Failure::Internal(e.to_string()))?;
         }

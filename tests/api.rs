@@ -6,7 +6,7 @@ use std::time::Duration;
 use dajian::checks::CheckConfig;
 use dajian::db::Db;
 use dajian::http::auth::{Role, create_token};
-use dajian::http::{AppState, Limits};
+use dajian::http::{AppState, Limits, ServeOptions};
 use dajian::pipeline::Precheck;
 use dajian::rules::Rules;
 use reqwest::multipart::{Form, Part};
@@ -25,9 +25,25 @@ struct App {
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
+/// A fresh database: SQLite in a temporary folder, or, when
+/// `DAJIAN_TEST_POSTGRES` names a server (`postgres://user@host:port`), a
+/// new PostgreSQL database on it.
+async fn fresh_db(dir: &std::path::Path) -> Db {
+    match std::env::var("DAJIAN_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => {
+            let name = format!("dajian_t_{}", ulid::Ulid::new().to_string().to_lowercase());
+            sqlx::any::install_default_drivers();
+            let admin = sqlx::AnyPool::connect(&format!("{server}/postgres")).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+            Db::open(&format!("{server}/{name}")).await.unwrap()
+        }
+        _ => Db::open(&format!("sqlite://{}", dir.join("api.sqlite").display())).await.unwrap(),
+    }
+}
+
 async fn spawn(limits: Limits, workers: usize) -> App {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&format!("sqlite://{}", dir.path().join("api.sqlite").display())).await.unwrap();
+    let db = fresh_db(dir.path()).await;
     dajian::registry::import_dir(&db, std::path::Path::new(&format!("{FIXTURE}/registry"))).await.unwrap();
     let (_, applicant) = create_token(&db, "顺达 system", Role::Applicant).await.unwrap();
     let (_, other_applicant) = create_token(&db, "another carrier", Role::Applicant).await.unwrap();
@@ -37,7 +53,7 @@ async fn spawn(limits: Limits, workers: usize) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(dajian::http::serve(state, listener, workers, async {
+    tokio::spawn(dajian::http::serve(state, listener, ServeOptions { workers, lease: None }, async {
         let _ = rx.await;
     }));
     App { base, db, applicant, other_applicant, clerk, http: reqwest::Client::new(), _dir: dir, _stop: tx }
@@ -251,7 +267,10 @@ async fn a_job_left_running_by_a_crash_is_run_again_at_the_next_start() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into() };
     let state = AppState { db: app.db.clone(), precheck: Arc::new(precheck), limits: Default::default(), notify: Default::default() };
-    tokio::spawn(dajian::http::serve(state, listener, 1, std::future::pending()));
+    // The dead worker's claim is fresh: a zero lease treats it as abandoned
+    // (the default on SQLite; on PostgreSQL it waits out the lease).
+    let options = ServeOptions { workers: 1, lease: Some(Duration::ZERO) };
+    tokio::spawn(dajian::http::serve(state, listener, options, std::future::pending()));
     for _ in 0..200 {
         let v: Value = app.http.get(format!("{base}/api/v1/applications/{id}")).bearer_auth(&app.applicant).send().await.unwrap().json().await.unwrap();
         if v["status"] == "done" {

@@ -66,22 +66,39 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// How the service runs its precheck workers.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub workers: usize,
+    /// A claim older than this is taken as abandoned by a dead process and
+    /// queued again at start. `None`: the backend's default — zero for
+    /// SQLite (one machine: whatever is `running` was left by a crash),
+    /// 15 minutes for PostgreSQL (other live instances may hold claims; a
+    /// precheck takes seconds).
+    pub lease: Option<std::time::Duration>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions { workers: 2, lease: None }
+    }
+}
+
 /// Runs the service on `listener` until `shutdown` resolves: requeues what
-/// an earlier process left running, starts `workers`, serves, then lets the
-/// workers finish their current job (a job still running when the process
-/// ends is queued again at the next start).
+/// an earlier process left running, starts the workers, serves, then lets
+/// the workers finish their current job (a job still running when the
+/// process ends is queued again at the next start).
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
-    workers: usize,
+    options: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    // SQLite means one machine: whatever is `running` was left by a crash.
-    // PostgreSQL may have other live instances: only stale claims count.
-    let lease = match state.db.backend {
+    let workers = options.workers;
+    let lease = options.lease.unwrap_or(match state.db.backend {
         crate::db::Backend::Sqlite => std::time::Duration::ZERO,
         crate::db::Backend::Postgres => std::time::Duration::from_secs(15 * 60),
-    };
+    });
     let requeued = crate::jobs::recover(&state.db, lease).await?;
     if requeued > 0 {
         tracing::info!(requeued, "queued again the prechecks an earlier process left running");
