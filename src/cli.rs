@@ -101,20 +101,7 @@ impl From<PipelineError> for Failure {
 
 /// The device string as given, or why this build cannot use it.
 pub fn check_device(device: &str) -> Result<String, Failure> {
-    if device == "cpu" {
-        return Ok(device.to_string());
-    }
-    let cuda = device == "cuda" || device.strip_prefix("cuda:").is_some_and(|n| n.parse::<u32>().is_ok());
-    if !cuda {
-        return Err(Failure::Input(format!("--device {device}: expected cpu, cuda or cuda:N")));
-    }
-    if cfg!(feature = "cuda") {
-        Ok(device.to_string())
-    } else {
-        Err(Failure::Input(format!(
-            "--device {device}: this dajian was built without GPU support; rebuild with `cargo build --release --features cuda` on a machine with the CUDA toolkit (nvcc)"
-        )))
-    }
+    crate::extract::model::device(device).map(|_| device.to_string()).map_err(Failure::Input)
 }
 
 fn load_rules(dir: Option<&Path>) -> Result<Rules, Failure> {

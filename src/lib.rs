@@ -12,6 +12,7 @@ pub mod checks;
 pub mod cli;
 pub mod db;
 pub mod document;
+pub mod extract;
 pub mod form;
 pub mod http;
 pub mod jobs;

@@ -1,0 +1,347 @@
+//! The field extraction model: a small character-level BERT with two heads,
+//! a BIO tag per character (`classifier.*`) and the page kind from the first
+//! token (`kind_classifier.*`).
+//!
+//! Two implementations share one checkpoint:
+//! - [`TrainModel`] is written for training. Its LayerNorm is built from
+//!   mean and variance, because `candle_nn::LayerNorm` calls a fused op
+//!   with no backward pass: `loss.backward()` would succeed and silently
+//!   give no parameter a gradient.
+//! - [`Model`] is for inference: `candle_transformers`' stock `BertModel`
+//!   plus the two heads, loading the same safetensors (the tensor names are
+//!   Hugging Face BERT's: `embeddings.word_embeddings.weight`,
+//!   `encoder.layer.N.attention.self.query.weight`, …).
+
+use candle_core::{D, DType, Device, Module, Result, Tensor};
+use candle_nn::{Embedding, Linear, VarBuilder};
+use candle_transformers::models::bert;
+use serde::{Deserialize, Serialize};
+
+/// `config.json` of `models/extractor/`: BERT's keys plus our label sets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    pub vocab_size: usize,
+    pub hidden_size: usize,
+    pub num_hidden_layers: usize,
+    pub num_attention_heads: usize,
+    pub intermediate_size: usize,
+    pub max_position_embeddings: usize,
+    pub type_vocab_size: usize,
+    pub layer_norm_eps: f64,
+    pub hidden_dropout_prob: f64,
+    /// BIO tags, `O` first: `B-vin`, `I-vin`, …
+    pub labels: Vec<String>,
+    /// Page kinds, in `DocKind` keys.
+    pub kinds: Vec<String>,
+}
+
+impl Config {
+    /// The stock BERT configuration for inference.
+    pub fn bert(&self) -> bert::Config {
+        let v = serde_json::json!({
+            "vocab_size": self.vocab_size, "hidden_size": self.hidden_size,
+            "num_hidden_layers": self.num_hidden_layers, "num_attention_heads": self.num_attention_heads,
+            "intermediate_size": self.intermediate_size, "hidden_act": "gelu",
+            "hidden_dropout_prob": self.hidden_dropout_prob, "max_position_embeddings": self.max_position_embeddings,
+            "type_vocab_size": self.type_vocab_size, "initializer_range": 0.02,
+            "layer_norm_eps": self.layer_norm_eps, "pad_token_id": 0, "classifier_dropout": null, "model_type": "bert",
+        });
+        serde_json::from_value(v).expect("a complete BERT config")
+    }
+}
+
+// ------------------------------------------------------------- training
+
+/// LayerNorm from mean and variance, so that it has a backward pass.
+struct LayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f64,
+}
+
+impl LayerNorm {
+    fn load(dim: usize, eps: f64, vb: VarBuilder) -> Result<Self> {
+        let weight = vb.get_with_hints(dim, "weight", candle_nn::Init::Const(1.0))?;
+        let bias = vb.get_with_hints(dim, "bias", candle_nn::Init::Const(0.0))?;
+        Ok(Self { weight, bias, eps })
+    }
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        let mean = x.mean_keepdim(D::Minus1)?;
+        let centred = x.broadcast_sub(&mean)?;
+        let var = centred.sqr()?.mean_keepdim(D::Minus1)?;
+        let normed = centred.broadcast_div(&(var + self.eps)?.sqrt()?)?;
+        normed.broadcast_mul(&self.weight)?.broadcast_add(&self.bias)
+    }
+}
+
+fn linear(i: usize, o: usize, vb: VarBuilder) -> Result<Linear> {
+    candle_nn::linear(i, o, vb)
+}
+
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attn_out: Linear,
+    attn_norm: LayerNorm,
+    intermediate: Linear,
+    output: Linear,
+    out_norm: LayerNorm,
+    heads: usize,
+}
+
+impl Layer {
+    fn load(cfg: &Config, vb: VarBuilder) -> Result<Self> {
+        let (h, i) = (cfg.hidden_size, cfg.intermediate_size);
+        let att = vb.pp("attention");
+        Ok(Self {
+            query: linear(h, h, att.pp("self").pp("query"))?,
+            key: linear(h, h, att.pp("self").pp("key"))?,
+            value: linear(h, h, att.pp("self").pp("value"))?,
+            attn_out: linear(h, h, att.pp("output").pp("dense"))?,
+            attn_norm: LayerNorm::load(h, cfg.layer_norm_eps, att.pp("output").pp("LayerNorm"))?,
+            intermediate: linear(h, i, vb.pp("intermediate").pp("dense"))?,
+            output: linear(i, h, vb.pp("output").pp("dense"))?,
+            out_norm: LayerNorm::load(h, cfg.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
+            heads: cfg.num_attention_heads,
+        })
+    }
+
+    /// `mask`: additive, `[b, 1, 1, t]` (0 keep, large negative drop).
+    fn forward(&self, x: &Tensor, mask: &Tensor, dropout: f32) -> Result<Tensor> {
+        let (b, t, h) = x.dims3()?;
+        let hd = h / self.heads;
+        let split = |y: Tensor| -> Result<Tensor> { y.reshape((b, t, self.heads, hd))?.transpose(1, 2)?.contiguous() };
+        let q = split(self.query.forward(x)?)?;
+        let k = split(self.key.forward(x)?)?;
+        let v = split(self.value.forward(x)?)?;
+        let scores = (q.matmul(&k.t()?)? / (hd as f64).sqrt())?.broadcast_add(mask)?;
+        let probs = candle_nn::ops::softmax(&scores, D::Minus1)?;
+        let ctx = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, t, h))?;
+        let a = drop(&self.attn_out.forward(&ctx)?, dropout)?;
+        let x = self.attn_norm.forward(&(a + x)?)?;
+        let y = self.intermediate.forward(&x)?.gelu_erf()?;
+        let y = drop(&self.output.forward(&y)?, dropout)?;
+        self.out_norm.forward(&(y + x)?)
+    }
+}
+
+fn drop(x: &Tensor, p: f32) -> Result<Tensor> {
+    if p > 0.0 { candle_nn::ops::dropout(x, p) } else { Ok(x.clone()) }
+}
+
+/// The model as trained.
+pub struct TrainModel {
+    word: Embedding,
+    position: Embedding,
+    token_type: Embedding,
+    emb_norm: LayerNorm,
+    layers: Vec<Layer>,
+    classifier: Linear,
+    kind_classifier: Linear,
+    dropout: f32,
+}
+
+impl TrainModel {
+    pub fn load(vb: VarBuilder, cfg: &Config) -> Result<Self> {
+        let h = cfg.hidden_size;
+        let e = vb.pp("embeddings");
+        let layers = (0..cfg.num_hidden_layers)
+            .map(|i| Layer::load(cfg, vb.pp("encoder").pp("layer").pp(i.to_string())))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            word: candle_nn::embedding(cfg.vocab_size, h, e.pp("word_embeddings"))?,
+            position: candle_nn::embedding(cfg.max_position_embeddings, h, e.pp("position_embeddings"))?,
+            token_type: candle_nn::embedding(cfg.type_vocab_size, h, e.pp("token_type_embeddings"))?,
+            emb_norm: LayerNorm::load(h, cfg.layer_norm_eps, e.pp("LayerNorm"))?,
+            layers,
+            classifier: linear(h, cfg.labels.len(), vb.pp("classifier"))?,
+            kind_classifier: linear(h, cfg.kinds.len(), vb.pp("kind_classifier"))?,
+            dropout: cfg.hidden_dropout_prob as f32,
+        })
+    }
+
+    /// Tag logits `[b, t, labels]` and kind logits `[b, kinds]`.
+    /// `attention`: `[b, t]` with 1 for real tokens, 0 for padding.
+    pub fn forward(&self, ids: &Tensor, types: &Tensor, attention: &Tensor, train: bool) -> Result<(Tensor, Tensor)> {
+        let (_, t) = ids.dims2()?;
+        let positions = Tensor::arange(0u32, t as u32, ids.device())?;
+        let x = self.word.forward(ids)?.add(&self.token_type.forward(types)?)?.broadcast_add(&self.position.forward(&positions)?)?;
+        let p = if train { self.dropout } else { 0.0 };
+        let mut x = drop(&self.emb_norm.forward(&x)?, p)?;
+        let mask = additive_mask(attention, x.dtype())?;
+        for l in &self.layers {
+            x = l.forward(&x, &mask, p)?;
+        }
+        let tags = self.classifier.forward(&x)?;
+        let kind = self.kind_classifier.forward(&x.narrow(1, 0, 1)?.squeeze(1)?)?;
+        Ok((tags, kind))
+    }
+}
+
+/// `[b, t]` of 1/0 → `[b, 1, 1, t]` of 0/−1e4, added to attention scores.
+fn additive_mask(attention: &Tensor, dtype: DType) -> Result<Tensor> {
+    let m = attention.to_dtype(dtype)?.unsqueeze(1)?.unsqueeze(1)?;
+    (m.ones_like()? - m)? * -1e4
+}
+
+/// Cross-entropy over the tokens where `mask` is 1 (padding excluded:
+/// `candle_nn::loss::cross_entropy` has no mask of its own).
+pub fn masked_cross_entropy(logits: &Tensor, targets: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    let (b, t, c) = logits.dims3()?;
+    let logp = candle_nn::ops::log_softmax(&logits.reshape((b * t, c))?, D::Minus1)?;
+    let picked = logp.gather(&targets.reshape((b * t, 1))?, 1)?.squeeze(1)?;
+    let m = mask.reshape(b * t)?.to_dtype(logp.dtype())?;
+    let total = (picked * &m)?.sum_all()?;
+    let n = m.sum_all()?.maximum(1.0)?;
+    total.neg()?.div(&n)
+}
+
+// ------------------------------------------------------------ inference
+
+/// The model for inference: stock BERT plus the two heads.
+pub struct Model {
+    bert: bert::BertModel,
+    classifier: Linear,
+    kind_classifier: Linear,
+    pub config: Config,
+}
+
+impl Model {
+    pub fn load(vb: VarBuilder, cfg: &Config) -> Result<Self> {
+        let h = cfg.hidden_size;
+        Ok(Self {
+            bert: bert::BertModel::load(vb.clone(), &cfg.bert())?,
+            classifier: candle_nn::linear(h, cfg.labels.len(), vb.pp("classifier"))?,
+            kind_classifier: candle_nn::linear(h, cfg.kinds.len(), vb.pp("kind_classifier"))?,
+            config: cfg.clone(),
+        })
+    }
+
+    /// Tag probabilities `[b, t, labels]` and kind probabilities `[b, kinds]`.
+    pub fn forward(&self, ids: &Tensor, types: &Tensor, attention: &Tensor) -> Result<(Tensor, Tensor)> {
+        let x = self.bert.forward(ids, types, Some(attention))?;
+        let tags = candle_nn::ops::softmax_last_dim(&self.classifier.forward(&x)?)?;
+        let kind = candle_nn::ops::softmax_last_dim(&self.kind_classifier.forward(&x.narrow(1, 0, 1)?.squeeze(1)?)?)?;
+        Ok((tags, kind))
+    }
+}
+
+/// The device to run on. `cuda[:N]` needs a build with the `cuda`
+/// feature (`cargo build --release --features cuda`, with the CUDA
+/// toolkit's nvcc on the PATH).
+pub fn device(spec: &str) -> std::result::Result<Device, String> {
+    if spec == "cpu" {
+        return Ok(Device::Cpu);
+    }
+    let ordinal = match spec.strip_prefix("cuda") {
+        Some("") => 0,
+        Some(n) => n.strip_prefix(':').and_then(|n| n.parse().ok()).ok_or_else(|| format!("--device {spec}: expected cpu, cuda or cuda:N"))?,
+        None => return Err(format!("--device {spec}: expected cpu, cuda or cuda:N")),
+    };
+    if !cfg!(feature = "cuda") {
+        return Err(format!(
+            "--device {spec}: this dajian was built without GPU support; rebuild with `cargo build --release --features cuda` on a machine with the CUDA toolkit (nvcc)"
+        ));
+    }
+    Device::new_cuda(ordinal).map_err(|e| format!("--device {spec}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use candle_nn::{Optimizer, VarMap};
+
+    use super::*;
+
+    fn tiny() -> Config {
+        Config {
+            vocab_size: 40,
+            hidden_size: 16,
+            num_hidden_layers: 2,
+            num_attention_heads: 2,
+            intermediate_size: 32,
+            max_position_embeddings: 32,
+            type_vocab_size: 2,
+            layer_norm_eps: 1e-12,
+            hidden_dropout_prob: 0.0,
+            labels: vec!["O".into(), "B-x".into(), "I-x".into()],
+            kinds: vec!["a".into(), "b".into()],
+        }
+    }
+
+    /// Tokens 5..10 are tagged B/I, everything else O; page kind by first token.
+    fn batch(dev: &Device) -> (Tensor, Tensor, Tensor, Tensor, Tensor) {
+        let ids: Vec<u32> = vec![1, 5, 6, 7, 2, 0, 0, 0, 3, 12, 5, 6, 8, 9, 2, 0];
+        let tags: Vec<u32> = ids.iter().map(|&i| if i == 5 { 1 } else if (6..10).contains(&i) { 2 } else { 0 }).collect();
+        let att: Vec<u32> = ids.iter().map(|&i| (i != 0) as u32).collect();
+        let ids = Tensor::from_vec(ids, (2, 8), dev).unwrap();
+        let tags = Tensor::from_vec(tags, (2, 8), dev).unwrap();
+        let att = Tensor::from_vec(att, (2, 8), dev).unwrap();
+        let types = ids.zeros_like().unwrap();
+        let kinds = Tensor::new(&[0u32, 1], dev).unwrap();
+        (ids, types, att, tags, kinds)
+    }
+
+    #[test]
+    fn training_gives_every_parameter_a_gradient_and_lowers_the_loss() {
+        let dev = Device::Cpu;
+        let cfg = tiny();
+        let vm = VarMap::new();
+        let model = TrainModel::load(VarBuilder::from_varmap(&vm, DType::F32, &dev), &cfg).unwrap();
+        let (ids, types, att, tags, kinds) = batch(&dev);
+        let loss = |m: &TrainModel| {
+            let (t, k) = m.forward(&ids, &types, &att, true).unwrap();
+            (masked_cross_entropy(&t, &tags, &att).unwrap() + candle_nn::loss::cross_entropy(&k, &kinds).unwrap()).unwrap()
+        };
+        let l0 = loss(&model);
+        let grads = l0.backward().unwrap();
+        let vars = vm.all_vars();
+        assert!(vars.len() > 30, "{} parameters", vars.len());
+        for (name, var) in vm.data().lock().unwrap().iter() {
+            let g = grads.get(var.as_tensor()).unwrap_or_else(|| panic!("{name} got no gradient"));
+            let n = g.abs().unwrap().sum_all().unwrap().to_scalar::<f32>().unwrap();
+            // Padding's position embeddings and unused vocabulary rows stay
+            // at zero; the tensor as a whole must move.
+            assert!(n > 0.0, "{name} has an all-zero gradient");
+        }
+        let mut opt = candle_nn::AdamW::new_lr(vars, 1e-2).unwrap();
+        let first = l0.to_scalar::<f32>().unwrap();
+        for _ in 0..30 {
+            opt.backward_step(&loss(&model)).unwrap();
+        }
+        let last = loss(&model).to_scalar::<f32>().unwrap();
+        assert!(last < first * 0.5, "loss {first} → {last}");
+    }
+
+    #[test]
+    fn the_inference_model_loads_the_training_checkpoint_and_agrees() {
+        let dev = Device::Cpu;
+        let cfg = tiny();
+        let vm = VarMap::new();
+        let train = TrainModel::load(VarBuilder::from_varmap(&vm, DType::F32, &dev), &cfg).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.safetensors");
+        vm.save(&path).unwrap();
+        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&path], DType::F32, &dev).unwrap() };
+        let infer = Model::load(vb, &cfg).unwrap();
+        let (ids, types, att, _, _) = batch(&dev);
+        let (t1, k1) = train.forward(&ids, &types, &att, false).unwrap();
+        let (t2, k2) = infer.forward(&ids, &types, &att).unwrap();
+        let t1 = candle_nn::ops::softmax_last_dim(&t1).unwrap();
+        let k1 = candle_nn::ops::softmax_last_dim(&k1).unwrap();
+        // Padding positions differ by design (masks differ slightly); compare real tokens.
+        let diff = |a: &Tensor, b: &Tensor| (a - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+        assert!(diff(&k1, &k2) < 1e-4, "kind probabilities differ by {}", diff(&k1, &k2));
+        let real = |t: &Tensor| t.narrow(1, 0, 5).unwrap();
+        assert!(diff(&real(&t1), &real(&t2)) < 1e-4);
+    }
+
+    #[test]
+    fn asking_for_a_gpu_in_a_cpu_build_explains_how_to_get_one() {
+        assert!(matches!(device("cpu"), Ok(Device::Cpu)));
+        if !cfg!(feature = "cuda") {
+            assert!(device("cuda:0").unwrap_err().contains("--features cuda"));
+        }
+        assert!(device("tpu").is_err());
+    }
+}
