@@ -91,6 +91,79 @@ impl FromStr for DocKind {
     }
 }
 
+/// How a field's printed text becomes its value (`documents.md`,
+/// "Normalised values").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Code,
+    Date,
+    /// A date or `long_term`.
+    OpenEnd,
+    Month,
+    Mass,
+    Length,
+    Integer,
+    /// The escort plan's list of sections.
+    Sections,
+}
+
+/// Every kind's fields with their types, as `documents.md` lists them.
+pub const FIELDS: &[(DocKind, &[(&str, FieldType)])] = {
+    use FieldType::*;
+    &[
+        (DocKind::VehicleLicence, &[
+            ("plate_number", Code), ("vehicle_type", Text), ("owner", Text), ("address", Text),
+            ("use_character", Text), ("brand_model", Text), ("vin", Code), ("engine_number", Code),
+            ("register_date", Date), ("issue_date", Date), ("file_number", Code), ("approved_passengers", Integer),
+            ("total_mass_kg", Mass), ("curb_mass_kg", Mass), ("rated_load_kg", Mass), ("length_mm", Length),
+            ("width_mm", Length), ("height_mm", Length), ("towing_mass_kg", Mass), ("inspection_valid_until", Month),
+        ]),
+        (DocKind::DrivingLicence, &[
+            ("licence_number", Code), ("name", Text), ("sex", Text), ("nationality", Text), ("address", Text),
+            ("birth_date", Date), ("first_issue_date", Date), ("permitted_class", Code), ("valid_from", Date),
+            ("valid_until", OpenEnd),
+        ]),
+        (DocKind::QualificationCertificate, &[
+            ("certificate_number", Code), ("name", Text), ("sex", Text), ("category", Text), ("issue_date", Date),
+            ("valid_until", Date),
+        ]),
+        (DocKind::RoadTransportCertificate, &[
+            ("certificate_number", Code), ("operator_name", Text), ("operating_permit_number", Code),
+            ("plate_number", Code), ("vehicle_type", Text), ("tonnage_kg", Mass), ("length_mm", Length),
+            ("width_mm", Length), ("height_mm", Length), ("business_scope", Text), ("issue_date", Date),
+            ("valid_until", Date),
+        ]),
+        (DocKind::BusinessLicence, &[
+            ("uscc", Code), ("company_name", Text), ("company_type", Text), ("legal_representative", Text),
+            ("address", Text), ("registered_capital", Text), ("established_date", Date), ("term_until", OpenEnd),
+            ("business_scope", Text),
+        ]),
+        (DocKind::OperatingPermit, &[
+            ("permit_number", Code), ("company_name", Text), ("address", Text), ("business_scope", Text),
+            ("valid_from", Date), ("valid_until", Date),
+        ]),
+        (DocKind::IdCard, &[
+            ("name", Text), ("sex", Text), ("ethnicity", Text), ("birth_date", Date), ("address", Text),
+            ("id_number", Code),
+        ]),
+        (DocKind::AuthorizationLetter, &[
+            ("principal_name", Text), ("principal_uscc", Code), ("agent_name", Text), ("agent_id_number", Code),
+            ("valid_from", Date), ("valid_until", Date),
+        ]),
+        (DocKind::EscortPlan, &[("sections", Sections)]),
+        (DocKind::ContourDrawing, &[]),
+        (DocKind::Other, &[]),
+    ]
+};
+
+impl DocKind {
+    /// This kind's fields and their types.
+    pub fn fields(self) -> &'static [(&'static str, FieldType)] {
+        FIELDS.iter().find(|(k, _)| *k == self).map(|(_, f)| *f).expect("every kind is listed")
+    }
+}
+
 /// The party a document belongs to: `carrier`, `agent`, `tractor`,
 /// `trailer`, or `driver:N` (an index into the form's `drivers`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -224,6 +297,18 @@ mod tests {
         }
         assert!("driver:x".parse::<Subject>().is_err());
         assert!("owner".parse::<Subject>().is_err());
+    }
+
+    #[test]
+    fn every_kind_lists_its_fields_once() {
+        for k in DocKind::ALL {
+            let keys: Vec<&str> = k.fields().iter().map(|f| f.0).collect();
+            let mut dedup = keys.clone();
+            dedup.sort();
+            dedup.dedup();
+            assert_eq!(keys.len(), dedup.len(), "{k} repeats a field");
+        }
+        assert_eq!(DocKind::VehicleLicence.fields().len(), 20);
     }
 
     #[test]

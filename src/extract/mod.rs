@@ -4,3 +4,4 @@
 //! the tokenizer, training data and span decoding follow.
 
 pub mod model;
+pub mod tokenizer;
