@@ -1,0 +1,214 @@
+//! From per-character tags to typed field values (`documents.md`).
+//!
+//! - **BIO repair**: an `I-x` that does not continue an `x` span starts one
+//!   (the tagger's commonest slip is a missed `B`); spans stop at line ends.
+//! - **Choice**: several spans for one field → the surest.
+//! - **Roles**: a `valid_from`/`valid_until` pair read as two spans of one
+//!   role is split by order on the page (the earlier date starts).
+//! - **Values**: normalised by the field's type; the box is the union of
+//!   the characters' boxes; the confidence is the weakest character's OCR
+//!   probability × tag probability. A value that does not normalise (a
+//!   garbled date) is reported as read, at half its confidence, so the
+//!   check that uses it warns instead of guessing. Check characters are
+//!   never "repaired" here.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::document::{DocKind, Field, FieldType};
+use crate::types::{BBox, normalize};
+
+/// One character of the page text with what OCR and the tagger said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedChar {
+    pub ch: char,
+    pub bbox: BBox,
+    pub ocr_confidence: f32,
+    /// `O`, `B-field`, `I-field`.
+    pub tag: String,
+    pub tag_confidence: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Span {
+    field: String,
+    text: String,
+    bbox: BBox,
+    confidence: f32,
+    start: usize,
+}
+
+fn spans(chars: &[TaggedChar]) -> Vec<Span> {
+    let mut out: Vec<Span> = vec![];
+    let mut open: Option<Span> = None;
+    for (i, c) in chars.iter().enumerate() {
+        let (bio, field) = c.tag.split_once('-').unwrap_or(("O", ""));
+        let continues = bio == "I" && open.as_ref().is_some_and(|s| s.field == field);
+        if c.ch == '\n' || bio == "O" || !continues {
+            out.extend(open.take());
+        }
+        if c.ch == '\n' || bio == "O" {
+            continue;
+        }
+        let conf = c.ocr_confidence * c.tag_confidence;
+        match &mut open {
+            Some(s) => {
+                s.text.push(c.ch);
+                s.bbox = s.bbox.union(c.bbox);
+                s.confidence = s.confidence.min(conf);
+            }
+            None => open = Some(Span { field: field.to_string(), text: c.ch.to_string(), bbox: c.bbox, confidence: conf, start: i }),
+        }
+    }
+    out.extend(open);
+    out
+}
+
+/// The normalised value of `text` as a field of type `t`, if it is one.
+fn value(t: FieldType, text: &str) -> Option<Value> {
+    Some(match t {
+        FieldType::Text => json!(normalize::text(text)),
+        FieldType::Code => json!(normalize::code(text)),
+        FieldType::Date => json!(normalize::date(text)?.to_string()),
+        FieldType::OpenEnd => json!(normalize::open_end(text)?),
+        FieldType::Month => json!(normalize::month(text)?.to_string()),
+        FieldType::Mass => json!(normalize::mass(text)?.0),
+        FieldType::Length => json!(crate::types::Mm::parse(&normalize::text(text)).ok()?.0),
+        FieldType::Integer => json!(normalize::text(text).trim_end_matches('人').parse::<u64>().ok()?),
+        FieldType::Sections => return None,
+    })
+}
+
+/// The fields of a page of `kind` from its tagged characters.
+pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
+    let schema = kind.fields();
+    let mut by_field: BTreeMap<String, Vec<Span>> = BTreeMap::new();
+    for s in spans(chars) {
+        if schema.iter().any(|(k, _)| *k == s.field) {
+            by_field.entry(s.field.clone()).or_default().push(s);
+        }
+    }
+    // A from/until pair read as two spans of one role: split by order.
+    if schema.iter().any(|(k, _)| *k == "valid_from") {
+        for (have, missing) in [("valid_until", "valid_from"), ("valid_from", "valid_until")] {
+            if !by_field.contains_key(missing) && by_field.get(have).is_some_and(|v| v.len() == 2) {
+                let mut two = by_field.remove(have).unwrap();
+                two.sort_by_key(|s| s.start);
+                let (first, second) = (two.remove(0), two.remove(0));
+                by_field.insert("valid_from".into(), vec![first]);
+                by_field.insert("valid_until".into(), vec![second]);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (key, t) in schema {
+        let Some(cands) = by_field.get(*key) else { continue };
+        let best = cands.iter().max_by(|a, b| a.confidence.total_cmp(&b.confidence)).expect("non-empty");
+        let field = match value(*t, &best.text) {
+            Some(v) => Field { value: v, confidence: best.confidence, bbox: best.bbox },
+            None => Field { value: json!(normalize::text(&best.text)), confidence: best.confidence * 0.5, bbox: best.bbox },
+        };
+        out.insert(key.to_string(), field);
+    }
+    out
+}
+
+/// The escort plan's sections found by their printed headings.
+pub fn escort_sections(text: &str) -> Vec<&'static str> {
+    const HEADINGS: [(&str, &str); 5] = [
+        ("vehicles", "护送车辆配置"),
+        ("personnel", "护送人员配备"),
+        ("route", "护送路线情况说明"),
+        ("procedure", "护送操作细则"),
+        ("contingency", "异常情况处理"),
+    ];
+    let t = normalize::text(text);
+    HEADINGS.iter().filter(|(_, h)| t.contains(h)).map(|(k, _)| *k).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `text` with one tag per character, boxes 10 px wide on one line.
+    fn tagged(text: &str, tags: &[String]) -> Vec<TaggedChar> {
+        text.chars()
+            .zip(tags.iter().cycle())
+            .enumerate()
+            .map(|(i, (ch, t))| TaggedChar {
+                ch,
+                bbox: BBox::new(10 * i as u32, 0, 10, 20),
+                ocr_confidence: 0.99,
+                tag: t.clone(),
+                tag_confidence: 0.95,
+            })
+            .collect()
+    }
+
+    fn tags(spec: &[(&str, usize)]) -> Vec<String> {
+        spec.iter().flat_map(|(t, n)| std::iter::repeat_n(t.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn a_vin_span_becomes_the_code_with_its_box_and_weakest_confidence() {
+        let text = "识别代号lzz1clvb5ja123456";
+        let mut t = tags(&[("O", 4), ("B-vin", 1), ("I-vin", 16)]);
+        t.truncate(21);
+        let mut chars = tagged(text, &t);
+        chars[10].ocr_confidence = 0.6;
+        let f = fields(DocKind::VehicleLicence, &chars);
+        let vin = &f["vin"];
+        assert_eq!(vin.value, json!("LZZ1CLVB5JA123456"));
+        assert_eq!(vin.bbox, BBox::new(40, 0, 170, 20));
+        assert!((vin.confidence - 0.6 * 0.95).abs() < 1e-6);
+    }
+
+    #[test]
+    fn an_i_tag_without_a_b_starts_a_span() {
+        let chars = tagged("姓名张伟", &tags(&[("O", 2), ("I-name", 2)]));
+        assert_eq!(fields(DocKind::IdCard, &chars)["name"].value, json!("张伟"));
+    }
+
+    #[test]
+    fn two_dates_of_one_role_are_split_by_their_order() {
+        let text = "2021.03.15至2031.03.15";
+        let chars = tagged(text, &tags(&[("B-valid_until", 1), ("I-valid_until", 9), ("O", 1), ("B-valid_until", 1), ("I-valid_until", 9)]));
+        let f = fields(DocKind::DrivingLicence, &chars);
+        assert_eq!(f["valid_from"].value, json!("2021-03-15"));
+        assert_eq!(f["valid_until"].value, json!("2031-03-15"));
+    }
+
+    #[test]
+    fn a_date_that_does_not_normalise_is_reported_as_read_at_lower_confidence() {
+        let chars = tagged("2026年13月40日", &tags(&[("B-issue_date", 1), ("I-issue_date", 10)]));
+        let f = fields(DocKind::VehicleLicence, &chars);
+        assert_eq!(f["issue_date"].value, json!("2026年13月40日"));
+        assert!(f["issue_date"].confidence < 0.5);
+    }
+
+    #[test]
+    fn masses_months_and_open_ends_get_their_types() {
+        let chars = tagged("49吨", &tags(&[("B-total_mass_kg", 1), ("I-total_mass_kg", 2)]));
+        assert_eq!(fields(DocKind::VehicleLicence, &chars)["total_mass_kg"].value, json!(49000));
+        let chars = tagged("2027年05月", &tags(&[("B-inspection_valid_until", 1), ("I-inspection_valid_until", 7)]));
+        assert_eq!(fields(DocKind::VehicleLicence, &chars)["inspection_valid_until"].value, json!("2027-05"));
+        let chars = tagged("长期", &tags(&[("B-term_until", 1), ("I-term_until", 1)]));
+        assert_eq!(fields(DocKind::BusinessLicence, &chars)["term_until"].value, json!("long_term"));
+    }
+
+    #[test]
+    fn a_field_of_another_kind_and_a_span_across_lines_are_not_taken() {
+        let chars = tagged("张伟", &tags(&[("B-vin", 1), ("I-vin", 1)]));
+        assert!(fields(DocKind::IdCard, &chars).is_empty());
+        let chars = tagged("张\n伟", &tags(&[("B-name", 1), ("I-name", 2)]));
+        let f = fields(DocKind::IdCard, &chars);
+        assert_eq!(f["name"].value.as_str().unwrap().chars().count(), 1);
+    }
+
+    #[test]
+    fn the_escort_sections_are_found_by_their_headings() {
+        let text = "一、护送车辆配置\n……\n二、护送人员配备\n三、护送路线情况说明\n五、异常情况 处理";
+        assert_eq!(escort_sections(text), ["vehicles", "personnel", "route", "contingency"]);
+    }
+}
