@@ -63,9 +63,12 @@ impl Detector {
                 }
                 let input = self.engine.prepare_input(ImageSource::from_bytes(&tile, (tw as u32, th as u32))?)?;
                 let probs = self.engine.detect_text_pixels(&input).context("text detection")?;
-                for (i, &p) in probs.iter().enumerate() {
-                    let idx = (y0 + i / tw) * w + x0 + i % tw;
-                    data[idx] = data[idx].max(p);
+                let probs = probs.to_vec();
+                for (ty, row) in probs.chunks_exact(tw).enumerate() {
+                    let dst = &mut data[(y0 + ty) * w + x0..(y0 + ty) * w + x0 + tw];
+                    for (d, &p) in dst.iter_mut().zip(row) {
+                        *d = d.max(p);
+                    }
                 }
             }
         }

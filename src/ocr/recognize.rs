@@ -10,9 +10,6 @@ use super::geometry::TextRegion;
 
 /// Height of recognition and classifier inputs (PP-OCR's).
 pub(crate) const CROP_H: usize = 48;
-/// PaddleOCR pads every recognition batch to at least this width; the model
-/// was trained on such padding, so short crops are read better with it.
-const MIN_REC_W: usize = 320;
 /// Crops longer than this are squeezed (a 40:1 line is already very long).
 const MAX_REC_W: usize = CROP_H * 40;
 /// The classifier's fixed input width.
@@ -95,7 +92,7 @@ pub(crate) struct RegionText {
 
 /// Recognises `regions` in batches of similar width, returning one entry per
 /// region in the same order.
-pub(crate) fn recognize(rec: &rten::Model, alphabet: &[char], grey: &GrayImage, regions: &[TextRegion], batch: usize) -> anyhow::Result<Vec<RegionText>> {
+pub(crate) fn recognize(rec: &rten::Model, alphabet: &[char], grey: &GrayImage, regions: &[TextRegion], batch: usize, min_width: usize) -> anyhow::Result<Vec<RegionText>> {
     let widths: Vec<usize> = regions.iter().map(crop_width).collect();
     // Sorting by width keeps padding (wasted compute) small within a batch.
     let mut order: Vec<usize> = (0..regions.len()).collect();
@@ -103,7 +100,7 @@ pub(crate) fn recognize(rec: &rten::Model, alphabet: &[char], grey: &GrayImage, 
     let mut results: Vec<Option<RegionText>> = (0..regions.len()).map(|_| None).collect();
     for chunk in order.chunks(batch.max(1)) {
         let max_w = chunk.iter().map(|&i| widths[i]).max().unwrap_or(8);
-        let bw = max_w.max(MIN_REC_W).div_ceil(8) * 8;
+        let bw = max_w.max(min_width).div_ceil(8) * 8;
         let n = chunk.len();
         let mut input = NdTensor::<f32, 4>::zeros([n, 1, CROP_H, bw]);
         let data = input.data_mut().ok_or_else(|| anyhow!("tensor not contiguous"))?;

@@ -1,37 +1,77 @@
+//! Layout logic that needs no model: reading axis, skew, line grouping.
+
 use super::*;
-use crate::ingest::{DecodeLimits, decode_page};
+use rten_imageproc::Vec2;
 
-fn page(name: &str) -> Page {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/ocr").join(name);
-    decode_page(&std::fs::read(&path).unwrap(), name, &DecodeLimits::default()).unwrap()
+/// A `w × h` rect centred at `(cx, cy)`, its width along `angle_deg`.
+fn rect(cx: f32, cy: f32, w: f32, h: f32, angle_deg: f32) -> RotatedRect {
+    let a = angle_deg.to_radians();
+    // `up` is perpendicular to the width direction (cos a, sin a).
+    RotatedRect::new(Point::from_yx(cy, cx), Vec2::from_xy(a.sin(), -a.cos()), w, h)
 }
 
 #[test]
-#[ignore]
-fn debug_layout() {
-    let engine = OcrEngine::load_default(OcrParams::default()).unwrap();
-    let name = std::env::var("PAGE").unwrap();
-    let p = page(&name);
-    let grey = p.image().to_luma8();
-    let (in_w, in_h) = engine.detector.input_size();
-    let scale = (in_w as f32 / grey.width() as f32).min(in_h as f32 / grey.height() as f32);
-    let rects = engine.detect_at(&grey, scale).unwrap();
-    for r in &rects { eprintln!("rect c=({:.0},{:.0}) w={:.0} h={:.0} up=({:.2},{:.2})", r.center().x, r.center().y, r.width(), r.height(), r.up_axis().x, r.up_axis().y); }
-    let layout = engine.detect(&p).unwrap();
-    eprintln!("rot {} skew {} scale {}", layout.rotation, layout.skew_degrees, layout.detect_scale);
-    for l in &layout.lines { eprintln!("line {:?}", l.iter().map(|r| (r.center.0 as i32, r.center.1 as i32, r.length as i32, r.thickness as i32)).collect::<Vec<_>>()); }
+fn the_reading_axis_and_skew_come_from_the_long_sides_of_the_boxes() {
+    let rects: Vec<_> = (0..5).map(|i| rect(300.0, 100.0 + 50.0 * i as f32, 300.0, 30.0, 7.0)).collect();
+    let (dir, skew) = reading_axis(&rects);
+    assert!((skew - 7.0).abs() < 0.01, "{skew}");
+    assert!((dir.0 - 7f32.to_radians().cos()).abs() < 1e-4 && (dir.1 - 7f32.to_radians().sin()).abs() < 1e-4);
+    assert_eq!(geometry::rotation_for(dir), 0);
 }
 
 #[test]
-#[ignore]
-fn debug_probmap() {
-    let engine = OcrEngine::load_default(OcrParams::default()).unwrap();
-    let name = std::env::var("PAGE").unwrap();
-    let p = page(&name);
-    let grey = p.image().to_luma8();
-    let scale: f32 = std::env::var("SCALE").unwrap().parse().unwrap();
-    let img = image::imageops::resize(&grey, (grey.width() as f32 * scale) as u32, (grey.height() as f32 * scale) as u32, FilterType::Triangle);
-    let map = engine.detector.prob_map(&img).unwrap();
-    let out = GrayImage::from_fn(map.w as u32, map.h as u32, |x, y| image::Luma([(map.data[y as usize * map.w + x as usize] * 255.0) as u8]));
-    out.save("/tmp/ocrwork/prob.png").unwrap();
+fn tall_boxes_mean_a_page_turned_a_quarter_and_are_first_taken_as_reading_upwards() {
+    let rects: Vec<_> = (0..5).map(|i| rect(100.0 + 50.0 * i as f32, 300.0, 30.0, 300.0, 0.0)).collect();
+    let (dir, skew) = reading_axis(&rects);
+    assert!(dir.0.abs() < 1e-4 && (dir.1 + 1.0).abs() < 1e-4, "{dir:?}");
+    assert!(skew.abs() < 0.01);
+    assert_eq!(geometry::rotation_for(dir), 90);
+}
+
+#[test]
+fn square_boxes_alone_say_nothing_and_the_page_is_taken_as_upright() {
+    let rects = vec![rect(10.0, 10.0, 20.0, 20.0, 30.0)];
+    assert_eq!(reading_axis(&rects), ((1.0, 0.0), 0.0));
+}
+
+fn regions(rects: &[RotatedRect], dir: (f32, f32)) -> Vec<TextRegion> {
+    rects.iter().map(|r| TextRegion::from_rect(r, dir)).collect()
+}
+
+#[test]
+fn a_label_and_its_value_form_one_line_and_lines_come_top_to_bottom() {
+    let rs = regions(
+        &[
+            rect(500.0, 200.0, 300.0, 30.0, 0.0), // value, line 2
+            rect(100.0, 100.0, 120.0, 30.0, 0.0), // label, line 1
+            rect(100.0, 202.0, 120.0, 30.0, 0.0), // label, line 2
+            rect(450.0, 98.0, 200.0, 30.0, 0.0),  // value, line 1
+        ],
+        (1.0, 0.0),
+    );
+    let lines = group_lines(&rs, (1.0, 0.0));
+    let xs: Vec<Vec<i32>> = lines.iter().map(|l| l.iter().map(|r| r.center.0 as i32).collect()).collect();
+    assert_eq!(xs, vec![vec![100, 450], vec![100, 500]]);
+}
+
+#[test]
+fn on_an_upside_down_page_the_bottom_right_box_is_read_first() {
+    let rects = [rect(100.0, 100.0, 120.0, 30.0, 0.0), rect(400.0, 100.0, 120.0, 30.0, 0.0), rect(250.0, 300.0, 120.0, 30.0, 0.0)];
+    let dir = (-1.0, 0.0);
+    let lines = group_lines(&regions(&rects, dir), dir);
+    let xs: Vec<Vec<i32>> = lines.iter().map(|l| l.iter().map(|r| r.center.0 as i32).collect()).collect();
+    assert_eq!(xs, vec![vec![250], vec![400, 100]]);
+}
+
+#[test]
+fn a_gap_of_many_text_heights_splits_a_row_into_two_columns() {
+    let rs = regions(&[rect(100.0, 100.0, 100.0, 30.0, 0.0), rect(1000.0, 100.0, 100.0, 30.0, 0.0)], (1.0, 0.0));
+    assert_eq!(group_lines(&rs, (1.0, 0.0)).len(), 2);
+}
+
+#[test]
+fn the_pieces_of_a_split_row_stay_left_to_right_even_if_the_right_one_sits_higher() {
+    let rs = regions(&[rect(100.0, 104.0, 100.0, 30.0, 0.0), rect(1000.0, 96.0, 100.0, 30.0, 0.0)], (1.0, 0.0));
+    let lines = group_lines(&rs, (1.0, 0.0));
+    assert_eq!(lines[0][0].center.0, 100.0);
 }
