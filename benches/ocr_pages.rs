@@ -26,6 +26,9 @@ fn main() -> anyhow::Result<()> {
     if let Some(v) = std::env::var("DAJIAN_REC_MIN_WIDTH").ok() {
         params.rec_min_width = v.parse()?;
     }
+    if let Some(v) = std::env::var("DAJIAN_REC_THREADS").ok() {
+        params.rec_threads = v.parse()?;
+    }
     let engine = OcrEngine::load(&dajian::ocr::default_models_dir(), params)?;
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -78,6 +78,10 @@ pub struct OcrParams {
     /// Recognition inputs are padded to at least this width. PaddleOCR pads
     /// to 320; 48 read the test pages as well and 1.7× faster.
     pub rec_min_width: usize,
+    /// Threads running recognition calls side by side (each call already
+    /// uses rten's pool, one thread per core). 2 measured no faster than 1
+    /// on the shared 2-core machine; worth re-measuring on a quiet one.
+    pub rec_threads: usize,
 }
 
 impl Default for OcrParams {
@@ -93,6 +97,7 @@ impl Default for OcrParams {
             min_text_confidence: 0.5,
             rec_batch: 1,
             rec_min_width: 48,
+            rec_threads: 1,
         }
     }
 }
@@ -318,7 +323,7 @@ impl OcrEngine {
 
     fn recognize_grey(&self, page: &Page, grey: &GrayImage, layout: &Layout) -> anyhow::Result<PageText> {
         let regions: Vec<TextRegion> = layout.lines.iter().flatten().copied().collect();
-        let texts = recognize::recognize(&self.rec, &self.alphabet, grey, &regions, self.params.rec_batch, self.params.rec_min_width)?;
+        let texts = recognize::recognize(&self.rec, &self.alphabet, grey, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
         let mut texts = texts.into_iter();
         let to_bbox = |b: (f32, f32, f32, f32)| page.to_stored_bbox(b.0, b.1, b.2, b.3);
         let mut lines = Vec::new();

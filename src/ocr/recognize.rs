@@ -91,40 +91,84 @@ pub(crate) struct RegionText {
 }
 
 /// Recognises `regions` in batches of similar width, returning one entry per
-/// region in the same order.
-pub(crate) fn recognize(rec: &rten::Model, alphabet: &[char], grey: &GrayImage, regions: &[TextRegion], batch: usize, min_width: usize) -> anyhow::Result<Vec<RegionText>> {
+/// region in the same order. With `threads` > 1 the batches are shared out
+/// (interleaved by width) among that many threads.
+pub(crate) fn recognize(
+    rec: &rten::Model,
+    alphabet: &[char],
+    grey: &GrayImage,
+    regions: &[TextRegion],
+    batch: usize,
+    min_width: usize,
+    threads: usize,
+) -> anyhow::Result<Vec<RegionText>> {
     let widths: Vec<usize> = regions.iter().map(crop_width).collect();
     // Sorting by width keeps padding (wasted compute) small within a batch.
     let mut order: Vec<usize> = (0..regions.len()).collect();
     order.sort_by_key(|&i| widths[i]);
+    let chunks: Vec<&[usize]> = order.chunks(batch.max(1)).collect();
+    let threads = threads.clamp(1, chunks.len().max(1));
+    let run_share = |t: usize| -> anyhow::Result<Vec<(usize, RegionText)>> {
+        let mut out = Vec::new();
+        for chunk in chunks.iter().skip(t).step_by(threads) {
+            out.extend(recognize_batch(rec, alphabet, grey, regions, &widths, chunk, min_width)?);
+        }
+        Ok(out)
+    };
+    let shares: Vec<anyhow::Result<Vec<(usize, RegionText)>>> = if threads == 1 {
+        vec![run_share(0)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|t| s.spawn(move || run_share(t))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a recognition thread panicked")))).collect()
+        })
+    };
     let mut results: Vec<Option<RegionText>> = (0..regions.len()).map(|_| None).collect();
-    for chunk in order.chunks(batch.max(1)) {
-        let max_w = chunk.iter().map(|&i| widths[i]).max().unwrap_or(8);
-        let bw = max_w.max(min_width).div_ceil(8) * 8;
-        let n = chunk.len();
-        let mut input = NdTensor::<f32, 4>::zeros([n, 1, CROP_H, bw]);
-        let data = input.data_mut().ok_or_else(|| anyhow!("tensor not contiguous"))?;
-        for (b, &i) in chunk.iter().enumerate() {
-            sample_crop(grey, &regions[i], widths[i], CROP_H, &mut data[b * CROP_H * bw..], bw);
-        }
-        let out: rten_tensor::Tensor<f32> =
-            rec.run_one(input.view().as_dyn().into(), None).context("text recognition")?.try_into()?;
-        let shape = out.shape().to_vec();
-        let [frames, batch_n, classes] = shape[..] else {
-            return Err(anyhow!("recognition output has shape {shape:?}, expected [T, N, C]"));
-        };
-        if batch_n != n || classes != alphabet.len() + 1 {
-            return Err(anyhow!("recognition output {shape:?} does not fit {n} crops and an alphabet of {}", alphabet.len()));
-        }
-        let logp = out.to_vec();
-        // Each output frame covers this many crop columns.
-        let frame_w = bw as f32 / frames as f32;
-        for (b, &i) in chunk.iter().enumerate() {
-            let decoded = greedy_decode(&logp[b * classes..], frames, classes, batch_n * classes);
-            results[i] = Some(place_chars(&decoded, alphabet, frame_w, widths[i] as f32));
+    for share in shares {
+        for (i, text) in share? {
+            results[i] = Some(text);
         }
     }
     Ok(results.into_iter().map(|r| r.expect("every region is in one batch")).collect())
+}
+
+fn recognize_batch(
+    rec: &rten::Model,
+    alphabet: &[char],
+    grey: &GrayImage,
+    regions: &[TextRegion],
+    widths: &[usize],
+    chunk: &[usize],
+    min_width: usize,
+) -> anyhow::Result<Vec<(usize, RegionText)>> {
+    let max_w = chunk.iter().map(|&i| widths[i]).max().unwrap_or(8);
+    let bw = max_w.max(min_width).div_ceil(8) * 8;
+    let n = chunk.len();
+    let mut input = NdTensor::<f32, 4>::zeros([n, 1, CROP_H, bw]);
+    let data = input.data_mut().ok_or_else(|| anyhow!("tensor not contiguous"))?;
+    for (b, &i) in chunk.iter().enumerate() {
+        sample_crop(grey, &regions[i], widths[i], CROP_H, &mut data[b * CROP_H * bw..], bw);
+    }
+    let out: rten_tensor::Tensor<f32> =
+        rec.run_one(input.view().as_dyn().into(), None).context("text recognition")?.try_into()?;
+    let shape = out.shape().to_vec();
+    let [frames, batch_n, classes] = shape[..] else {
+        return Err(anyhow!("recognition output has shape {shape:?}, expected [T, N, C]"));
+    };
+    if batch_n != n || classes != alphabet.len() + 1 {
+        return Err(anyhow!("recognition output {shape:?} does not fit {n} crops and an alphabet of {}", alphabet.len()));
+    }
+    let logp = out.to_vec();
+    // Each output frame covers this many crop columns.
+    let frame_w = bw as f32 / frames as f32;
+    Ok(chunk
+        .iter()
+        .enumerate()
+        .map(|(b, &i)| {
+            let decoded = greedy_decode(&logp[b * classes..], frames, classes, batch_n * classes);
+            (i, place_chars(&decoded, alphabet, frame_w, widths[i] as f32))
+        })
+        .collect())
 }
 
 /// Gives each decoded character a span along its crop: CTC emits characters
