@@ -28,7 +28,9 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Ocr { image, models } => match dajian::ocr::cli::run_ocr(&image, models.as_deref()) {
             Ok(json) => {
-                println!("{json}");
+                // A closed pipe (`| head`) is not an error worth a panic.
+                use std::io::Write;
+                let _ = writeln!(std::io::stdout().lock(), "{json}");
                 ExitCode::SUCCESS
             }
             Err(e) => {

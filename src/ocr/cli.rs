@@ -34,3 +34,22 @@ pub fn run_ocr(image: &Path, models: Option<&Path>) -> anyhow::Result<String> {
         text.lines.iter().map(|l| Line { text: &l.text, confidence: l.confidence, bbox: l.bbox }).collect();
     serde_json::to_string_pretty(&lines).context("serialising the lines")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unusable_input_is_reported_as_such_and_names_the_file() {
+        let dir = std::env::temp_dir().join(format!("dajian-ocr-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("notes.jpg");
+        std::fs::write(&path, "not a picture").unwrap();
+        let err = run_ocr(&path, None).unwrap_err();
+        let unusable = err.downcast_ref::<UnusableInput>().expect("classed as unusable input");
+        assert!(unusable.0.contains("notes.jpg"), "{unusable}");
+        let err = run_ocr(&dir.join("missing.png"), None).unwrap_err();
+        assert!(err.downcast_ref::<UnusableInput>().unwrap().0.contains("missing.png"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
