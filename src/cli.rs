@@ -48,6 +48,15 @@ pub enum Command {
         #[arg(long)]
         pretty: bool,
     },
+    /// Prints the page's text lines as JSON `[{text, confidence, bbox}]`
+    /// in reading order.
+    Ocr {
+        image: PathBuf,
+        /// The folder of det.onnx, rec.onnx, cls.onnx and alphabet.txt
+        /// (default: the repository's models/ocr, or $DAJIAN_MODELS/ocr).
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
     /// Imports the demo registry and prechecks the demo application: a
     /// five-minute tour of what dajian does.
     Demo,
@@ -170,6 +179,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let (id, token) = crate::http::auth::create_token(&db, &name, role).await.map_err(|e| Failure::Internal(e.to_string()))?;
             eprintln!("created {} token {id} for {name}; it is shown only now:", role.key());
             println!("{token}");
+        }
+        Command::Ocr { image, models } => {
+            let json = crate::ocr::cli::run_ocr(&image, models.as_deref()).map_err(|e| {
+                if e.downcast_ref::<crate::ocr::cli::UnusableInput>().is_some() {
+                    Failure::Input(format!("{e:#}"))
+                } else {
+                    Failure::Internal(format!("{e:#}"))
+                }
+            })?;
+            // A closed pipe (`| head`) is not worth a panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout().lock(), "{json}");
         }
         Command::Demo => {
             let db = open_db(&cli.db).await?;

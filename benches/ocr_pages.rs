@@ -1,0 +1,81 @@
+//! Times the OCR stage on every page of a directory, in one process (models
+//! loaded once), and prints one JSON object per page:
+//! `{"file", "seconds", "rotation", "text"}`. Used by ocr_vs_rapidocr.sh.
+//!
+//!     cargo bench --bench ocr_pages -- DIR [REPEATS]
+
+use std::time::Instant;
+
+use dajian::ingest::{DecodeLimits, decode_page};
+use dajian::ocr::{OcrEngine, OcrParams};
+
+
+fn main() -> anyhow::Result<()> {
+    // cargo bench passes `--bench`; skip flags.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let dir = args.first().map(String::as_str).unwrap_or("tests/data/ocr");
+    let repeats: usize = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(3);
+    if std::env::var_os("DAJIAN_BENCH_MODELS").is_some() {
+        return bench_models();
+    }
+    // Overrides for tuning experiments.
+    let mut params = OcrParams::default();
+    if let Some(v) = std::env::var("DAJIAN_REC_BATCH").ok() {
+        params.rec_batch = v.parse()?;
+    }
+    if let Some(v) = std::env::var("DAJIAN_REC_MIN_WIDTH").ok() {
+        params.rec_min_width = v.parse()?;
+    }
+    if let Some(v) = std::env::var("DAJIAN_REC_THREADS").ok() {
+        params.rec_threads = v.parse()?;
+    }
+    let engine = OcrEngine::load(&dajian::ocr::default_models_dir(), params)?;
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("jpg" | "jpeg" | "png" | "webp" | "tif" | "tiff")))
+        .collect();
+    files.sort();
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&path)?;
+        // Warm-up: first-call allocations are not what a server pays per page.
+        let page = decode_page(&bytes, &name, &DecodeLimits::default())?;
+        let mut text = engine.read(&page)?;
+        let start = Instant::now();
+        for _ in 0..repeats {
+            // Decoding is part of the per-page cost, as for RapidOCR.
+            let page = decode_page(&bytes, &name, &DecodeLimits::default())?;
+            text = engine.read(&page)?;
+        }
+        let seconds = start.elapsed().as_secs_f64() / repeats as f64;
+        println!(
+            "{}",
+            serde_json::json!({"file": name, "seconds": seconds, "rotation": text.rotation_applied, "text": text.text()})
+        );
+    }
+    Ok(())
+}
+
+/// Raw model-call times (DAJIAN_BENCH_MODELS=1), to tell model cost from ours.
+fn bench_models() -> anyhow::Result<()> {
+    use rten_tensor::NdTensor;
+    use rten_tensor::prelude::*;
+    let dir = dajian::ocr::default_models_dir();
+    for (name, shapes) in [
+        ("rec.onnx", vec![[1, 1, 48, 48], [1, 1, 48, 320], [1, 1, 48, 960], [8, 1, 48, 320]]),
+        ("det.onnx", vec![[1, 1, 640, 960]]),
+        ("cls.onnx", vec![[6, 1, 48, 192]]),
+    ] {
+        let model = rten::Model::load_file(dir.join(name))?;
+        for shape in shapes {
+            let input = NdTensor::<f32, 4>::zeros(shape);
+            model.run_one(input.view().as_dyn().into(), None)?;
+            let start = Instant::now();
+            for _ in 0..5 {
+                model.run_one(input.view().as_dyn().into(), None)?;
+            }
+            println!("{name} {shape:?}: {:.1} ms", start.elapsed().as_secs_f64() * 1e3 / 5.0);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! Ingest: turning an uploaded file into a [`Page`] the pipeline can read.
+//!
+//! [`decode_page`] decodes JPEG, PNG, WebP and TIFF under [`DecodeLimits`]
+//! (bytes and pixels are checked *before* the pixel buffer is allocated),
+//! applies the EXIF orientation so later stages see the page as a person
+//! would, and keeps that transform: [`Page::to_stored_bbox`] maps a box on the
+//! oriented page back to the pixels of the file *as stored*, which is where
+//! `report.md` puts every `bbox`. Any unusable input (empty, truncated,
+//! corrupt, not an image, over a limit) is an [`IngestError`] naming the file;
+//! decoding never panics the caller.
+
+use std::io::Cursor;
+
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+
+use crate::BBox;
+
+/// Limits on what [`decode_page`] accepts. Pixels are checked from the header,
+/// before decoding, so a small file claiming a huge image costs nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Largest accepted file, in bytes.
+    pub max_bytes: usize,
+    /// Largest accepted image, in pixels (width × height).
+    pub max_pixels: u64,
+}
+
+impl Default for DecodeLimits {
+    /// 40 MB and 100 megapixels: above any phone photo or 600 dpi A4 scan.
+    fn default() -> Self {
+        DecodeLimits { max_bytes: 40 * 1024 * 1024, max_pixels: 100_000_000 }
+    }
+}
+
+/// Why a file could not be used as a page. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{name}: the file is empty")]
+    Empty { name: String },
+    #[error("{name}: {size} bytes is over the limit of {limit} bytes")]
+    TooManyBytes { name: String, size: usize, limit: usize },
+    #[error("{name}: not a JPEG, PNG, WebP or TIFF image")]
+    NotAnImage { name: String },
+    #[error("{name}: {width}x{height} pixels is over the limit of {limit} pixels")]
+    TooManyPixels { name: String, width: u32, height: u32, limit: u64 },
+    #[error("{name}: cannot decode the image: {reason}")]
+    Corrupt { name: String, reason: String },
+}
+
+impl IngestError {
+    /// The file the error is about.
+    pub fn file(&self) -> &str {
+        match self {
+            IngestError::Empty { name }
+            | IngestError::TooManyBytes { name, .. }
+            | IngestError::NotAnImage { name }
+            | IngestError::TooManyPixels { name, .. }
+            | IngestError::Corrupt { name, .. } => name,
+        }
+    }
+}
+
+/// A decoded page: the image upright as EXIF says (but not corrected for
+/// content rotation — that is the OCR stage's job), plus the EXIF transform
+/// back to stored pixels.
+#[derive(Debug, Clone)]
+pub struct Page {
+    name: String,
+    image: DynamicImage,
+    stored_width: u32,
+    stored_height: u32,
+    orientation: Orientation,
+}
+
+impl Page {
+    /// A page from an already-decoded image with no EXIF transform (tests,
+    /// rendered PDF pages).
+    pub fn from_image(name: impl Into<String>, image: DynamicImage) -> Page {
+        let (w, h) = (image.width(), image.height());
+        Page { name: name.into(), image, stored_width: w, stored_height: h, orientation: Orientation::NoTransforms }
+    }
+
+    /// The file name given to [`decode_page`].
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The image with the EXIF orientation applied.
+    pub fn image(&self) -> &DynamicImage {
+        &self.image
+    }
+
+    /// Width of the EXIF-oriented image.
+    pub fn width(&self) -> u32 {
+        self.image.width()
+    }
+
+    /// Height of the EXIF-oriented image.
+    pub fn height(&self) -> u32 {
+        self.image.height()
+    }
+
+    /// Width and height of the image as stored in the file.
+    pub fn stored_size(&self) -> (u32, u32) {
+        (self.stored_width, self.stored_height)
+    }
+
+    /// The EXIF orientation that was applied.
+    pub fn exif_orientation(&self) -> Orientation {
+        self.orientation
+    }
+
+    /// Maps a point of the oriented image (continuous pixel coordinates,
+    /// `(0,0)` the top-left corner of the first pixel) to the stored image.
+    pub fn to_stored_point(&self, x: f32, y: f32) -> (f32, f32) {
+        stored_point(self.orientation, self.stored_width as f32, self.stored_height as f32, x, y)
+    }
+
+    /// Maps an axis-aligned box `[x0,x1]×[y0,y1]` of the oriented image to the
+    /// stored image's pixels, rounded outwards and clamped to the image.
+    /// EXIF transforms are quarter turns and flips, so the box stays exact.
+    pub fn to_stored_bbox(&self, x0: f32, y0: f32, x1: f32, y1: f32) -> BBox {
+        let (ax, ay) = self.to_stored_point(x0, y0);
+        let (bx, by) = self.to_stored_point(x1, y1);
+        let (w, h) = (self.stored_width as f32, self.stored_height as f32);
+        let left = ax.min(bx).floor().clamp(0.0, w);
+        let top = ay.min(by).floor().clamp(0.0, h);
+        let right = ax.max(bx).ceil().clamp(0.0, w);
+        let bottom = ay.max(by).ceil().clamp(0.0, h);
+        BBox::new(left as u32, top as u32, (right - left) as u32, (bottom - top) as u32)
+    }
+}
+
+/// Inverse of `image`'s `apply_orientation` for points; `w`, `h` are the
+/// stored image's dimensions.
+fn stored_point(o: Orientation, w: f32, h: f32, x: f32, y: f32) -> (f32, f32) {
+    match o {
+        Orientation::NoTransforms => (x, y),
+        // Rotate90 (clockwise) sends stored (sx,sy) to (h-sy, sx).
+        Orientation::Rotate90 => (y, h - x),
+        Orientation::Rotate180 => (w - x, h - y),
+        // Rotate270 sends stored (sx,sy) to (sy, w-sx).
+        Orientation::Rotate270 => (w - y, x),
+        Orientation::FlipHorizontal => (w - x, y),
+        Orientation::FlipVertical => (x, h - y),
+        // Rotate90 then flip: a transpose.
+        Orientation::Rotate90FlipH => (y, x),
+        Orientation::Rotate270FlipH => (w - y, h - x),
+    }
+}
+
+/// Decodes one uploaded page. `name` is only used in errors and [`Page::name`].
+pub fn decode_page(bytes: &[u8], name: &str, limits: &DecodeLimits) -> Result<Page, IngestError> {
+    let name_s = || name.to_string();
+    if bytes.is_empty() {
+        return Err(IngestError::Empty { name: name_s() });
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(IngestError::TooManyBytes { name: name_s(), size: bytes.len(), limit: limits.max_bytes });
+    }
+    // The format comes from the content, never the file name: a text file
+    // renamed .jpg is not an image.
+    let format = image::guess_format(bytes).map_err(|_| IngestError::NotAnImage { name: name_s() })?;
+    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Tiff) {
+        return Err(IngestError::NotAnImage { name: name_s() });
+    }
+    // Decoders are third-party code fed untrusted bytes; a panic in one must
+    // become an error for this file, not take the worker down.
+    std::panic::catch_unwind(|| decode_checked(bytes, name, format, limits)).unwrap_or_else(|_| {
+        Err(IngestError::Corrupt { name: name_s(), reason: "the decoder failed on malformed data".into() })
+    })
+}
+
+fn decode_checked(bytes: &[u8], name: &str, format: ImageFormat, limits: &DecodeLimits) -> Result<Page, IngestError> {
+    let corrupt = |e: image::ImageError| IngestError::Corrupt { name: name.to_string(), reason: e.to_string() };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut image_limits = image::Limits::default();
+    // Bounds the decoder's own allocations too (4 bytes per pixel covers
+    // 8-bit RGBA; 16-bit images are rare and still fit under 2x this).
+    image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+    reader.limits(image_limits);
+    let mut decoder = reader.into_decoder().map_err(corrupt)?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 {
+        return Err(IngestError::Corrupt { name: name.to_string(), reason: "the image has no pixels".into() });
+    }
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(IngestError::TooManyPixels { name: name.to_string(), width, height, limit: limits.max_pixels });
+    }
+    // A broken EXIF block is no reason to refuse a readable page.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
+    image.apply_orientation(orientation);
+    Ok(Page { name: name.to_string(), image, stored_width: width, stored_height: height, orientation })
+}
+
+#[cfg(test)]
+mod tests;

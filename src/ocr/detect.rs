@@ -1,0 +1,229 @@
+//! Text detection: the DBNet probability map (through ocrs, tiled when the
+//! page is larger than the model's fixed input), then PaddleOCR's
+//! post-processing: threshold, contours, minimum-area rectangles, box score,
+//! unclip.
+
+use anyhow::{Context, anyhow};
+use image::GrayImage;
+use ocrs::{ImageSource, OcrEngine as OcrsEngine, OcrEngineParams};
+use rten::Dimension;
+use rten_imageproc::{BoundingRect, Point, PointF, RetrievalMode, RotatedRect, find_contours, min_area_rect};
+use rten_tensor::NdTensorView;
+use rten_tensor::prelude::*;
+
+use super::OcrParams;
+use super::geometry::unclip;
+
+/// Tiles overlap by this many pixels so a line cut by a tile edge is whole
+/// in the neighbouring tile; the maps are merged by maximum.
+const TILE_OVERLAP: usize = 96;
+
+pub(crate) struct Detector {
+    engine: OcrsEngine,
+    in_w: usize,
+    in_h: usize,
+}
+
+/// A probability map, row-major, `w × h`.
+pub(crate) struct ProbMap {
+    pub w: usize,
+    pub h: usize,
+    pub data: Vec<f32>,
+}
+
+impl Detector {
+    pub fn new(model: rten::Model) -> anyhow::Result<Detector> {
+        let id = *model.input_ids().first().ok_or_else(|| anyhow!("the detection model has no input"))?;
+        let shape = model.node_info(id).and_then(|i| i.shape()).ok_or_else(|| anyhow!("no input shape"))?;
+        let [_, _, Dimension::Fixed(in_h), Dimension::Fixed(in_w)] = shape[..] else {
+            return Err(anyhow!("the detection model's input height and width must be fixed, got {shape:?}"));
+        };
+        let engine = OcrsEngine::new(OcrEngineParams { detection_model: Some(model), ..Default::default() })?;
+        Ok(Detector { engine, in_w, in_h })
+    }
+
+    /// The size of one detector call; a page scaled to fit in it takes one call.
+    pub fn input_size(&self) -> (usize, usize) {
+        (self.in_w, self.in_h)
+    }
+
+    /// Text probability for every pixel of `grey`, tiling it with the
+    /// model's fixed input size (ocrs pads a smaller tile and never has to
+    /// squash one).
+    pub fn prob_map(&self, grey: &GrayImage) -> anyhow::Result<ProbMap> {
+        let (w, h) = (grey.width() as usize, grey.height() as usize);
+        let mut data = vec![0f32; w * h];
+        let raw = grey.as_raw();
+        for y0 in tile_starts(h, self.in_h) {
+            for x0 in tile_starts(w, self.in_w) {
+                let (tw, th) = (self.in_w.min(w - x0), self.in_h.min(h - y0));
+                let mut tile = Vec::with_capacity(tw * th);
+                for y in y0..y0 + th {
+                    tile.extend_from_slice(&raw[y * w + x0..y * w + x0 + tw]);
+                }
+                let input = self.engine.prepare_input(ImageSource::from_bytes(&tile, (tw as u32, th as u32))?)?;
+                let probs = self.engine.detect_text_pixels(&input).context("text detection")?;
+                let probs = probs.to_vec();
+                for (ty, row) in probs.chunks_exact(tw).enumerate() {
+                    let dst = &mut data[(y0 + ty) * w + x0..(y0 + ty) * w + x0 + tw];
+                    for (d, &p) in dst.iter_mut().zip(row) {
+                        *d = d.max(p);
+                    }
+                }
+            }
+        }
+        Ok(ProbMap { w, h, data })
+    }
+}
+
+/// Start offsets of tiles of `tile` pixels covering `len`, overlapping by
+/// at least [`TILE_OVERLAP`]; the last tile ends at the edge.
+pub(crate) fn tile_starts(len: usize, tile: usize) -> Vec<usize> {
+    if len <= tile {
+        return vec![0];
+    }
+    let step = tile - TILE_OVERLAP;
+    let mut starts = Vec::new();
+    let mut s = 0;
+    while s + tile < len {
+        starts.push(s);
+        s += step;
+    }
+    starts.push(len - tile);
+    starts
+}
+
+/// Text boxes in `map`'s pixel coordinates (pixel centres at integers, as
+/// the contours are): PaddleOCR's DBNet post-processing.
+pub(crate) fn boxes_from_map(map: &ProbMap, params: &OcrParams) -> Vec<RotatedRect> {
+    let mask: Vec<bool> = map.data.iter().map(|&p| p > params.text_threshold).collect();
+    let contours = find_contours(NdTensorView::from_data([map.h, map.w], &mask[..]), RetrievalMode::External);
+    let mut boxes = Vec::new();
+    for poly in contours.iter() {
+        let points: Vec<_> = poly.iter().map(|p| p.to_f32()).collect();
+        // rten-imageproc's Graham scan can fail on the many collinear points
+        // of a long contour (a 500 px title came out 2 px high); its hull
+        // is exact on a hull without them.
+        let Some(rect) = min_area_rect(&convex_hull(&points)) else { continue };
+        // PaddleOCR drops cores thinner than 3 px: specks, not text.
+        if rect.width().min(rect.height()) < 3.0 {
+            continue;
+        }
+        if mean_prob(map, &rect) < params.box_threshold {
+            continue;
+        }
+        let grown = unclip(&rect, params.unclip_ratio);
+        if grown.width().min(grown.height()) < 5.0 {
+            continue;
+        }
+        boxes.push(grown);
+    }
+    boxes
+}
+
+/// Convex hull by Andrew's monotone chain, dropping collinear points.
+pub(crate) fn convex_hull(points: &[PointF]) -> Vec<PointF> {
+    let mut pts: Vec<PointF> = points.to_vec();
+    pts.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    pts.dedup();
+    if pts.len() < 3 {
+        return pts;
+    }
+    let cross = |o: PointF, a: PointF, b: PointF| (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+    let mut hull: Vec<PointF> = Vec::with_capacity(2 * pts.len());
+    for pass in 0..2 {
+        let start = hull.len();
+        let iter: Box<dyn Iterator<Item = &PointF>> = if pass == 0 { Box::new(pts.iter()) } else { Box::new(pts.iter().rev()) };
+        for &p in iter {
+            while hull.len() >= start + 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
+                hull.pop();
+            }
+            hull.push(p);
+        }
+        hull.pop();
+    }
+    hull
+}
+
+/// Mean probability inside `rect` (PaddleOCR's box score): a faint blob that
+/// crossed the threshold in a few pixels is not text.
+fn mean_prob(map: &ProbMap, rect: &RotatedRect) -> f32 {
+    let b = rect.bounding_rect();
+    let (x0, y0) = (b.left().floor().max(0.0) as usize, b.top().floor().max(0.0) as usize);
+    let x1 = (b.right().ceil() as usize).min(map.w.saturating_sub(1));
+    let y1 = (b.bottom().ceil() as usize).min(map.h.saturating_sub(1));
+    let (mut sum, mut n) = (0f32, 0usize);
+    let grown = rect.expanded(1.0, 1.0);
+    for y in y0..=y1 {
+        for x in x0..=x1 {
+            if grown.contains(Point::from_yx(y as f32, x as f32)) {
+                sum += map.data[y * map.w + x];
+                n += 1;
+            }
+        }
+    }
+    if n == 0 { 0.0 } else { sum / n as f32 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_cover_the_length_and_the_last_one_ends_at_the_edge() {
+        assert_eq!(tile_starts(500, 960), vec![0]);
+        assert_eq!(tile_starts(960, 960), vec![0]);
+        let s = tile_starts(2000, 960);
+        assert_eq!(s, vec![0, 864, 1040]);
+        for pair in s.windows(2) {
+            assert!(pair[0] + 960 >= pair[1] + TILE_OVERLAP);
+        }
+    }
+
+    #[test]
+    fn a_solid_core_in_the_probability_map_becomes_one_unclipped_box() {
+        let (w, h) = (200, 60);
+        let mut data = vec![0f32; w * h];
+        for y in 20..30 {
+            for x in 40..140 {
+                data[y * w + x] = 0.9;
+            }
+        }
+        let boxes = boxes_from_map(&ProbMap { w, h, data }, &OcrParams::default());
+        assert_eq!(boxes.len(), 1);
+        let b = boxes[0];
+        let (long, short) = (b.width().max(b.height()), b.width().min(b.height()));
+        // Contour through pixel centres: a 99 x 9 core, grown by 99*9*1.6/216 a side.
+        let d = 99.0 * 9.0 * 1.6 / 216.0;
+        assert!((long - (99.0 + 2.0 * d)).abs() < 0.5, "{long}");
+        assert!((short - (9.0 + 2.0 * d)).abs() < 0.5, "{short}");
+    }
+
+    #[test]
+    fn a_long_thin_core_keeps_its_thickness() {
+        // The shape that broke rten-imageproc's hull: a 500 x 12 bar.
+        let (w, h) = (600, 40);
+        let mut data = vec![0f32; w * h];
+        for y in 14..26 {
+            for x in 50..550 {
+                data[y * w + x] = 0.95;
+            }
+        }
+        let boxes = boxes_from_map(&ProbMap { w, h, data }, &OcrParams::default());
+        assert_eq!(boxes.len(), 1);
+        let short = boxes[0].width().min(boxes[0].height());
+        assert!(short > 11.0 + 10.0, "{short}");
+    }
+
+    #[test]
+    fn a_faint_blob_below_the_box_score_is_not_text() {
+        let (w, h) = (100, 40);
+        let mut data = vec![0f32; w * h];
+        for y in 10..20 {
+            for x in 10..60 {
+                data[y * w + x] = 0.35;
+            }
+        }
+        assert!(boxes_from_map(&ProbMap { w, h, data }, &OcrParams::default()).is_empty());
+    }
+}

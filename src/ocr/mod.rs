@@ -1,0 +1,498 @@
+//! The OCR stage: page image → text lines with per-character confidences
+//! and boxes in the stored image's pixels.
+//!
+//! Models: PaddleOCR's PP-OCRv4 Chinese detector and recogniser and the
+//! mobile 0°/180° line classifier, adapted to ocrs's input/output contract
+//! (`models/ocr/`, see its `MODEL_CARD.md`). ocrs runs the detector and
+//! groups boxes into lines; dajian does the rest because ocrs has no
+//! confidences, no orientation handling and squashes large pages.
+//!
+//! Stages, each callable on its own:
+//! 1. [`OcrEngine::detect`] → [`Layout`]: the detector runs at a scale chosen
+//!    for the page (one 960×640 call for a card; for a page whose lines come
+//!    out thinner than [`OcrParams::min_line_px`], again at a larger scale,
+//!    tiled, so small print is not squashed). Boxes get PaddleOCR's
+//!    post-processing (threshold, contours, minimum-area rectangles, box
+//!    score, unclip by `area × 1.6 / perimeter`). Orientation: the long axes
+//!    of the boxes give the reading axis and skew (0/180 vs 90/270, any
+//!    angle in between), the classifier on the longest boxes decides between
+//!    a direction and its 180° twin. Boxes are put upright in that frame and
+//!    ocrs's `find_text_lines` orders them into lines.
+//! 2. [`OcrEngine::recognize`] → [`PageText`]: every box is sampled upright
+//!    (deskewed and rotated by sampling, the page itself is never rotated),
+//!    recognised in width-sorted batches, and decoded by greedy CTC keeping a
+//!    probability per character ([`TextChar::confidence`]).
+//!
+//! [`OcrEngine::read`] runs both. All boxes in the output are in the pixels
+//! of the image *as stored* in the file (before EXIF or any rotation dajian
+//! applied), as `report.md` requires.
+//!
+//! Confidence: a character's is the peak probability of its CTC run; a
+//! line's is the *minimum* over its characters, because one doubtful
+//! character (a VIN digit) makes the whole value doubtful for a pre-check.
+
+mod ctc;
+mod detect;
+mod geometry;
+pub mod metrics;
+mod recognize;
+pub mod cli;
+
+use std::path::{Path, PathBuf};
+
+use image::GrayImage;
+use image::imageops::FilterType;
+use rten_imageproc::{Point, RotatedRect};
+use serde::Serialize;
+
+use crate::BBox;
+use crate::ingest::Page;
+
+pub use geometry::TextRegion;
+
+/// Tuning of the OCR stage. The defaults are PaddleOCR's where it has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrParams {
+    /// Detector probability above which a pixel is text (PaddleOCR: 0.3).
+    pub text_threshold: f32,
+    /// Minimum mean probability inside a box to keep it (PaddleOCR: 0.5).
+    pub box_threshold: f32,
+    /// Unclip ratio (PaddleOCR: 1.6).
+    pub unclip_ratio: f32,
+    /// If the median box is thinner than this many pixels at detection
+    /// scale, detection is redone at a larger scale (tiled).
+    pub min_line_px: f32,
+    /// Median box thickness aimed at when detection is redone.
+    pub target_line_px: f32,
+    /// Largest enlargement of a small image for detection.
+    pub max_upscale: f32,
+    /// Whether to find the page's orientation; if false it is taken as
+    /// upright (rotation 0, skew still followed per box).
+    pub detect_orientation: bool,
+    /// Boxes whose characters' mean confidence is below this are dropped as
+    /// noise (PaddleOCR's `text_score`: 0.5).
+    pub min_text_confidence: f32,
+    /// Line crops per recognition call. 1 measured fastest with rten (a
+    /// batch costs its widest crop times its size; no per-call saving shows).
+    pub rec_batch: usize,
+    /// Recognition inputs are padded to at least this width. PaddleOCR pads
+    /// to 320; 48 read the test pages as well and 1.7× faster.
+    pub rec_min_width: usize,
+    /// Threads running recognition calls side by side (each call already
+    /// uses rten's pool, one thread per core). 2 measured no faster than 1
+    /// on the shared 2-core machine; worth re-measuring on a quiet one.
+    pub rec_threads: usize,
+}
+
+impl Default for OcrParams {
+    fn default() -> Self {
+        OcrParams {
+            text_threshold: 0.3,
+            box_threshold: 0.5,
+            unclip_ratio: 1.6,
+            min_line_px: 16.0,
+            target_line_px: 24.0,
+            max_upscale: 2.0,
+            detect_orientation: true,
+            min_text_confidence: 0.5,
+            rec_batch: 1,
+            rec_min_width: 48,
+            rec_threads: 1,
+        }
+    }
+}
+
+/// Why OCR failed. Load errors name the model file, run errors the page.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error("cannot load OCR model {}: {reason}", path.display())]
+    Load { path: PathBuf, reason: String },
+    #[error("{page}: OCR failed: {reason}")]
+    Run { page: String, reason: String },
+}
+
+/// The text of a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageText {
+    /// Size of the image as stored (the frame of every box).
+    pub width: u32,
+    pub height: u32,
+    /// Clockwise degrees (0, 90, 180, 270) the page content was turned to
+    /// read it, on top of the EXIF orientation.
+    pub rotation_applied: u16,
+    /// Lines in reading order.
+    pub lines: Vec<TextLine>,
+}
+
+impl PageText {
+    /// All lines, one per row.
+    pub fn text(&self) -> String {
+        self.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// One line of text: detected boxes on one line, joined by a space.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextLine {
+    pub text: String,
+    /// Minimum confidence of the recognised characters.
+    pub confidence: f32,
+    pub bbox: BBox,
+    /// One entry per `char` of `text`. The space between two detected
+    /// boxes is layout, not recognition: confidence 1.0, box of the gap.
+    pub chars: Vec<TextChar>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TextChar {
+    pub ch: char,
+    pub confidence: f32,
+    pub bbox: BBox,
+}
+
+/// What detection found: the page's orientation and its text boxes grouped
+/// into lines in reading order (EXIF-oriented pixel coordinates).
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Clockwise quarter turn that makes the page upright.
+    pub rotation: u16,
+    /// Remaining skew of the text, in degrees (positive: clockwise on screen).
+    pub skew_degrees: f32,
+    /// Scale the detector finally ran at (page pixels → detector pixels).
+    pub detect_scale: f32,
+    pub lines: Vec<Vec<TextRegion>>,
+}
+
+/// The loaded models. Loading takes ~100 ms; share one engine (it is `Sync`).
+pub struct OcrEngine {
+    params: OcrParams,
+    detector: detect::Detector,
+    rec: rten::Model,
+    cls: rten::Model,
+    alphabet: Vec<char>,
+}
+
+/// The repository's `models/ocr/`, or `$DAJIAN_MODELS/ocr` when set.
+pub fn default_models_dir() -> PathBuf {
+    match std::env::var_os("DAJIAN_MODELS") {
+        Some(dir) => PathBuf::from(dir).join("ocr"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("ocr"),
+    }
+}
+
+impl OcrEngine {
+    /// Loads `det.onnx`, `rec.onnx`, `cls.onnx` and `alphabet.txt` from `dir`.
+    pub fn load(dir: &Path, params: OcrParams) -> Result<OcrEngine, OcrError> {
+        let load_err = |path: &Path, reason: String| OcrError::Load { path: path.to_path_buf(), reason };
+        let model = |name: &str| {
+            let path = dir.join(name);
+            rten::Model::load_file(&path).map_err(|e| load_err(&path, e.to_string()))
+        };
+        let det_path = dir.join("det.onnx");
+        let detector = detect::Detector::new(model("det.onnx")?).map_err(|e| load_err(&det_path, e.to_string()))?;
+        let rec = model("rec.onnx")?;
+        let cls = model("cls.onnx")?;
+        let alpha_path = dir.join("alphabet.txt");
+        let alphabet: Vec<char> = std::fs::read_to_string(&alpha_path)
+            .map_err(|e| load_err(&alpha_path, e.to_string()))?
+            .chars()
+            .collect();
+        if alphabet.is_empty() {
+            return Err(load_err(&alpha_path, "empty alphabet".into()));
+        }
+        Ok(OcrEngine { params, detector, rec, cls, alphabet })
+    }
+
+    /// Loads from [`default_models_dir`].
+    pub fn load_default(params: OcrParams) -> Result<OcrEngine, OcrError> {
+        Self::load(&default_models_dir(), params)
+    }
+
+    pub fn params(&self) -> &OcrParams {
+        &self.params
+    }
+
+    /// Detection, orientation and line grouping.
+    pub fn detect(&self, page: &Page) -> Result<Layout, OcrError> {
+        let grey = page.image().to_luma8();
+        self.detect_grey(&grey).map_err(|e| run_err(page, e))
+    }
+
+    /// Recognition of the lines of `layout`, boxes mapped to stored pixels.
+    pub fn recognize(&self, page: &Page, layout: &Layout) -> Result<PageText, OcrError> {
+        let grey = page.image().to_luma8();
+        self.recognize_grey(page, &grey, layout).map_err(|e| run_err(page, e))
+    }
+
+    /// The whole stage: [`detect`](Self::detect) then [`recognize`](Self::recognize).
+    pub fn read(&self, page: &Page) -> Result<PageText, OcrError> {
+        let t0 = std::time::Instant::now();
+        let grey = page.image().to_luma8();
+        let layout = self.detect_grey(&grey).map_err(|e| run_err(page, e))?;
+        let t1 = std::time::Instant::now();
+        let text = self.recognize_grey(page, &grey, &layout).map_err(|e| run_err(page, e))?;
+        if std::env::var_os("DAJIAN_OCR_TIMING").is_some() {
+            // Stage timings for tuning, on stderr.
+            let regions: usize = layout.lines.iter().map(Vec::len).sum();
+            eprintln!(
+                "{}: detect {:.0} ms (scale {:.2}), recognise {:.0} ms ({regions} boxes)",
+                page.name(),
+                (t1 - t0).as_secs_f64() * 1e3,
+                layout.detect_scale,
+                t1.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        Ok(text)
+    }
+
+    fn detect_at(&self, grey: &GrayImage, scale: f32) -> anyhow::Result<Vec<RotatedRect>> {
+        let (w, h) = (grey.width(), grey.height());
+        let sw = ((w as f32 * scale).round() as u32).max(1);
+        let sh = ((h as f32 * scale).round() as u32).max(1);
+        let scaled;
+        let img = if (sw, sh) == (w, h) {
+            grey
+        } else {
+            scaled = image::imageops::resize(grey, sw, sh, FilterType::Triangle);
+            &scaled
+        };
+        let map = self.detector.prob_map(img)?;
+        let (fx, fy) = (w as f32 / sw as f32, h as f32 / sh as f32);
+        // Back to page coordinates: pixel centres are at +0.5.
+        Ok(detect::boxes_from_map(&map, &self.params)
+            .into_iter()
+            .map(|r| {
+                let c = r.center();
+                let u = r.up_axis();
+                let k = (u.x * fx).hypot(u.y * fy) / u.x.hypot(u.y);
+                let across = (u.y * fx).hypot(u.x * fy) / u.x.hypot(u.y);
+                RotatedRect::new(
+                    Point::from_yx((c.y + 0.5) * fy, (c.x + 0.5) * fx),
+                    u,
+                    r.width() * across,
+                    r.height() * k,
+                )
+            })
+            .collect())
+    }
+
+    fn detect_grey(&self, grey: &GrayImage) -> anyhow::Result<Layout> {
+        let p = &self.params;
+        let (w, h) = (grey.width() as f32, grey.height() as f32);
+        if w < 4.0 || h < 4.0 {
+            return Ok(Layout { rotation: 0, skew_degrees: 0.0, detect_scale: 1.0, lines: Vec::new() });
+        }
+        let (in_w, in_h) = self.detector.input_size();
+        // First look: the whole page in one detector call (enlarged up to
+        // max_upscale if small). Enough for cards.
+        let mut scale = (in_w as f32 / w).min(in_h as f32 / h).min(p.max_upscale);
+        let mut rects = self.detect_at(grey, scale)?;
+        let thickness = median(rects.iter().map(|r| r.width().min(r.height())));
+        let rescale = match thickness {
+            Some(t) if t * scale < p.min_line_px => Some(p.target_line_px / t),
+            // Nothing found on a squashed page: look again at full size.
+            None if scale < 1.0 => Some(1.0),
+            _ => None,
+        };
+        if let Some(s) = rescale {
+            let s = s.min(p.max_upscale);
+            if s > scale * 1.2 {
+                scale = s;
+                rects = self.detect_at(grey, scale)?;
+            }
+        }
+        let (mut dir, skew) = if p.detect_orientation { reading_axis(&rects) } else { ((1.0, 0.0), 0.0) };
+        if p.detect_orientation && self.is_upside_down(grey, &rects, dir)? {
+            dir = (-dir.0, -dir.1);
+        }
+        let regions: Vec<TextRegion> = rects.iter().map(|r| TextRegion::from_rect(r, dir)).collect();
+        let lines = group_lines(&regions, dir);
+        Ok(Layout { rotation: geometry::rotation_for(dir), skew_degrees: skew, detect_scale: scale, lines })
+    }
+
+    /// The classifier's verdict on the longest boxes read along `dir`,
+    /// averaged: one line can fool it, the page rarely does.
+    fn is_upside_down(&self, grey: &GrayImage, rects: &[RotatedRect], dir: (f32, f32)) -> anyhow::Result<bool> {
+        let mut regions: Vec<TextRegion> = rects.iter().map(|r| TextRegion::from_rect(r, dir)).collect();
+        regions.retain(|r| r.length >= 2.0 * r.thickness);
+        regions.sort_by(|a, b| b.length.total_cmp(&a.length));
+        regions.truncate(6);
+        let probs = recognize::upside_down_probs(&self.cls, grey, &regions)?;
+        Ok(!probs.is_empty() && probs.iter().sum::<f32>() / probs.len() as f32 > 0.5)
+    }
+
+    fn recognize_grey(&self, page: &Page, grey: &GrayImage, layout: &Layout) -> anyhow::Result<PageText> {
+        let regions: Vec<TextRegion> = layout.lines.iter().flatten().copied().collect();
+        let texts = recognize::recognize(&self.rec, &self.alphabet, grey, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
+        let mut texts = texts.into_iter();
+        let to_bbox = |b: (f32, f32, f32, f32)| page.to_stored_bbox(b.0, b.1, b.2, b.3);
+        let mut lines = Vec::new();
+        for line in &layout.lines {
+            let mut chars: Vec<TextChar> = Vec::new();
+            let mut min_conf = f32::MAX;
+            let mut prev_end: Option<(f32, f32, f32, f32)> = None;
+            for region in line {
+                let rt = texts.next().expect("one text per region");
+                if rt.chars.is_empty() {
+                    continue;
+                }
+                let mean = rt.chars.iter().map(|c| c.1).sum::<f32>() / rt.chars.len() as f32;
+                if mean < self.params.min_text_confidence {
+                    continue;
+                }
+                let first = region.span_bounds(rt.chars[0].2, rt.chars[0].3);
+                if let Some(e) = prev_end {
+                    // The gap between two boxes of a line, as a space.
+                    let gap = (e.2.min(first.0), e.1.min(first.1), e.2.max(first.0), e.3.max(first.3));
+                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap) });
+                }
+                for &(ch, conf, s0, s1) in &rt.chars {
+                    min_conf = min_conf.min(conf);
+                    chars.push(TextChar { ch, confidence: conf, bbox: to_bbox(region.span_bounds(s0, s1)) });
+                }
+                let last = rt.chars.last().unwrap();
+                prev_end = Some(region.span_bounds(last.2, last.3));
+            }
+            if chars.is_empty() {
+                continue;
+            }
+            let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
+            lines.push(TextLine { text: chars.iter().map(|c| c.ch).collect(), confidence: min_conf, bbox, chars });
+        }
+        let (width, height) = page.stored_size();
+        Ok(PageText { width, height, rotation_applied: layout.rotation, lines })
+    }
+}
+
+/// Groups regions into lines in reading order, in the page's upright frame
+/// (reading direction `dir` along +x): a region joins the line whose centre
+/// line is within half a text height of its own; lines are cut where a gap
+/// is wider than [`COLUMN_GAP`] text heights (two pages side by side), then
+/// sorted top to bottom, left to right.
+///
+/// ocrs's `find_text_lines` was tried first: on forms its column
+/// separators put the whole label column after the values (第1条…第11条 at
+/// the end of the A4 page), so this simpler rule is used.
+pub(crate) fn group_lines(regions: &[TextRegion], dir: (f32, f32)) -> Vec<Vec<TextRegion>> {
+    let down = (-dir.1, dir.0);
+    // (x, y) of each centre in the upright frame.
+    let upright: Vec<(f32, f32)> = regions
+        .iter()
+        .map(|r| (r.center.0 * dir.0 + r.center.1 * dir.1, r.center.0 * down.0 + r.center.1 * down.1))
+        .collect();
+    let mut order: Vec<usize> = (0..regions.len()).collect();
+    order.sort_by(|&a, &b| upright[a].1.total_cmp(&upright[b].1));
+    // Each line: (sum of centre y, sum of thickness, members).
+    let mut lines: Vec<(f32, f32, Vec<usize>)> = Vec::new();
+    for i in order {
+        let (y, t) = (upright[i].1, regions[i].thickness);
+        let best = lines
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (k, (l.0 / l.2.len() as f32 - y).abs(), l.1 / l.2.len() as f32))
+            .filter(|&(_, dy, lt)| dy < 0.5 * t.min(lt))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        match best {
+            Some((k, _, _)) => {
+                let l = &mut lines[k];
+                l.0 += y;
+                l.1 += t;
+                l.2.push(i);
+            }
+            None => lines.push((y, t, vec![i])),
+        }
+    }
+    let gap_limit = COLUMN_GAP * median(regions.iter().map(|r| r.thickness)).unwrap_or(0.0);
+    let x_extent = |i: usize| (upright[i].0 - regions[i].length / 2.0, upright[i].0 + regions[i].length / 2.0);
+    let mut pieces: Vec<(f32, f32, Vec<usize>)> = Vec::new();
+    for (y_sum, _, mut members) in lines {
+        // Pieces of one row share the row's y, so they stay left to right.
+        let row_y = y_sum / members.len() as f32;
+        members.sort_by(|&a, &b| upright[a].0.total_cmp(&upright[b].0));
+        let mut piece: Vec<usize> = Vec::new();
+        for i in members {
+            if let Some(&last) = piece.last() {
+                if x_extent(i).0 - x_extent(last).1 > gap_limit {
+                    pieces.push((row_y, upright[piece[0]].0, std::mem::take(&mut piece)));
+                }
+            }
+            piece.push(i);
+        }
+        pieces.push((row_y, upright[piece[0]].0, piece));
+    }
+    pieces.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    pieces.into_iter().map(|(_, _, m)| m.into_iter().map(|i| regions[i]).collect()).collect()
+}
+
+/// Gap between two boxes of one line, in text heights, beyond which they
+/// are taken as two columns. Label–value gaps on licences reach 7 (a short
+/// label in a column sized for long ones), hence the margin.
+const COLUMN_GAP: f32 = 12.0;
+
+fn run_err(page: &Page, e: anyhow::Error) -> OcrError {
+    OcrError::Run { page: page.name().to_string(), reason: format!("{e:#}") }
+}
+
+fn median(values: impl Iterator<Item = f32>) -> Option<f32> {
+    let mut v: Vec<f32> = values.collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f32::total_cmp);
+    Some(v[v.len() / 2])
+}
+
+/// The page's reading axis from the long sides of its elongated boxes,
+/// weighted by length: horizontal (pointing right) or vertical (pointing up,
+/// as text on a page turned 90° counter-clockwise reads), with the skew in
+/// degrees as their weighted median angle. The classifier settles the sign.
+pub(crate) fn reading_axis(rects: &[RotatedRect]) -> ((f32, f32), f32) {
+    // (angle of the long side in [0, 180), weight)
+    let mut axes: Vec<(f32, f32)> = Vec::new();
+    for r in rects {
+        let (long, short) = (r.width().max(r.height()), r.width().min(r.height()));
+        if long < 1.5 * short {
+            continue;
+        }
+        let u = r.up_axis();
+        let axis = if r.height() >= r.width() { u } else { u.perpendicular() };
+        axes.push((axis.y.atan2(axis.x).to_degrees().rem_euclid(180.0), long));
+    }
+    let horizontal: f32 = axes.iter().filter(|a| a.0 < 45.0 || a.0 >= 135.0).map(|a| a.1).sum();
+    let vertical: f32 = axes.iter().filter(|a| (45.0..135.0).contains(&a.0)).map(|a| a.1).sum();
+    if vertical > horizontal {
+        // Angles around 90; reading upwards is 90 + 180 = 270 on screen (y down).
+        let mut a: Vec<(f32, f32)> = axes.into_iter().filter(|a| (45.0..135.0).contains(&a.0)).collect();
+        let m = weighted_median(&mut a) + 180.0;
+        let rad = m.to_radians();
+        ((rad.cos(), rad.sin()), m - 270.0)
+    } else {
+        let mut a: Vec<(f32, f32)> = axes
+            .into_iter()
+            .filter(|a| a.0 < 45.0 || a.0 >= 135.0)
+            .map(|(ang, w)| (if ang >= 135.0 { ang - 180.0 } else { ang }, w))
+            .collect();
+        if a.is_empty() {
+            return ((1.0, 0.0), 0.0);
+        }
+        let m = weighted_median(&mut a);
+        let rad = m.to_radians();
+        ((rad.cos(), rad.sin()), m)
+    }
+}
+
+fn weighted_median(values: &mut [(f32, f32)]) -> f32 {
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f32 = values.iter().map(|v| v.1).sum();
+    let mut acc = 0.0;
+    for v in values.iter() {
+        acc += v.1;
+        if acc >= total / 2.0 {
+            return v.0;
+        }
+    }
+    values.last().map_or(0.0, |v| v.0)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,193 @@
+//! Line crops, the 0°/180° classifier and batched recognition.
+
+use anyhow::{Context, anyhow};
+use image::GrayImage;
+use rten_tensor::NdTensor;
+use rten_tensor::prelude::*;
+
+use super::ctc::{DecodedChar, greedy_decode};
+use super::geometry::TextRegion;
+
+/// Height of recognition and classifier inputs (PP-OCR's).
+pub(crate) const CROP_H: usize = 48;
+/// Crops longer than this are squeezed (a 40:1 line is already very long).
+const MAX_REC_W: usize = CROP_H * 40;
+/// The classifier's fixed input width.
+pub(crate) const CLS_W: usize = 192;
+
+/// Width of `region`'s crop at [`CROP_H`] rows, keeping its aspect.
+pub(crate) fn crop_width(region: &TextRegion) -> usize {
+    let w = (CROP_H as f32 * region.length / region.thickness.max(1.0)).round() as usize;
+    w.clamp(8, MAX_REC_W)
+}
+
+/// Samples `region` of `grey` upright into `out` (`height` rows of `width`
+/// values, row stride `stride`) as `x/255 - 0.5`, the models' input scale.
+/// When the crop is much smaller than the region, several bilinear samples
+/// are averaged per output pixel so thin strokes don't alias away.
+pub(crate) fn sample_crop(grey: &GrayImage, region: &TextRegion, width: usize, height: usize, out: &mut [f32], stride: usize) {
+    let (gw, gh) = (grey.width() as usize, grey.height() as usize);
+    let raw = grey.as_raw();
+    let scale = (region.thickness / height as f32).max(region.length / width as f32);
+    let k = (scale.ceil() as usize).clamp(1, 4);
+    let (dx, dy) = region.dir;
+    let (vx, vy) = region.down();
+    let step_s = region.length / width as f32;
+    let step_t = region.thickness / height as f32;
+    let origin = region.point(0.0, 0.0);
+    let bilinear = |x: f32, y: f32| -> f32 {
+        // Pixel centres sit at +0.5.
+        let fx = (x - 0.5).clamp(0.0, (gw - 1) as f32);
+        let fy = (y - 0.5).clamp(0.0, (gh - 1) as f32);
+        let (x0, y0) = (fx as usize, fy as usize);
+        let (x1, y1) = ((x0 + 1).min(gw - 1), (y0 + 1).min(gh - 1));
+        let (ax, ay) = (fx - x0 as f32, fy - y0 as f32);
+        let p = |x: usize, y: usize| raw[y * gw + x] as f32;
+        let top = p(x0, y0) * (1.0 - ax) + p(x1, y0) * ax;
+        let bottom = p(x0, y1) * (1.0 - ax) + p(x1, y1) * ax;
+        top * (1.0 - ay) + bottom * ay
+    };
+    let inv = 1.0 / (k * k) as f32 / 255.0;
+    for i in 0..height {
+        for j in 0..width {
+            let mut acc = 0.0;
+            for si in 0..k {
+                for sj in 0..k {
+                    let a = (j as f32 + (sj as f32 + 0.5) / k as f32) * step_s;
+                    let b = (i as f32 + (si as f32 + 0.5) / k as f32) * step_t;
+                    acc += bilinear(origin.0 + a * dx + b * vx, origin.1 + a * dy + b * vy);
+                }
+            }
+            out[i * stride + j] = acc * inv - 0.5;
+        }
+    }
+}
+
+/// Probability that each region is upside down, from the 0°/180° classifier.
+pub(crate) fn upside_down_probs(cls: &rten::Model, grey: &GrayImage, regions: &[TextRegion]) -> anyhow::Result<Vec<f32>> {
+    if regions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = regions.len();
+    // Padding is 0, mid-grey after PP-OCR's normalisation, as PaddleOCR pads.
+    let mut input = NdTensor::<f32, 4>::zeros([n, 1, CROP_H, CLS_W]);
+    let data = input.data_mut().ok_or_else(|| anyhow!("tensor not contiguous"))?;
+    for (r, region) in regions.iter().enumerate() {
+        let w = crop_width(region).min(CLS_W);
+        sample_crop(grey, region, w, CROP_H, &mut data[r * CROP_H * CLS_W..], CLS_W);
+    }
+    let out: rten_tensor::Tensor<f32> = cls.run_one(input.view().as_dyn().into(), None)?.try_into()?;
+    let v = out.to_vec();
+    if v.len() != n * 2 {
+        return Err(anyhow!("the classifier returned {} values for {n} crops", v.len()));
+    }
+    Ok((0..n).map(|i| v[i * 2 + 1]).collect())
+}
+
+/// A recognised region: its characters with confidences and their spans
+/// along the region as fractions `(s0, s1)` of its length.
+pub(crate) struct RegionText {
+    pub chars: Vec<(char, f32, f32, f32)>,
+}
+
+/// Recognises `regions` in batches of similar width, returning one entry per
+/// region in the same order. With `threads` > 1 the batches are shared out
+/// (interleaved by width) among that many threads.
+pub(crate) fn recognize(
+    rec: &rten::Model,
+    alphabet: &[char],
+    grey: &GrayImage,
+    regions: &[TextRegion],
+    batch: usize,
+    min_width: usize,
+    threads: usize,
+) -> anyhow::Result<Vec<RegionText>> {
+    let widths: Vec<usize> = regions.iter().map(crop_width).collect();
+    // Sorting by width keeps padding (wasted compute) small within a batch.
+    let mut order: Vec<usize> = (0..regions.len()).collect();
+    order.sort_by_key(|&i| widths[i]);
+    let chunks: Vec<&[usize]> = order.chunks(batch.max(1)).collect();
+    let threads = threads.clamp(1, chunks.len().max(1));
+    let run_share = |t: usize| -> anyhow::Result<Vec<(usize, RegionText)>> {
+        let mut out = Vec::new();
+        for chunk in chunks.iter().skip(t).step_by(threads) {
+            out.extend(recognize_batch(rec, alphabet, grey, regions, &widths, chunk, min_width)?);
+        }
+        Ok(out)
+    };
+    let shares: Vec<anyhow::Result<Vec<(usize, RegionText)>>> = if threads == 1 {
+        vec![run_share(0)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|t| s.spawn(move || run_share(t))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a recognition thread panicked")))).collect()
+        })
+    };
+    let mut results: Vec<Option<RegionText>> = (0..regions.len()).map(|_| None).collect();
+    for share in shares {
+        for (i, text) in share? {
+            results[i] = Some(text);
+        }
+    }
+    Ok(results.into_iter().map(|r| r.expect("every region is in one batch")).collect())
+}
+
+fn recognize_batch(
+    rec: &rten::Model,
+    alphabet: &[char],
+    grey: &GrayImage,
+    regions: &[TextRegion],
+    widths: &[usize],
+    chunk: &[usize],
+    min_width: usize,
+) -> anyhow::Result<Vec<(usize, RegionText)>> {
+    let max_w = chunk.iter().map(|&i| widths[i]).max().unwrap_or(8);
+    let bw = max_w.max(min_width).div_ceil(8) * 8;
+    let n = chunk.len();
+    let mut input = NdTensor::<f32, 4>::zeros([n, 1, CROP_H, bw]);
+    let data = input.data_mut().ok_or_else(|| anyhow!("tensor not contiguous"))?;
+    for (b, &i) in chunk.iter().enumerate() {
+        sample_crop(grey, &regions[i], widths[i], CROP_H, &mut data[b * CROP_H * bw..], bw);
+    }
+    let out: rten_tensor::Tensor<f32> =
+        rec.run_one(input.view().as_dyn().into(), None).context("text recognition")?.try_into()?;
+    let shape = out.shape().to_vec();
+    let [frames, batch_n, classes] = shape[..] else {
+        return Err(anyhow!("recognition output has shape {shape:?}, expected [T, N, C]"));
+    };
+    if batch_n != n || classes != alphabet.len() + 1 {
+        return Err(anyhow!("recognition output {shape:?} does not fit {n} crops and an alphabet of {}", alphabet.len()));
+    }
+    let logp = out.to_vec();
+    // Each output frame covers this many crop columns.
+    let frame_w = bw as f32 / frames as f32;
+    Ok(chunk
+        .iter()
+        .enumerate()
+        .map(|(b, &i)| {
+            let decoded = greedy_decode(&logp[b * classes..], frames, classes, batch_n * classes);
+            (i, place_chars(&decoded, alphabet, frame_w, widths[i] as f32))
+        })
+        .collect())
+}
+
+/// Gives each decoded character a span along its crop: CTC emits characters
+/// as spikes, so boundaries are put halfway between neighbouring spikes, and
+/// the outer edges half a typical spacing out.
+fn place_chars(decoded: &[DecodedChar], alphabet: &[char], frame_w: f32, crop_w: f32) -> RegionText {
+    let centres: Vec<f32> = decoded.iter().map(|c| (c.first + c.last + 1) as f32 / 2.0 * frame_w).collect();
+    let mut gaps: Vec<f32> = centres.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_by(f32::total_cmp);
+    let half = gaps.get(gaps.len() / 2).map_or(CROP_H as f32 / 2.0, |g| g / 2.0);
+    let chars = decoded
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let left = if k == 0 { centres[k] - half } else { (centres[k - 1] + centres[k]) / 2.0 };
+            let right = if k + 1 == centres.len() { centres[k] + half } else { (centres[k] + centres[k + 1]) / 2.0 };
+            let ch = alphabet.get(c.class - 1).copied().unwrap_or('\u{FFFD}');
+            (ch, c.confidence, (left / crop_w).clamp(0.0, 1.0), (right / crop_w).clamp(0.0, 1.0))
+        })
+        .collect();
+    RegionText { chars }
+}

@@ -1,0 +1,77 @@
+//! Layout logic that needs no model: reading axis, skew, line grouping.
+
+use super::*;
+use rten_imageproc::Vec2;
+
+/// A `w × h` rect centred at `(cx, cy)`, its width along `angle_deg`.
+fn rect(cx: f32, cy: f32, w: f32, h: f32, angle_deg: f32) -> RotatedRect {
+    let a = angle_deg.to_radians();
+    // `up` is perpendicular to the width direction (cos a, sin a).
+    RotatedRect::new(Point::from_yx(cy, cx), Vec2::from_xy(a.sin(), -a.cos()), w, h)
+}
+
+#[test]
+fn the_reading_axis_and_skew_come_from_the_long_sides_of_the_boxes() {
+    let rects: Vec<_> = (0..5).map(|i| rect(300.0, 100.0 + 50.0 * i as f32, 300.0, 30.0, 7.0)).collect();
+    let (dir, skew) = reading_axis(&rects);
+    assert!((skew - 7.0).abs() < 0.01, "{skew}");
+    assert!((dir.0 - 7f32.to_radians().cos()).abs() < 1e-4 && (dir.1 - 7f32.to_radians().sin()).abs() < 1e-4);
+    assert_eq!(geometry::rotation_for(dir), 0);
+}
+
+#[test]
+fn tall_boxes_mean_a_page_turned_a_quarter_and_are_first_taken_as_reading_upwards() {
+    let rects: Vec<_> = (0..5).map(|i| rect(100.0 + 50.0 * i as f32, 300.0, 30.0, 300.0, 0.0)).collect();
+    let (dir, skew) = reading_axis(&rects);
+    assert!(dir.0.abs() < 1e-4 && (dir.1 + 1.0).abs() < 1e-4, "{dir:?}");
+    assert!(skew.abs() < 0.01);
+    assert_eq!(geometry::rotation_for(dir), 90);
+}
+
+#[test]
+fn square_boxes_alone_say_nothing_and_the_page_is_taken_as_upright() {
+    let rects = vec![rect(10.0, 10.0, 20.0, 20.0, 30.0)];
+    assert_eq!(reading_axis(&rects), ((1.0, 0.0), 0.0));
+}
+
+fn regions(rects: &[RotatedRect], dir: (f32, f32)) -> Vec<TextRegion> {
+    rects.iter().map(|r| TextRegion::from_rect(r, dir)).collect()
+}
+
+#[test]
+fn a_label_and_its_value_form_one_line_and_lines_come_top_to_bottom() {
+    let rs = regions(
+        &[
+            rect(500.0, 200.0, 300.0, 30.0, 0.0), // value, line 2
+            rect(100.0, 100.0, 120.0, 30.0, 0.0), // label, line 1
+            rect(100.0, 202.0, 120.0, 30.0, 0.0), // label, line 2
+            rect(450.0, 98.0, 200.0, 30.0, 0.0),  // value, line 1
+        ],
+        (1.0, 0.0),
+    );
+    let lines = group_lines(&rs, (1.0, 0.0));
+    let xs: Vec<Vec<i32>> = lines.iter().map(|l| l.iter().map(|r| r.center.0 as i32).collect()).collect();
+    assert_eq!(xs, vec![vec![100, 450], vec![100, 500]]);
+}
+
+#[test]
+fn on_an_upside_down_page_the_bottom_right_box_is_read_first() {
+    let rects = [rect(100.0, 100.0, 120.0, 30.0, 0.0), rect(400.0, 100.0, 120.0, 30.0, 0.0), rect(250.0, 300.0, 120.0, 30.0, 0.0)];
+    let dir = (-1.0, 0.0);
+    let lines = group_lines(&regions(&rects, dir), dir);
+    let xs: Vec<Vec<i32>> = lines.iter().map(|l| l.iter().map(|r| r.center.0 as i32).collect()).collect();
+    assert_eq!(xs, vec![vec![250], vec![400, 100]]);
+}
+
+#[test]
+fn a_gap_of_many_text_heights_splits_a_row_into_two_columns() {
+    let rs = regions(&[rect(100.0, 100.0, 100.0, 30.0, 0.0), rect(1000.0, 100.0, 100.0, 30.0, 0.0)], (1.0, 0.0));
+    assert_eq!(group_lines(&rs, (1.0, 0.0)).len(), 2);
+}
+
+#[test]
+fn the_pieces_of_a_split_row_stay_left_to_right_even_if_the_right_one_sits_higher() {
+    let rs = regions(&[rect(100.0, 104.0, 100.0, 30.0, 0.0), rect(1000.0, 96.0, 100.0, 30.0, 0.0)], (1.0, 0.0));
+    let lines = group_lines(&rs, (1.0, 0.0));
+    assert_eq!(lines[0][0].center.0, 100.0);
+}
