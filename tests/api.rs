@@ -33,7 +33,7 @@ async fn spawn(limits: Limits, workers: usize) -> App {
     let (_, other_applicant) = create_token(&db, "another carrier", Role::Applicant).await.unwrap();
     let (_, clerk) = create_token(&db, "clerk 王", Role::Clerk).await.unwrap();
     let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into() };
-    let state = AppState { db: db.clone(), precheck: Arc::new(precheck), limits: Arc::new(limits), notify: Default::default() };
+    let state = AppState { db: db.clone(), precheck: Arc::new(precheck), limits: Arc::new(limits), notify: Default::default(), desk: Default::default() };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -250,7 +250,7 @@ async fn a_job_left_running_by_a_crash_is_run_again_at_the_next_start() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into() };
-    let state = AppState { db: app.db.clone(), precheck: Arc::new(precheck), limits: Default::default(), notify: Default::default() };
+    let state = AppState { db: app.db.clone(), precheck: Arc::new(precheck), limits: Default::default(), notify: Default::default(), desk: Default::default() };
     tokio::spawn(dajian::http::serve(state, listener, 1, std::future::pending()));
     for _ in 0..200 {
         let v: Value = app.http.get(format!("{base}/api/v1/applications/{id}")).bearer_auth(&app.applicant).send().await.unwrap().json().await.unwrap();
