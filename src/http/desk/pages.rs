@@ -429,7 +429,7 @@ fn evidence_item(lang: Lang, a: &AppView, report: &Report, check: &str, e: &Evid
                     title=(t(lang, "show_on_page")) {
                     span.f { (e.field) }
                     span.v { (value_text(&e.value)) }
-                    span.meta { "⌖ " (file) @if let Some(c) = e.confidence { " · " (t(lang, "confidence")) " " (format!("{:.0}%", c * 100.0)) } }
+                    span.meta { "◎ " (file) @if let Some(c) = e.confidence { " · " (t(lang, "confidence")) " " (format!("{:.0}%", c * 100.0)) } }
                 }
             }
         }
@@ -592,7 +592,13 @@ pub fn application(lang: Lang, session: &Session, a: &AppView, error: Option<(&s
                             div.summary {
                                 @for st in [Status::Block, Status::Warn, Status::Pass, Status::NotApplicable] {
                                     @let n = r.checks.iter().filter(|c| c.status == st).count();
-                                    span class={ "sum s-" (st.key()) } { span.icon { (status_icon(st.key())) } (t(lang, &format!("status_{}", st.key()))) " " b { (n) } }
+                                    span class={ "sum s-" (st.key()) } {
+                                        span.icon { (status_icon(st.key())) } (t(lang, &format!("status_{}", st.key()))) " " b { (n) }
+                                        // Straight to each flagged check.
+                                        @if matches!(st, Status::Block | Status::Warn) {
+                                            @for c in r.checks.iter().filter(|c| c.status == st) { a.jump href={ "#check-" (c.id) } { (c.id) } }
+                                        }
+                                    }
                                 }
                             }
                             @for g in GROUPS {
