@@ -205,8 +205,9 @@ async fn a_clerk_finds_the_flagged_value_on_the_page_overrides_it_and_sees_it_in
     b.screenshot("04-overridden").await;
 
     // The audit log has it.
-    b.click("a[href$='/audit']").await;
-    b.until("the audit log", "return !!document.querySelector('table.audit')").await;
+    b.js("window.scrollTo(0, 0); return true").await;
+    b.click("a.button[href*='/applications/'][href$='/audit']").await;
+    b.until("the application's audit log", "return /^\\/desk\\/applications\\/[^/]+\\/audit$/.test(location.pathname) && !!document.querySelector('table.audit')").await;
     let text = b.js("return document.querySelector('table.audit').innerText").await;
     let text = text.as_str().unwrap();
     assert!(text.contains(reason) && text.contains("clerk") && text.contains("已改判"), "{text}");
@@ -218,6 +219,7 @@ async fn a_clerk_finds_the_flagged_value_on_the_page_overrides_it_and_sees_it_in
     b.until("the English page", "return document.documentElement.lang === 'en'").await;
     b.screenshot("06-application-en").await;
     b.goto(&format!("{base}{id_path}/print")).await;
+    b.until("the print summary", "return !!document.querySelector('table.printchecks')").await;
     b.screenshot("07-print").await;
     b.call("DELETE", "", Value::Null).await;
 }

@@ -66,7 +66,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("signed_in_as", "当前用户", "Signed in as"),
     ("role_clerk", "受理员", "clerk"),
     ("role_admin", "管理员", "admin"),
-    ("keys_hint", "快捷键：j/k 上下切换问题项，+/− 缩放，0 适合窗口，? 帮助", "Keys: j/k next/previous flagged check, +/− zoom, 0 fit, ? help"),
+    ("keys_hint", "快捷键：j/k 上下切换问题项，r 填写理由，+/− 缩放页面，0 适合窗口；滚轮缩放，拖动平移", "Keys: j/k next/previous flagged check, r reason, +/− zoom the page, 0 fit; wheel zooms, drag pans"),
+    ("keys_queue", "快捷键：j/k 上下移动，Enter 打开", "Keys: j/k move, Enter opens"),
     // login
     ("login_title", "受理员登录", "Clerk login"),
     ("username", "用户名", "User name"),

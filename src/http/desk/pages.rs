@@ -363,7 +363,7 @@ pub fn queue(lang: Lang, session: &Session, rows: &[QueueRow], f: &QueueFilter) 
                 }
                 @if rows.len() as i64 >= QUEUE_LIMIT { p.muted { (t(lang, "queue_limit")) } }
             }
-            p.keys { (t(lang, "keys_hint")) }
+            p.keys { (t(lang, "keys_queue")) }
         }
     };
     layout(lang, t(lang, "queue_title"), Some(session), &here, body)
