@@ -45,7 +45,7 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    async fn start(driver: &PathBuf, chromium: &PathBuf) -> Driver {
+    async fn start(driver: &std::path::Path, chromium: &std::path::Path) -> Driver {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(driver)
             .arg(format!("--port={port}"))

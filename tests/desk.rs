@@ -254,6 +254,9 @@ async fn an_override_without_a_reason_is_refused_and_with_one_is_in_the_audit_lo
     let api: serde_json::Value =
         app.get(Some(&cookie), &format!("/api/v1/applications/{id}/audit")).await.json().await.unwrap();
     assert_eq!(api["entries"][0]["reason"], reason);
+    // The queue now counts it as decided.
+    let decided = app.get(Some(&cookie), "/desk?decided=yes").await.text().await.unwrap();
+    assert!(decided.contains("JN-2026-000124") && !decided.contains("JN-2026-000125"));
     // The application page shows the decision on the check.
     let page = app.get(Some(&cookie), &format!("/desk/applications/{id}")).await.text().await.unwrap();
     assert!(page.contains(reason));

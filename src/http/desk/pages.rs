@@ -29,15 +29,38 @@ pub struct QueueRow {
     pub created_at: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct QueueDbRow {
+    id: String,
+    application_no: Option<String>,
+    status: String,
+    verdict: Option<String>,
+    form: String,
+    report: Option<String>,
+    created_at: String,
+    decision: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AppDbRow {
+    id: String,
+    application_no: Option<String>,
+    status: String,
+    error: Option<String>,
+    form: String,
+    report: Option<String>,
+    created_at: String,
+}
+
 /// The queue holds at most this many rows; the rest wait for a filter.
 pub const QUEUE_LIMIT: i64 = 1000;
 
 /// The queue in the clerk's order: block, review, pass (then what has no
 /// verdict yet), oldest first within each.
 pub async fn load_queue(db: &Db) -> ApiResult<Vec<QueueRow>> {
-    let rows: Vec<(String, Option<String>, String, Option<String>, String, Option<String>, String, Option<String>)> = sqlx::query_as(
+    let rows: Vec<QueueDbRow> = sqlx::query_as(
         "SELECT id, application_no, status, verdict, form, report, created_at, \
-           (SELECT after FROM audit_log a WHERE a.application_id = applications.id AND a.check_id IS NULL ORDER BY a.id DESC LIMIT 1) \
+           (SELECT after FROM audit_log a WHERE a.application_id = applications.id AND a.check_id IS NULL ORDER BY a.id DESC LIMIT 1) AS decision \
          FROM applications \
          ORDER BY CASE verdict WHEN 'block' THEN 0 WHEN 'review' THEN 1 WHEN 'pass' THEN 2 ELSE 3 END, created_at, id LIMIT $1",
     )
@@ -46,7 +69,7 @@ pub async fn load_queue(db: &Db) -> ApiResult<Vec<QueueRow>> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, application_no, status, verdict, form, report, created_at, decision)| {
+        .map(|QueueDbRow { id, application_no, status, verdict, form, report, created_at, decision }| {
             let carrier = serde_json::from_str::<Value>(&form)
                 .ok()
                 .and_then(|f| f["carrier"]["name"].as_str().map(String::from))
@@ -90,12 +113,12 @@ pub struct AppView {
 }
 
 pub async fn load_application(db: &Db, id: &str) -> ApiResult<AppView> {
-    let row: Option<(String, Option<String>, String, Option<String>, String, Option<String>, String)> =
+    let row: Option<AppDbRow> =
         sqlx::query_as("SELECT id, application_no, status, error, form, report, created_at FROM applications WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(&db.pool)
             .await?;
-    let (id, application_no, status, error, form, report_json, created_at) = row.ok_or(ApiError::NotFound)?;
+    let AppDbRow { id, application_no, status, error, form, report: report_json, created_at } = row.ok_or(ApiError::NotFound)?;
     let form: Value = serde_json::from_str(&form).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored form: {e}")))?;
     let report = match report_json.as_deref() {
         Some(r) => Some(serde_json::from_str::<Report>(r).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored report: {e}")))?),
@@ -317,14 +340,14 @@ pub fn queue(lang: Lang, session: &Session, rows: &[QueueRow], f: &QueueFilter) 
                     span.flabel { (t(lang, "filter_verdict")) }
                     (chip(t(lang, "filter_all"), Some(rows.len()), href(None, fs, fd), fv.is_none()))
                     @for v in ["block", "review", "pass"] {
-                        (chip(&t(lang, &format!("verdict_{v}")), Some(count_v(v)), href(Some(v), fs, fd), fv == Some(v)))
+                        (chip(t(lang, &format!("verdict_{v}")), Some(count_v(v)), href(Some(v), fs, fd), fv == Some(v)))
                     }
                 }
                 div.fgroup {
                     span.flabel { (t(lang, "filter_status")) }
                     (chip(t(lang, "filter_all"), None, href(fv, None, fd), fs.is_none()))
                     @for s in ["queued", "running", "done", "failed"] {
-                        (chip(&t(lang, &format!("job_{s}")), Some(count_s(s)), href(fv, Some(s), fd), fs == Some(s)))
+                        (chip(t(lang, &format!("job_{s}")), Some(count_s(s)), href(fv, Some(s), fd), fs == Some(s)))
                     }
                 }
                 div.fgroup {
