@@ -67,6 +67,19 @@ pub enum Command {
         /// Precheck workers (each runs one application at a time).
         #[arg(long, default_value_t = 2, env = "DAJIAN_WORKERS")]
         workers: usize,
+        /// On a fresh database: import the demo registry, create the demo
+        /// clerk (clerk / dajian-demo) and submit demo applications.
+        #[arg(long)]
+        demo: bool,
+        /// Browsers reach the service over TLS: mark the desk's session
+        /// cookie `Secure`.
+        #[arg(long, env = "DAJIAN_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Accounts for the clerk's desk.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// API tokens for applicants' systems, clerks and admins.
     Token {
@@ -84,6 +97,28 @@ pub enum TokenCommand {
         #[arg(long, value_enum)]
         role: crate::http::auth::Role,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Creates a desk account. The password is read from the first line of
+    /// standard input, or from the environment variable --password-env names.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: StaffRole,
+        /// Read the password from this environment variable instead of stdin.
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+}
+
+/// The roles a desk account may have (applicants use API tokens).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StaffRole {
+    Clerk,
+    Admin,
 }
 
 #[derive(Subcommand, Debug)]
@@ -158,8 +193,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
             println!("{}", json.expect("reports serialise"));
         }
-        Command::Serve { listen, workers } => {
+        Command::Serve { listen, workers, demo, secure_cookies } => {
             let db = open_db(&cli.db).await?;
+            if demo {
+                let seeded = crate::demo::seed(&db, &precheck).await.map_err(|e| Failure::Internal(format!("seeding the demo: {e:#}")))?;
+                if seeded.registry_imported {
+                    eprintln!("demo: imported the demo registry");
+                }
+                for (no, verdict) in &seeded.applications {
+                    eprintln!("demo: application {no} — {verdict}");
+                }
+                if seeded.applications.is_empty() {
+                    eprintln!("demo: the database already holds applications; none added");
+                }
+                eprintln!("demo: desk login {} / {}", crate::demo::CLERK_NAME, crate::demo::CLERK_PASSWORD);
+            }
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| Failure::Input(format!("--listen {listen}: {e}")))?;
@@ -168,11 +216,33 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 precheck: std::sync::Arc::new(precheck),
                 limits: Default::default(),
                 notify: Default::default(),
+                desk: crate::http::desk::DeskConfig { secure_cookies },
             };
-            eprintln!("dajian: serving on http://{}", listener.local_addr().map_err(|e| Failure::Internal(e.to_string()))?);
+            let addr = listener.local_addr().map_err(|e| Failure::Internal(e.to_string()))?;
+            eprintln!("dajian: serving on http://{addr} (clerk's desk: http://{addr}/desk)");
             crate::http::serve(state, listener, crate::http::ServeOptions { workers: workers.max(1), lease: None }, shutdown_signal())
                 .await
                 .map_err(|e| Failure::Internal(e.to_string()))?;
+        }
+        Command::User { command: UserCommand::Create { name, role, password_env } } => {
+            let password = match password_env {
+                Some(var) => std::env::var(&var).map_err(|_| Failure::Input(format!("--password-env {var}: the variable is not set")))?,
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).map_err(|e| Failure::Input(format!("reading the password from stdin: {e}")))?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let role = match role {
+                StaffRole::Clerk => crate::http::auth::Role::Clerk,
+                StaffRole::Admin => crate::http::auth::Role::Admin,
+            };
+            let db = open_db(&cli.db).await?;
+            let id = crate::http::desk::session::create_user(&db, &name, role, &password).await.map_err(|e| match e {
+                crate::http::desk::session::UserError::Db(_) | crate::http::desk::session::UserError::Hash(_) => Failure::Internal(e.to_string()),
+                _ => Failure::Input(e.to_string()),
+            })?;
+            eprintln!("created {} account {name} ({id})", role.key());
         }
         Command::Token { command: TokenCommand::Create { name, role } } => {
             let db = open_db(&cli.db).await?;

@@ -11,6 +11,7 @@
 pub mod checks;
 pub mod cli;
 pub mod db;
+pub mod demo;
 pub mod document;
 pub mod extract;
 pub mod form;

@@ -7,10 +7,10 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::auth::Principal;
+use super::decisions::{self, Decision};
 use super::{ApiError, ApiResult, AppState};
 use crate::form::Application;
 use crate::jobs::{self, Upload};
@@ -160,103 +160,16 @@ async fn document(State(s): State<AppState>, who: Principal, Path((id, file)): P
     Ok(([(header::CONTENT_TYPE, mime)], bytes))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Decision {
-    /// A check id (`V1`), or absent for a decision on the whole application.
-    #[serde(default)]
-    check_id: Option<String>,
-    action: String,
-    #[serde(default)]
-    reason: Option<String>,
-}
-
-/// What a check or the application stands at now: the last decision on it,
-/// else the report's status or verdict.
-async fn current(s: &AppState, id: &str, check: Option<&str>, report: &Value) -> ApiResult<String> {
-    let last: Option<String> = match check {
-        Some(c) => {
-            sqlx::query_scalar("SELECT after FROM audit_log WHERE application_id = $1 AND check_id = $2 ORDER BY id DESC LIMIT 1")
-                .bind(id.to_string())
-                .bind(c.to_string())
-                .fetch_optional(&s.db.pool)
-                .await?
-        }
-        None => {
-            sqlx::query_scalar("SELECT after FROM audit_log WHERE application_id = $1 AND check_id IS NULL ORDER BY id DESC LIMIT 1")
-                .bind(id.to_string())
-                .fetch_optional(&s.db.pool)
-                .await?
-        }
-    };
-    Ok(last.unwrap_or_else(|| match check {
-        Some(c) => report["checks"]
-            .as_array()
-            .and_then(|a| a.iter().find(|x| x["id"] == c))
-            .and_then(|x| x["status"].as_str())
-            .unwrap_or("unknown")
-            .to_string(),
-        None => report["verdict"].as_str().unwrap_or("unknown").to_string(),
-    }))
-}
-
 async fn decide(State(s): State<AppState>, who: Principal, Path(id): Path<String>, body: axum::body::Bytes) -> ApiResult<impl IntoResponse> {
     if !who.is_staff() {
         return Err(ApiError::Forbidden);
     }
     let d: Decision = serde_json::from_slice(&body).map_err(|e| ApiError::bad("invalid_decision", e.to_string()))?;
     let r = visible(&s, &who, &id).await?;
-    let report: Value = match r.report {
-        Some(rep) => serde_json::from_str(&rep).map_err(|e| ApiError::Internal(e.into()))?,
-        None => return Err(ApiError::Unprocessable(format!("the application is {}; decisions need a finished precheck", r.status))),
-    };
-    let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(String::from);
-    let after = match (d.check_id.as_deref(), d.action.as_str()) {
-        (Some(c), action) => {
-            if !report["checks"].as_array().is_some_and(|a| a.iter().any(|x| x["id"] == c)) {
-                return Err(ApiError::bad("unknown_check", format!("no check '{c}' in this report")));
-            }
-            match action {
-                "accept" => "accepted",
-                "override" if reason.is_some() => "overridden",
-                "override" => return Err(ApiError::bad("reason_required", "an override needs a reason")),
-                other => return Err(ApiError::bad("invalid_action", format!("'{other}' is not a check decision (accept, override)"))),
-            }
-        }
-        (None, "approve") => "approved",
-        (None, "return") if reason.is_some() => "returned",
-        (None, "return") => return Err(ApiError::bad("reason_required", "returning an application needs the reasons")),
-        (None, other) => return Err(ApiError::bad("invalid_action", format!("'{other}' is not an application decision (approve, return)"))),
-    };
-    let before = current(&s, &id, d.check_id.as_deref(), &report).await?;
-    let at = chrono::Utc::now().to_rfc3339();
-    sqlx::query(
-        "INSERT INTO audit_log (application_id, check_id, actor, action, reason, before, after, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id.clone())
-    .bind(d.check_id.clone())
-    .bind(who.name.clone())
-    .bind(d.action.clone())
-    .bind(reason.clone())
-    .bind(before.clone())
-    .bind(after.to_string())
-    .bind(at.clone())
-    .execute(&s.db.pool)
-    .await?;
-    let entry = json!({ "check_id": d.check_id, "actor": who.name, "action": d.action, "reason": reason,
-                        "before": before, "after": after, "at": at });
+    let e = decisions::record(&s.db, &who, &id, &r.status, r.report.as_deref(), &d).await?;
+    let entry = json!({ "check_id": e.check_id, "actor": e.actor, "action": e.action, "reason": e.reason,
+                        "before": e.before, "after": e.after, "at": e.created_at });
     Ok((StatusCode::CREATED, Json(entry)))
-}
-
-#[derive(sqlx::FromRow, serde::Serialize)]
-struct AuditEntry {
-    check_id: Option<String>,
-    actor: String,
-    action: String,
-    reason: Option<String>,
-    before: Option<String>,
-    after: Option<String>,
-    created_at: String,
 }
 
 async fn audit(State(s): State<AppState>, who: Principal, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
@@ -264,11 +177,6 @@ async fn audit(State(s): State<AppState>, who: Principal, Path(id): Path<String>
         return Err(ApiError::Forbidden);
     }
     visible(&s, &who, &id).await?;
-    let rows: Vec<AuditEntry> = sqlx::query_as(
-        "SELECT check_id, actor, action, reason, before, after, created_at FROM audit_log WHERE application_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&s.db.pool)
-    .await?;
+    let rows = decisions::log(&s.db, &id).await?;
     Ok(Json(json!({ "entries": rows })))
 }

@@ -1,6 +1,7 @@
 //! Who is asking: API tokens (`Authorization: Bearer …`), each with a role.
 //! Applicants see only their own applications; clerks see all and decide;
-//! admins manage accounts.
+//! admins manage accounts. Clerks on the desk may also use their browser
+//! session (see [`from_session`]).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -71,7 +72,7 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
-            return Err(ApiError::Unauthorized);
+            return from_session(parts, state).await;
         };
         let row: Option<(String, String, String)> =
             sqlx::query_as("SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
@@ -82,4 +83,22 @@ impl FromRequestParts<AppState> for Principal {
         let role = Role::parse(&role).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("token {id} has unknown role {role}")))?;
         Ok(Principal { id, name, role })
     }
+}
+
+/// A clerk logged in to the desk may call the API from the browser with
+/// the session cookie. Anything that changes state must then also carry
+/// the session's CSRF token in `X-Dajian-CSRF`: a cookie alone is what a
+/// forged cross-site request would have.
+async fn from_session(parts: &Parts, state: &AppState) -> Result<Principal, ApiError> {
+    use super::desk::session;
+    let raw = session::cookie(&parts.headers, session::COOKIE).ok_or(ApiError::Unauthorized)?;
+    let s = session::lookup(&state.db, &raw).await?.ok_or(ApiError::Unauthorized)?;
+    let safe = matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
+    if !safe {
+        let sent = parts.headers.get("x-dajian-csrf").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if !session::same_token(sent, &s.csrf) {
+            return Err(ApiError::Forbidden);
+        }
+    }
+    Ok(s.user)
 }

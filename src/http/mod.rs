@@ -1,8 +1,11 @@
 //! The HTTP service of `spec/report.md`: one `Clone` state, one router per
-//! area merged in [`router`], one error type ([`ApiError`]).
+//! area merged in [`router`], one error type ([`ApiError`]). The clerk's
+//! desk (HTML, `/desk`) is in [`desk`].
 
 mod applications;
 pub mod auth;
+pub mod decisions;
+pub mod desk;
 mod error;
 mod health;
 
@@ -55,6 +58,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Wakes the workers when a submission arrives.
     pub notify: Arc<Notify>,
+    /// The clerk's desk (cookie settings).
+    pub desk: desk::DeskConfig,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -62,6 +67,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", applications::router())
         .merge(health::router())
+        .merge(desk::router())
         .layer(DefaultBodyLimit::max(body))
         .with_state(state)
 }
