@@ -939,7 +939,8 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
             let total = app.combination.total_mass_kg.0;
             let cut = (total as f64 * rng.random_range(0.04..0.08)).round() as u32;
             let n = app.combination.axle_loads_kg.len();
-            let first_trailer = app.tractor.axles as usize;
+            // Trailer axles carry the cut; a rigid truck's rear axles do.
+            let first_trailer = if app.trailer.is_some() { app.tractor.axles as usize } else { 1 };
             let share = cut / (n - first_trailer) as u32;
             for a in &mut app.combination.axle_loads_kg[first_trailer..] {
                 a.0 -= share;

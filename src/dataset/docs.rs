@@ -416,8 +416,8 @@ pub fn name_files(pages: &mut [PageDoc], rng: &mut ChaCha8Rng) {
     let mut scan = rng.random_range(1..60);
     let mut used: BTreeMap<String, u32> = BTreeMap::new();
     for p in pages.iter_mut() {
-        // A few clean pages are PNG, as some applicants upload them.
-        let ext = if !p.degraded && rng.random_bool(0.1) { "png" } else { "jpg" };
+        // All JPEG: PNG pages of this size would triple a committed set.
+        let ext = "jpg";
         let base = if p.declared {
             let who = match p.subject {
                 Some(Subject::Driver(n)) => format!("driver{n}_"),

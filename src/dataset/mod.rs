@@ -83,8 +83,10 @@ pub fn world_and_apps(seed: u64, n: usize) -> Result<(apps::Sim, Vec<apps::AppCa
     Ok((sim, cases))
 }
 
-/// JPEG quality of undegraded pages.
-pub const CLEAN_JPEG_QUALITY: u8 = 90;
+/// JPEG quality of an undegraded page: 70–85, as clean uploads vary.
+pub fn clean_quality(seed: u64) -> u8 {
+    70 + (seed % 16) as u8
+}
 
 fn bbox_of(r: [f32; 4], w: u32, h: u32) -> BBox {
     let x0 = r[0].floor().clamp(0.0, w as f32) as u32;
@@ -125,9 +127,11 @@ pub fn render_page(doc: &docs::PageDoc, dir: &Path) -> Result<PageTruth> {
     } else {
         // Clean pages are stored like a good scanner does (quality 90);
         // degraded ones at the drawn quality.
-        let q = deg.as_ref().map(|d| d.jpeg_quality).unwrap_or(CLEAN_JPEG_QUALITY);
-        let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(f, q);
-        enc.encode_image(&img)?;
+        let q = deg.as_ref().map(|d| d.jpeg_quality).unwrap_or(clean_quality(doc.seed));
+        let mut enc = jpeg_encoder::Encoder::new(f, q);
+        enc.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+        enc.set_optimized_huffman_tables(true);
+        enc.encode(img.as_raw(), img.width() as u16, img.height() as u16, jpeg_encoder::ColorType::Rgb)?;
     }
     Ok(page_truth(doc, &l, variant, font, img.width(), img.height(), &rs, &keys, deg))
 }

@@ -208,7 +208,8 @@ pub fn degrade(img: RgbImage, rects: &mut [Rect], rng: &mut ChaCha8Rng) -> (RgbI
         [238, 238, 236]
     };
     let mut out = warp(&img, &hm, ow as u32, oh as u32, |x, y| {
-        let v = ((x / 7 + y / 11) % 5) as u8;
+        // A smooth desk or scanner lid (a texture would cost JPEG bytes).
+        let v = ((x / 40 + y / 60) % 2) as u8;
         [bg_base[0].saturating_add(v), bg_base[1].saturating_add(v), bg_base[2].saturating_add(v)]
     });
     for r in rects.iter_mut() {
