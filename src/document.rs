@@ -234,3 +234,77 @@ mod tests {
         }
     }
 }
+
+/// Ties each page without a declared subject to a party of the form, from
+/// the identifiers read on it. A page nothing ties stays without subject.
+pub fn assign_subjects(form: &crate::form::Application, docs: &mut [Document]) {
+    use crate::types::normalize::code;
+    for d in docs.iter_mut().filter(|d| d.subject.is_none()) {
+        let get = |k: &str| d.field(k).map(|f| code(&f.text()));
+        let driver_by_id = |id: Option<String>| id.and_then(|id| form.drivers.iter().position(|x| x.id_number == id));
+        d.subject = match d.kind {
+            Some(DocKind::VehicleLicence | DocKind::RoadTransportCertificate) => {
+                let plate = get("plate_number");
+                let vin = get("vin");
+                form.vehicles()
+                    .into_iter()
+                    .find(|(_, v)| (plate.is_some() && v.plate == plate) || vin.as_deref() == Some(v.vin.as_str()))
+                    .map(|(s, _)| s)
+                    .or_else(|| plate.filter(|p| p.ends_with('挂')).map(|_| Subject::Trailer))
+            }
+            Some(DocKind::DrivingLicence) => driver_by_id(get("licence_number")).map(Subject::Driver).or_else(|| {
+                let name = d.field("name").map(|f| crate::types::normalize::text(&f.text()));
+                form.drivers.iter().position(|x| Some(&x.name) == name.as_ref()).map(Subject::Driver)
+            }),
+            Some(DocKind::QualificationCertificate) => {
+                let name = d.field("name").map(|f| crate::types::normalize::text(&f.text()));
+                form.drivers.iter().position(|x| Some(&x.name) == name.as_ref()).map(Subject::Driver)
+            }
+            Some(DocKind::IdCard) => {
+                let id = get("id_number");
+                if id.as_deref() == Some(form.agent.id_number.as_str()) {
+                    Some(Subject::Agent)
+                } else {
+                    driver_by_id(id).map(Subject::Driver)
+                }
+            }
+            Some(DocKind::BusinessLicence | DocKind::OperatingPermit) => Some(Subject::Carrier),
+            Some(DocKind::AuthorizationLetter) => Some(Subject::Agent),
+            _ => None,
+        };
+    }
+}
+
+#[cfg(test)]
+mod subject_tests {
+    use super::*;
+
+    fn page(kind: DocKind, fields: &[(&str, &str)]) -> Document {
+        let mut d = Document::unread("p.jpg", None, None, "");
+        d.unread = None;
+        d.kind = Some(kind);
+        for (k, v) in fields {
+            d.fields.insert(k.to_string(), Field { value: serde_json::json!(v), confidence: 0.99, bbox: BBox::default() });
+        }
+        d
+    }
+
+    #[test]
+    fn pages_without_a_subject_are_tied_to_the_party_their_identifiers_name() {
+        let form = crate::form::Application::parse(include_str!("../tests/fixtures/clean/application.json")).unwrap();
+        let mut docs = vec![
+            page(DocKind::VehicleLicence, &[("plate_number", "鲁H6789挂")]),
+            page(DocKind::VehicleLicence, &[("vin", "lzz1clvb5ja123456")]),
+            page(DocKind::DrivingLicence, &[("licence_number", "370811197805060018")]),
+            page(DocKind::IdCard, &[("id_number", "370802198001011235")]),
+            page(DocKind::BusinessLicence, &[]),
+            page(DocKind::Other, &[]),
+        ];
+        assign_subjects(&form, &mut docs);
+        let got: Vec<Option<Subject>> = docs.iter().map(|d| d.subject).collect();
+        assert_eq!(
+            got,
+            [Some(Subject::Trailer), Some(Subject::Tractor), Some(Subject::Driver(0)), Some(Subject::Agent), Some(Subject::Carrier), None]
+        );
+    }
+}

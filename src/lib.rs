@@ -1,10 +1,25 @@
 //! dajian pre-checks applications for oversize/overweight road transport
-//! permits. The pipeline: ingest → ocr → extract → checks → report.
+//! permits (大件运输许可).
+//!
+//! The pipeline, one module per stage:
+//! `form` + pages → ingest → ocr → extract → [`checks`] → [`report`].
+//! Around it: [`registry`] (what the authority already knows), [`rules`]
+//! (regulation thresholds with their sources), [`db`] (SQLite or
+//! PostgreSQL), the service in [`http`] with its queue in [`jobs`], and the
+//! command line in `cli`.
 
+pub mod checks;
+pub mod cli;
 pub mod dataset;
+pub mod db;
 pub mod document;
 pub mod form;
+pub mod http;
+pub mod jobs;
+pub mod pipeline;
 pub mod registry;
+pub mod report;
+pub mod rules;
 pub mod types;
 
 pub use types::BBox;

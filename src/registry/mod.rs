@@ -1,6 +1,12 @@
 //! The registry the transport authority already holds: its rows, the
 //! import of `spec/registry.md`, and the view the checks read.
 
+mod import;
 mod records;
+mod store;
+mod view;
 
+pub use import::{FileCount, ImportError, ImportReport, LineError, import_dir};
 pub use records::*;
+pub use store::view_for;
+pub use view::RegistryView;

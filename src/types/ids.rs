@@ -351,16 +351,15 @@ mod tests {
 
     #[test]
     fn a_uscc_whose_organisation_code_part_fails_gb_11714_is_rejected() {
-        // Valid GB 32100 check character recomputed over a broken org code.
-        let base = "91370800MA3C5G1X0";
-        let mut found = None;
-        for c in USCC_CHARSET.chars() {
-            let s = format!("{base}{c}");
-            if let Err(IdError::Other { .. }) = Uscc::parse(&s) {
-                found = Some(s);
-            }
-        }
-        assert!(found.is_some(), "some completion must fail only the org-code check");
+        // 91370800MA3C5G1X0G is valid; its org-code check character is '0'.
+        // Swap that for '1' and recompute the GB 32100 character, so only
+        // the GB 11714 check can object.
+        let body: Vec<char> = "91370800MA3C5G1X1".chars().collect();
+        let sum: u32 = USCC_WEIGHTS.iter().zip(&body).map(|(w, c)| w * USCC_CHARSET.find(*c).unwrap() as u32).sum();
+        let last = USCC_CHARSET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+        let code: String = body.iter().chain(std::iter::once(&last)).collect();
+        let err = Uscc::parse(&code).unwrap_err();
+        assert!(err.to_string().contains("GB 11714"), "{code}: {err}");
     }
 
     #[test]

@@ -1,0 +1,84 @@
+//! The clean fixture world of `tests/fixtures/clean/`, for the engine's
+//! tests: every check passes (or is not applicable) on it, and each test
+//! changes one thing.
+
+use serde::de::DeserializeOwned;
+
+use super::{CheckConfig, Input, Outcome, run};
+use crate::document::{DocKind, Document, Subject};
+use crate::form::Application;
+use crate::registry::RegistryView;
+use crate::report::{CheckResult, Status};
+use crate::rules::Rules;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean");
+
+fn jsonl<T: DeserializeOwned>(name: &str) -> Vec<T> {
+    let text = std::fs::read_to_string(format!("{DIR}/registry/{name}.jsonl")).unwrap();
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{name}: {e}"))).collect()
+}
+
+pub struct World {
+    pub form: Application,
+    pub docs: Vec<Document>,
+    pub reg: RegistryView,
+    pub rules: Rules,
+    pub config: CheckConfig,
+}
+
+impl World {
+    pub fn clean() -> World {
+        let form = Application::parse(&std::fs::read_to_string(format!("{DIR}/application.json")).unwrap()).unwrap();
+        let docs: Vec<Document> =
+            serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/documents.json")).unwrap()).unwrap();
+        let mut reg = RegistryView::default();
+        jsonl("companies").into_iter().for_each(|c| reg.add_company(c));
+        jsonl("persons").into_iter().for_each(|p| reg.add_person(p));
+        jsonl("vehicles").into_iter().for_each(|v| reg.add_vehicle(v));
+        jsonl("road_nodes").into_iter().for_each(|n| reg.add_node(n));
+        jsonl("road_segments").into_iter().for_each(|s| reg.add_segment(s));
+        jsonl("structures").into_iter().for_each(|s| reg.add_structure(s));
+        World { form, docs, reg, rules: Rules::embedded(), config: CheckConfig::default() }
+    }
+
+    pub fn run(&self) -> Outcome {
+        run(&Input { form: &self.form, documents: &self.docs, registry: &self.reg, rules: &self.rules, config: &self.config })
+    }
+
+    pub fn check(&self, id: &str) -> CheckResult {
+        self.run().checks.into_iter().find(|c| c.id == id).unwrap()
+    }
+
+    /// The status of `id`, asserting that no other check changed from the
+    /// clean world: each test flips exactly what it means to.
+    pub fn only(&self, id: &str) -> (Status, String) {
+        let clean = World::clean().run();
+        let now = self.run();
+        for (a, b) in clean.checks.iter().zip(&now.checks) {
+            if a.id != id {
+                assert_eq!(a.status, b.status, "{} changed too: {}", b.id, b.message);
+            }
+        }
+        let c = now.checks.into_iter().find(|c| c.id == id).unwrap();
+        (c.status, c.message)
+    }
+
+    pub fn doc(&mut self, kind: DocKind, subject: Option<Subject>) -> &mut Document {
+        self.docs
+            .iter_mut()
+            .find(|d| d.kind == Some(kind) && (subject.is_none() || d.subject == subject))
+            .unwrap_or_else(|| panic!("no {kind} page for {subject:?} in the fixture"))
+    }
+
+    pub fn set(&mut self, kind: DocKind, subject: Option<Subject>, key: &str, value: serde_json::Value) {
+        self.doc(kind, subject).fields.get_mut(key).unwrap_or_else(|| panic!("no field {key}")).value = value;
+    }
+
+    pub fn drop_field(&mut self, kind: DocKind, subject: Option<Subject>, key: &str) {
+        self.doc(kind, subject).fields.remove(key);
+    }
+
+    pub fn remove(&mut self, kind: DocKind, subject: Option<Subject>) {
+        self.docs.retain(|d| !(d.kind == Some(kind) && (subject.is_none() || d.subject == subject)));
+    }
+}

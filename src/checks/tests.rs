@@ -1,0 +1,708 @@
+//! One passing case and at least two failing cases for each of the 21
+//! checks, boundaries included. Every failing case asserts that no other
+//! check moved (`World::only`).
+
+use serde_json::json;
+
+use super::fixture::World;
+use crate::document::{DocKind::*, Subject::*};
+use crate::report::{Approval, AuthorityLevel, Status::*, Verdict};
+use crate::types::{Kg, Mm, parse_date};
+
+fn d(s: &str) -> crate::types::Date {
+    parse_date(s).unwrap()
+}
+
+// ------------------------------------------------------------ the whole
+
+#[test]
+fn the_clean_application_passes_every_check() {
+    let out = World::clean().run();
+    assert_eq!(out.checks.len(), 21);
+    let ids: Vec<&str> = out.checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["P1", "P2", "P3", "P4", "C1", "C2", "C3", "C4", "V1", "V2", "V3", "V4", "V5", "R1", "R2", "R3", "R4", "G1", "G2", "G3", "G4"]);
+    for c in &out.checks {
+        assert_eq!(c.status, Pass, "{} {}: {}", c.id, c.title, c.message);
+        assert!(!c.evidence.is_empty(), "{} passes without evidence", c.id);
+    }
+    assert_eq!(out.verdict, Verdict::Pass);
+    assert_eq!(out.permit_class, 2);
+    let a = out.authority.unwrap();
+    assert_eq!((a.level, a.region_code.as_str()), (AuthorityLevel::Province, "370000"));
+    assert_eq!(out.approvals, vec![Approval::OverlimitPermit, Approval::UrbanSpecialVehicle]);
+}
+
+#[test]
+fn pages_that_could_not_be_read_warn_in_the_checks_that_need_them_and_never_pass() {
+    let mut w = World::clean();
+    w.docs = w
+        .form
+        .documents
+        .iter()
+        .map(|r| crate::document::Document::unread(&r.file, r.kind, r.subject, "OCR is not available in this build"))
+        .collect();
+    let out = w.run();
+    for id in ["P1", "P2", "P3", "C1", "C2", "V1"] {
+        let c = out.checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(c.status, Warn, "{id}: {}", c.message);
+        assert!(c.message.contains("could not be read"), "{id}: {}", c.message);
+    }
+    assert_eq!(out.verdict, Verdict::Review);
+}
+
+#[test]
+fn evidence_from_a_page_carries_its_file_box_and_confidence() {
+    let mut w = World::clean();
+    w.set(VehicleLicence, Some(Trailer), "vin", json!("LA9LB3D37KBJXC021"));
+    let c = w.check("V1");
+    assert_eq!(c.status, Block);
+    let e = c.evidence.iter().find(|e| e.field == "vin" && e.file.as_deref() == Some("trailer_licence.jpg")).unwrap();
+    assert_eq!(e.value, json!("LA9LB3D37KBJXC021"));
+    assert!(e.bbox.is_some() && e.confidence.is_some());
+    assert!(c.evidence.iter().any(|e| e.field == "vehicles.vin"));
+}
+
+#[test]
+fn a_field_read_with_low_confidence_warns_even_when_it_matches() {
+    let mut w = World::clean();
+    w.doc(IdCard, Some(Agent)).fields.get_mut("id_number").unwrap().confidence = 0.5;
+    let (s, m) = w.only("P1");
+    assert_eq!(s, Warn);
+    assert!(m.contains("low confidence"), "{m}");
+}
+
+#[test]
+fn a_mismatch_read_with_low_confidence_warns_instead_of_blocking() {
+    let mut w = World::clean();
+    let f = w.doc(IdCard, Some(Agent)).fields.get_mut("name").unwrap();
+    f.value = json!("张纬");
+    f.confidence = 0.4;
+    assert_eq!(w.only("P1").0, Warn);
+}
+
+// ------------------------------------------------------------ personnel
+
+#[test]
+fn p1_blocks_an_agent_id_number_with_a_bad_check_digit() {
+    let mut w = World::clean();
+    w.form.agent.id_number = "370802198001011236".into();
+    w.set(IdCard, Some(Agent), "id_number", json!("370802198001011236"));
+    w.set(AuthorizationLetter, None, "agent_id_number", json!("370802198001011236"));
+    let (s, m) = w.only("P1");
+    assert_eq!(s, Block);
+    assert!(m.contains("check character"), "{m}");
+}
+
+#[test]
+fn p1_blocks_when_the_id_card_shows_another_name() {
+    let mut w = World::clean();
+    w.set(IdCard, Some(Agent), "name", json!("张炜"));
+    assert_eq!(w.only("P1").0, Block);
+}
+
+#[test]
+fn p1_blocks_when_the_id_card_is_missing() {
+    let mut w = World::clean();
+    w.remove(IdCard, Some(Agent));
+    let (s, m) = w.only("P1");
+    assert_eq!(s, Block);
+    assert!(m.contains("no id_card page"), "{m}");
+}
+
+#[test]
+fn p2_blocks_a_letter_naming_another_agent() {
+    let mut w = World::clean();
+    w.set(AuthorizationLetter, None, "agent_name", json!("王刚"));
+    assert_eq!(w.only("P2").0, Block);
+}
+
+#[test]
+fn p2_blocks_a_missing_letter() {
+    let mut w = World::clean();
+    w.remove(AuthorizationLetter, None);
+    assert_eq!(w.only("P2").0, Block);
+}
+
+#[test]
+fn p2_accepts_a_letter_ending_on_the_day_of_submission_but_not_the_day_before() {
+    let mut w = World::clean();
+    w.set(AuthorizationLetter, None, "valid_until", json!("2026-11-22"));
+    assert_eq!(w.only("P2").0, Pass);
+    w.set(AuthorizationLetter, None, "valid_until", json!("2026-11-21"));
+    assert_eq!(w.only("P2").0, Block);
+}
+
+#[test]
+fn p3_blocks_class_b2_for_a_tractor() {
+    let mut w = World::clean();
+    w.set(DrivingLicence, Some(Driver(0)), "permitted_class", json!("B2"));
+    w.reg.persons.get_mut("370811197805060018").unwrap().licence_class = Some("B2".into());
+    let (s, m) = w.only("P3");
+    assert_eq!(s, Block);
+    assert!(m.contains("does not cover"), "{m}");
+}
+
+#[test]
+fn p3_accepts_a_licence_expiring_on_the_last_day_of_the_window_but_not_the_day_before() {
+    let mut w = World::clean();
+    w.set(DrivingLicence, Some(Driver(0)), "valid_until", json!("2026-12-05"));
+    assert_eq!(w.only("P3").0, Pass);
+    w.set(DrivingLicence, Some(Driver(0)), "valid_until", json!("2026-12-04"));
+    assert_eq!(w.only("P3").0, Block);
+}
+
+#[test]
+fn p3_blocks_a_driver_on_probation_during_the_window() {
+    let mut w = World::clean();
+    w.reg.persons.get_mut("370811197805060018").unwrap().probation_until = Some(d("2026-12-01"));
+    assert_eq!(w.only("P3").0, Block);
+    w.reg.persons.get_mut("370811197805060018").unwrap().probation_until = Some(d("2026-11-30"));
+    assert_eq!(w.only("P3").0, Pass);
+}
+
+#[test]
+fn p3_blocks_a_suspended_licence_in_the_registry() {
+    let mut w = World::clean();
+    w.reg.persons.get_mut("370811197805060018").unwrap().licence_status = Some(crate::registry::LicenceStatus::Suspended);
+    assert_eq!(w.only("P3").0, Block);
+}
+
+#[test]
+fn p3_and_p4_are_not_applicable_without_drivers() {
+    let mut w = World::clean();
+    w.form.drivers.clear();
+    w.docs.retain(|d| !matches!(d.subject, Some(Driver(_))));
+    assert_eq!(w.check("P3").status, NotApplicable);
+    assert_eq!(w.check("P4").status, NotApplicable);
+}
+
+#[test]
+fn p4_warns_on_a_qualification_that_is_not_for_freight() {
+    let mut w = World::clean();
+    w.set(QualificationCertificate, Some(Driver(0)), "category", json!("经营性道路旅客运输驾驶员"));
+    assert_eq!(w.only("P4").0, Warn);
+}
+
+#[test]
+fn p4_warns_when_the_registered_qualification_expires_inside_the_window() {
+    let mut w = World::clean();
+    w.reg.persons.get_mut("370811197805060018").unwrap().qualification_valid_until = Some(d("2026-12-04"));
+    assert_eq!(w.only("P4").0, Warn);
+    w.reg.persons.get_mut("370811197805060018").unwrap().qualification_valid_until = Some(d("2026-12-05"));
+    assert_eq!(w.only("P4").0, Pass);
+}
+
+#[test]
+fn p4_warns_when_the_certificate_names_someone_else() {
+    let mut w = World::clean();
+    w.set(QualificationCertificate, Some(Driver(0)), "name", json!("李刚"));
+    assert_eq!(w.only("P4").0, Warn);
+}
+
+// -------------------------------------------------------------- company
+
+#[test]
+fn c1_blocks_a_uscc_with_a_bad_check_character() {
+    let mut w = World::clean();
+    w.form.carrier.uscc = "91370800MA3C5G1X0H".into();
+    // Keep the other checks' view of the carrier as it was.
+    let c = w.reg.companies.remove("91370800MA3C5G1X0G").unwrap();
+    w.reg.companies.insert("91370800MA3C5G1X0H".into(), c);
+    w.set(BusinessLicence, None, "uscc", json!("91370800MA3C5G1X0H"));
+    w.set(AuthorizationLetter, None, "principal_uscc", json!("91370800MA3C5G1X0H"));
+    for v in w.reg.vehicles.values_mut() {
+        v.rtc_operator_uscc = None;
+    }
+    let c1 = w.check("C1");
+    assert_eq!(c1.status, Block);
+    assert!(c1.message.contains("not a valid code"), "{}", c1.message);
+}
+
+#[test]
+fn c1_blocks_when_the_business_licence_shows_another_code() {
+    let mut w = World::clean();
+    w.set(BusinessLicence, None, "uscc", json!("91370800MA3D7K2P44"));
+    assert_eq!(w.only("C1").0, Block);
+}
+
+#[test]
+fn c1_only_warns_when_just_a_name_differs() {
+    let mut w = World::clean();
+    w.set(OperatingPermit, None, "company_name", json!("济宁顺达运输有限公司"));
+    let (s, m) = w.only("C1");
+    assert_eq!(s, Warn);
+    assert!(m.contains("permit holder"), "{m}");
+}
+
+#[test]
+fn c2_blocks_a_permit_without_large_cargo_scope() {
+    let mut w = World::clean();
+    w.set(OperatingPermit, None, "business_scope", json!("道路普通货物运输"));
+    assert_eq!(w.only("C2").0, Block);
+}
+
+#[test]
+fn c2_blocks_when_the_registry_scope_lacks_it() {
+    let mut w = World::clean();
+    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().permit_scope = vec!["道路普通货物运输".into()];
+    assert_eq!(w.only("C2").0, Block);
+}
+
+#[test]
+fn c2_blocks_a_missing_operating_permit_page() {
+    let mut w = World::clean();
+    w.remove(OperatingPermit, None);
+    assert_eq!(w.only("C2").0, Block);
+}
+
+#[test]
+fn c3_accepts_a_permit_ending_on_the_last_day_but_not_the_day_before() {
+    let mut w = World::clean();
+    let co = w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap();
+    co.permit_valid_until = Some(d("2026-12-05"));
+    assert_eq!(w.only("C3").0, Pass);
+    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().permit_valid_until = Some(d("2026-12-04"));
+    assert_eq!(w.only("C3").0, Block);
+}
+
+#[test]
+fn c3_blocks_a_revoked_company() {
+    let mut w = World::clean();
+    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().status = crate::registry::CompanyStatus::Revoked;
+    assert_eq!(w.only("C3").0, Block);
+}
+
+#[test]
+fn c3_blocks_an_expired_permit_page() {
+    let mut w = World::clean();
+    w.set(OperatingPermit, None, "valid_until", json!("2026-11-30"));
+    assert_eq!(w.only("C3").0, Block);
+}
+
+#[test]
+fn c4_blocks_a_restriction_in_force_and_accepts_one_ended_the_day_before() {
+    let mut w = World::clean();
+    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().restricted_until = Some(d("2026-11-22"));
+    assert_eq!(w.only("C4").0, Block);
+    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().restricted_until = Some(d("2026-11-21"));
+    assert_eq!(w.only("C4").0, Pass);
+}
+
+#[test]
+fn c4_warns_on_a_permit_mismatch_within_two_years_but_not_before() {
+    let mut w = World::clean();
+    let v = crate::registry::Violation { date: d("2024-11-22"), kind: "permit_mismatch".into(), note: None };
+    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().violations.push(v);
+    assert_eq!(w.only("C4").0, Warn);
+    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().violations.last_mut().unwrap().date = d("2024-11-21");
+    assert_eq!(w.only("C4").0, Pass);
+}
+
+// -------------------------------------------------------------- vehicle
+
+#[test]
+fn v1_blocks_a_wrong_vin_on_the_licence_page() {
+    let mut w = World::clean();
+    w.set(VehicleLicence, Some(Trailer), "vin", json!("LA9LB3D37KBJXC021"));
+    let (s, m) = w.only("V1");
+    assert_eq!(s, Block);
+    assert!(m.contains("trailer_licence.jpg"), "{m}");
+}
+
+#[test]
+fn v1_blocks_a_trailer_plate_without_gua() {
+    let mut w = World::clean();
+    w.form.trailer.as_mut().unwrap().plate = Some("鲁H67890".into());
+    let c = w.check("V1");
+    assert_eq!(c.status, Block);
+    assert!(c.message.contains("does not end in 挂"), "{}", c.message);
+}
+
+#[test]
+fn v1_blocks_a_vin_with_a_bad_check_digit_in_the_form() {
+    let mut w = World::clean();
+    w.form.tractor.vin = "LZZ1CLVB6JA123456".into();
+    let c = w.check("V1");
+    assert_eq!(c.status, Block);
+    assert!(c.message.contains("check character"), "{}", c.message);
+}
+
+#[test]
+fn v1_blocks_a_vehicle_missing_from_the_registry_or_with_another_vin() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().vin = Some("LZZ1CLVB7JA654321".into());
+    assert_eq!(w.only("V1").0, Block);
+}
+
+#[test]
+fn v2_accepts_inspection_valid_to_the_month_of_the_window_end_but_not_the_month_before() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().inspection_valid_until = Some("2026-12".parse().unwrap());
+    assert_eq!(w.only("V2").0, Pass);
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().inspection_valid_until = Some("2026-11".parse().unwrap());
+    assert_eq!(w.only("V2").0, Block);
+}
+
+#[test]
+fn v2_blocks_expired_insurance() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H6789挂").unwrap().insurance_valid_until = Some(d("2026-12-04"));
+    assert_eq!(w.only("V2").0, Block);
+}
+
+#[test]
+fn v2_blocks_a_seized_vehicle_and_an_expired_inspection_on_the_page() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().status = "seized".into();
+    assert_eq!(w.only("V2").0, Block);
+    let mut w = World::clean();
+    w.set(VehicleLicence, Some(Trailer), "inspection_valid_until", json!("2026-10"));
+    assert_eq!(w.only("V2").0, Block);
+}
+
+#[test]
+fn v3_blocks_an_expired_certificate() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H6789挂").unwrap().rtc_valid_until = Some(d("2026-12-04"));
+    assert_eq!(w.only("V3").0, Block);
+}
+
+#[test]
+fn v3_only_warns_when_another_operator_holds_the_certificate() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().rtc_operator_uscc = Some(crate::types::Uscc::parse("91370800MA3D7K2P44").unwrap());
+    assert_eq!(w.only("V3").0, Warn);
+}
+
+#[test]
+fn v3_blocks_a_vehicle_without_a_certificate_on_record() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().rtc_valid_until = None;
+    assert_eq!(w.only("V3").0, Block);
+}
+
+#[test]
+fn v4_accepts_a_curb_mass_at_the_tolerance_edge_and_blocks_one_past_it() {
+    let mut w = World::clean();
+    // 9200 kg ± 2 % = 9016 … 9384 kg; G2 has 3 % of slack on the total.
+    w.form.tractor.curb_mass_kg = Kg(9384);
+    assert_eq!(w.only("V4").0, Pass);
+    w.form.tractor.curb_mass_kg = Kg(9385);
+    assert_eq!(w.only("V4").0, Block);
+}
+
+#[test]
+fn v4_blocks_another_brand_model() {
+    let mut w = World::clean();
+    w.set(VehicleLicence, Some(Tractor), "brand_model", json!("豪沃牌ZZ4257V324HE1C"));
+    assert_eq!(w.only("V4").0, Block);
+}
+
+#[test]
+fn v4_blocks_an_axle_count_the_registry_does_not_show() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H6789挂").unwrap().axles = Some(3);
+    assert_eq!(w.only("V4").0, Block);
+}
+
+#[test]
+fn v5_accepts_exact_towing_capacity_and_blocks_one_kilogram_less() {
+    let mut w = World::clean();
+    // trailer 14 800 + cargo 44 000 = 58 800 kg
+    w.set(VehicleLicence, Some(Tractor), "towing_mass_kg", json!(58800));
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = Some(Kg(58800));
+    assert_eq!(w.only("V5").0, Pass);
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = Some(Kg(58799));
+    assert_eq!(w.only("V5").0, Block);
+}
+
+#[test]
+fn v5_warns_when_the_towing_capacity_is_unknown_and_is_not_applicable_to_a_rigid_truck() {
+    let mut w = World::clean();
+    w.drop_field(VehicleLicence, Some(Tractor), "towing_mass_kg");
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = None;
+    assert_eq!(w.only("V5").0, Warn);
+    let mut w = World::clean();
+    w.form.trailer = None;
+    assert_eq!(w.check("V5").status, NotApplicable);
+}
+
+#[test]
+fn temporary_plate_vehicles_are_identified_by_vin_and_add_the_approval() {
+    let mut w = World::clean();
+    let t = w.form.trailer.as_mut().unwrap();
+    t.temporary_plate = true;
+    t.plate = None;
+    w.remove(VehicleLicence, Some(Trailer));
+    let out = w.run();
+    assert!(out.approvals.contains(&Approval::TemporaryPlate));
+    for c in &out.checks {
+        assert_eq!(c.status, Pass, "{}: {}", c.id, c.message);
+    }
+}
+
+// ---------------------------------------------------------------- route
+
+#[test]
+fn r1_blocks_a_broken_route() {
+    let mut w = World::clean();
+    w.form.route.segments = vec!["S-0012".into(), "S-0101".into()];
+    let (s, m) = w.only("R1");
+    assert_eq!(s, Block);
+    assert!(m.contains("does not continue"), "{m}");
+}
+
+#[test]
+fn r1_blocks_an_unknown_segment_and_a_route_ending_elsewhere() {
+    let mut w = World::clean();
+    w.form.route.segments.push("S-9999".into());
+    assert_eq!(w.check("R1").status, Block);
+    let mut w = World::clean();
+    w.form.route.segments = vec!["S-0012".into(), "S-0200".into()];
+    w.form.route.destination = "N-371102-07".into();
+    assert_eq!(w.check("R1").status, Block);
+}
+
+#[test]
+fn r1_reports_the_accepting_authority_at_each_level() {
+    let mut w = World::clean();
+    w.form.route.segments = vec!["S-0012".into(), "S-0200".into()];
+    w.form.route.destination = "N-320102-01".into();
+    let out = w.run();
+    assert_eq!(out.checks[13].status, Pass, "{}", out.checks[13].message);
+    assert_eq!(out.authority.unwrap().level, AuthorityLevel::CrossProvince);
+    w.form.route.segments = vec!["S-0012".into()];
+    w.form.route.destination = "N-370830-02".into();
+    let a = w.run().authority.unwrap();
+    assert_eq!((a.level, a.region_code.as_str()), (AuthorityLevel::City, "370800"));
+    w.form.route.segments = vec!["S-0101".into()];
+    w.form.route.origin = "N-371102-05".into();
+    w.form.route.destination = "N-371102-07".into();
+    let a = w.run().authority.unwrap();
+    assert_eq!((a.level, a.region_code.as_str()), (AuthorityLevel::County, "371102"));
+}
+
+fn make_class_3(w: &mut World) {
+    w.form.combination.height_mm = Mm(4600);
+    w.form.cargo.height_mm = Mm(3700);
+}
+
+fn add_escort_pages(w: &mut World, sections: serde_json::Value) {
+    let mut plan = crate::document::Document::unread("escort.jpg", None, None, "");
+    plan.unread = None;
+    plan.kind = Some(EscortPlan);
+    plan.fields.insert("sections".into(), crate::document::Field { value: sections, confidence: 0.99, bbox: [0, 0, 10, 10].into() });
+    let mut drawing = plan.clone();
+    drawing.file = "contour.jpg".into();
+    drawing.kind = Some(ContourDrawing);
+    drawing.fields.clear();
+    w.docs.push(plan);
+    w.docs.push(drawing);
+}
+
+#[test]
+fn r2_requires_a_complete_escort_plan_and_contour_drawing_for_class_iii() {
+    let mut w = World::clean();
+    make_class_3(&mut w);
+    assert_eq!(w.run().permit_class, 3);
+    assert_eq!(w.check("R2").status, Block);
+    add_escort_pages(&mut w, json!(["vehicles", "personnel", "route", "procedure", "contingency"]));
+    assert_eq!(w.check("R2").status, Pass);
+}
+
+#[test]
+fn r2_blocks_an_escort_plan_without_a_section() {
+    let mut w = World::clean();
+    make_class_3(&mut w);
+    add_escort_pages(&mut w, json!(["vehicles", "personnel", "route", "procedure"]));
+    let c = w.check("R2");
+    assert_eq!(c.status, Block);
+    assert!(c.message.contains("contingency"), "{}", c.message);
+}
+
+#[test]
+fn the_permit_class_boundaries_are_inclusive() {
+    let mut w = World::clean();
+    w.form.combination.height_mm = Mm(4500);
+    w.form.cargo.height_mm = Mm(3600);
+    assert_eq!(w.run().permit_class, 2);
+    w.form.combination.height_mm = Mm(4501);
+    assert_eq!(w.run().permit_class, 3);
+    let mut w = World::clean();
+    w.form.combination.height_mm = Mm(4200);
+    w.form.combination.width_mm = Mm(3000);
+    w.form.cargo.width_mm = Mm(3000);
+    w.form.combination.length_mm = Mm(20000);
+    w.form.combination.total_mass_kg = Kg(49000);
+    assert_eq!(w.run().permit_class, 1);
+}
+
+#[test]
+fn r3_warns_about_a_bridge_too_weak_for_the_total_mass() {
+    let mut w = World::clean();
+    w.reg.structures.get_mut("S-0012").unwrap()[0].max_gross_kg = Some(Kg(67999));
+    let (s, m) = w.only("R3");
+    assert_eq!(s, Warn);
+    assert!(m.contains("泗河大桥"), "{m}");
+    w.reg.structures.get_mut("S-0012").unwrap()[0].max_gross_kg = Some(Kg(68000));
+    assert_eq!(w.only("R3").0, Pass);
+}
+
+#[test]
+fn r3_warns_about_low_clearance_a_poor_rating_and_a_substandard_road() {
+    let mut w = World::clean();
+    w.reg.structures.get_mut("S-0013").unwrap()[0].max_height_mm = Some(Mm(4299));
+    assert_eq!(w.only("R3").0, Warn);
+    let mut w = World::clean();
+    w.reg.structures.get_mut("S-0012").unwrap()[0].rating = Some(4);
+    assert_eq!(w.only("R3").0, Warn);
+    let mut w = World::clean();
+    w.reg.segments.get_mut("S-0101").unwrap().road_class = crate::registry::RoadClass::Substandard;
+    assert_eq!(w.only("R3").0, Warn);
+}
+
+#[test]
+fn r4_accepts_a_thirty_day_window_and_blocks_thirty_one() {
+    let mut w = World::clean();
+    w.form.route.start_date = d("2026-12-01");
+    w.form.route.end_date = d("2026-12-30");
+    // Keep every validity the later end date touches in force.
+    assert_eq!(w.check("R4").status, Pass);
+    w.form.route.end_date = d("2026-12-31");
+    assert_eq!(w.check("R4").status, Block);
+}
+
+#[test]
+fn r4_blocks_a_window_starting_before_submission() {
+    let mut w = World::clean();
+    w.form.route.start_date = d("2026-11-21");
+    assert_eq!(w.only("R4").0, Block);
+    w.form.route.start_date = d("2026-11-22");
+    assert_eq!(w.only("R4").0, Pass);
+}
+
+#[test]
+fn r4_refuses_a_long_term_permit_for_class_iii() {
+    let mut w = World::clean();
+    w.form.route.trips = 5;
+    assert_eq!(w.check("R4").status, Pass);
+    make_class_3(&mut w);
+    let c = w.check("R4");
+    assert_eq!(c.status, Block);
+    assert!(c.message.contains("class 3"), "{}", c.message);
+}
+
+// ---------------------------------------------------------------- cargo
+
+#[test]
+fn g1_blocks_divisible_goods_and_cargo_declared_divisible() {
+    let mut w = World::clean();
+    w.form.cargo.name = "钢材".into();
+    assert_eq!(w.only("G1").0, Block);
+    let mut w = World::clean();
+    w.form.cargo.indivisible = false;
+    assert_eq!(w.only("G1").0, Block);
+}
+
+#[test]
+fn g1_warns_on_several_pieces() {
+    let mut w = World::clean();
+    w.form.cargo.pieces = 2;
+    assert_eq!(w.only("G1").0, Warn);
+}
+
+#[test]
+fn g2_accepts_height_at_the_slack_edge_and_blocks_one_millimetre_below() {
+    let mut w = World::clean();
+    // deck 900 + cargo 3 400 − 50 = 4 250 mm
+    w.form.combination.height_mm = Mm(4250);
+    assert_eq!(w.check("G2").status, Pass);
+    w.form.combination.height_mm = Mm(4249);
+    assert_eq!(w.check("G2").status, Block);
+}
+
+#[test]
+fn g2_blocks_a_total_mass_that_does_not_add_up_and_a_cargo_wider_than_the_whole() {
+    let mut w = World::clean();
+    // 68 000 ± 3 % = 65 960 … 70 040; keep the axle loads in step (G3)
+    w.form.combination.total_mass_kg = Kg(65960);
+    w.form.combination.axle_loads_kg[6] = Kg(8660);
+    assert_eq!(w.only("G2").0, Pass);
+    w.form.combination.total_mass_kg = Kg(65959);
+    w.form.combination.axle_loads_kg[6] = Kg(8659);
+    assert_eq!(w.only("G2").0, Block);
+    let mut w = World::clean();
+    w.form.cargo.width_mm = Mm(3401);
+    assert_eq!(w.only("G2").0, Block);
+}
+
+#[test]
+fn g3_blocks_axle_loads_that_do_not_add_up() {
+    let mut w = World::clean();
+    w.form.combination.axle_loads_kg[0] = Kg(4000);
+    let (s, m) = w.only("G3");
+    assert_eq!(s, Block);
+    assert!(m.contains("add up"), "{m}");
+}
+
+#[test]
+fn g3_blocks_the_wrong_number_of_loads_and_an_axle_over_13_tonnes() {
+    let mut w = World::clean();
+    w.form.combination.axle_loads_kg.pop();
+    assert_eq!(w.only("G3").0, Block);
+    let mut w = World::clean();
+    // The bridge on the route would (rightly) flag these axles in R3 too.
+    w.reg.structures.get_mut("S-0012").unwrap()[0].max_axle_kg = None;
+    w.form.combination.axle_loads_kg = [6500, 9500, 9500, 9600, 9600, 9600, 13700].map(Kg).to_vec();
+    assert_eq!(w.only("G3").0, Block);
+    w.form.combination.axle_loads_kg = [6500, 9500, 9500, 9800, 9700, 10000, 13000].map(Kg).to_vec();
+    assert_eq!(w.only("G3").0, Pass);
+}
+
+#[test]
+fn g3_judges_a_hydraulic_modular_trailer_by_its_axle_lines() {
+    let mut w = World::clean();
+    let t = w.form.trailer.as_mut().unwrap();
+    t.kind = Some(crate::form::TrailerKind::HydraulicModular);
+    w.reg.structures.get_mut("S-0012").unwrap()[0].max_axle_kg = None;
+    // Three tractor axles at 6 500 / 9 500 / 9 500 and 42 500 kg on four
+    // lines: 10 625 kg average passes the 18 t line rule.
+    assert_eq!(w.only("G3").0, Pass);
+    w.form.combination.axle_loads_kg = [6500, 9500, 9500, 1000, 1000, 20100, 20400].map(Kg).to_vec();
+    assert_eq!(w.only("G3").0, Block);
+}
+
+#[test]
+fn g4_warns_when_nothing_is_over_the_limit_and_exactly_4000_mm_is_not_over() {
+    let mut w = World::clean();
+    let k = &mut w.form.combination;
+    k.height_mm = Mm(4000);
+    k.width_mm = Mm(2550);
+    k.length_mm = Mm(18100);
+    k.total_mass_kg = Kg(49000);
+    k.axle_loads_kg = [5000, 7000, 7000, 7500, 7500, 7500, 7500].map(Kg).to_vec();
+    w.form.cargo.mass_kg = Kg(25000);
+    w.form.cargo.width_mm = Mm(2550);
+    w.form.cargo.height_mm = Mm(3100);
+    let out = w.run();
+    let g4 = out.checks.iter().find(|c| c.id == "G4").unwrap();
+    assert_eq!(g4.status, Warn, "{}", g4.message);
+    assert!(!out.approvals.contains(&Approval::OverlimitPermit));
+    w.form.combination.height_mm = Mm(4001);
+    assert_eq!(w.check("G4").status, Pass);
+}
+
+#[test]
+fn g4_counts_a_mass_over_the_axle_limit_as_over() {
+    let mut w = World::clean();
+    let k = &mut w.form.combination;
+    k.height_mm = Mm(4000);
+    k.width_mm = Mm(2550);
+    k.length_mm = Mm(18100);
+    w.form.cargo.width_mm = Mm(2550);
+    w.form.cargo.height_mm = Mm(3100);
+    // 68 000 kg on 7 axles > 49 000 kg
+    let g4 = w.check("G4");
+    assert_eq!(g4.status, Pass);
+    assert!(g4.message.contains("total mass"), "{}", g4.message);
+}

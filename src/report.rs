@@ -1,0 +1,190 @@
+//! The precheck report of `spec/report.md`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::Document;
+use crate::types::BBox;
+
+/// A check's outcome. Ordered by severity so the worst can be taken with `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    NotApplicable,
+    Pass,
+    Warn,
+    Block,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::NotApplicable => "not_applicable",
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Block => "block",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    Personnel,
+    Company,
+    Vehicle,
+    Route,
+    Cargo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Form,
+    Document,
+    Registry,
+    Rule,
+}
+
+/// One value a check compared, with where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub source: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    pub field: String,
+    pub value: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<BBox>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub group: Group,
+    pub status: Status,
+    pub title: String,
+    pub message: String,
+    pub rule_ref: String,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Review,
+    Block,
+}
+
+impl Verdict {
+    /// `block` if any check blocks, else `review` if any warns, else `pass`.
+    pub fn of(checks: &[CheckResult]) -> Verdict {
+        match checks.iter().map(|c| c.status).max() {
+            Some(Status::Block) => Verdict::Block,
+            Some(Status::Warn) => Verdict::Review,
+            _ => Verdict::Pass,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorityLevel {
+    County,
+    City,
+    Province,
+    CrossProvince,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authority {
+    pub level: AuthorityLevel,
+    pub region_code: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    OverlimitPermit,
+    UrbanSpecialVehicle,
+    TemporaryPlate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub ocr: String,
+    pub extractor: String,
+    pub device: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timings {
+    pub ocr: u64,
+    pub extract: u64,
+    pub checks: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub id: String,
+    pub application_no: Option<String>,
+    pub verdict: Verdict,
+    pub permit_class: u8,
+    pub authority: Option<Authority>,
+    pub approvals: Vec<Approval>,
+    pub checks: Vec<CheckResult>,
+    pub documents: Vec<Document>,
+    pub model: ModelInfo,
+    pub timings_ms: Timings,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(status: Status) -> CheckResult {
+        CheckResult {
+            id: "X".into(),
+            group: Group::Cargo,
+            status,
+            title: String::new(),
+            message: String::new(),
+            rule_ref: String::new(),
+            evidence: vec![],
+        }
+    }
+
+    #[test]
+    fn the_verdict_is_the_worst_status() {
+        assert_eq!(Verdict::of(&[check(Status::Pass), check(Status::NotApplicable)]), Verdict::Pass);
+        assert_eq!(Verdict::of(&[check(Status::Pass), check(Status::Warn)]), Verdict::Review);
+        assert_eq!(Verdict::of(&[check(Status::Block), check(Status::Warn)]), Verdict::Block);
+    }
+
+    #[test]
+    fn statuses_serialise_as_the_spec_spells_them() {
+        assert_eq!(serde_json::to_string(&Status::NotApplicable).unwrap(), "\"not_applicable\"");
+        assert_eq!(serde_json::to_string(&AuthorityLevel::CrossProvince).unwrap(), "\"cross_province\"");
+        assert_eq!(serde_json::to_string(&Approval::OverlimitPermit).unwrap(), "\"overlimit_permit\"");
+    }
+}
+
+/// A human-readable summary of a report: verdict, class, authority and
+/// one line per check.
+pub fn summary(r: &Report) -> String {
+    let mut s = format!(
+        "application {} — verdict {:?}, permit class {}, authority {}, approvals {:?}\n",
+        r.application_no.as_deref().unwrap_or(&r.id),
+        r.verdict,
+        r.permit_class,
+        r.authority.as_ref().map(|a| format!("{:?} {}", a.level, a.region_code)).unwrap_or("unknown".into()),
+        r.approvals
+    );
+    for c in &r.checks {
+        s.push_str(&format!("  {:<3} {:<15} {:<14} {}\n", c.id, c.status.key(), c.title, c.message));
+    }
+    s
+}
