@@ -603,3 +603,76 @@ fn a_character_missing_from_a_font_is_an_error_not_tofu() {
     let err = check(FontId::Serif, "𪚥").unwrap_err().to_string();
     assert!(err.contains("U+2A6A5") && err.contains("make_subsets.py"), "{err}");
 }
+
+// ------------------------------------------------------------------ engine
+
+/// The real checks engine, fed the ground-truth fields (OCR and extraction
+/// bypassed, every field read with full confidence), must reach the
+/// statuses the truth expects.
+#[test]
+fn the_checks_engine_on_ground_truth_fields_agrees_with_the_expected_statuses() {
+    use dajian::checks::{self, CheckConfig, Input};
+    use dajian::document::{Document, Field};
+    use dajian::registry::RegistryView;
+    use dajian::rules::Rules;
+
+    let n = std::env::var("DAJIAN_ORACLE_APPS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let seed = std::env::var("DAJIAN_ORACLE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7);
+    let (_tmp, reg, apps) = world(seed, n);
+    let mut view = RegistryView::default();
+    reg.companies.iter().cloned().for_each(|c| view.add_company(c));
+    reg.persons.iter().cloned().for_each(|p| view.add_person(p));
+    reg.vehicles.iter().cloned().for_each(|v| view.add_vehicle(v));
+    reg.nodes.iter().cloned().for_each(|x| view.add_node(x));
+    reg.segments.iter().cloned().for_each(|x| view.add_segment(x));
+    reg.structures.iter().cloned().for_each(|x| view.add_structure(x));
+    let rules = Rules::embedded();
+    let config = CheckConfig::default();
+    let mut wrong = vec![];
+    for app in &apps {
+        let documents: Vec<Document> = app
+            .truth
+            .pages
+            .iter()
+            .map(|p| {
+                let declared = app.form.documents.iter().find(|d| d.file == p.file).and_then(|d| d.kind);
+                Document {
+                    file: p.file.clone(),
+                    kind: Some(p.kind),
+                    kind_confidence: Some(1.0),
+                    declared_kind: declared,
+                    subject: p.subject,
+                    width: Some(p.width),
+                    height: Some(p.height),
+                    fields: p.fields.iter().map(|(k, f)| (k.clone(), Field { value: f.value.clone(), confidence: 1.0, bbox: f.bbox })).collect(),
+                    unread: None,
+                    text: None,
+                }
+            })
+            .collect();
+        let out = checks::run(&Input { form: &app.form, documents: &documents, registry: &view, rules: &rules, config: &config });
+        let defect = app.truth.defect.as_ref().map(|d| d.id.as_str()).unwrap_or("clean");
+        for c in &out.checks {
+            let want = status_str(app.truth.expected.checks[&c.id]);
+            let have = serde_json::to_value(c.status).unwrap().as_str().unwrap().to_string();
+            if want != have {
+                wrong.push(format!("{} [{defect}] {}: truth {want}, engine {have}: {}", app.name, c.id, c.message));
+            }
+        }
+        if out.permit_class != app.truth.expected.permit_class {
+            wrong.push(format!("{} [{defect}] class: truth {}, engine {}", app.name, app.truth.expected.permit_class, out.permit_class));
+        }
+        if let Some(a) = &app.truth.expected.authority {
+            let got = out.authority.as_ref().map(|x| serde_json::to_value(x).unwrap());
+            let want = serde_json::json!({ "level": a.level, "region_code": a.region_code });
+            if got.as_ref() != Some(&want) {
+                wrong.push(format!("{} [{defect}] authority: truth {want}, engine {got:?}", app.name));
+            }
+        }
+        let approvals: Vec<String> = out.approvals.iter().map(|a| serde_json::to_value(a).unwrap().as_str().unwrap().to_string()).collect();
+        if approvals != app.truth.expected.approvals {
+            wrong.push(format!("{} [{defect}] approvals: truth {:?}, engine {approvals:?}", app.name, app.truth.expected.approvals));
+        }
+    }
+    assert!(wrong.is_empty(), "{} disagreements:\n{}", wrong.len(), wrong.join("\n"));
+}
