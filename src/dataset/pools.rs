@@ -81,6 +81,8 @@ pub struct CargoKind {
 pub const CARGO: &[CargoKind] = &[
     CargoKind { name: "电力变压器", category: "transformer", divisible: false, length: (6500, 10500), width: (2900, 3900), height: (3000, 3900), mass: (30000, 230000) },
     CargoKind { name: "挖掘机", category: "construction_machinery", divisible: false, length: (8000, 11500), width: (2700, 3400), height: (2900, 3300), mass: (18000, 46000) },
+    // Light machines on a low bed: over the width limit only (class I).
+    CargoKind { name: "小型挖掘机", category: "construction_machinery", divisible: false, length: (6500, 8500), width: (2600, 2990), height: (2700, 3050), mass: (12000, 22000) },
     CargoKind { name: "履带式起重机主机", category: "construction_machinery", divisible: false, length: (7000, 9500), width: (3000, 3400), height: (2900, 3300), mass: (25000, 52000) },
     CargoKind { name: "风电塔筒", category: "wind_tower_section", divisible: false, length: (18000, 26000), width: (3900, 4600), height: (3900, 4600), mass: (40000, 70000) },
     CargoKind { name: "风电叶片", category: "wind_turbine_blade", divisible: false, length: (42000, 68000), width: (2600, 3600), height: (2800, 3200), mass: (12000, 22000) },
