@@ -10,6 +10,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod dataset;
 pub mod db;
 pub mod demo;
 pub mod document;
