@@ -57,6 +57,11 @@ pub enum Command {
         #[arg(long)]
         models: Option<PathBuf>,
     },
+    /// Synthetic datasets (`datasets/README.md`).
+    Dataset {
+        #[command(subcommand)]
+        command: DatasetCommand,
+    },
     /// Imports the demo registry and prechecks the demo application: a
     /// five-minute tour of what dajian does.
     Demo,
@@ -126,6 +131,23 @@ pub enum RegistryCommand {
     /// Loads the JSONL files of DIR (companies, persons, vehicles,
     /// road_nodes, road_segments, structures); all or nothing.
     Import { dir: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DatasetCommand {
+    /// Writes a registry, applications with their page images and ground
+    /// truth to OUT; the same seed gives the same bytes.
+    Generate {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 40)]
+        apps: usize,
+        #[arg(long)]
+        out: PathBuf,
+        /// Only application.json and truth.json (boxes in layout pixels), no images.
+        #[arg(long)]
+        no_render: bool,
+    },
 }
 
 /// A failure, and whether it was the caller's input.
@@ -261,6 +283,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             // A closed pipe (`| head`) is not worth a panic.
             use std::io::Write;
             let _ = writeln!(std::io::stdout().lock(), "{json}");
+        }
+        Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render } } => {
+            if apps == 0 {
+                return Err(Failure::Input("--apps: at least one application".into()));
+            }
+            let mut p = crate::dataset::GenerateParams::new(seed, apps, &out);
+            p.render = !no_render;
+            let s = crate::dataset::generate(&p).map_err(|e| Failure::Internal(format!("{}: {e:#}", out.display())))?;
+            println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
         }
         Command::Demo => {
             let db = open_db(&cli.db).await?;

@@ -130,7 +130,10 @@ pub fn render_page(doc: &docs::PageDoc, dir: &Path) -> Result<PageTruth> {
         let q = deg.as_ref().map(|d| d.jpeg_quality).unwrap_or(clean_quality(doc.seed));
         let mut enc = jpeg_encoder::Encoder::new(f, q);
         enc.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
-        enc.set_optimized_huffman_tables(true);
+        // Not `set_optimized_huffman_tables(true)`: with 4:2:0 sampling the
+        // `image` crate's decoder (zune-jpeg 0.5) reads those files as
+        // stripes of garbage, so dajian could not read its own test pages.
+        // Pinned by `rendered_pages_decode_as_they_were_drawn` below.
         enc.encode(img.as_raw(), img.width() as u16, img.height() as u16, jpeg_encoder::ColorType::Rgb)?;
     }
     Ok(page_truth(doc, &l, variant, font, img.width(), img.height(), &rs, &keys, deg))
@@ -177,6 +180,11 @@ pub struct TextPage {
     pub kind: DocKind,
     pub subject: Option<Subject>,
     pub lines: Vec<String>,
+    /// Each line's `[x0, y0, x1, y1]` in layout pixels, for arranging the
+    /// lines the way OCR groups them.
+    pub line_boxes: Vec<[f32; 4]>,
+    /// Whether a line is seal text (OCR reads it partly or not at all).
+    pub line_is_seal: Vec<bool>,
     pub fields: BTreeMap<String, TextField>,
 }
 
@@ -206,6 +214,8 @@ pub fn page_text(doc: &docs::PageDoc) -> Result<TextPage> {
         kind: doc.kind,
         subject: doc.subject,
         lines: l.lines.iter().map(|ln| ln.text.clone()).collect(),
+        line_boxes: l.lines.iter().map(|ln| [ln.x, ln.top, ln.x + ln.width(), ln.top + ln.height]).collect(),
+        line_is_seal: l.lines.iter().map(|ln| ln.role == layout::Role::Seal).collect(),
         fields: l.fields.iter().map(|(k, f)| (k.clone(), TextField { value: f.value.clone(), spans: f.spans.clone() })).collect(),
     })
 }
@@ -303,9 +313,25 @@ fn tally(s: &mut Summary, t: &AppTruth) {
     }
 }
 
-/// `dajian dataset generate --seed N --apps K --out DIR`: prints the summary.
-pub fn cli_generate(seed: u64, apps: usize, out: &Path) -> Result<()> {
-    let s = generate(&GenerateParams::new(seed, apps, out))?;
-    println!("{}", serde_json::to_string_pretty(&s)?);
-    Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendered_pages_decode_as_they_were_drawn() {
+        let (_, cases) = world_and_apps(5, 1).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        for doc in cases[0].pages.iter().filter(|d| !d.degraded).take(3) {
+            render_page(doc, dir.path()).unwrap();
+            let (l, _, _) = pages::layout(doc).unwrap();
+            let drawn = render::render(&l, doc.seed);
+            let bytes = std::fs::read(dir.path().join(&doc.file)).unwrap();
+            let page = crate::ingest::decode_page(&bytes, &doc.file, &crate::ingest::DecodeLimits::default()).unwrap();
+            let read = page.image().to_rgb8();
+            assert_eq!(read.dimensions(), drawn.dimensions());
+            let diff = read.as_raw().iter().zip(drawn.as_raw()).map(|(&a, &b)| (a as f64 - b as f64).abs()).sum::<f64>()
+                / drawn.as_raw().len() as f64;
+            assert!(diff < 4.0, "{}: decoded image differs from the drawn one by {diff:.1} per channel", doc.file);
+        }
+    }
 }
