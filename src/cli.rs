@@ -62,6 +62,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DatasetCommand,
     },
+    /// Trains a model from synthetic data.
+    Train {
+        #[command(subcommand)]
+        command: TrainCommand,
+    },
     /// Imports the demo registry and prechecks the demo application: a
     /// five-minute tour of what dajian does.
     Demo,
@@ -147,6 +152,37 @@ pub enum DatasetCommand {
         /// Only application.json and truth.json (boxes in layout pixels), no images.
         #[arg(long)]
         no_render: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrainCommand {
+    /// The field extraction model (`models/extractor/MODEL_CARD.md` gives
+    /// the settings the shipped model was trained with).
+    Extractor {
+        #[arg(long, default_value = "models/extractor")]
+        out: PathBuf,
+        /// Seed of the synthetic world (1 and 13 are datasets/dev and test).
+        #[arg(long, default_value_t = 1000)]
+        seed: u64,
+        /// Applications generated for training (≈ 11 pages each).
+        #[arg(long, default_value_t = 2000)]
+        apps: usize,
+        #[arg(long, default_value_t = 3000)]
+        steps: usize,
+        #[arg(long, default_value_t = 16)]
+        batch: usize,
+        #[arg(long, default_value_t = 3e-3)]
+        lr: f64,
+        #[arg(long, default_value_t = 128)]
+        hidden: usize,
+        #[arg(long, default_value_t = 2)]
+        layers: usize,
+        #[arg(long, default_value_t = 4)]
+        heads: usize,
+        /// Per-character rate of OCR-like noise.
+        #[arg(long, default_value_t = 0.01)]
+        noise: f32,
     },
 }
 
@@ -292,6 +328,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             p.render = !no_render;
             let s = crate::dataset::generate(&p).map_err(|e| Failure::Internal(format!("{}: {e:#}", out.display())))?;
             println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
+        }
+        Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise } } => {
+            let dev = crate::extract::model::device(&precheck.device).map_err(Failure::Input)?;
+            if steps == 0 || batch == 0 || apps == 0 || hidden % heads.max(1) != 0 {
+                return Err(Failure::Input("--steps, --batch and --apps must be positive and --hidden a multiple of --heads".into()));
+            }
+            let p = crate::extract::train::TrainParams { seed, apps, steps, batch, lr, hidden, layers, heads, noise, out, ..Default::default() };
+            let e = crate::extract::train::train(&p, &dev).map_err(|e| Failure::Internal(format!("{e:#}")))?;
+            println!("{}", serde_json::to_string_pretty(&e).expect("an evaluation serialises"));
         }
         Command::Demo => {
             let db = open_db(&cli.db).await?;

@@ -100,39 +100,53 @@ impl World {
             && self.structures.iter().filter(|s| s.segment_id == seg.id).all(|s| structure_ok(s, r))
     }
 
-    /// The shortest route between two nodes over passable segments.
+    /// The shortest route between two nodes over passable segments
+    /// (Dijkstra; ties go to the smaller node id, so routes are stable).
     pub fn route(&self, from: &str, to: &str, r: &Req) -> Option<Vec<String>> {
+        use std::cmp::Reverse;
+        use std::collections::{BinaryHeap, HashMap, HashSet};
         if from == to {
             return Some(vec![]);
         }
+        // Indexes built per call: the world grows while applications are
+        // generated, and scanning every segment and structure per visited
+        // node made large runs quadratic.
+        let mut blocked: HashSet<&str> = HashSet::new();
+        for st in &self.structures {
+            if !structure_ok(st, r) {
+                blocked.insert(st.segment_id.as_str());
+            }
+        }
+        let mut adj: HashMap<&str, Vec<&RoadSegment>> = HashMap::new();
+        for sg in &self.segments {
+            if sg.road_class != RoadClass::Substandard && !blocked.contains(sg.id.as_str()) {
+                adj.entry(sg.from_node.as_str()).or_default().push(sg);
+                adj.entry(sg.to_node.as_str()).or_default().push(sg);
+            }
+        }
         let mut dist: BTreeMap<&str, (u64, Option<&str>)> = BTreeMap::new();
-        let mut done: BTreeMap<&str, bool> = BTreeMap::new();
+        let mut done: HashSet<&str> = HashSet::new();
+        let mut heap = BinaryHeap::new();
         dist.insert(from, (0, None));
+        heap.push(Reverse((0u64, from)));
         loop {
-            let cur = dist
-                .iter()
-                .filter(|(n, _)| !done.contains_key(*n))
-                .min_by_key(|(n, (d, _))| (*d, **n))
-                .map(|(n, (d, _))| (*n, *d));
-            let (node, d) = cur?;
+            let Reverse((d, node)) = heap.pop()?;
+            if done.contains(node) || dist[node].0 != d {
+                continue;
+            }
             if node == to {
                 break;
             }
-            done.insert(node, true);
-            for s in &self.segments {
-                let other = if s.from_node == node {
-                    s.to_node.as_str()
-                } else if s.to_node == node {
-                    s.from_node.as_str()
-                } else {
-                    continue;
-                };
-                if done.contains_key(other) || !self.passable(s, r) {
+            done.insert(node);
+            for s in adj.get(node).map(Vec::as_slice).unwrap_or_default() {
+                let other = if s.from_node == node { s.to_node.as_str() } else { s.from_node.as_str() };
+                if done.contains(other) {
                     continue;
                 }
                 let nd = d + s.length_m as u64;
                 if dist.get(other).is_none_or(|(od, _)| nd < *od) {
                     dist.insert(other, (nd, Some(s.id.as_str())));
+                    heap.push(Reverse((nd, other)));
                 }
             }
         }

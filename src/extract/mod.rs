@@ -10,3 +10,4 @@
 pub mod model;
 pub mod spans;
 pub mod tokenizer;
+pub mod train;

@@ -1,0 +1,450 @@
+//! Training the extractor on synthetic pages (`dajian train extractor`).
+//!
+//! The model reads OCR output, not the generator's neat lines, so each
+//! page is first arranged the way [`crate::ocr`] arranges a page: the
+//! printed lines become text regions grouped into rows by the OCR's own
+//! [`group_lines`](crate::ocr::group_lines), regions of a row joined by a
+//! space, rows by `\n`. Then OCR-like noise: look-alike characters swapped,
+//! characters lost, spaces dropped, seal text partly read, a region missed.
+//! Every character keeps the BIO tag of the field it was printed for.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use candle_core::{DType, Device, Tensor};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use tokenizers::Tokenizer;
+
+use super::model::{Config, TrainModel, masked_cross_entropy};
+use super::spans::{self, TaggedChar};
+use super::tokenizer;
+use crate::dataset::TextPage;
+use crate::document::{DocKind, FieldType};
+use crate::ocr::TextRegion;
+use crate::types::BBox;
+
+#[derive(Debug, Clone)]
+pub struct TrainParams {
+    /// Seed of the synthetic world the pages come from (not 1 or 13: those
+    /// are `datasets/dev` and `datasets/test`).
+    pub seed: u64,
+    /// Applications generated for training (≈ 11 pages each).
+    pub apps: usize,
+    pub steps: usize,
+    pub batch: usize,
+    pub lr: f64,
+    pub hidden: usize,
+    pub layers: usize,
+    pub heads: usize,
+    /// Longest input in tokens, `[CLS]` included; also the model's positions.
+    pub max_len: usize,
+    /// Per-character rate of OCR-like noise.
+    pub noise: f32,
+    pub out: PathBuf,
+    /// Progress line every this many steps; checkpoint every 10 of them.
+    pub log_every: usize,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            seed: 1000,
+            apps: 2000,
+            steps: 3000,
+            batch: 16,
+            lr: 3e-3,
+            hidden: 128,
+            layers: 2,
+            heads: 4,
+            max_len: 512,
+            noise: 0.01,
+            out: PathBuf::from("models/extractor"),
+            log_every: 25,
+        }
+    }
+}
+
+/// The tag set: `O`, then `B-`/`I-` of every field that is a text span
+/// (the escort plan's sections are found by their headings instead).
+pub fn labels() -> Vec<String> {
+    let mut keys: Vec<&str> = vec![];
+    for (_, fields) in crate::document::FIELDS {
+        for (k, t) in *fields {
+            if *t != FieldType::Sections && !keys.contains(k) {
+                keys.push(k);
+            }
+        }
+    }
+    let mut out = vec!["O".to_string()];
+    for k in keys {
+        out.push(format!("B-{k}"));
+        out.push(format!("I-{k}"));
+    }
+    out
+}
+
+/// A page as the model sees it: characters, a tag index per character, the kind.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub chars: Vec<char>,
+    pub tags: Vec<u32>,
+    pub kind: DocKind,
+}
+
+/// Characters OCR confuses, both ways.
+const LOOKALIKES: &[(char, char)] = &[
+    ('0', 'O'), ('0', 'D'), ('1', 'I'), ('1', 'l'), ('5', 'S'), ('8', 'B'), ('2', 'Z'), ('6', 'G'), ('X', 'x'), ('×', 'x'),
+    ('.', ','), ('.', '·'), ('-', '一'), ('日', '曰'), ('人', '入'), ('己', '已'), ('未', '末'), ('士', '土'), ('天', '夭'),
+    ('王', '玉'), ('大', '太'), ('口', '囗'), ('二', '='), ('年', '牛'), ('月', '目'),
+];
+
+fn lookalike(c: char, rng: &mut impl Rng) -> Option<char> {
+    let alts: Vec<char> = LOOKALIKES.iter().filter_map(|&(a, b)| if a == c { Some(b) } else if b == c { Some(a) } else { None }).collect();
+    alts.choose(rng).copied()
+}
+
+/// The page arranged as OCR would read it, with noise at per-character
+/// rate `noise` (0: the clean arrangement).
+pub fn ocr_view(page: &TextPage, label_index: &HashMap<String, u32>, noise: f32, rng: &mut impl Rng) -> Sample {
+    // Tags per printed line.
+    let mut line_tags: Vec<Vec<u32>> = page.lines.iter().map(|l| vec![0; l.chars().count()]).collect();
+    for (key, f) in &page.fields {
+        let (Some(&b), Some(&i)) = (label_index.get(&format!("B-{key}")), label_index.get(&format!("I-{key}"))) else { continue };
+        for s in &f.spans {
+            for j in s.start..s.end.min(line_tags[s.line].len()) {
+                line_tags[s.line][j] = if j == s.start { b } else { i };
+            }
+        }
+    }
+    let mut regions = vec![];
+    let mut region_line = vec![];
+    for (i, b) in page.line_boxes.iter().enumerate() {
+        // OCR misses most seal text (curved, under other ink) and now and then a region.
+        if page.line_is_seal[i] && !rng.random_bool(0.15) || noise > 0.0 && rng.random_bool((2.0 * noise as f64).min(1.0)) {
+            continue;
+        }
+        if page.lines[i].trim().is_empty() {
+            continue;
+        }
+        let (w, h) = (b[2] - b[0], b[3] - b[1]);
+        regions.push(TextRegion { center: ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0), dir: (1.0, 0.0), length: w, thickness: h });
+        region_line.push(i);
+    }
+    let rows = crate::ocr::group_lines(&regions, (1.0, 0.0));
+    let mut chars = vec![];
+    let mut tags = vec![];
+    for (r, row) in rows.iter().enumerate() {
+        if r > 0 {
+            chars.push('\n');
+            tags.push(0);
+        }
+        let mut prev: Option<&TextRegion> = None;
+        for reg in row {
+            let k = regions.iter().position(|x| x == reg).expect("a grouped region is one of ours");
+            let line = region_line[k];
+            if let Some(p) = prev {
+                // Boxes this close are often detected as one: no space then.
+                let gap = (reg.center.0 - reg.length / 2.0) - (p.center.0 + p.length / 2.0);
+                if !(noise > 0.0 && gap < reg.thickness && rng.random_bool(0.5)) {
+                    chars.push(' ');
+                    tags.push(0);
+                }
+            }
+            prev = Some(reg);
+            let drop_spaces = noise > 0.0 && rng.random_bool(0.5);
+            let text: Vec<char> = page.lines[line].chars().collect();
+            let mut promote = false;
+            for (j, &c) in text.iter().enumerate() {
+                let mut t = line_tags[line][j];
+                if promote && t % 2 == 0 && t > 0 {
+                    t -= 1; // the B of this span was lost: the next I starts it
+                }
+                promote = false;
+                if c == ' ' && drop_spaces {
+                    continue;
+                }
+                if noise > 0.0 && rng.random_bool((noise / 2.0) as f64) {
+                    promote = t % 2 == 1;
+                    continue;
+                }
+                let c = if noise > 0.0 && rng.random_bool(noise as f64) { lookalike(c, rng).unwrap_or(c) } else { c };
+                chars.push(c);
+                tags.push(t);
+            }
+        }
+    }
+    Sample { chars, tags, kind: page.kind }
+}
+
+/// Tensors of one batch: ids, attention, tags `[b, t]` and kinds `[b]`.
+struct Batch {
+    ids: Tensor,
+    attention: Tensor,
+    tags: Tensor,
+    kinds: Tensor,
+}
+
+/// Encodes a sample as token ids with `[CLS]` first and the tag of each
+/// token's character, cut to `max_len` tokens.
+fn encode(tok: &Tokenizer, s: &Sample, max_len: usize) -> Result<(Vec<u32>, Vec<u32>)> {
+    let text: String = s.chars.iter().collect();
+    let (ids, chars) = tokenizer::encode(tok, &text)?;
+    // Offsets are in chars of `text`, which are `s.chars`.
+    let tags: Vec<u32> = chars.iter().map(|c| c.map(|i| s.tags[i]).unwrap_or(0)).collect();
+    let n = ids.len().min(max_len);
+    Ok((ids[..n].to_vec(), tags[..n].to_vec()))
+}
+
+fn batch(tok: &Tokenizer, samples: &[Sample], kinds: &[String], max_len: usize, dev: &Device) -> Result<Batch> {
+    let enc: Vec<(Vec<u32>, Vec<u32>)> = samples.iter().map(|s| encode(tok, s, max_len)).collect::<Result<_>>()?;
+    let t = enc.iter().map(|e| e.0.len()).max().unwrap_or(1);
+    let b = samples.len();
+    let (mut ids, mut att, mut tags) = (vec![0u32; b * t], vec![0u32; b * t], vec![0u32; b * t]);
+    for (r, (i, g)) in enc.iter().enumerate() {
+        ids[r * t..r * t + i.len()].copy_from_slice(i);
+        tags[r * t..r * t + g.len()].copy_from_slice(g);
+        att[r * t..r * t + i.len()].fill(1);
+    }
+    let kinds: Vec<u32> = samples.iter().map(|s| kinds.iter().position(|k| k == s.kind.key()).unwrap() as u32).collect();
+    Ok(Batch {
+        ids: Tensor::from_vec(ids, (b, t), dev)?,
+        attention: Tensor::from_vec(att, (b, t), dev)?,
+        tags: Tensor::from_vec(tags, (b, t), dev)?,
+        kinds: Tensor::from_vec(kinds, b, dev)?,
+    })
+}
+
+/// Accuracy on held-out pages, arranged cleanly (no noise).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Eval {
+    pub pages: usize,
+    pub kind_accuracy: f64,
+    /// Share of printed fields whose decoded value equals the truth.
+    pub field_exact_match: f64,
+    pub fields: usize,
+    pub token_accuracy: f64,
+}
+
+fn evaluate(model: &TrainModel, tok: &Tokenizer, cfg: &Config, pages: &[TextPage], dev: &Device) -> Result<Eval> {
+    let index = label_index(cfg);
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let mut e = Eval { pages: pages.len(), ..Default::default() };
+    let (mut kind_ok, mut fields_ok, mut tok_ok, mut toks) = (0usize, 0usize, 0usize, 0usize);
+    for chunk in pages.chunks(16) {
+        let samples: Vec<Sample> = chunk.iter().map(|p| ocr_view(p, &index, 0.0, &mut rng)).collect();
+        let b = batch(tok, &samples, &cfg.kinds, cfg.max_position_embeddings, dev)?;
+        let (tags, kinds) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, false)?;
+        let tags = candle_nn::ops::softmax_last_dim(&tags)?;
+        let best: Vec<Vec<u32>> = tags.argmax(candle_core::D::Minus1)?.to_vec2()?;
+        let prob: Vec<Vec<f32>> = tags.max(candle_core::D::Minus1)?.to_vec2()?;
+        let kinds: Vec<u32> = kinds.argmax(candle_core::D::Minus1)?.to_vec1()?;
+        let gold: Vec<Vec<u32>> = b.tags.to_vec2()?;
+        let att: Vec<Vec<u32>> = b.attention.to_vec2()?;
+        for (r, (s, page)) in samples.iter().zip(chunk).enumerate() {
+            kind_ok += (cfg.kinds[kinds[r] as usize] == s.kind.key()) as usize;
+            for j in 1..att[r].len() {
+                if att[r][j] == 1 {
+                    toks += 1;
+                    tok_ok += (best[r][j] == gold[r][j]) as usize;
+                }
+            }
+            let n = s.chars.len().min(best[r].len() - 1);
+            let chars: Vec<TaggedChar> = (0..n)
+                .map(|j| TaggedChar {
+                    ch: s.chars[j],
+                    bbox: BBox::default(),
+                    ocr_confidence: 1.0,
+                    tag: cfg.labels[best[r][j + 1] as usize].clone(),
+                    tag_confidence: prob[r][j + 1],
+                })
+                .collect();
+            let got = spans::fields(s.kind, &chars);
+            for (key, f) in &page.fields {
+                if key == "sections" || !s.kind.fields().iter().any(|(k, _)| k == key) {
+                    continue;
+                }
+                e.fields += 1;
+                fields_ok += got.get(key).is_some_and(|g| g.value == f.value) as usize;
+            }
+        }
+    }
+    e.kind_accuracy = kind_ok as f64 / pages.len().max(1) as f64;
+    e.field_exact_match = fields_ok as f64 / e.fields.max(1) as f64;
+    e.token_accuracy = tok_ok as f64 / toks.max(1) as f64;
+    Ok(e)
+}
+
+fn label_index(cfg: &Config) -> HashMap<String, u32> {
+    cfg.labels.iter().enumerate().map(|(i, l)| (l.clone(), i as u32)).collect()
+}
+
+/// Learning rate at `step`: linear warm-up, then cosine down to 5 %.
+fn lr_at(p: &TrainParams, step: usize) -> f64 {
+    let warm = (p.steps / 20).max(1);
+    if step < warm {
+        return p.lr * (step + 1) as f64 / warm as f64;
+    }
+    let x = (step - warm) as f64 / (p.steps - warm).max(1) as f64;
+    p.lr * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * x).cos()))
+}
+
+#[derive(Serialize)]
+struct LogLine {
+    step: usize,
+    loss: f32,
+    lr: f64,
+    seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eval: Option<Eval>,
+}
+
+fn save(vm: &VarMap, cfg: &Config, tok: &Tokenizer, out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| out.display().to_string())?;
+    vm.save(out.join("model.safetensors"))?;
+    std::fs::write(out.join("config.json"), serde_json::to_string_pretty(cfg)? + "\n")?;
+    tok.save(out.join("tokenizer.json"), false).map_err(|e| anyhow::anyhow!("tokenizer.json: {e}"))?;
+    Ok(())
+}
+
+/// Trains a model from scratch and writes `model.safetensors`,
+/// `config.json`, `tokenizer.json` and `train_log.jsonl` to `p.out`
+/// (checkpoints along the way, so a stopped run leaves a usable model).
+pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
+    let t0 = Instant::now();
+    let pages = crate::dataset::pages_text(p.seed, p.apps)?;
+    let held_out = crate::dataset::pages_text(p.seed + 1, (p.apps / 50).clamp(5, 40))?;
+    eprintln!("{} training pages, {} held out ({:.1} s)", pages.len(), held_out.len(), t0.elapsed().as_secs_f64());
+
+    // Vocabulary: every character the pages print, their look-alikes, ASCII.
+    let mut chars: BTreeSet<char> = (' '..='~').collect();
+    for pg in &pages {
+        chars.extend(pg.lines.iter().flat_map(|l| l.chars()));
+    }
+    chars.extend(LOOKALIKES.iter().flat_map(|&(a, b)| [a, b]));
+    let tok = tokenizer::build(chars)?;
+    let cfg = Config {
+        vocab_size: tok.get_vocab_size(true),
+        hidden_size: p.hidden,
+        num_hidden_layers: p.layers,
+        num_attention_heads: p.heads,
+        intermediate_size: 4 * p.hidden,
+        max_position_embeddings: p.max_len,
+        type_vocab_size: 2,
+        layer_norm_eps: 1e-12,
+        hidden_dropout_prob: 0.1,
+        labels: labels(),
+        kinds: DocKind::ALL.iter().map(|k| k.key().to_string()).collect(),
+    };
+    let index = label_index(&cfg);
+    let vm = VarMap::new();
+    let model = TrainModel::load(VarBuilder::from_varmap(&vm, DType::F32, dev), &cfg)?;
+    let params = ParamsAdamW { lr: p.lr, weight_decay: 0.01, ..Default::default() };
+    let mut opt = AdamW::new(vm.all_vars(), params)?;
+    std::fs::create_dir_all(&p.out)?;
+    let mut log = std::fs::File::create(p.out.join("train_log.jsonl"))?;
+    let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
+    let mut order: Vec<usize> = vec![];
+    let mut loss_sum = 0f32;
+    let mut last = Eval::default();
+    for step in 0..p.steps {
+        // Pages of similar length share a batch, so little is padding.
+        if order.len() < p.batch {
+            let mut more: Vec<usize> = (0..pages.len()).collect();
+            more.shuffle(&mut rng);
+            for group in more.chunks_mut(p.batch * 8) {
+                group.sort_by_key(|&i| pages[i].lines.iter().map(|l| l.len()).sum::<usize>());
+            }
+            let mut batches: Vec<Vec<usize>> = more.chunks(p.batch).map(|c| c.to_vec()).collect();
+            batches.shuffle(&mut rng);
+            order = batches.concat();
+        }
+        let picked: Vec<usize> = order.drain(..p.batch).collect();
+        let samples: Vec<Sample> = picked.iter().map(|&i| ocr_view(&pages[i], &index, p.noise, &mut rng)).collect();
+        let b = batch(&tok, &samples, &cfg.kinds, p.max_len, dev)?;
+        opt.set_learning_rate(lr_at(p, step));
+        let (tags, kinds) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, true)?;
+        let loss = (masked_cross_entropy(&tags, &b.tags, &b.attention)? + candle_nn::loss::cross_entropy(&kinds, &b.kinds)?)?;
+        opt.backward_step(&loss)?;
+        loss_sum += loss.to_scalar::<f32>()?;
+        let done = step + 1 == p.steps;
+        if (step + 1) % p.log_every == 0 || done {
+            let checkpoint = (step + 1) % (p.log_every * 10) == 0 || done;
+            let eval = if checkpoint { Some(evaluate(&model, &tok, &cfg, &held_out, dev)?) } else { None };
+            let line = LogLine {
+                step: step + 1,
+                loss: loss_sum / p.log_every as f32,
+                lr: lr_at(p, step),
+                seconds: t0.elapsed().as_secs_f64(),
+                eval: eval.clone(),
+            };
+            let s = serde_json::to_string(&line)?;
+            eprintln!("{s}");
+            use std::io::Write;
+            writeln!(log, "{s}")?;
+            loss_sum = 0.0;
+            if let Some(e) = eval {
+                save(&vm, &cfg, &tok, &p.out)?;
+                last = e;
+            }
+        }
+    }
+    Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> TextPage {
+        let (_, cases) = crate::dataset::world_and_apps(3, 1).unwrap();
+        let doc = cases[0].pages.iter().find(|p| p.kind == DocKind::VehicleLicence).unwrap();
+        crate::dataset::page_text(doc).unwrap()
+    }
+
+    #[test]
+    fn the_clean_view_tags_every_printed_field_value_and_nothing_else() {
+        let p = page();
+        let cfg_labels = labels();
+        let index: HashMap<String, u32> = cfg_labels.iter().enumerate().map(|(i, l)| (l.clone(), i as u32)).collect();
+        let s = ocr_view(&p, &index, 0.0, &mut ChaCha8Rng::seed_from_u64(0));
+        assert_eq!(s.chars.len(), s.tags.len());
+        let chars: Vec<TaggedChar> = s
+            .chars
+            .iter()
+            .zip(&s.tags)
+            .map(|(&ch, &t)| TaggedChar { ch, bbox: BBox::default(), ocr_confidence: 1.0, tag: cfg_labels[t as usize].clone(), tag_confidence: 1.0 })
+            .collect();
+        let got = spans::fields(DocKind::VehicleLicence, &chars);
+        for (k, f) in &p.fields {
+            assert_eq!(got.get(k).map(|g| &g.value), Some(&f.value), "{k}");
+        }
+        assert_eq!(got.len(), p.fields.len());
+        // Label and value on one row, as OCR reads a licence.
+        let text: String = s.chars.iter().collect();
+        assert!(text.lines().any(|l| l.contains("车辆识别代号 ")), "{text}");
+    }
+
+    #[test]
+    fn noise_changes_the_text_but_every_tag_still_belongs_to_a_character() {
+        let p = page();
+        let index: HashMap<String, u32> = labels().iter().enumerate().map(|(i, l)| (l.clone(), i as u32)).collect();
+        let clean = ocr_view(&p, &index, 0.0, &mut ChaCha8Rng::seed_from_u64(0));
+        let noisy = ocr_view(&p, &index, 0.2, &mut ChaCha8Rng::seed_from_u64(1));
+        assert_ne!(clean.chars, noisy.chars);
+        assert_eq!(noisy.chars.len(), noisy.tags.len());
+    }
+
+    #[test]
+    fn the_learning_rate_warms_up_then_decays() {
+        let p = TrainParams { steps: 100, lr: 1.0, ..Default::default() };
+        assert!(lr_at(&p, 0) < lr_at(&p, 4));
+        assert!((lr_at(&p, 5) - 1.0).abs() < 1e-9);
+        assert!(lr_at(&p, 99) < 0.06);
+    }
+}
