@@ -67,6 +67,29 @@ pub enum Command {
         #[command(subcommand)]
         command: TrainCommand,
     },
+    /// Reads one page (OCR, then the extraction model) and prints its
+    /// report `documents[]` entry: kind, kind_confidence, fields.
+    Extract {
+        image: PathBuf,
+        /// Take the page as this kind instead of classifying it
+        /// (vehicle_licence, driving_licence, id_card, …).
+        #[arg(long)]
+        kind: Option<crate::document::DocKind>,
+    },
+    /// Accuracy and speed of OCR, extraction and the checks on a generated
+    /// dataset (`dajian dataset generate`), e.g. `--dataset datasets/test`.
+    Bench {
+        #[arg(long)]
+        dataset: PathBuf,
+        /// Only the first N applications.
+        #[arg(long)]
+        apps: Option<usize>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: BenchFormat,
+        /// Also write the JSON report here.
+        #[arg(long)]
+        json_out: Option<PathBuf>,
+    },
     /// Imports the demo registry and prechecks the demo application: a
     /// five-minute tour of what dajian does.
     Demo,
@@ -170,9 +193,9 @@ pub enum TrainCommand {
         apps: usize,
         #[arg(long, default_value_t = 3000)]
         steps: usize,
-        #[arg(long, default_value_t = 16)]
+        #[arg(long, default_value_t = 32)]
         batch: usize,
-        #[arg(long, default_value_t = 3e-3)]
+        #[arg(long, default_value_t = 1.5e-3)]
         lr: f64,
         #[arg(long, default_value_t = 128)]
         hidden: usize,
@@ -184,6 +207,12 @@ pub enum TrainCommand {
         #[arg(long, default_value_t = 0.01)]
         noise: f32,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BenchFormat {
+    Md,
+    Json,
 }
 
 /// A failure, and whether it was the caller's input.
@@ -232,7 +261,11 @@ const DEMO_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clea
 async fn run(cli: Cli) -> Result<(), Failure> {
     let device = check_device(&cli.device)?;
     let rules = load_rules(cli.rules.as_deref())?;
-    let precheck = Precheck { rules, config: CheckConfig::default(), device };
+    let mut precheck = Precheck { rules, config: CheckConfig::default(), device, readers: None };
+    // The models load only for the commands that read pages (~1 s).
+    let load_readers = |device: &str| -> Result<std::sync::Arc<pipeline::Readers>, Failure> {
+        pipeline::Readers::load_default(device).map(std::sync::Arc::new).map_err(Failure::Internal)
+    };
     match cli.command {
         Command::Registry { command: RegistryCommand::Import { dir } } => {
             let db = open_db(&cli.db).await?;
@@ -246,12 +279,17 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 None => vec![],
             };
             pipeline::check_pages_exist(&application, &app, &dir, &read)?;
+            let pages = pipeline::load_pages(&app, &dir, &read)?;
+            if !pages.is_empty() {
+                precheck.readers = Some(load_readers(&precheck.device)?);
+            }
             let db = open_db(&cli.db).await?;
-            let report = precheck.run(&db, &app, read).await?;
+            let report = precheck.run_files(&db, &app, read, pages).await?;
             let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
             println!("{}", json.expect("reports serialise"));
         }
         Command::Serve { listen, workers, demo, secure_cookies } => {
+            precheck.readers = Some(load_readers(&precheck.device)?);
             let db = open_db(&cli.db).await?;
             if demo {
                 let seeded = crate::demo::seed(&db, &precheck).await.map_err(|e| Failure::Internal(format!("seeding the demo: {e:#}")))?;
@@ -319,6 +357,29 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             // A closed pipe (`| head`) is not worth a panic.
             use std::io::Write;
             let _ = writeln!(std::io::stdout().lock(), "{json}");
+        }
+        Command::Extract { image, kind } => {
+            let name = image.display().to_string();
+            let bytes = std::fs::read(&image).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+            let page = crate::ingest::decode_page(&bytes, &name, &Default::default()).map_err(|e| Failure::Input(e.to_string()))?;
+            let readers = load_readers(&precheck.device)?;
+            let (doc, _, _) = readers.read_page(&page, kind).map_err(Failure::Internal)?;
+            println!("{}", serde_json::to_string_pretty(&doc).expect("documents serialise"));
+        }
+        Command::Bench { dataset, apps, format, json_out } => {
+            if !dataset.join("apps").is_dir() {
+                return Err(Failure::Input(format!("--dataset {}: no apps/ folder (make one with `dajian dataset generate`)", dataset.display())));
+            }
+            let p = crate::bench::BenchParams { dataset, apps, device: precheck.device.clone() };
+            let r = crate::bench::run(&p, |line| eprintln!("{line}")).await.map_err(|e| Failure::Internal(format!("{e:#}")))?;
+            let json = serde_json::to_string_pretty(&r).expect("a bench report serialises");
+            if let Some(path) = json_out {
+                std::fs::write(&path, &json).map_err(|e| Failure::Internal(format!("{}: {e}", path.display())))?;
+            }
+            match format {
+                BenchFormat::Md => print!("{}", crate::bench::markdown(&r)),
+                BenchFormat::Json => println!("{json}"),
+            }
         }
         Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render } } => {
             if apps == 0 {

@@ -108,7 +108,14 @@ pub async fn recover(db: &Db, lease: Duration) -> Result<u64, sqlx::Error> {
 async fn run_job(db: &Db, precheck: &Precheck, id: &str) -> Result<(), sqlx::Error> {
     let form: String = sqlx::query_scalar("SELECT form FROM applications WHERE id = $1").bind(id.to_string()).fetch_one(&db.pool).await?;
     let result = match Application::parse(&form) {
-        Ok(app) => precheck.run(db, &app, vec![]).await.map_err(|e| e.to_string()),
+        Ok(app) => {
+            let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT file, bytes FROM pages WHERE application_id = $1 ORDER BY file")
+                .bind(id.to_string())
+                .fetch_all(&db.pool)
+                .await?;
+            let pages = rows.into_iter().map(|(file, bytes)| crate::pipeline::PageBytes { file, bytes }).collect();
+            precheck.run_files(db, &app, vec![], pages).await.map_err(|e| e.to_string())
+        }
         Err(e) => Err(e.to_string()),
     };
     match result {

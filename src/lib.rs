@@ -6,8 +6,10 @@
 //! Around it: [`registry`] (what the authority already knows), [`rules`]
 //! (regulation thresholds with their sources), [`db`] (SQLite or
 //! PostgreSQL), the service in [`http`] with its queue in [`jobs`], and the
-//! command line in `cli`.
+//! command line in `cli`. Tooling: [`dataset`] (synthetic applications
+//! with ground truth) and [`bench`] (accuracy and speed on a dataset).
 
+pub mod bench;
 pub mod checks;
 pub mod cli;
 pub mod dataset;

@@ -1,13 +1,18 @@
-//! One application from files to report: read the form, read the pages,
-//! load the registry view, run the checks, assemble the report.
+//! One application from files to report: read the form, read the pages
+//! (ingest → OCR → extract, pages side by side), load the registry view,
+//! run the checks, assemble the report.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::checks::{self, CheckConfig, Input};
 use crate::db::Db;
-use crate::document::{self, Document};
+use crate::document::{self, DocKind, Document};
+use crate::extract::Extractor;
+use crate::ingest::{DecodeLimits, Page, decode_page};
+use crate::ocr::{OcrEngine, OcrParams};
 use crate::form::{Application, FormError};
 use crate::registry;
 use crate::report::{ModelInfo, Report, Timings};
@@ -25,15 +30,107 @@ pub enum PipelineError {
     Db(#[from] sqlx::Error),
 }
 
-/// Why pages are not read in this build. Reading pages arrives with the
-/// OCR and extraction stages; until then no check may pass on a page.
-pub const PAGES_NOT_READ: &str = "this build of dajian cannot read pages yet (OCR and extraction are not built in)";
+/// Why a page was not read when no readers are loaded (tests of the
+/// service that need no models); no check may pass on such a page.
+pub const PAGES_NOT_READ: &str = "no OCR and extraction models are loaded in this process";
 
 /// Everything a precheck needs besides its input.
 pub struct Precheck {
     pub rules: Rules,
     pub config: CheckConfig,
     pub device: String,
+    /// OCR and the extractor; `None` leaves every page unread.
+    pub readers: Option<Arc<Readers>>,
+}
+
+/// The models that read pages, loaded once and shared by all workers.
+pub struct Readers {
+    pub ocr: OcrEngine,
+    pub extractor: Extractor,
+    pub limits: DecodeLimits,
+}
+
+impl Readers {
+    /// The repository's models (or `$DAJIAN_MODELS/{ocr,extractor}`).
+    /// `device`: `cpu` or `cuda[:N]` for the extractor (OCR runs on CPU).
+    pub fn load_default(device: &str) -> Result<Readers, String> {
+        let dev = crate::extract::model::device(device)?;
+        let ocr = OcrEngine::load_default(OcrParams::default()).map_err(|e| e.to_string())?;
+        let extractor = Extractor::load_default(&dev).map_err(|e| e.to_string())?;
+        Ok(Readers { ocr, extractor, limits: DecodeLimits::default() })
+    }
+
+    /// Reads one page: decode, OCR, extract. A page that cannot be read is
+    /// returned unread with the reason, naming the file.
+    pub fn read(&self, file: &str, bytes: &[u8], kind: Option<DocKind>) -> (Document, u64, u64) {
+        let read = decode_page(bytes, file, &self.limits).map_err(|e| e.to_string()).and_then(|page| self.read_page(&page, kind));
+        read.unwrap_or_else(|why| (Document::unread(file, kind, None, &why), 0, 0))
+    }
+
+    /// OCR and extraction of a decoded page, with the milliseconds each took.
+    /// `kind`: take the page as this kind instead of classifying it.
+    pub fn read_page(&self, page: &Page, kind: Option<DocKind>) -> Result<(Document, u64, u64), String> {
+        let t0 = Instant::now();
+        let text = self.ocr.read(page).map_err(|e| e.to_string())?;
+        let t1 = Instant::now();
+        let ex = self.extractor.extract(&text, kind).map_err(|e| format!("{}: {e}", page.name()))?;
+        let ms = |d: std::time::Duration| d.as_millis() as u64;
+        let doc = page_document(page.name(), &text, ex);
+        Ok((doc, ms(t1 - t0), ms(t1.elapsed())))
+    }
+
+    /// Names of the models, for reports.
+    pub fn names(&self) -> (String, String) {
+        ("PP-OCRv4 zh (models/ocr, via ocrs/rten)".to_string(), self.extractor.name().to_string())
+    }
+}
+
+/// The report's entry for a page read as `text` and extracted as `ex`.
+pub fn page_document(file: &str, text: &crate::ocr::PageText, ex: crate::extract::Extraction) -> Document {
+    Document {
+        file: file.to_string(),
+        kind: Some(ex.kind),
+        kind_confidence: Some(ex.kind_confidence),
+        declared_kind: None,
+        subject: None,
+        width: Some(text.width),
+        height: Some(text.height),
+        text: (ex.kind == DocKind::Other).then(|| text.text()),
+        fields: ex.fields,
+        unread: None,
+    }
+}
+
+/// A page as uploaded: its file name in the form and its bytes.
+pub struct PageBytes {
+    pub file: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The pages read for one application and the time the stages took,
+/// summed over pages.
+#[derive(Default)]
+pub struct Reading {
+    pub documents: Vec<Document>,
+    pub ocr_ms: u64,
+    pub extract_ms: u64,
+}
+
+impl From<Vec<Document>> for Reading {
+    fn from(documents: Vec<Document>) -> Self {
+        Reading { documents, ..Default::default() }
+    }
+}
+
+/// Loads the page files of `app` from `dir`, except those `skip` names.
+pub fn load_pages(app: &Application, dir: &Path, skip: &[Document]) -> Result<Vec<PageBytes>, PipelineError> {
+    let mut out = vec![];
+    for d in app.documents.iter().filter(|d| !skip.iter().any(|s| s.file == d.file)) {
+        let path = dir.join(&d.file);
+        let bytes = std::fs::read(&path).map_err(|e| PipelineError::Input(format!("{}: {e}", path.display())))?;
+        out.push(PageBytes { file: d.file.clone(), bytes });
+    }
+    Ok(out)
 }
 
 /// Reads and parses `application.json`; returns the form and its folder.
@@ -77,6 +174,48 @@ pub fn read_fields(path: &Path, app: &Application) -> Result<Vec<Document>, Pipe
 }
 
 impl Precheck {
+    /// Reads `pages` with the loaded readers, several at a time; the
+    /// declared kind (if any) is not imposed, so a mismatch shows.
+    pub fn read_pages(&self, app: &Application, pages: Vec<PageBytes>) -> Reading {
+        match &self.readers {
+            Some(r) => read_pages(r, app, &pages),
+            None => Reading::default(),
+        }
+    }
+}
+
+/// Reads `pages` several at a time (see [`Precheck::read_pages`]).
+fn read_pages(readers: &Readers, app: &Application, pages: &[PageBytes]) -> Reading {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(pages.len()).max(1);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let out: Vec<std::sync::Mutex<Option<(Document, u64, u64)>>> = pages.iter().map(|_| Default::default()).collect();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(p) = pages.get(i) else { break };
+                        let declared = app.documents.iter().find(|d| d.file == p.file).and_then(|d| d.kind);
+                        let mut r = readers.read(&p.file, &p.bytes, None);
+                        if r.0.unread.is_some() {
+                            r.0.declared_kind = declared;
+                        }
+                        *out[i].lock().unwrap() = Some(r);
+                    }
+                });
+            }
+        });
+        let mut reading = Reading::default();
+        for r in out {
+            let (d, o, e) = r.into_inner().unwrap().expect("every page was read");
+            reading.ocr_ms += o;
+            reading.extract_ms += e;
+            reading.documents.push(d);
+        }
+        reading
+}
+
+impl Precheck {
     /// The documents as the checks will see them: read ones from `fields`
     /// where given, every other page marked unread with the reason.
     pub fn documents(&self, app: &Application, mut read: Vec<Document>) -> Vec<Document> {
@@ -103,10 +242,34 @@ impl Precheck {
         docs
     }
 
-    /// Runs the checks for `app` against the registry in `db`.
-    pub async fn run(&self, db: &Db, app: &Application, read: Vec<Document>) -> Result<Report, PipelineError> {
+    /// Reads the pages not in `given` and runs the checks: the whole pipeline.
+    pub async fn run_files(&self, db: &Db, app: &Application, given: Vec<Document>, pages: Vec<PageBytes>) -> Result<Report, PipelineError> {
         let start = Instant::now();
-        let documents = self.documents(app, read);
+        let mut reading = match (&self.readers, pages.is_empty()) {
+            (Some(r), false) => {
+                // OCR is seconds of CPU: off the async runtime.
+                let (r, app) = (r.clone(), app.clone());
+                tokio::task::spawn_blocking(move || read_pages(&r, &app, &pages))
+                    .await
+                    .map_err(|e| PipelineError::Input(format!("reading the pages failed: {e}")))?
+            }
+            _ => Reading::default(),
+        };
+        reading.documents.extend(given);
+        let mut report = self.run_reading(db, app, reading).await?;
+        report.timings_ms.total = start.elapsed().as_millis() as u64;
+        Ok(report)
+    }
+
+    /// Runs the checks for `app` on documents already read (the rest unread).
+    pub async fn run(&self, db: &Db, app: &Application, read: Vec<Document>) -> Result<Report, PipelineError> {
+        self.run_reading(db, app, read.into()).await
+    }
+
+    /// Runs the checks for `app` against the registry in `db`.
+    pub async fn run_reading(&self, db: &Db, app: &Application, reading: Reading) -> Result<Report, PipelineError> {
+        let start = Instant::now();
+        let documents = self.documents(app, reading.documents);
         let view = registry::view_for(db, app).await?;
         let t_checks = Instant::now();
         let outcome = checks::run(&Input { form: app, documents: &documents, registry: &view, rules: &self.rules, config: &self.config });
@@ -120,8 +283,14 @@ impl Precheck {
             approvals: outcome.approvals,
             checks: outcome.checks,
             documents,
-            model: ModelInfo { ocr: "none".into(), extractor: "none".into(), device: self.device.clone() },
-            timings_ms: Timings { ocr: 0, extract: 0, checks: checks_ms, total: start.elapsed().as_millis() as u64 },
+            model: match &self.readers {
+                Some(r) => {
+                    let (ocr, extractor) = r.names();
+                    ModelInfo { ocr, extractor, device: self.device.clone() }
+                }
+                None => ModelInfo { ocr: "none".into(), extractor: "none".into(), device: self.device.clone() },
+            },
+            timings_ms: Timings { ocr: reading.ocr_ms, extract: reading.extract_ms, checks: checks_ms, total: start.elapsed().as_millis() as u64 },
         })
     }
 }

@@ -48,7 +48,7 @@ async fn spawn(limits: Limits, workers: usize) -> App {
     let (_, applicant) = create_token(&db, "顺达 system", Role::Applicant).await.unwrap();
     let (_, other_applicant) = create_token(&db, "another carrier", Role::Applicant).await.unwrap();
     let (_, clerk) = create_token(&db, "clerk 王", Role::Clerk).await.unwrap();
-    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into() };
+    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into(), readers: None };
     let state = AppState { db: db.clone(), precheck: Arc::new(precheck), limits: Arc::new(limits), notify: Default::default(), desk: Default::default() };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -265,7 +265,7 @@ async fn a_job_left_running_by_a_crash_is_run_again_at_the_next_start() {
     // A new process on the same database.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into() };
+    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into(), readers: None };
     let state = AppState { db: app.db.clone(), precheck: Arc::new(precheck), limits: Default::default(), notify: Default::default(), desk: Default::default() };
     // The dead worker's claim is fresh: a zero lease treats it as abandoned
     // (the default on SQLite; on PostgreSQL it waits out the lease).

@@ -131,7 +131,7 @@ fn check_with_extracted_fields_prints_a_passing_report() {
     assert_eq!(report["permit_class"], 2);
     assert_eq!(report["authority"]["region_code"], "370000");
 
-    // Without fields the pages cannot be read yet: never a pass.
+    // Pages that are not pictures cannot be read: never a pass.
     let form: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(app_dir.join("application.json")).unwrap()).unwrap();
     for d in form["documents"].as_array().unwrap() {
         std::fs::write(app_dir.join(d["file"].as_str().unwrap()), b"page").unwrap();

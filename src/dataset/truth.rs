@@ -14,22 +14,8 @@ pub const CHECK_IDS: [&str; 21] = [
     "P1", "P2", "P3", "P4", "C1", "C2", "C3", "C4", "V1", "V2", "V3", "V4", "V5", "R1", "R2", "R3", "R4", "G1", "G2", "G3", "G4",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Pass,
-    Warn,
-    Block,
-    NotApplicable,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Pass,
-    Review,
-    Block,
-}
+/// The report's own status and verdict types, so truth and reports compare directly.
+pub use crate::report::{Status, Verdict};
 
 pub fn verdict(checks: &BTreeMap<String, Status>) -> Verdict {
     if checks.values().any(|s| *s == Status::Block) {

@@ -1,13 +1,273 @@
 //! The extract stage: OCR text → page kind and typed fields
-//! (`spec/documents.md`), with a model dajian trains itself and runs with
-//! candle.
+//! (`spec/documents.md`), with a model dajian trains itself
+//! (`dajian train extractor`) and runs with candle.
 //!
-//! Built so far: the model and its training module ([`model`]), the
-//! char-level tokenizer ([`tokenizer`]) and the decoding of tags into typed
-//! values ([`spans`]). Not yet: training on the synthetic datasets, the
-//! shipped weights, and wiring into the pipeline (issue 5).
+//! - [`model`]: the char-level BERT (tag and kind heads) and its training twin;
+//! - [`tokenizer`]: one token per character, so OCR boxes follow tokens;
+//! - [`spans`]: tags → typed values with boxes and confidences;
+//! - [`train`]: synthetic OCR-like pages and the training loop;
+//! - [`Extractor`]: the loaded model applied to one page's [`PageText`].
 
 pub mod model;
 pub mod spans;
 pub mod tokenizer;
 pub mod train;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use serde_json::json;
+use sha2::Digest;
+
+use crate::document::{DocKind, Field};
+use crate::ocr::PageText;
+use crate::types::BBox;
+use model::{Config, Model};
+use spans::TaggedChar;
+
+/// Why extraction failed. Load errors name the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("cannot load the extraction model {}: {reason}", path.display())]
+    Load { path: PathBuf, reason: String },
+    #[error("extraction failed: {0}")]
+    Run(String),
+}
+
+fn run_err(e: impl std::fmt::Display) -> ExtractError {
+    ExtractError::Run(e.to_string())
+}
+
+/// The repository's `models/extractor/`, or `$DAJIAN_MODELS/extractor`.
+pub fn default_models_dir() -> PathBuf {
+    match std::env::var_os("DAJIAN_MODELS") {
+        Some(dir) => PathBuf::from(dir).join("extractor"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("extractor"),
+    }
+}
+
+/// What the extractor read on a page.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    pub kind: DocKind,
+    /// The model's probability for `kind`.
+    pub kind_confidence: f32,
+    pub fields: BTreeMap<String, Field>,
+}
+
+/// The loaded model, tokenizer and configuration. `Sync`: one per process.
+pub struct Extractor {
+    model: Model,
+    tokenizer: tokenizers::Tokenizer,
+    config: Config,
+    device: Device,
+    name: String,
+}
+
+impl Extractor {
+    /// Loads `model.safetensors`, `config.json` and `tokenizer.json` from `dir`.
+    pub fn load(dir: &Path, device: &Device) -> Result<Extractor, ExtractError> {
+        let load_err = |path: PathBuf, reason: String| ExtractError::Load { path, reason };
+        let cfg_path = dir.join("config.json");
+        let text = std::fs::read_to_string(&cfg_path).map_err(|e| load_err(cfg_path.clone(), e.to_string()))?;
+        let config: Config = serde_json::from_str(&text).map_err(|e| load_err(cfg_path.clone(), e.to_string()))?;
+        let tok_path = dir.join("tokenizer.json");
+        let tokenizer = tokenizer::load(&tok_path).map_err(|e| load_err(tok_path.clone(), e.to_string()))?;
+        if tokenizer.get_vocab_size(true) != config.vocab_size {
+            return Err(load_err(tok_path, format!("{} tokens, config.json says {}", tokenizer.get_vocab_size(true), config.vocab_size)));
+        }
+        let w_path = dir.join("model.safetensors");
+        let bytes = std::fs::read(&w_path).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
+        let vb = VarBuilder::from_buffered_safetensors(bytes.clone(), DType::F32, device).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
+        let model = Model::load(vb, &config).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
+        let digest = sha2::Sha256::digest(&bytes);
+        let name = format!(
+            "dajian-extractor char-BERT h{}×{} sha256:{}",
+            config.hidden_size,
+            config.num_hidden_layers,
+            digest.iter().take(4).map(|b| format!("{b:02x}")).collect::<String>()
+        );
+        Ok(Extractor { model, tokenizer, config, device: device.clone(), name })
+    }
+
+    /// Loads from [`default_models_dir`].
+    pub fn load_default(device: &Device) -> Result<Extractor, ExtractError> {
+        Self::load(&default_models_dir(), device)
+    }
+
+    /// Model name and weights digest, for reports.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The page's characters (lines joined by `\n`) with the model's tags,
+    /// restricted to the fields of the kind it settles on (or `kind`, when
+    /// given), and that kind's probabilities.
+    pub fn tag(&self, page: &PageText, kind: Option<DocKind>) -> Result<(Vec<TaggedChar>, Vec<f32>), ExtractError> {
+        let mut chars: Vec<(char, BBox, f32)> = vec![];
+        for (i, line) in page.lines.iter().enumerate() {
+            if i > 0 {
+                chars.push(('\n', BBox::default(), 1.0));
+            }
+            chars.extend(line.chars.iter().map(|c| (c.ch, c.bbox, c.confidence)));
+        }
+        let plain: Vec<char> = chars.iter().map(|c| c.0).collect();
+        let windows = windows(&plain, self.config.max_position_embeddings - 1);
+        let mut tag_probs: Vec<Option<Vec<f32>>> = vec![None; chars.len()];
+        let mut kind_probs: Vec<f32> = vec![];
+        for (w, range) in windows.iter().enumerate() {
+            let text: String = chars[range.clone()].iter().map(|c| c.0).collect();
+            let (ids, offsets) = tokenizer::encode(&self.tokenizer, &text).map_err(run_err)?;
+            let n = ids.len().min(self.config.max_position_embeddings);
+            let ids = Tensor::from_vec(ids[..n].to_vec(), (1, n), &self.device).map_err(run_err)?;
+            let att = ids.ones_like().map_err(run_err)?;
+            let (tags, kinds) = self.model.forward(&ids, &ids.zeros_like().map_err(run_err)?, &att).map_err(run_err)?;
+            let tags: Vec<Vec<f32>> = tags.squeeze(0).and_then(|t| t.to_vec2()).map_err(run_err)?;
+            if w == 0 {
+                kind_probs = kinds.squeeze(0).and_then(|k| k.to_vec1()).map_err(run_err)?;
+            }
+            for (t, off) in offsets[..n].iter().enumerate() {
+                // A character NFKC expands to several tokens takes its first token's tag.
+                if let Some(c) = off
+                    && tag_probs[range.start + c].is_none()
+                {
+                    tag_probs[range.start + c] = Some(tags[t].clone());
+                }
+            }
+        }
+        let kind = kind.unwrap_or_else(|| self.kind_of(&kind_probs).0);
+        // Only O and the tags of this kind's fields may win.
+        let allowed: Vec<bool> = self
+            .config
+            .labels
+            .iter()
+            .map(|l| l == "O" || l.split_once('-').is_some_and(|(_, f)| kind.fields().iter().any(|(k, _)| *k == f)))
+            .collect();
+        let tagged = chars
+            .iter()
+            .zip(tag_probs)
+            .map(|(&(ch, bbox, ocr_confidence), probs)| {
+                let (tag, tag_confidence) = match probs {
+                    Some(p) => {
+                        let (i, q) = p.iter().enumerate().filter(|(i, _)| allowed[*i]).max_by(|a, b| a.1.total_cmp(b.1)).expect("O is allowed");
+                        (self.config.labels[i].clone(), *q)
+                    }
+                    None => ("O".to_string(), 1.0),
+                };
+                TaggedChar { ch, bbox, ocr_confidence, tag, tag_confidence }
+            })
+            .collect();
+        Ok((tagged, kind_probs))
+    }
+
+    /// The most probable kind and its probability.
+    fn kind_of(&self, probs: &[f32]) -> (DocKind, f32) {
+        let (i, p) = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, p)| (i, *p)).unwrap_or((0, 0.0));
+        let kind = self.config.kinds.get(i).and_then(|k| k.parse().ok()).unwrap_or(DocKind::Other);
+        (kind, p)
+    }
+
+    /// Kind and fields of a page. `kind`: take the page as this kind
+    /// (`dajian extract --kind`) instead of classifying it.
+    pub fn extract(&self, page: &PageText, kind: Option<DocKind>) -> Result<Extraction, ExtractError> {
+        let (tagged, probs) = self.tag(page, kind)?;
+        let (best, best_p) = self.kind_of(&probs);
+        let kind = kind.unwrap_or(best);
+        let kind_confidence = if kind == best { best_p } else { self.config.kinds.iter().position(|k| k == kind.key()).map(|i| probs[i]).unwrap_or(0.0) };
+        let mut fields = spans::fields(kind, &tagged);
+        if kind == DocKind::EscortPlan {
+            fields.insert("sections".into(), sections(page));
+        }
+        Ok(Extraction { kind, kind_confidence, fields })
+    }
+}
+
+/// Ranges of at most `max` characters, cut after a `\n` where possible:
+/// the model sees a long page as several windows of whole lines.
+pub(crate) fn windows(chars: &[char], max: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = vec![];
+    let mut start = 0;
+    while start < chars.len() || out.is_empty() {
+        let mut end = (start + max).min(chars.len());
+        if end < chars.len()
+            && let Some(nl) = chars[start..end].iter().rposition(|&c| c == '\n')
+            && nl > 0
+        {
+            end = start + nl + 1;
+        }
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
+/// The escort plan's sections, found by their headings; the box covers the
+/// heading lines, the confidence is the weakest of them.
+fn sections(page: &PageText) -> Field {
+    let mut found = vec![];
+    let mut bbox: Option<BBox> = None;
+    let mut confidence = 1f32;
+    for line in &page.lines {
+        let s = spans::escort_sections(&line.text);
+        if !s.is_empty() {
+            found.extend(s);
+            bbox = Some(bbox.map_or(line.bbox, |b| b.union(line.bbox)));
+            confidence = confidence.min(line.confidence);
+        }
+    }
+    let mut list: Vec<&str> = vec![];
+    for (k, _) in spans::HEADINGS {
+        if found.contains(&k) {
+            list.push(k);
+        }
+    }
+    Field { value: json!(list), confidence, bbox: bbox.unwrap_or_default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::{TextChar, TextLine};
+
+    fn page(lines: &[&str]) -> PageText {
+        let lines = lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let chars: Vec<TextChar> = t
+                    .chars()
+                    .enumerate()
+                    .map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(20 * j as u32, 30 * i as u32, 20, 24) })
+                    .collect();
+                let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
+                TextLine { text: t.to_string(), confidence: 0.9, bbox, chars }
+            })
+            .collect();
+        PageText { width: 800, height: 600, rotation_applied: 0, lines }
+    }
+
+    #[test]
+    fn long_pages_are_cut_into_windows_at_line_ends() {
+        let chars: Vec<char> = "aaaa\nbbbb\ncc".chars().collect();
+        assert_eq!(windows(&chars, 7), [0..5, 5..12]);
+        assert_eq!(windows(&chars, 6), [0..5, 5..10, 10..12]);
+        // A line longer than a window is cut inside it.
+        assert_eq!(windows(&chars[..4], 3), [0..3, 3..4]);
+        assert_eq!(windows(&[], 3), [0..0]);
+    }
+
+    #[test]
+    fn escort_sections_are_listed_in_order_with_the_box_of_their_headings() {
+        let f = sections(&page(&["护送方案", "二、护送人员配备", "一、护送车辆配置", "其他"]));
+        assert_eq!(f.value, json!(["vehicles", "personnel"]));
+        assert_eq!(f.bbox, BBox::new(0, 30, 160, 54));
+    }
+
+    #[test]
+    fn a_missing_model_folder_is_named_in_the_error() {
+        let e = Extractor::load(Path::new("/nonexistent/extractor"), &Device::Cpu).err().unwrap();
+        assert!(e.to_string().contains("/nonexistent/extractor/config.json"), "{e}");
+    }
+}

@@ -149,10 +149,17 @@ impl TrainModel {
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| Layer::load(cfg, vb.pp("encoder").pp("layer").pp(i.to_string())))
             .collect::<Result<Vec<_>>>()?;
+        // BERT's initialisation (normal, σ 0.02), not candle's σ 1: with
+        // unit-variance embeddings training at 1e-3 collapsed to predicting
+        // the label marginals.
+        let embedding = |n: usize, name: &str| -> Result<Embedding> {
+            let w = e.pp(name).get_with_hints((n, h), "weight", candle_nn::Init::Randn { mean: 0.0, stdev: 0.02 })?;
+            Ok(Embedding::new(w, h))
+        };
         Ok(Self {
-            word: candle_nn::embedding(cfg.vocab_size, h, e.pp("word_embeddings"))?,
-            position: candle_nn::embedding(cfg.max_position_embeddings, h, e.pp("position_embeddings"))?,
-            token_type: candle_nn::embedding(cfg.type_vocab_size, h, e.pp("token_type_embeddings"))?,
+            word: embedding(cfg.vocab_size, "word_embeddings")?,
+            position: embedding(cfg.max_position_embeddings, "position_embeddings")?,
+            token_type: embedding(cfg.type_vocab_size, "token_type_embeddings")?,
             emb_norm: LayerNorm::load(h, cfg.layer_norm_eps, e.pp("LayerNorm"))?,
             layers,
             classifier: linear(h, cfg.labels.len(), vb.pp("classifier"))?,

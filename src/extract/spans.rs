@@ -114,15 +114,17 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
     out
 }
 
+/// The escort plan's five sections (`documents.md`) and their headings.
+pub const HEADINGS: [(&str, &str); 5] = [
+    ("vehicles", "护送车辆配置"),
+    ("personnel", "护送人员配备"),
+    ("route", "护送路线情况说明"),
+    ("procedure", "护送操作细则"),
+    ("contingency", "异常情况处理"),
+];
+
 /// The escort plan's sections found by their printed headings.
 pub fn escort_sections(text: &str) -> Vec<&'static str> {
-    const HEADINGS: [(&str, &str); 5] = [
-        ("vehicles", "护送车辆配置"),
-        ("personnel", "护送人员配备"),
-        ("route", "护送路线情况说明"),
-        ("procedure", "护送操作细则"),
-        ("contingency", "异常情况处理"),
-    ];
     let t = normalize::text(text);
     HEADINGS.iter().filter(|(_, h)| t.contains(h)).map(|(k, _)| *k).collect()
 }

@@ -1,0 +1,366 @@
+//! `dajian bench --dataset DIR`: accuracy and speed of every stage on a
+//! generated dataset with ground truth (`datasets/README.md`).
+//!
+//! Per page: decode, OCR and extraction are timed apart and compared with
+//! the truth (OCR character error rate against the printed lines, page
+//! kind, every field's normalised value). Per application: the checks run
+//! on what was read, against the dataset's registry imported into a
+//! scratch SQLite file, and each of the 21 statuses is compared with the
+//! expected one. Pages are read one after another so per-page times are
+//! not disturbed by each other.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::dataset::truth::{AppTruth, PageTruth};
+use crate::dataset::layout::Role;
+use crate::db::Db;
+use crate::form::Application;
+use crate::ingest::decode_page;
+use crate::pipeline::{Precheck, Readers, Reading};
+use crate::report::Status;
+
+#[derive(Debug, Clone)]
+pub struct BenchParams {
+    pub dataset: PathBuf,
+    /// Only the first N applications.
+    pub apps: Option<usize>,
+    pub device: String,
+}
+
+/// Hits out of a total.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Rate {
+    pub hits: usize,
+    pub total: usize,
+}
+
+impl Rate {
+    fn add(&mut self, hit: bool) {
+        self.hits += hit as usize;
+        self.total += 1;
+    }
+    pub fn value(&self) -> f64 {
+        if self.total == 0 { f64::NAN } else { self.hits as f64 / self.total as f64 }
+    }
+}
+
+/// Milliseconds: p50, p95, mean, count.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timing {
+    pub p50: f64,
+    pub p95: f64,
+    pub mean: f64,
+    pub n: usize,
+}
+
+fn timing(mut v: Vec<f64>) -> Timing {
+    if v.is_empty() {
+        return Timing::default();
+    }
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    Timing { p50: at(0.5), p95: at(0.95), mean: v.iter().sum::<f64>() / v.len() as f64, n: v.len() }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BenchReport {
+    pub dataset: String,
+    pub machine: String,
+    pub threads: usize,
+    pub features: Vec<String>,
+    pub models: BTreeMap<String, String>,
+    pub model_load_ms: f64,
+    pub applications: usize,
+    pub pages: usize,
+    /// OCR character error rate (whitespace ignored) over the printed text
+    /// lines (seal text excluded), on clean and on degraded pages.
+    pub ocr_cer_clean: f64,
+    pub ocr_cer_degraded: f64,
+    /// Share of printed field values found verbatim (spaces ignored) in the OCR text.
+    pub field_verbatim_in_ocr: Rate,
+    pub kind_accuracy: Rate,
+    pub field_exact_clean: Rate,
+    pub field_exact_degraded: Rate,
+    pub field_exact_by_kind: BTreeMap<String, Rate>,
+    pub field_exact_by_field: BTreeMap<String, Rate>,
+    /// Injected defects whose check came out as the truth says.
+    pub defects_caught: Rate,
+    pub defects_missed: Vec<String>,
+    /// Checks expected to pass that did not (of all expected passes).
+    pub false_flags: Rate,
+    pub false_flag_checks: BTreeMap<String, usize>,
+    pub check_status_match: Rate,
+    pub verdict_match: Rate,
+    pub decode_ms: Timing,
+    pub ocr_ms: Timing,
+    pub extract_ms: Timing,
+    pub page_ms: Timing,
+    /// Whole application, pages read one after another, checks included.
+    pub application_ms: Timing,
+    pub checks_ms: Timing,
+    pub peak_rss_mb: f64,
+    /// Fields read wrong, for the curious: `app/file field: got ≠ want`.
+    pub field_errors: Vec<String>,
+}
+
+fn sha256_short(path: &Path) -> String {
+    use sha2::Digest;
+    match std::fs::read(path) {
+        Ok(b) => sha2::Sha256::digest(&b).iter().take(8).map(|x| format!("{x:02x}")).collect(),
+        Err(e) => format!("unreadable: {e}"),
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    format!("{cpu}, {cores} cores, {} {}", std::env::consts::OS, std::env::consts::ARCH)
+}
+
+/// Peak resident memory of this process (Linux), in MB.
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn apps_of(dataset: &Path, limit: Option<usize>) -> Result<Vec<PathBuf>> {
+    let dir = dataset.join("apps");
+    let mut apps: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("{}: not a dataset (no apps/ folder)", dataset.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("truth.json").is_file())
+        .collect();
+    apps.sort();
+    if let Some(n) = limit {
+        apps.truncate(n);
+    }
+    if apps.is_empty() {
+        anyhow::bail!("{}: no application with a truth.json", dir.display());
+    }
+    Ok(apps)
+}
+
+fn printed_text(p: &PageTruth) -> String {
+    p.lines.iter().filter(|l| l.role == Role::Text).map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Runs the benchmark; `progress` gets one line per application.
+pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<BenchReport> {
+    let apps = apps_of(&p.dataset, p.apps)?;
+    let mut r = BenchReport {
+        dataset: p.dataset.display().to_string(),
+        machine: machine(),
+        threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        features: if cfg!(feature = "cuda") { vec!["cuda".into()] } else { vec![] },
+        ..Default::default()
+    };
+    let ocr_dir = crate::ocr::default_models_dir();
+    for f in ["det.onnx", "rec.onnx", "cls.onnx"] {
+        r.models.insert(format!("ocr/{f}"), sha256_short(&ocr_dir.join(f)));
+    }
+    let ex_dir = crate::extract::default_models_dir();
+    r.models.insert("extractor/model.safetensors".into(), sha256_short(&ex_dir.join("model.safetensors")));
+    let t = Instant::now();
+    let readers = std::sync::Arc::new(Readers::load_default(&p.device).map_err(anyhow::Error::msg)?);
+    r.model_load_ms = t.elapsed().as_secs_f64() * 1e3;
+
+    // The dataset's registry in a scratch database.
+    let db_path = std::env::temp_dir().join(format!("dajian-bench-{}-{}.sqlite", std::process::id(), ulid::Ulid::new()));
+    let db = Db::open(&format!("sqlite://{}", db_path.display())).await?;
+    crate::registry::import_dir(&db, &p.dataset.join("registry")).await.context("importing the dataset's registry")?;
+    let precheck = Precheck {
+        rules: crate::rules::Rules::embedded(),
+        config: Default::default(),
+        device: p.device.clone(),
+        readers: Some(readers.clone()),
+    };
+
+    let (mut cer_clean, mut cer_degraded) = ((0.0, 0usize), (0.0, 0usize));
+    let (mut decode_ms, mut ocr_ms, mut extract_ms, mut page_ms, mut app_ms, mut checks_ms) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (ai, dir) in apps.iter().enumerate() {
+        let truth: AppTruth = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json"))?).with_context(|| dir.join("truth.json").display().to_string())?;
+        let app = Application::parse(&std::fs::read_to_string(dir.join("application.json"))?).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+        let t_app = Instant::now();
+        let mut reading = Reading::default();
+        for pt in &truth.pages {
+            let bytes = std::fs::read(dir.join(&pt.file)).with_context(|| dir.join(&pt.file).display().to_string())?;
+            let t0 = Instant::now();
+            let page = decode_page(&bytes, &pt.file, &readers.limits)?;
+            let t1 = Instant::now();
+            let text = readers.ocr.read(&page)?;
+            let t2 = Instant::now();
+            let ex = readers.extractor.extract(&text, None)?;
+            let t3 = Instant::now();
+            let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
+            decode_ms.push(ms(t0, t1));
+            ocr_ms.push(ms(t1, t2));
+            extract_ms.push(ms(t2, t3));
+            page_ms.push(ms(t0, t3));
+            r.pages += 1;
+
+            let cer = crate::ocr::metrics::cer(&printed_text(pt), &text.text());
+            let degraded = pt.degradation.is_some();
+            let acc = if degraded { &mut cer_degraded } else { &mut cer_clean };
+            acc.0 += cer;
+            acc.1 += 1;
+            r.kind_accuracy.add(ex.kind == pt.kind);
+            let ocr_flat = squeeze(&text.text());
+            for (key, ft) in &pt.fields {
+                if key != "sections" {
+                    r.field_verbatim_in_ocr.add(ocr_flat.contains(&squeeze(&ft.printed)));
+                }
+                let got = ex.fields.get(key).map(|f| &f.value);
+                let hit = got == Some(&ft.value);
+                if degraded { &mut r.field_exact_degraded } else { &mut r.field_exact_clean }.add(hit);
+                r.field_exact_by_kind.entry(pt.kind.key().to_string()).or_default().add(hit);
+                r.field_exact_by_field.entry(format!("{}.{key}", pt.kind.key())).or_default().add(hit);
+                if !hit {
+                    let got = got.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+                    r.field_errors.push(format!("{}/{} {key}: {got} ≠ {}", truth.application, pt.file, ft.value));
+                }
+            }
+            let (o, e) = (ms(t1, t2) as u64, ms(t2, t3) as u64);
+            let doc = crate::pipeline::page_document(&pt.file, &text, ex);
+            reading.documents.push(doc);
+            reading.ocr_ms += o;
+            reading.extract_ms += e;
+        }
+        let t_checks = Instant::now();
+        let report = precheck.run_reading(&db, &app, reading).await?;
+        checks_ms.push(t_checks.elapsed().as_secs_f64() * 1e3);
+        app_ms.push(t_app.elapsed().as_secs_f64() * 1e3);
+        r.applications += 1;
+        r.verdict_match.add(report.verdict == truth.expected.verdict);
+        let got: BTreeMap<&str, Status> = report.checks.iter().map(|c| (c.id.as_str(), c.status)).collect();
+        for (id, want) in &truth.expected.checks {
+            let have = got.get(id.as_str()).copied();
+            r.check_status_match.add(have == Some(*want));
+            let is_defect = truth.defect.as_ref().is_some_and(|d| &d.check == id);
+            if *want == Status::Pass && !is_defect {
+                let flagged = have != Some(Status::Pass);
+                r.false_flags.add(flagged);
+                if flagged {
+                    *r.false_flag_checks.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+        if let Some(d) = &truth.defect {
+            let caught = got.get(d.check.as_str()) == Some(&d.status);
+            r.defects_caught.add(caught);
+            if !caught {
+                r.defects_missed.push(format!("{} {} ({}): got {:?}", truth.application, d.check, d.id, got.get(d.check.as_str())));
+            }
+        }
+        progress(&format!("[{}/{}] {}: verdict {:?} (want {:?})", ai + 1, apps.len(), truth.application, report.verdict, truth.expected.verdict));
+    }
+    db.pool.close().await;
+    let _ = std::fs::remove_file(&db_path);
+    r.ocr_cer_clean = cer_clean.0 / cer_clean.1.max(1) as f64;
+    r.ocr_cer_degraded = cer_degraded.0 / cer_degraded.1.max(1) as f64;
+    r.decode_ms = timing(decode_ms);
+    r.ocr_ms = timing(ocr_ms);
+    r.extract_ms = timing(extract_ms);
+    r.page_ms = timing(page_ms);
+    r.application_ms = timing(app_ms);
+    r.checks_ms = timing(checks_ms);
+    r.peak_rss_mb = peak_rss_mb();
+    Ok(r)
+}
+
+fn pct(r: &Rate) -> String {
+    format!("{:.2} % ({}/{})", 100.0 * r.value(), r.hits, r.total)
+}
+
+fn ms(t: &Timing) -> String {
+    format!("{:.1} / {:.1} ms (n={})", t.p50, t.p95, t.n)
+}
+
+/// The report as a Markdown page.
+pub fn markdown(r: &BenchReport) -> String {
+    let mut s = String::new();
+    use std::fmt::Write;
+    let _ = writeln!(s, "# dajian bench — {}\n", r.dataset);
+    let _ = writeln!(s, "- machine: {} (features: {})", r.machine, if r.features.is_empty() { "none".into() } else { r.features.join(", ") });
+    for (k, v) in &r.models {
+        let _ = writeln!(s, "- model `{k}`: sha256 {v}…");
+    }
+    let _ = writeln!(s, "- {} applications, {} pages; models loaded in {:.0} ms; peak RSS {:.0} MB\n", r.applications, r.pages, r.model_load_ms, r.peak_rss_mb);
+    let _ = writeln!(s, "## Accuracy\n\n| measure | value |\n|---|---|");
+    let _ = writeln!(s, "| OCR CER, clean pages | {:.3} % |", 100.0 * r.ocr_cer_clean);
+    let _ = writeln!(s, "| OCR CER, degraded pages | {:.3} % |", 100.0 * r.ocr_cer_degraded);
+    let _ = writeln!(s, "| field values verbatim in OCR text | {} |", pct(&r.field_verbatim_in_ocr));
+    let _ = writeln!(s, "| page kind | {} |", pct(&r.kind_accuracy));
+    let _ = writeln!(s, "| field exact match, clean pages | {} |", pct(&r.field_exact_clean));
+    let _ = writeln!(s, "| field exact match, degraded pages | {} |", pct(&r.field_exact_degraded));
+    let _ = writeln!(s, "| injected defects caught by their check | {} |", pct(&r.defects_caught));
+    let _ = writeln!(s, "| false flags (expected pass, got other) | {} |", pct(&r.false_flags));
+    let _ = writeln!(s, "| check statuses as expected | {} |", pct(&r.check_status_match));
+    let _ = writeln!(s, "| verdict as expected | {} |", pct(&r.verdict_match));
+    let _ = writeln!(s, "\n## Speed (p50 / p95)\n\n| stage | time |\n|---|---|");
+    for (k, t) in [("decode per page", &r.decode_ms), ("OCR per page", &r.ocr_ms), ("extraction per page", &r.extract_ms), ("page total", &r.page_ms), ("checks per application", &r.checks_ms), ("application, pages one by one", &r.application_ms)] {
+        let _ = writeln!(s, "| {k} | {} |", ms(t));
+    }
+    let _ = writeln!(s, "\n## Field exact match by kind\n\n| kind | match |\n|---|---|");
+    for (k, v) in &r.field_exact_by_kind {
+        let _ = writeln!(s, "| {k} | {} |", pct(v));
+    }
+    let _ = writeln!(s, "\n## Field exact match by field\n\n| field | match |\n|---|---|");
+    for (k, v) in &r.field_exact_by_field {
+        let _ = writeln!(s, "| {k} | {} |", pct(v));
+    }
+    if !r.false_flag_checks.is_empty() {
+        let _ = writeln!(s, "\n## False flags by check\n");
+        for (k, n) in &r.false_flag_checks {
+            let _ = writeln!(s, "- {k}: {n}");
+        }
+    }
+    if !r.defects_missed.is_empty() {
+        let _ = writeln!(s, "\n## Defects missed\n");
+        for m in &r.defects_missed {
+            let _ = writeln!(s, "- {m}");
+        }
+    }
+    if !r.field_errors.is_empty() {
+        let _ = writeln!(s, "\n## Fields read wrong (first 40)\n");
+        for m in r.field_errors.iter().take(40) {
+            let _ = writeln!(s, "- {m}");
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_taken_from_the_sorted_times() {
+        let t = timing(vec![5.0, 1.0, 3.0, 2.0, 4.0]);
+        assert_eq!((t.p50, t.p95, t.mean, t.n), (3.0, 5.0, 3.0, 5));
+        assert_eq!(timing(vec![]).n, 0);
+    }
+
+    #[test]
+    fn a_folder_without_applications_is_refused_by_name() {
+        let dir = std::env::temp_dir().join(format!("dajian-bench-empty-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("apps")).unwrap();
+        let e = apps_of(&dir, None).unwrap_err().to_string();
+        assert!(e.contains("no application with a truth.json") && e.contains(&dir.display().to_string()), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,89 @@
+//! The whole pipeline with the shipped models on committed dataset pages
+//! (`datasets/test`, never trained on): ingest → OCR → extract → checks.
+//! The bench (`dajian bench --dataset datasets/test`) measures the same
+//! thing on every application; these pin a few cases end to end.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const TEST_SET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/test");
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dajian"))
+        .args(args)
+        .args(["--db", &format!("sqlite://{}", db.display())])
+        .env_remove("DAJIAN_DB")
+        .env_remove("DAJIAN_MODELS")
+        .output()
+        .unwrap()
+}
+
+fn app(name: &str) -> (PathBuf, Value) {
+    let dir = Path::new(TEST_SET).join("apps").join(name);
+    let truth = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    (dir, truth)
+}
+
+fn json(out: &Output) -> Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Checks the application with its dataset's registry; the report.
+fn check(name: &str) -> (Value, Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.sqlite");
+    let registry = format!("{TEST_SET}/registry");
+    assert!(run(&db, &["registry", "import", &registry]).status.success());
+    let (dir, truth) = app(name);
+    let report = json(&run(&db, &["check", dir.join("application.json").to_str().unwrap()]));
+    (report, truth)
+}
+
+fn status_of<'a>(report: &'a Value, id: &str) -> &'a Value {
+    &report["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["status"]
+}
+
+#[test]
+fn extract_reads_a_vehicle_licence_with_its_kind_vin_and_box() {
+    let (dir, truth) = app("app_0001");
+    let page = truth["pages"].as_array().unwrap().iter().find(|p| p["kind"] == "vehicle_licence").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = json(&run(&tmp.path().join("t.sqlite"), &["extract", dir.join(page["file"].as_str().unwrap()).to_str().unwrap()]));
+    assert_eq!(doc["kind"], "vehicle_licence", "{doc:#}");
+    assert!(doc["kind_confidence"].as_f64().unwrap() > 0.9);
+    let vin = &doc["fields"]["vin"];
+    assert_eq!(vin["value"], page["fields"]["vin"]["value"], "{doc:#}");
+    // The box is where the truth says the VIN is printed (within a few px).
+    let (got, want) = (vin["bbox"].as_array().unwrap(), page["fields"]["vin"]["bbox"].as_array().unwrap());
+    for i in 0..2 {
+        let d = got[i].as_i64().unwrap() - want[i].as_i64().unwrap();
+        assert!(d.abs() <= 12, "bbox {got:?} vs truth {want:?}");
+    }
+}
+
+#[test]
+fn a_clean_application_is_read_page_by_page_and_every_check_comes_out_as_expected() {
+    let (report, truth) = check("app_0001");
+    for (d, t) in report["documents"].as_array().unwrap().iter().zip(truth["pages"].as_array().unwrap()) {
+        assert!(d.get("unread").is_none(), "{d:#}");
+        assert_eq!(d["kind"], t["kind"], "{}", d["file"]);
+    }
+    for (id, want) in truth["expected"]["checks"].as_object().unwrap() {
+        assert_eq!(status_of(&report, id), want, "check {id}: {:#}", report["checks"]);
+    }
+    assert_eq!(report["verdict"], truth["expected"]["verdict"]);
+    assert!(report["model"]["extractor"].as_str().unwrap().starts_with("dajian-extractor"));
+    assert!(report["timings_ms"]["ocr"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_plate_printed_wrong_on_a_licence_page_blocks_v1() {
+    let (report, truth) = check("app_0008");
+    assert_eq!(truth["defect"]["check"], "V1");
+    assert_eq!(status_of(&report, "V1"), "block", "{:#}", report["checks"]);
+    let v1 = report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "V1").unwrap();
+    assert!(v1["evidence"].as_array().unwrap().iter().any(|e| e["source"] == "document" && e["bbox"].is_array()), "{v1:#}");
+}
