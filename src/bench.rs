@@ -16,7 +16,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::dataset::truth::{AppTruth, PageTruth};
+use crate::dataset::truth::AppTruth;
 use crate::dataset::layout::Role;
 use crate::db::Db;
 use crate::form::Application;
@@ -77,8 +77,10 @@ pub struct BenchReport {
     pub model_load_ms: f64,
     pub applications: usize,
     pub pages: usize,
-    /// OCR character error rate (whitespace ignored) over the printed text
-    /// lines (seal text excluded), on clean and on degraded pages.
+    /// OCR character error rate over the printed text lines (seal text
+    /// excluded), each line matched where OCR put it
+    /// ([`line_errors`](crate::ocr::metrics::line_errors)), on clean and on
+    /// degraded pages.
     pub ocr_cer_clean: f64,
     pub ocr_cer_degraded: f64,
     /// Share of printed field values found verbatim (spaces ignored) in the OCR text.
@@ -151,10 +153,6 @@ fn apps_of(dataset: &Path, limit: Option<usize>) -> Result<Vec<PathBuf>> {
     Ok(apps)
 }
 
-fn printed_text(p: &PageTruth) -> String {
-    p.lines.iter().filter(|l| l.role == Role::Text).map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
-}
-
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -190,7 +188,8 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
         readers: Some(readers.clone()),
     };
 
-    let (mut cer_clean, mut cer_degraded) = ((0.0, 0usize), (0.0, 0usize));
+    // (character errors, reference characters)
+    let (mut cer_clean, mut cer_degraded) = ((0usize, 0usize), (0usize, 0usize));
     let (mut decode_ms, mut ocr_ms, mut extract_ms, mut page_ms, mut app_ms, mut checks_ms) = (vec![], vec![], vec![], vec![], vec![], vec![]);
     for (ai, dir) in apps.iter().enumerate() {
         let truth: AppTruth = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json"))?).with_context(|| dir.join("truth.json").display().to_string())?;
@@ -213,11 +212,12 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
             page_ms.push(ms(t0, t3));
             r.pages += 1;
 
-            let cer = crate::ocr::metrics::cer(&printed_text(pt), &text.text());
+            let lines: Vec<&str> = pt.lines.iter().filter(|l| l.role == Role::Text).map(|l| l.text.as_str()).collect();
+            let (errors, chars) = crate::ocr::metrics::line_errors(&lines, &text.text());
             let degraded = pt.degradation.is_some();
             let acc = if degraded { &mut cer_degraded } else { &mut cer_clean };
-            acc.0 += cer;
-            acc.1 += 1;
+            acc.0 += errors;
+            acc.1 += chars;
             r.kind_accuracy.add(ex.kind == pt.kind);
             let ocr_flat = squeeze(&text.text());
             for (key, ft) in &pt.fields {
@@ -270,8 +270,8 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     }
     db.pool.close().await;
     let _ = std::fs::remove_file(&db_path);
-    r.ocr_cer_clean = cer_clean.0 / cer_clean.1.max(1) as f64;
-    r.ocr_cer_degraded = cer_degraded.0 / cer_degraded.1.max(1) as f64;
+    r.ocr_cer_clean = cer_clean.0 as f64 / cer_clean.1.max(1) as f64;
+    r.ocr_cer_degraded = cer_degraded.0 as f64 / cer_degraded.1.max(1) as f64;
     r.decode_ms = timing(decode_ms);
     r.ocr_ms = timing(ocr_ms);
     r.extract_ms = timing(extract_ms);

@@ -145,19 +145,13 @@ impl Extractor {
             .iter()
             .map(|l| l == "O" || l.split_once('-').is_some_and(|(_, f)| kind.fields().iter().any(|(k, _)| *k == f)))
             .collect();
+        let rows: Vec<Vec<f32>> = tag_probs.into_iter().map(|p| p.unwrap_or_else(|| one_hot_o(self.config.labels.len()))).collect();
+        let path = viterbi(&rows, &self.config.labels, &allowed);
         let tagged = chars
             .iter()
-            .zip(tag_probs)
-            .map(|(&(ch, bbox, ocr_confidence), probs)| {
-                let (tag, tag_confidence) = match probs {
-                    Some(p) => {
-                        let (i, q) = p.iter().enumerate().filter(|(i, _)| allowed[*i]).max_by(|a, b| a.1.total_cmp(b.1)).expect("O is allowed");
-                        (self.config.labels[i].clone(), *q)
-                    }
-                    None => ("O".to_string(), 1.0),
-                };
-                TaggedChar { ch, bbox, ocr_confidence, tag, tag_confidence }
-            })
+            .zip(path)
+            .zip(&rows)
+            .map(|((&(ch, bbox, ocr_confidence), i), p)| TaggedChar { ch, bbox, ocr_confidence, tag: self.config.labels[i].clone(), tag_confidence: p[i] })
             .collect();
         Ok((tagged, kind_probs))
     }
@@ -182,6 +176,62 @@ impl Extractor {
         }
         Ok(Extraction { kind, kind_confidence, fields })
     }
+}
+
+fn one_hot_o(n: usize) -> Vec<f32> {
+    let mut v = vec![0.0; n];
+    v[0] = 1.0;
+    v
+}
+
+/// The most probable tag sequence that is valid BIO (`I-x` only after
+/// `B-x` or `I-x`) over the `allowed` tags: the per-character argmax
+/// fragments values (a date's first digit read as another field's `I`,
+/// the rest as this one's), which constrained decoding avoids.
+pub(crate) fn viterbi(probs: &[Vec<f32>], labels: &[String], allowed: &[bool]) -> Vec<usize> {
+    let ids: Vec<usize> = (0..labels.len()).filter(|&i| allowed[i]).collect();
+    // For each allowed label: Some(field) and whether it is an I.
+    let parts: Vec<(bool, &str)> = ids
+        .iter()
+        .map(|&i| match labels[i].split_once('-') {
+            Some((bio, f)) => (bio == "I", f),
+            None => (false, ""),
+        })
+        .collect();
+    let can_follow = |from: usize, to: usize| -> bool {
+        let (to_i, to_f) = parts[to];
+        !to_i || (labels[ids[from]] != "O" && parts[from].1 == to_f)
+    };
+    let n = probs.len();
+    if n == 0 {
+        return vec![];
+    }
+    let lp = |t: usize, k: usize| probs[t][ids[k]].max(1e-12).ln();
+    let mut score: Vec<f32> = (0..ids.len()).map(|k| if parts[k].0 { f32::NEG_INFINITY } else { lp(0, k) }).collect();
+    let mut back: Vec<Vec<usize>> = Vec::with_capacity(n);
+    back.push(vec![0; ids.len()]);
+    for t in 1..n {
+        let mut next = vec![f32::NEG_INFINITY; ids.len()];
+        let mut from = vec![0; ids.len()];
+        for to in 0..ids.len() {
+            for k in 0..ids.len() {
+                if score[k] > next[to] && can_follow(k, to) {
+                    next[to] = score[k];
+                    from[to] = k;
+                }
+            }
+            next[to] += lp(t, to);
+        }
+        score = next;
+        back.push(from);
+    }
+    let mut k = (0..ids.len()).max_by(|&a, &b| score[a].total_cmp(&score[b])).expect("O is allowed");
+    let mut path = vec![0; n];
+    for t in (0..n).rev() {
+        path[t] = ids[k];
+        k = back[t][k];
+    }
+    path
 }
 
 /// Ranges of at most `max` characters, cut after a `\n` where possible:
@@ -246,6 +296,18 @@ mod tests {
             })
             .collect();
         PageText { width: 800, height: 600, rotation_applied: 0, lines }
+    }
+
+    #[test]
+    fn constrained_decoding_keeps_a_value_whole_where_the_argmax_splits_it() {
+        let labels: Vec<String> = ["O", "B-a", "I-a", "B-b", "I-b"].iter().map(|s| s.to_string()).collect();
+        let allowed = vec![true; 5];
+        // Char 1's argmax is I-b, which cannot follow B-a.
+        let probs = vec![vec![0.1, 0.8, 0.05, 0.0, 0.05], vec![0.05, 0.0, 0.4, 0.05, 0.5], vec![0.05, 0.0, 0.9, 0.0, 0.05]];
+        assert_eq!(viterbi(&probs, &labels, &allowed), [1, 2, 2]);
+        // An I at the very start becomes a B.
+        let probs = vec![vec![0.1, 0.3, 0.6, 0.0, 0.0]];
+        assert_eq!(viterbi(&probs, &labels, &allowed), [1]);
     }
 
     #[test]

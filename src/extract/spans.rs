@@ -2,7 +2,12 @@
 //!
 //! - **BIO repair**: an `I-x` that does not continue an `x` span starts one
 //!   (the tagger's commonest slip is a missed `B`); spans stop at line ends.
-//! - **Choice**: several spans for one field → the surest.
+//! - **Wrapped values**: a text value that runs to the end of a line and
+//!   goes on at the start of the next (an address, a business scope) is one
+//!   value.
+//! - **Choice**: several spans for one field → one that reads as the
+//!   field's type (a date that parses), then the surest; a span of
+//!   punctuation alone (a speck under a seal) is never a value.
 //! - **Roles**: a `valid_from`/`valid_until` pair read as two spans of one
 //!   role is split by order on the page (the earlier date starts).
 //! - **Values**: normalised by the field's type; the box is the union of
@@ -37,6 +42,8 @@ struct Span {
     bbox: BBox,
     confidence: f32,
     start: usize,
+    /// One past the last character.
+    end: usize,
 }
 
 fn spans(chars: &[TaggedChar]) -> Vec<Span> {
@@ -57,8 +64,9 @@ fn spans(chars: &[TaggedChar]) -> Vec<Span> {
                 s.text.push(c.ch);
                 s.bbox = s.bbox.union(c.bbox);
                 s.confidence = s.confidence.min(conf);
+                s.end = i + 1;
             }
-            None => open = Some(Span { field: field.to_string(), text: c.ch.to_string(), bbox: c.bbox, confidence: conf, start: i }),
+            None => open = Some(Span { field: field.to_string(), text: c.ch.to_string(), bbox: c.bbox, confidence: conf, start: i, end: i + 1 }),
         }
     }
     out.extend(open);
@@ -85,9 +93,24 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
     let schema = kind.fields();
     let mut by_field: BTreeMap<String, Vec<Span>> = BTreeMap::new();
     for s in spans(chars) {
-        if schema.iter().any(|(k, _)| *k == s.field) {
-            by_field.entry(s.field.clone()).or_default().push(s);
+        let Some((_, t)) = schema.iter().find(|(k, _)| *k == s.field) else { continue };
+        if !s.text.chars().any(char::is_alphanumeric) {
+            continue;
         }
+        let list = by_field.entry(s.field.clone()).or_default();
+        // A text value wrapped onto the next line: one value.
+        if *t == FieldType::Text
+            && let Some(prev) = list.last_mut()
+            && prev.end + 1 == s.start
+            && chars[prev.end].ch == '\n'
+        {
+            prev.text.push_str(&s.text);
+            prev.bbox = prev.bbox.union(s.bbox);
+            prev.confidence = prev.confidence.min(s.confidence);
+            prev.end = s.end;
+            continue;
+        }
+        list.push(s);
     }
     // A from/until pair read as two spans of one role: split by order.
     if schema.iter().any(|(k, _)| *k == "valid_from") {
@@ -104,7 +127,8 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
     let mut out = BTreeMap::new();
     for (key, t) in schema {
         let Some(cands) = by_field.get(*key) else { continue };
-        let best = cands.iter().max_by(|a, b| a.confidence.total_cmp(&b.confidence)).expect("non-empty");
+        let reads = |s: &Span| value(*t, &s.text).is_some();
+        let best = cands.iter().max_by(|a, b| (reads(a), a.confidence).partial_cmp(&(reads(b), b.confidence)).unwrap_or(std::cmp::Ordering::Equal)).expect("non-empty");
         let field = match value(*t, &best.text) {
             Some(v) => Field { value: v, confidence: best.confidence, bbox: best.bbox },
             None => Field { value: json!(normalize::text(&best.text)), confidence: best.confidence * 0.5, bbox: best.bbox },
@@ -200,12 +224,30 @@ mod tests {
     }
 
     #[test]
-    fn a_field_of_another_kind_and_a_span_across_lines_are_not_taken() {
+    fn a_field_of_another_kind_and_a_code_across_lines_are_not_taken() {
         let chars = tagged("张伟", &tags(&[("B-vin", 1), ("I-vin", 1)]));
         assert!(fields(DocKind::IdCard, &chars).is_empty());
-        let chars = tagged("张\n伟", &tags(&[("B-name", 1), ("I-name", 2)]));
+        let chars = tagged("37\n02", &tags(&[("B-id_number", 1), ("I-id_number", 4)]));
         let f = fields(DocKind::IdCard, &chars);
-        assert_eq!(f["name"].value.as_str().unwrap().chars().count(), 1);
+        assert_eq!(f["id_number"].value.as_str().unwrap().len(), 2, "{:?}", f["id_number"]);
+    }
+
+    #[test]
+    fn a_text_value_wrapped_onto_the_next_line_is_one_value() {
+        let chars = tagged("住址 山东省济宁市\n任城区1号", &tags(&[("O", 3), ("B-address", 1), ("I-address", 5), ("O", 1), ("B-address", 1), ("I-address", 4)]));
+        assert_eq!(fields(DocKind::IdCard, &chars)["address"].value, json!("山东省济宁市任城区1号"));
+    }
+
+    #[test]
+    fn a_span_that_reads_as_its_type_beats_a_surer_one_that_does_not() {
+        let mut chars = tagged("至2028.04.28 至2o28", &tags(&[("O", 1), ("B-valid_until", 1), ("I-valid_until", 9), ("O", 2), ("B-valid_until", 1), ("I-valid_until", 3)]));
+        for c in &mut chars[..11] {
+            c.tag_confidence = 0.6;
+        }
+        assert_eq!(fields(DocKind::QualificationCertificate, &chars)["valid_until"].value, json!("2028-04-28"));
+        // Punctuation alone is no value at all.
+        let chars = tagged("有效期 .", &tags(&[("O", 4), ("B-valid_until", 1)]));
+        assert!(fields(DocKind::QualificationCertificate, &chars).is_empty());
     }
 
     #[test]

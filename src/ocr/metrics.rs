@@ -29,9 +29,49 @@ pub fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     prev[b.len()]
 }
 
+/// Character errors of a page whose lines OCR may read in another order
+/// (two cards side by side are read row by row across both): each
+/// reference line is matched against its best-fitting stretch of the
+/// hypothesis (edit distance with free ends), whitespace removed. Returns
+/// (errors, reference characters). Characters OCR invents outside every
+/// matched stretch are not counted; reading order is not judged.
+pub fn line_errors(reference_lines: &[&str], hypothesis: &str) -> (usize, usize) {
+    let h: Vec<char> = hypothesis.chars().filter(|c| !c.is_whitespace()).collect();
+    let (mut errors, mut total) = (0, 0);
+    for line in reference_lines {
+        let r: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+        total += r.len();
+        errors += best_stretch_distance(&r, &h);
+    }
+    (errors, total)
+}
+
+/// Edit distance between `r` and the substring of `h` closest to it.
+fn best_stretch_distance(r: &[char], h: &[char]) -> usize {
+    // Row 0 is all zeros: the match may start anywhere in `h`.
+    let mut prev = vec![0usize; h.len() + 1];
+    let mut cur = vec![0usize; h.len() + 1];
+    for (i, x) in r.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, y) in h.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    // ... and end anywhere.
+    prev.into_iter().min().unwrap_or(r.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_errors_ignore_reading_order_but_count_misread_characters() {
+        let ocr = "号牌号码 鲁H06235 档案编号 3708\n所有人 济宁远航";
+        assert_eq!(line_errors(&["所有人", "济宁远航", "号牌号码", "鲁H06235"], ocr), (0, 18));
+        assert_eq!(line_errors(&["鲁H06Z35", "不在"], ocr), (1 + 2, 9));
+    }
 
     #[test]
     fn cer_counts_characters_and_ignores_whitespace() {
