@@ -151,7 +151,17 @@ impl Extractor {
             .iter()
             .zip(path)
             .zip(&rows)
-            .map(|((&(ch, bbox, ocr_confidence), i), p)| TaggedChar { ch, bbox, ocr_confidence, tag: self.config.labels[i].clone(), tag_confidence: p[i] })
+            .map(|((&(ch, bbox, ocr_confidence), i), p)| {
+                // How sure the model is that this character belongs to the
+                // field: B and I of it together (B-vs-I doubt is no doubt
+                // about the value).
+                let label = &self.config.labels[i];
+                let tag_confidence = match label.split_once('-') {
+                    Some((_, f)) => self.config.labels.iter().zip(p).filter(|(l, _)| l.split_once('-').is_some_and(|(_, g)| g == f)).map(|(_, q)| q).sum::<f32>().min(1.0),
+                    None => p[i],
+                };
+                TaggedChar { ch, bbox, ocr_confidence, tag: label.clone(), tag_confidence }
+            })
             .collect();
         Ok((tagged, kind_probs))
     }
