@@ -22,6 +22,7 @@ pub mod http;
 pub mod ingest;
 pub mod jobs;
 pub mod ocr;
+pub mod par;
 pub mod pipeline;
 pub mod registry;
 pub mod report;

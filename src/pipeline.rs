@@ -173,46 +173,23 @@ pub fn read_fields(path: &Path, app: &Application) -> Result<Vec<Document>, Pipe
     Ok(docs)
 }
 
-impl Precheck {
-    /// Reads `pages` with the loaded readers, several at a time; the
-    /// declared kind (if any) is not imposed, so a mismatch shows.
-    pub fn read_pages(&self, app: &Application, pages: Vec<PageBytes>) -> Reading {
-        match &self.readers {
-            Some(r) => read_pages(r, app, &pages),
-            None => Reading::default(),
-        }
-    }
-}
-
-/// Reads `pages` several at a time (see [`Precheck::read_pages`]).
+/// Reads `pages` several at a time; the declared kind (if any) is not
+/// imposed, so a mismatch shows.
 fn read_pages(readers: &Readers, app: &Application, pages: &[PageBytes]) -> Reading {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(pages.len()).max(1);
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let out: Vec<std::sync::Mutex<Option<(Document, u64, u64)>>> = pages.iter().map(|_| Default::default()).collect();
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(p) = pages.get(i) else { break };
-                        let declared = app.documents.iter().find(|d| d.file == p.file).and_then(|d| d.kind);
-                        let mut r = readers.read(&p.file, &p.bytes, None);
-                        if r.0.unread.is_some() {
-                            r.0.declared_kind = declared;
-                        }
-                        *out[i].lock().unwrap() = Some(r);
-                    }
-                });
-            }
-        });
-        let mut reading = Reading::default();
-        for r in out {
-            let (d, o, e) = r.into_inner().unwrap().expect("every page was read");
-            reading.ocr_ms += o;
-            reading.extract_ms += e;
-            reading.documents.push(d);
+    let read = crate::par::map(pages, 0, |p| {
+        let mut r = readers.read(&p.file, &p.bytes, None);
+        if r.0.unread.is_some() {
+            r.0.declared_kind = app.documents.iter().find(|d| d.file == p.file).and_then(|d| d.kind);
         }
-        reading
+        r
+    });
+    let mut reading = Reading::default();
+    for (d, o, e) in read {
+        reading.ocr_ms += o;
+        reading.extract_ms += e;
+        reading.documents.push(d);
+    }
+    reading
 }
 
 impl Precheck {

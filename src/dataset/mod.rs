@@ -235,24 +235,10 @@ pub fn generate(p: &GenerateParams) -> Result<Summary> {
     sim.world.write(&out.join("registry"))?;
     let apps_dir = out.join("apps");
     std::fs::create_dir_all(&apps_dir)?;
-    let threads = if p.threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { p.threads };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Result<AppTruth>>>> = cases.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= cases.len() {
-                    break;
-                }
-                let r = write_app(&cases[i], &apps_dir, p.render);
-                *results[i].lock().unwrap() = Some(r);
-            });
-        }
-    });
+    let results = crate::par::map(&cases, p.threads, |c| write_app(c, &apps_dir, p.render));
     let mut sum = Summary { seed: p.seed, apps: cases.len(), ..Default::default() };
     for (c, r) in cases.iter().zip(results) {
-        let t = r.into_inner().unwrap().unwrap().with_context(|| c.name.clone())?;
+        let t = r.with_context(|| c.name.clone())?;
         tally(&mut sum, &t);
     }
     let w = &sim.world;

@@ -80,9 +80,9 @@ impl Extractor {
         }
         let w_path = dir.join("model.safetensors");
         let bytes = std::fs::read(&w_path).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
-        let vb = VarBuilder::from_buffered_safetensors(bytes.clone(), DType::F32, device).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
-        let model = Model::load(vb, &config).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
         let digest = sha2::Sha256::digest(&bytes);
+        let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, device).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
+        let model = Model::load(vb, &config).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
         let name = format!(
             "dajian-extractor char-BERT h{}×{} sha256:{}",
             config.hidden_size,

@@ -16,7 +16,14 @@ pub fn cer(reference: &str, hypothesis: &str) -> f64 {
 
 /// Levenshtein distance (insertions, deletions, substitutions all cost 1).
 pub fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    last_row(a, b, false)[b.len()]
+}
+
+/// The last row of the edit-distance table of `a` against `b`: entry `j`
+/// is the distance from all of `a` to `b[..j]`, or, with `free_start`, to
+/// the best `b[k..j]` (the match may begin anywhere in `b`).
+fn last_row<T: PartialEq>(a: &[T], b: &[T], free_start: bool) -> Vec<usize> {
+    let mut prev: Vec<usize> = if free_start { vec![0; b.len() + 1] } else { (0..=b.len()).collect() };
     let mut cur = vec![0; b.len() + 1];
     for (i, x) in a.iter().enumerate() {
         cur[0] = i + 1;
@@ -26,7 +33,7 @@ pub fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    prev
 }
 
 /// Character errors of a page whose lines OCR may read in another order
@@ -48,18 +55,7 @@ pub fn line_errors(reference_lines: &[&str], hypothesis: &str) -> (usize, usize)
 
 /// Edit distance between `r` and the substring of `h` closest to it.
 fn best_stretch_distance(r: &[char], h: &[char]) -> usize {
-    // Row 0 is all zeros: the match may start anywhere in `h`.
-    let mut prev = vec![0usize; h.len() + 1];
-    let mut cur = vec![0usize; h.len() + 1];
-    for (i, x) in r.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, y) in h.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    // ... and end anywhere.
-    prev.into_iter().min().unwrap_or(r.len())
+    last_row(r, h, true).into_iter().min().unwrap_or(r.len())
 }
 
 #[cfg(test)]
