@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::checks::CheckConfig;
 use crate::db::{DEFAULT_URL, Db};
+use crate::extract::train::TrainParams;
 use crate::pipeline::{self, PipelineError, Precheck};
 use crate::registry;
 use crate::rules::Rules;
@@ -183,28 +184,28 @@ pub enum TrainCommand {
     /// The field extraction model (`models/extractor/MODEL_CARD.md` gives
     /// the settings the shipped model was trained with).
     Extractor {
-        #[arg(long, default_value = "models/extractor")]
+        #[arg(long, default_value_os_t = TrainParams::default().out)]
         out: PathBuf,
         /// Seed of the synthetic world (1 and 13 are datasets/dev and test).
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = TrainParams::default().seed)]
         seed: u64,
         /// Applications generated for training (≈ 11 pages each).
-        #[arg(long, default_value_t = 2000)]
+        #[arg(long, default_value_t = TrainParams::default().apps)]
         apps: usize,
-        #[arg(long, default_value_t = 3000)]
+        #[arg(long, default_value_t = TrainParams::default().steps)]
         steps: usize,
-        #[arg(long, default_value_t = 32)]
+        #[arg(long, default_value_t = TrainParams::default().batch)]
         batch: usize,
-        #[arg(long, default_value_t = 1.5e-3)]
+        #[arg(long, default_value_t = TrainParams::default().lr)]
         lr: f64,
-        #[arg(long, default_value_t = 128)]
+        #[arg(long, default_value_t = TrainParams::default().hidden)]
         hidden: usize,
-        #[arg(long, default_value_t = 2)]
+        #[arg(long, default_value_t = TrainParams::default().layers)]
         layers: usize,
-        #[arg(long, default_value_t = 4)]
+        #[arg(long, default_value_t = TrainParams::default().heads)]
         heads: usize,
         /// Per-character rate of OCR-like noise.
-        #[arg(long, default_value_t = 0.01)]
+        #[arg(long, default_value_t = TrainParams::default().noise)]
         noise: f32,
     },
 }
@@ -392,10 +393,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise } } => {
             let dev = crate::extract::model::device(&precheck.device).map_err(Failure::Input)?;
-            if steps == 0 || batch == 0 || apps == 0 || hidden % heads.max(1) != 0 {
-                return Err(Failure::Input("--steps, --batch and --apps must be positive and --hidden a multiple of --heads".into()));
+            if steps == 0 || batch == 0 || apps == 0 || heads == 0 || hidden % heads != 0 {
+                return Err(Failure::Input("--steps, --batch, --apps and --heads must be positive and --hidden a multiple of --heads".into()));
             }
-            let p = crate::extract::train::TrainParams { seed, apps, steps, batch, lr, hidden, layers, heads, noise, out, ..Default::default() };
+            let p = TrainParams { seed, apps, steps, batch, lr, hidden, layers, heads, noise, out, ..Default::default() };
             let e = crate::extract::train::train(&p, &dev).map_err(|e| Failure::Internal(format!("{e:#}")))?;
             println!("{}", serde_json::to_string_pretty(&e).expect("an evaluation serialises"));
         }

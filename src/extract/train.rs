@@ -56,7 +56,7 @@ impl Default for TrainParams {
         TrainParams {
             seed: 1000,
             apps: 2000,
-            steps: 3000,
+            steps: 2000,
             batch: 32,
             lr: 1.5e-3,
             hidden: 128,
