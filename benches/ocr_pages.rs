@@ -29,6 +29,15 @@ fn main() -> anyhow::Result<()> {
     if let Some(v) = std::env::var("DAJIAN_REC_THREADS").ok() {
         params.rec_threads = v.parse()?;
     }
+    if let Some(v) = std::env::var("DAJIAN_FIRST_LOOK_PIXELS").ok() {
+        params.first_look_pixels = v.parse()?;
+    }
+    if let Some(v) = std::env::var("DAJIAN_MIN_LINE_PX").ok() {
+        params.min_line_px = v.parse()?;
+    }
+    if let Some(v) = std::env::var("DAJIAN_TARGET_LINE_PX").ok() {
+        params.target_line_px = v.parse()?;
+    }
     let engine = OcrEngine::load(&dajian::ocr::default_models_dir(), params)?;
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -63,7 +72,7 @@ fn bench_models() -> anyhow::Result<()> {
     let dir = dajian::ocr::default_models_dir();
     for (name, shapes) in [
         ("rec.onnx", vec![[1, 1, 48, 48], [1, 1, 48, 320], [1, 1, 48, 960], [8, 1, 48, 320]]),
-        ("det.onnx", vec![[1, 1, 640, 960]]),
+        ("det.onnx", vec![[1, 1, 384, 608], [1, 1, 640, 960]]),
         ("cls.onnx", vec![[6, 1, 48, 192]]),
     ] {
         let model = rten::Model::load_file(dir.join(name))?;

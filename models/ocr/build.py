@@ -9,8 +9,10 @@ change is needed (see MODEL_CARD.md):
   values `x/255 - 0.5`. PP-OCR wants 3 channels normalised `(x/255-0.5)/0.5`.
   So every model gets a new 1-channel input `input`, multiplied by 2 and
   repeated to 3 channels (Concat) before the original graph.
-* ocrs reads the detection input's height and width from the model and needs
-  them fixed: the detection input is fixed to [1, 1, 640, 960].
+* The detection input is [1, 1, height, width], both dynamic: dajian scales
+  each page to the size it needs (multiples of 32) and runs one call. (An
+  earlier build fixed it to 640x960 for ocrs's `detect_text_pixels`, which
+  pads every page to that size: 2-3x the work on a card.)
 * ocrs's recognition contract is `[T, N, C]` log-probabilities; PP-OCR gives
   `[N, T, C]` softmax. Recognition output becomes
   `Transpose(Log(softmax + 1e-12), perm=[1,0,2])`.
@@ -39,7 +41,7 @@ WHEEL_PACKAGE = "rapidocr_onnxruntime"
 DET_SRC = "ch_PP-OCRv4_det_infer.onnx"
 REC_SRC = "ch_PP-OCRv4_rec_infer.onnx"
 CLS_SRC = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
-DET_H, DET_W = 640, 960
+DET_DIMS = [1, 1, "height", "width"]
 OUTPUTS = ["det.onnx", "rec.onnx", "cls.onnx", "alphabet.txt"]
 
 
@@ -76,11 +78,15 @@ def grey_input_adapter(model, shape):
 
 def build_det(src):
     m = onnx.load(src)
-    grey_input_adapter(m, [1, 1, DET_H, DET_W])
+    grey_input_adapter(m, DET_DIMS)
     (out,) = m.graph.output
     out.type.tensor_type.shape.Clear()
-    for d in [1, 1, DET_H, DET_W]:
-        out.type.tensor_type.shape.dim.add().dim_value = d
+    for d in DET_DIMS:
+        dim = out.type.tensor_type.shape.dim.add()
+        if isinstance(d, str):
+            dim.dim_param = d
+        else:
+            dim.dim_value = d
     return m
 
 

@@ -1,15 +1,14 @@
-//! Text detection: the DBNet probability map (through ocrs, tiled when the
-//! page is larger than the model's fixed input), then PaddleOCR's
-//! post-processing: threshold, contours, minimum-area rectangles, box score,
-//! unclip.
+//! Text detection: the DBNet probability map (one model call at the size
+//! the page is scaled to, tiled only when that is very large), then
+//! PaddleOCR's post-processing: threshold, contours, minimum-area
+//! rectangles, box score, unclip.
 
 use anyhow::{Context, anyhow};
 use image::GrayImage;
-use ocrs::{ImageSource, OcrEngine as OcrsEngine, OcrEngineParams};
 use rten::Dimension;
 use rten_imageproc::{BoundingRect, Point, PointF, RetrievalMode, RotatedRect, find_contours, min_area_rect};
-use rten_tensor::NdTensorView;
 use rten_tensor::prelude::*;
+use rten_tensor::{NdTensor, NdTensorView};
 
 use super::OcrParams;
 use super::geometry::unclip;
@@ -18,10 +17,15 @@ use super::geometry::unclip;
 /// in the neighbouring tile; the maps are merged by maximum.
 const TILE_OVERLAP: usize = 96;
 
+/// DBNet downsamples by 32: its input sides must be multiples of this.
+pub(crate) const SIDE_MULTIPLE: u32 = 32;
+
+/// Largest detector call side; larger images are tiled so one call's
+/// activations stay within a few hundred MB.
+const MAX_TILE: usize = 1536;
+
 pub(crate) struct Detector {
-    engine: OcrsEngine,
-    in_w: usize,
-    in_h: usize,
+    model: rten::Model,
 }
 
 /// A probability map, row-major, `w × h`.
@@ -32,40 +36,46 @@ pub(crate) struct ProbMap {
 }
 
 impl Detector {
+    /// The model's input height and width must be dynamic: dajian chooses
+    /// the scale per page. (ocrs's `detect_text_pixels` wants them fixed and
+    /// pads every page to that size: a card cost 2–3× what it needs.)
     pub fn new(model: rten::Model) -> anyhow::Result<Detector> {
         let id = *model.input_ids().first().ok_or_else(|| anyhow!("the detection model has no input"))?;
         let shape = model.node_info(id).and_then(|i| i.shape()).ok_or_else(|| anyhow!("no input shape"))?;
-        let [_, _, Dimension::Fixed(in_h), Dimension::Fixed(in_w)] = shape[..] else {
-            return Err(anyhow!("the detection model's input height and width must be fixed, got {shape:?}"));
-        };
-        let engine = OcrsEngine::new(OcrEngineParams { detection_model: Some(model), ..Default::default() })?;
-        Ok(Detector { engine, in_w, in_h })
+        if let [_, _, Dimension::Fixed(h), Dimension::Fixed(w)] = shape[..] {
+            return Err(anyhow!(
+                "the detection model's input is fixed at {h}×{w}; dajian needs dynamic height and width (rebuild with models/ocr/build.py)"
+            ));
+        }
+        Ok(Detector { model })
     }
 
-    /// The size of one detector call; a page scaled to fit in it takes one call.
-    pub fn input_size(&self) -> (usize, usize) {
-        (self.in_w, self.in_h)
-    }
-
-    /// Text probability for every pixel of `grey`, tiling it with the
-    /// model's fixed input size (ocrs pads a smaller tile and never has to
-    /// squash one).
+    /// Text probability for every pixel of `grey`, whose sides must be
+    /// multiples of [`SIDE_MULTIPLE`]: one call, or overlapping tiles of at
+    /// most [`MAX_TILE`] pixels a side.
     pub fn prob_map(&self, grey: &GrayImage) -> anyhow::Result<ProbMap> {
         let (w, h) = (grey.width() as usize, grey.height() as usize);
+        debug_assert!(w % SIDE_MULTIPLE as usize == 0 && h % SIDE_MULTIPLE as usize == 0, "{w}×{h}");
         let mut data = vec![0f32; w * h];
         let raw = grey.as_raw();
-        for y0 in tile_starts(h, self.in_h) {
-            for x0 in tile_starts(w, self.in_w) {
-                let (tw, th) = (self.in_w.min(w - x0), self.in_h.min(h - y0));
-                let mut tile = Vec::with_capacity(tw * th);
-                for y in y0..y0 + th {
-                    tile.extend_from_slice(&raw[y * w + x0..y * w + x0 + tw]);
+        let (tile_w, tile_h) = (w.min(MAX_TILE), h.min(MAX_TILE));
+        for y0 in tile_starts(h, tile_h) {
+            for x0 in tile_starts(w, tile_w) {
+                // The models' input scale (ocrs's convention): x/255 − 0.5.
+                let mut tile = Vec::with_capacity(tile_w * tile_h);
+                for y in y0..y0 + tile_h {
+                    tile.extend(raw[y * w + x0..y * w + x0 + tile_w].iter().map(|&v| v as f32 / 255.0 - 0.5));
                 }
-                let input = self.engine.prepare_input(ImageSource::from_bytes(&tile, (tw as u32, th as u32))?)?;
-                let probs = self.engine.detect_text_pixels(&input).context("text detection")?;
-                let probs = probs.to_vec();
-                for (ty, row) in probs.chunks_exact(tw).enumerate() {
-                    let dst = &mut data[(y0 + ty) * w + x0..(y0 + ty) * w + x0 + tw];
+                let input = NdTensor::from_data([1, 1, tile_h, tile_w], tile);
+                let out: NdTensor<f32, 4> = self
+                    .model
+                    .run_one(input.view().into(), None)
+                    .context("text detection")?
+                    .try_into()
+                    .context("text detection output")?;
+                let probs = out.to_vec();
+                for (ty, row) in probs.chunks_exact(tile_w).enumerate() {
+                    let dst = &mut data[(y0 + ty) * w + x0..(y0 + ty) * w + x0 + tile_w];
                     for (d, &p) in dst.iter_mut().zip(row) {
                         *d = d.max(p);
                     }
@@ -178,6 +188,8 @@ mod tests {
         for pair in s.windows(2) {
             assert!(pair[0] + 960 >= pair[1] + TILE_OVERLAP);
         }
+        // Multiples of 32 in, multiples of 32 out (the model needs them).
+        assert!(tile_starts(3200, MAX_TILE).iter().all(|s| s % 32 == 0));
     }
 
     #[test]

@@ -2,22 +2,23 @@
 //! and boxes in the stored image's pixels.
 //!
 //! Models: PaddleOCR's PP-OCRv4 Chinese detector and recogniser and the
-//! mobile 0°/180° line classifier, adapted to ocrs's input/output contract
-//! (`models/ocr/`, see its `MODEL_CARD.md`). ocrs runs the detector and
-//! groups boxes into lines; dajian does the rest because ocrs has no
-//! confidences, no orientation handling and squashes large pages.
+//! mobile 0°/180° line classifier, adapted to ocrs's input/output
+//! conventions (`models/ocr/`, see its `MODEL_CARD.md`) and run with rten.
+//! The ocrs crate itself is no longer used: its detection pads every page
+//! to one fixed size, and it has no confidences and no orientation step
+//! (`docs/ocr.md`).
 //!
 //! Stages, each callable on its own:
 //! 1. [`OcrEngine::detect`] → [`Layout`]: the detector runs at a scale chosen
-//!    for the page (one 960×640 call for a card; for a page whose lines come
-//!    out thinner than [`OcrParams::min_line_px`], again at a larger scale,
-//!    tiled, so small print is not squashed). Boxes get PaddleOCR's
+//!    for the page (one call of about [`OcrParams::first_look_pixels`]; for a
+//!    page whose lines come out thinner than [`OcrParams::min_line_px`],
+//!    again at a larger scale, so small print is not squashed). Boxes get PaddleOCR's
 //!    post-processing (threshold, contours, minimum-area rectangles, box
 //!    score, unclip by `area × 1.6 / perimeter`). Orientation: the long axes
 //!    of the boxes give the reading axis and skew (0/180 vs 90/270, any
 //!    angle in between), the classifier on the longest boxes decides between
 //!    a direction and its 180° twin. Boxes are put upright in that frame and
-//!    ocrs's `find_text_lines` orders them into lines.
+//!    [`group_lines`] orders them into lines.
 //! 2. [`OcrEngine::recognize`] → [`PageText`]: every box is sampled upright
 //!    (deskewed and rotated by sampling, the page itself is never rotated),
 //!    recognised in width-sorted batches, and decoded by greedy CTC keeping a
@@ -59,8 +60,11 @@ pub struct OcrParams {
     pub box_threshold: f32,
     /// Unclip ratio (PaddleOCR: 1.6).
     pub unclip_ratio: f32,
+    /// Size of the first detection look, in detector pixels: the page is
+    /// scaled to about this area (and its sides to multiples of 32).
+    pub first_look_pixels: f32,
     /// If the median box is thinner than this many pixels at detection
-    /// scale, detection is redone at a larger scale (tiled).
+    /// scale, detection is redone at a larger scale.
     pub min_line_px: f32,
     /// Median box thickness aimed at when detection is redone.
     pub target_line_px: f32,
@@ -90,6 +94,7 @@ impl Default for OcrParams {
             text_threshold: 0.3,
             box_threshold: 0.5,
             unclip_ratio: 1.6,
+            first_look_pixels: 300_000.0,
             min_line_px: 16.0,
             target_line_px: 24.0,
             max_upscale: 2.0,
@@ -174,10 +179,7 @@ pub struct OcrEngine {
 
 /// The repository's `models/ocr/`, or `$DAJIAN_MODELS/ocr` when set.
 pub fn default_models_dir() -> PathBuf {
-    match std::env::var_os("DAJIAN_MODELS") {
-        Some(dir) => PathBuf::from(dir).join("ocr"),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("ocr"),
-    }
+    crate::model_dir("ocr")
 }
 
 impl OcrEngine {
@@ -247,8 +249,9 @@ impl OcrEngine {
 
     fn detect_at(&self, grey: &GrayImage, scale: f32) -> anyhow::Result<Vec<RotatedRect>> {
         let (w, h) = (grey.width(), grey.height());
-        let sw = ((w as f32 * scale).round() as u32).max(1);
-        let sh = ((h as f32 * scale).round() as u32).max(1);
+        let m = detect::SIDE_MULTIPLE as f32;
+        let sw = ((w as f32 * scale / m).round().max(1.0) * m) as u32;
+        let sh = ((h as f32 * scale / m).round().max(1.0) * m) as u32;
         let scaled;
         let img = if (sw, sh) == (w, h) {
             grey
@@ -282,10 +285,10 @@ impl OcrEngine {
         if w < 4.0 || h < 4.0 {
             return Ok(Layout { rotation: 0, skew_degrees: 0.0, detect_scale: 1.0, lines: Vec::new() });
         }
-        let (in_w, in_h) = self.detector.input_size();
-        // First look: the whole page in one detector call (enlarged up to
-        // max_upscale if small). Enough for cards.
-        let mut scale = (in_w as f32 / w).min(in_h as f32 / h).min(p.max_upscale);
+        // First look: the whole page at about first_look_pixels (enlarged up
+        // to max_upscale if small). Enough for cards.
+        let mut scale = (p.first_look_pixels / (w * h)).sqrt().min(p.max_upscale);
+        let first_scale = scale;
         let mut rects = self.detect_at(grey, scale)?;
         let thickness = median(rects.iter().map(|r| r.width().min(r.height())));
         let rescale = match thickness {
@@ -307,6 +310,10 @@ impl OcrEngine {
         }
         let regions: Vec<TextRegion> = rects.iter().map(|r| TextRegion::from_rect(r, dir)).collect();
         let lines = group_lines(&regions, dir);
+        if std::env::var_os("DAJIAN_OCR_TIMING").is_some() {
+            let t = median(rects.iter().map(|r| r.width().min(r.height()))).unwrap_or(0.0);
+            eprintln!("  first look {first_scale:.2}, final {scale:.2}: median box {:.1} detector px", t * scale);
+        }
         Ok(Layout { rotation: geometry::rotation_for(dir), skew_degrees: skew, detect_scale: scale, lines })
     }
 
