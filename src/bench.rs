@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dataset::truth::AppTruth;
 use crate::dataset::layout::Role;
@@ -30,10 +30,16 @@ pub struct BenchParams {
     /// Only the first N applications.
     pub apps: Option<usize>,
     pub device: String,
+    /// After the one-by-one pass, run the applications again this many at a
+    /// time, as the service's workers do, for throughput (0: skip).
+    pub parallel: usize,
+    /// Model folders ([`crate::model_dir`]).
+    pub ocr_dir: PathBuf,
+    pub extractor_dir: PathBuf,
 }
 
 /// Hits out of a total.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Rate {
     pub hits: usize,
     pub total: usize,
@@ -50,7 +56,7 @@ impl Rate {
 }
 
 /// Milliseconds: p50, p95, mean, count.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Timing {
     pub p50: f64,
     pub p95: f64,
@@ -67,13 +73,16 @@ fn timing(mut v: Vec<f64>) -> Timing {
     Timing { p50: at(0.5), p95: at(0.95), mean: v.iter().sum::<f64>() / v.len() as f64, n: v.len() }
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BenchReport {
     pub dataset: String,
     pub machine: String,
     pub threads: usize,
     pub features: Vec<String>,
     pub models: BTreeMap<String, String>,
+    /// The OCR and extractor folders the models came from.
+    pub model_dirs: Vec<String>,
     pub model_load_ms: f64,
     pub applications: usize,
     pub pages: usize,
@@ -105,6 +114,12 @@ pub struct BenchReport {
     /// Whole application, pages read one after another, checks included.
     pub application_ms: Timing,
     pub checks_ms: Timing,
+    /// Applications in flight at once in the throughput pass (0: not run).
+    pub parallel: usize,
+    /// Applications finished per minute in that pass, and each one's time
+    /// from start to report while sharing the machine.
+    pub throughput_apps_per_min: f64,
+    pub parallel_application_ms: Timing,
     pub peak_rss_mb: f64,
     /// Fields read wrong, for the curious: `app/file field: got ≠ want`.
     pub field_errors: Vec<String>,
@@ -167,26 +182,25 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
         features: if cfg!(feature = "cuda") { vec!["cuda".into()] } else { vec![] },
         ..Default::default()
     };
-    let ocr_dir = crate::ocr::default_models_dir();
     for f in ["det.onnx", "rec.onnx", "cls.onnx"] {
-        r.models.insert(format!("ocr/{f}"), sha256_short(&ocr_dir.join(f)));
+        r.models.insert(format!("ocr/{f}"), sha256_short(&p.ocr_dir.join(f)));
     }
-    let ex_dir = crate::extract::default_models_dir();
-    r.models.insert("extractor/model.safetensors".into(), sha256_short(&ex_dir.join("model.safetensors")));
+    r.models.insert("extractor/model.safetensors".into(), sha256_short(&p.extractor_dir.join("model.safetensors")));
+    r.model_dirs = vec![p.ocr_dir.display().to_string(), p.extractor_dir.display().to_string()];
     let t = Instant::now();
-    let readers = std::sync::Arc::new(Readers::load_default(&p.device).map_err(anyhow::Error::msg)?);
+    let readers = std::sync::Arc::new(Readers::load(&p.ocr_dir, &p.extractor_dir, &p.device).map_err(anyhow::Error::msg)?);
     r.model_load_ms = t.elapsed().as_secs_f64() * 1e3;
 
     // The dataset's registry in a scratch database.
     let db_path = std::env::temp_dir().join(format!("dajian-bench-{}-{}.sqlite", std::process::id(), ulid::Ulid::new()));
     let db = Db::open(&format!("sqlite://{}", db_path.display())).await?;
     crate::registry::import_dir(&db, &p.dataset.join("registry")).await.context("importing the dataset's registry")?;
-    let precheck = Precheck {
+    let precheck = std::sync::Arc::new(Precheck {
         rules: crate::rules::Rules::embedded(),
         config: Default::default(),
         device: p.device.clone(),
         readers: Some(readers.clone()),
-    };
+    });
 
     // (character errors, reference characters)
     let (mut cer_clean, mut cer_degraded) = ((0usize, 0usize), (0usize, 0usize));
@@ -268,6 +282,13 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
         }
         progress(&format!("[{}/{}] {}: verdict {:?} (want {:?})", ai + 1, apps.len(), truth.application, report.verdict, truth.expected.verdict));
     }
+    if p.parallel > 0 {
+        progress(&format!("throughput: {} applications, {} at a time", apps.len(), p.parallel));
+        let (per_min, times) = throughput(&precheck, &db, &apps, p.parallel).await?;
+        r.parallel = p.parallel;
+        r.throughput_apps_per_min = per_min;
+        r.parallel_application_ms = timing(times);
+    }
     db.pool.close().await;
     let _ = std::fs::remove_file(&db_path);
     r.ocr_cer_clean = cer_clean.0 as f64 / cer_clean.1.max(1) as f64;
@@ -282,12 +303,94 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     Ok(r)
 }
 
+/// Every application through the whole pipeline (`Precheck::run_files`,
+/// pages read in parallel as in the service), `parallel` at a time:
+/// applications per minute and each one's time.
+async fn throughput(precheck: &std::sync::Arc<Precheck>, db: &Db, apps: &[PathBuf], parallel: usize) -> Result<(f64, Vec<f64>)> {
+    let mut jobs = vec![];
+    for dir in apps {
+        let (app, folder) = crate::pipeline::read_application(&dir.join("application.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let pages = crate::pipeline::load_pages(&app, &folder, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+        jobs.push((dir.display().to_string(), app, pages));
+    }
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(parallel));
+    let t0 = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (name, app, pages) in jobs {
+        let (precheck, db, slots) = (precheck.clone(), db.clone(), slots.clone());
+        tasks.spawn(async move {
+            let _slot = slots.acquire_owned().await.expect("the semaphore is never closed");
+            let t = Instant::now();
+            precheck.run_files(&db, &app, vec![], pages).await.map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            Ok::<f64, anyhow::Error>(t.elapsed().as_secs_f64() * 1e3)
+        });
+    }
+    let mut times = vec![];
+    while let Some(t) = tasks.join_next().await {
+        times.push(t??);
+    }
+    let minutes = t0.elapsed().as_secs_f64() / 60.0;
+    Ok((times.len() as f64 / minutes, times))
+}
+
 fn pct(r: &Rate) -> String {
     format!("{:.2} % ({}/{})", 100.0 * r.value(), r.hits, r.total)
 }
 
 fn ms(t: &Timing) -> String {
     format!("{:.1} / {:.1} ms (n={})", t.p50, t.p95, t.n)
+}
+
+/// The measures two reports share, side by side: `(measure, a, b, b − a)`
+/// with rates in percent and times in milliseconds.
+pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "| measure | A | B | B − A |\n|---|---|---|---|");
+    let mut row = |name: &str, x: f64, y: f64, unit: &str| {
+        if x.is_nan() && y.is_nan() {
+            return;
+        }
+        let _ = writeln!(s, "| {name} | {x:.2}{unit} | {y:.2}{unit} | {:+.2}{unit} |", y - x);
+    };
+    row("OCR CER, clean pages", 100.0 * a.ocr_cer_clean, 100.0 * b.ocr_cer_clean, " %");
+    row("OCR CER, degraded pages", 100.0 * a.ocr_cer_degraded, 100.0 * b.ocr_cer_degraded, " %");
+    let rates: [(&str, fn(&BenchReport) -> &Rate); 8] = [
+        ("field values verbatim in OCR text", |r| &r.field_verbatim_in_ocr),
+        ("page kind", |r| &r.kind_accuracy),
+        ("field exact match, clean pages", |r| &r.field_exact_clean),
+        ("field exact match, degraded pages", |r| &r.field_exact_degraded),
+        ("injected defects caught", |r| &r.defects_caught),
+        ("false flags", |r| &r.false_flags),
+        ("check statuses as expected", |r| &r.check_status_match),
+        ("verdict as expected", |r| &r.verdict_match),
+    ];
+    for (name, f) in rates {
+        row(name, 100.0 * f(a).value(), 100.0 * f(b).value(), " %");
+    }
+    let times: [(&str, fn(&BenchReport) -> &Timing); 6] = [
+        ("OCR per page, p50", |r| &r.ocr_ms),
+        ("extraction per page, p50", |r| &r.extract_ms),
+        ("page total, p50", |r| &r.page_ms),
+        ("checks per application, p50", |r| &r.checks_ms),
+        ("application one by one, p50", |r| &r.application_ms),
+        ("application in parallel, p50", |r| &r.parallel_application_ms),
+    ];
+    for (name, f) in times {
+        let (x, y) = (f(a), f(b));
+        if x.n > 0 || y.n > 0 {
+            row(name, x.p50, y.p50, " ms");
+        }
+    }
+    row("applications per minute", a.throughput_apps_per_min, b.throughput_apps_per_min, "");
+    row("model load", a.model_load_ms, b.model_load_ms, " ms");
+    row("peak RSS", a.peak_rss_mb, b.peak_rss_mb, " MB");
+    for (k, v) in &b.models {
+        if a.models.get(k) != Some(v) {
+            let _ = writeln!(s, "\nmodel `{k}` differs: A {} / B {v}", a.models.get(k).map(String::as_str).unwrap_or("—"));
+        }
+    }
+    s
 }
 
 /// The report as a Markdown page.
@@ -298,6 +401,9 @@ pub fn markdown(r: &BenchReport) -> String {
     let _ = writeln!(s, "- machine: {} (features: {})", r.machine, if r.features.is_empty() { "none".into() } else { r.features.join(", ") });
     for (k, v) in &r.models {
         let _ = writeln!(s, "- model `{k}`: sha256 {v}…");
+    }
+    if !r.model_dirs.is_empty() {
+        let _ = writeln!(s, "- model folders: {}", r.model_dirs.join(", "));
     }
     let _ = writeln!(s, "- {} applications, {} pages; models loaded in {:.0} ms; peak RSS {:.0} MB\n", r.applications, r.pages, r.model_load_ms, r.peak_rss_mb);
     let _ = writeln!(s, "## Accuracy\n\n| measure | value |\n|---|---|");
@@ -314,6 +420,10 @@ pub fn markdown(r: &BenchReport) -> String {
     let _ = writeln!(s, "\n## Speed (p50 / p95)\n\n| stage | time |\n|---|---|");
     for (k, t) in [("decode per page", &r.decode_ms), ("OCR per page", &r.ocr_ms), ("extraction per page", &r.extract_ms), ("page total", &r.page_ms), ("checks per application", &r.checks_ms), ("application, pages one by one", &r.application_ms)] {
         let _ = writeln!(s, "| {k} | {} |", ms(t));
+    }
+    if r.parallel > 0 {
+        let _ = writeln!(s, "| application, {} at a time (whole pipeline) | {} |", r.parallel, ms(&r.parallel_application_ms));
+        let _ = writeln!(s, "\nThroughput: **{:.1} applications per minute** with {} in flight.", r.throughput_apps_per_min, r.parallel);
     }
     let _ = writeln!(s, "\n## Field exact match by kind\n\n| kind | match |\n|---|---|");
     for (k, v) in &r.field_exact_by_kind {
@@ -347,6 +457,24 @@ pub fn markdown(r: &BenchReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compare_shows_both_values_and_the_difference_and_names_changed_models() {
+        let mut a = BenchReport { ocr_cer_clean: 0.0118, ..Default::default() };
+        a.kind_accuracy = Rate { hits: 91, total: 92 };
+        a.models.insert("ocr/det.onnx".into(), "63cf95bb".into());
+        let mut b = a.clone();
+        b.ocr_cer_clean = 0.0106;
+        b.models.insert("ocr/det.onnx".into(), "550a06a1".into());
+        // Survives the JSON round trip `bench --json-out` → `bench compare`.
+        let b: BenchReport = serde_json::from_str(&serde_json::to_string(&b).unwrap()).unwrap();
+        let table = compare(&a, &b);
+        assert!(table.contains("| OCR CER, clean pages | 1.18 % | 1.06 % | -0.12 % |"), "{table}");
+        assert!(table.contains("| page kind | 98.91 % | 98.91 % | +0.00 % |"), "{table}");
+        assert!(table.contains("model `ocr/det.onnx` differs: A 63cf95bb / B 550a06a1"), "{table}");
+        // Measures neither report has are left out, not shown as NaN.
+        assert!(!table.contains("NaN"), "{table}");
+    }
 
     #[test]
     fn percentiles_are_taken_from_the_sorted_times() {

@@ -79,12 +79,26 @@ pub enum Command {
     },
     /// Accuracy and speed of OCR, extraction and the checks on a generated
     /// dataset (`dajian dataset generate`), e.g. `--dataset datasets/test`.
+    #[command(args_conflicts_with_subcommands = true)]
     Bench {
+        #[command(subcommand)]
+        command: Option<BenchCommand>,
+        /// A dataset made by `dajian dataset generate` (apps/ with truth.json, registry/).
         #[arg(long)]
-        dataset: PathBuf,
+        dataset: Option<PathBuf>,
         /// Only the first N applications.
         #[arg(long)]
         apps: Option<usize>,
+        /// Then run the applications again N at a time through the whole
+        /// pipeline, as the service does, and report applications per minute.
+        #[arg(long, default_value_t = 0)]
+        parallel: usize,
+        /// OCR model folder: a name in models/ (or $DAJIAN_MODELS) or a path.
+        #[arg(long, default_value = "ocr")]
+        ocr: String,
+        /// Extractor model folder: a name in models/ (e.g. a variant) or a path.
+        #[arg(long, default_value = "extractor")]
+        extractor: String,
         #[arg(long, value_enum, default_value = "md")]
         format: BenchFormat,
         /// Also write the JSON report here.
@@ -180,6 +194,12 @@ pub enum DatasetCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Two JSON reports (`bench --json-out`) side by side, with differences.
+    Compare { a: PathBuf, b: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum TrainCommand {
     /// The field extraction model (`models/extractor/MODEL_CARD.md` gives
     /// the settings the shipped model was trained with).
@@ -207,6 +227,33 @@ pub enum TrainCommand {
         /// Per-character rate of OCR-like noise.
         #[arg(long, default_value_t = TrainParams::default().noise)]
         noise: f32,
+        /// Pages as the real OCR read them (`dajian train ocr-samples`); a
+        /// tenth is held out for evaluation. `--ocr-share 0` trains without.
+        #[arg(long, default_value_os_t = TrainParams::default().ocr_samples)]
+        ocr_samples: PathBuf,
+        /// Share of each batch taken from --ocr-samples.
+        #[arg(long, default_value_t = TrainParams::default().ocr_share)]
+        ocr_share: f32,
+        /// Fine-tune: start from this model folder's weights, config and
+        /// tokenizer (--hidden, --layers, --heads are then ignored).
+        #[arg(long)]
+        init: Option<PathBuf>,
+    },
+    /// Renders synthetic pages, reads them with the OCR stage and writes
+    /// where the field values are in the OCR text (JSON lines), for
+    /// `train extractor --ocr-samples`.
+    OcrSamples {
+        #[arg(long, default_value_os_t = TrainParams::default().ocr_samples)]
+        out: PathBuf,
+        /// Seed of the synthetic world (not 1 or 13, the committed datasets,
+        /// nor the extractor's --seed).
+        #[arg(long, default_value_t = 2000)]
+        seed: u64,
+        #[arg(long, default_value_t = 60)]
+        apps: usize,
+        /// Pages read side by side.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
     },
 }
 
@@ -367,11 +414,22 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let (doc, _, _) = readers.read_page(&page, kind).map_err(Failure::Internal)?;
             println!("{}", serde_json::to_string_pretty(&doc).expect("documents serialise"));
         }
-        Command::Bench { dataset, apps, format, json_out } => {
+        Command::Bench { command: Some(BenchCommand::Compare { a, b }), .. } => {
+            let load = |p: &Path| -> Result<crate::bench::BenchReport, Failure> {
+                let text = std::fs::read_to_string(p).map_err(|e| Failure::Input(format!("{}: {e}", p.display())))?;
+                serde_json::from_str(&text).map_err(|e| Failure::Input(format!("{}: not a bench JSON report: {e}", p.display())))
+            };
+            let (ra, rb) = (load(&a)?, load(&b)?);
+            println!("A: {} ({})\nB: {} ({})\n", a.display(), ra.dataset, b.display(), rb.dataset);
+            print!("{}", crate::bench::compare(&ra, &rb));
+        }
+        Command::Bench { command: None, dataset, apps, parallel, ocr, extractor, format, json_out } => {
+            let dataset = dataset.ok_or_else(|| Failure::Input("--dataset DIR is needed".into()))?;
             if !dataset.join("apps").is_dir() {
                 return Err(Failure::Input(format!("--dataset {}: no apps/ folder (make one with `dajian dataset generate`)", dataset.display())));
             }
-            let p = crate::bench::BenchParams { dataset, apps, device: precheck.device.clone() };
+            let (ocr_dir, extractor_dir) = (crate::model_dir(&ocr), crate::model_dir(&extractor));
+            let p = crate::bench::BenchParams { dataset, apps, device: precheck.device.clone(), parallel, ocr_dir, extractor_dir };
             let r = crate::bench::run(&p, |line| eprintln!("{line}")).await.map_err(|e| Failure::Internal(format!("{e:#}")))?;
             let json = serde_json::to_string_pretty(&r).expect("a bench report serialises");
             if let Some(path) = json_out {
@@ -391,12 +449,29 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let s = crate::dataset::generate(&p).map_err(|e| Failure::Internal(format!("{}: {e:#}", out.display())))?;
             println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
         }
-        Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise } } => {
+        Command::Train { command: TrainCommand::OcrSamples { out, seed, apps, threads } } => {
+            if apps == 0 || threads == 0 {
+                return Err(Failure::Input("--apps and --threads must be positive".into()));
+            }
+            let ocr = crate::ocr::OcrEngine::load_default(crate::ocr::OcrParams::default()).map_err(|e| Failure::Internal(e.to_string()))?;
+            let progress = |done: usize, total: usize| {
+                if done % 25 == 0 || done == total {
+                    eprintln!("[{done}/{total}] pages read");
+                }
+            };
+            let (samples, counts) = crate::extract::ocr_samples::collect(seed, apps, &ocr, threads, progress).map_err(|e| Failure::Internal(format!("{e:#}")))?;
+            crate::extract::ocr_samples::write_jsonl(&out, &samples).map_err(|e| Failure::Internal(format!("{e:#}")))?;
+            println!("{}", serde_json::to_string_pretty(&counts).expect("counts serialise"));
+        }
+        Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise, ocr_samples, ocr_share, init } } => {
             let dev = crate::extract::model::device(&precheck.device).map_err(Failure::Input)?;
             if steps == 0 || batch == 0 || apps == 0 || heads == 0 || hidden % heads != 0 {
                 return Err(Failure::Input("--steps, --batch, --apps and --heads must be positive and --hidden a multiple of --heads".into()));
             }
-            let p = TrainParams { seed, apps, steps, batch, lr, hidden, layers, heads, noise, out, ..Default::default() };
+            if !(0.0..=1.0).contains(&ocr_share) {
+                return Err(Failure::Input(format!("--ocr-share must be between 0 and 1, got {ocr_share}")));
+            }
+            let p = TrainParams { seed, apps, steps, batch, lr, hidden, layers, heads, noise, out, ocr_samples, ocr_share, init, ..Default::default() };
             let e = crate::extract::train::train(&p, &dev).map_err(|e| Failure::Internal(format!("{e:#}")))?;
             println!("{}", serde_json::to_string_pretty(&e).expect("an evaluation serialises"));
         }

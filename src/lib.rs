@@ -30,3 +30,17 @@ pub mod rules;
 pub mod types;
 
 pub use types::BBox;
+
+/// A model folder by name: `extractor`, `ocr` or a variant beside them in
+/// the repository's `models/` (or `$DAJIAN_MODELS`); a path with a `/` is
+/// taken as it is.
+pub fn model_dir(name: &str) -> std::path::PathBuf {
+    if name.contains('/') {
+        return std::path::PathBuf::from(name);
+    }
+    match std::env::var_os("DAJIAN_MODELS") {
+        Some(dir) => std::path::PathBuf::from(dir).join(name),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(name),
+    }
+}
+

@@ -54,9 +54,15 @@ impl Readers {
     /// The repository's models (or `$DAJIAN_MODELS/{ocr,extractor}`).
     /// `device`: `cpu` or `cuda[:N]` for the extractor (OCR runs on CPU).
     pub fn load_default(device: &str) -> Result<Readers, String> {
+        Self::load(&crate::ocr::default_models_dir(), &crate::extract::default_models_dir(), device)
+    }
+
+    /// The OCR models in `ocr_dir` and the extractor in `extractor_dir`
+    /// (variants side by side in `models/`, see [`crate::model_dir`]).
+    pub fn load(ocr_dir: &Path, extractor_dir: &Path, device: &str) -> Result<Readers, String> {
         let dev = crate::extract::model::device(device)?;
-        let ocr = OcrEngine::load_default(OcrParams::default()).map_err(|e| e.to_string())?;
-        let extractor = Extractor::load_default(&dev).map_err(|e| e.to_string())?;
+        let ocr = OcrEngine::load(ocr_dir, OcrParams::default()).map_err(|e| e.to_string())?;
+        let extractor = Extractor::load(extractor_dir, &dev).map_err(|e| e.to_string())?;
         Ok(Readers { ocr, extractor, limits: DecodeLimits::default() })
     }
 
@@ -81,7 +87,7 @@ impl Readers {
 
     /// Names of the models, for reports.
     pub fn names(&self) -> (String, String) {
-        ("PP-OCRv4 zh (models/ocr, via ocrs/rten)".to_string(), self.extractor.name().to_string())
+        ("PP-OCRv4 zh (models/ocr, rten)".to_string(), self.extractor.name().to_string())
     }
 }
 
@@ -102,6 +108,7 @@ pub fn page_document(file: &str, text: &crate::ocr::PageText, ex: crate::extract
 }
 
 /// A page as uploaded: its file name in the form and its bytes.
+#[derive(Clone)]
 pub struct PageBytes {
     pub file: String,
     pub bytes: Vec<u8>,

@@ -109,6 +109,14 @@ fn rects(l: &Layout) -> (Vec<[f32; 4]>, Vec<String>) {
 
 /// Renders (and maybe degrades) one page; writes the image; returns its truth.
 pub fn render_page(doc: &docs::PageDoc, dir: &Path) -> Result<PageTruth> {
+    let (bytes, truth) = render_page_bytes(doc)?;
+    let path = dir.join(&doc.file);
+    std::fs::write(&path, bytes).with_context(|| path.display().to_string())?;
+    Ok(truth)
+}
+
+/// Renders (and maybe degrades) one page: the encoded file and its truth.
+pub fn render_page_bytes(doc: &docs::PageDoc) -> Result<(Vec<u8>, PageTruth)> {
     let (l, variant, font) = pages::layout(doc)?;
     let img = render::render(&l, doc.seed);
     let (mut rs, keys) = rects(&l);
@@ -119,16 +127,15 @@ pub fn render_page(doc: &docs::PageDoc, dir: &Path) -> Result<PageTruth> {
     } else {
         (img, None)
     };
-    let path = dir.join(&doc.file);
-    let f = std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| path.display().to_string())?);
+    let mut f: Vec<u8> = Vec::new();
     if doc.file.ends_with(".png") {
-        let enc = image::codecs::png::PngEncoder::new_with_quality(f, image::codecs::png::CompressionType::Fast, image::codecs::png::FilterType::Sub);
+        let enc = image::codecs::png::PngEncoder::new_with_quality(&mut f, image::codecs::png::CompressionType::Fast, image::codecs::png::FilterType::Sub);
         image::DynamicImage::ImageRgb8(img.clone()).write_with_encoder(enc)?;
     } else {
         // Clean pages are stored like a good scanner does (quality 90);
         // degraded ones at the drawn quality.
         let q = deg.as_ref().map(|d| d.jpeg_quality).unwrap_or(clean_quality(doc.seed));
-        let mut enc = jpeg_encoder::Encoder::new(f, q);
+        let mut enc = jpeg_encoder::Encoder::new(&mut f, q);
         enc.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
         // Not `set_optimized_huffman_tables(true)`: with 4:2:0 sampling the
         // `image` crate's decoder (zune-jpeg 0.5) reads those files as
@@ -136,7 +143,8 @@ pub fn render_page(doc: &docs::PageDoc, dir: &Path) -> Result<PageTruth> {
         // Pinned by `rendered_pages_decode_as_they_were_drawn` below.
         enc.encode(img.as_raw(), img.width() as u16, img.height() as u16, jpeg_encoder::ColorType::Rgb)?;
     }
-    Ok(page_truth(doc, &l, variant, font, img.width(), img.height(), &rs, &keys, deg))
+    let truth = page_truth(doc, &l, variant, font, img.width(), img.height(), &rs, &keys, deg);
+    Ok((f, truth))
 }
 
 #[allow(clippy::too_many_arguments)]

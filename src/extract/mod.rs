@@ -9,6 +9,7 @@
 //! - [`Extractor`]: the loaded model applied to one page's [`PageText`].
 
 pub mod model;
+pub mod ocr_samples;
 pub mod spans;
 pub mod tokenizer;
 pub mod train;
@@ -42,10 +43,7 @@ fn run_err(e: impl std::fmt::Display) -> ExtractError {
 
 /// The repository's `models/extractor/`, or `$DAJIAN_MODELS/extractor`.
 pub fn default_models_dir() -> PathBuf {
-    match std::env::var_os("DAJIAN_MODELS") {
-        Some(dir) => PathBuf::from(dir).join("extractor"),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("extractor"),
-    }
+    crate::model_dir("extractor")
 }
 
 /// What the extractor read on a page.

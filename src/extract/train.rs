@@ -47,6 +47,13 @@ pub struct TrainParams {
     /// Per-character rate of OCR-like noise.
     pub noise: f32,
     pub out: PathBuf,
+    /// Pages as the real OCR read them ([`super::ocr_samples`]).
+    pub ocr_samples: PathBuf,
+    /// Share of each batch drawn from `ocr_samples` (0: none, file unused).
+    pub ocr_share: f32,
+    /// Start from this model's weights, config and tokenizer (fine-tuning)
+    /// instead of from scratch; `hidden`, `layers` and `heads` are then its own.
+    pub init: Option<PathBuf>,
     /// Progress line every this many steps; checkpoint every 10 of them.
     pub log_every: usize,
 }
@@ -65,6 +72,9 @@ impl Default for TrainParams {
             max_len: 128,
             noise: 0.01,
             out: PathBuf::from("models/extractor"),
+            ocr_samples: PathBuf::from("datasets/ocr-samples.jsonl"),
+            ocr_share: 0.5,
+            init: None,
             log_every: 25,
         }
     }
@@ -241,6 +251,10 @@ pub struct Eval {
     pub field_exact_match: f64,
     pub fields: usize,
     pub token_accuracy: f64,
+    /// Held-out pages as the real OCR read them ([`super::ocr_samples`]).
+    pub ocr_pages: usize,
+    /// Share of their values whose characters got exactly their field's tags.
+    pub ocr_span_exact_match: f64,
 }
 
 fn evaluate(model: &TrainModel, tok: &Tokenizer, cfg: &Config, pages: &[TextPage], dev: &Device) -> Result<Eval> {
@@ -294,6 +308,34 @@ fn evaluate(model: &TrainModel, tok: &Tokenizer, cfg: &Config, pages: &[TextPage
     e.field_exact_match = fields_ok as f64 / e.fields.max(1) as f64;
     e.token_accuracy = tok_ok as f64 / toks.max(1) as f64;
     Ok(e)
+}
+
+/// Span exact match on held-out real-OCR pages: a value counts when the
+/// characters tagged with its field (B or I, per-character argmax) are
+/// exactly its characters.
+fn evaluate_ocr(model: &TrainModel, tok: &Tokenizer, cfg: &Config, samples: &[Sample], e: &mut Eval, dev: &Device) -> Result<()> {
+    let field_of = |t: u32| cfg.labels[t as usize].split_once('-').map(|(_, f)| f.to_string());
+    let (mut ok, mut total) = (0usize, 0usize);
+    for s in samples {
+        let ranges = super::windows(&s.chars, cfg.max_position_embeddings - 1);
+        let parts: Vec<Sample> = ranges.iter().map(|r| Sample { chars: s.chars[r.clone()].to_vec(), tags: s.tags[r.clone()].to_vec(), kind: s.kind }).collect();
+        let b = batch(tok, &parts, &cfg.kinds, cfg.max_position_embeddings, dev)?;
+        let (tags, _) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, false)?;
+        let best: Vec<Vec<u32>> = tags.argmax(candle_core::D::Minus1)?.to_vec2()?;
+        let mut predicted: Vec<u32> = vec![];
+        for (w, part) in parts.iter().enumerate() {
+            predicted.extend((0..part.chars.len()).map(|j| best[w].get(j + 1).copied().unwrap_or(0)));
+        }
+        let gold_fields: BTreeSet<String> = s.tags.iter().filter_map(|&t| field_of(t)).collect();
+        for f in gold_fields {
+            total += 1;
+            let same = s.tags.iter().zip(&predicted).all(|(&g, &p)| (field_of(g).as_deref() == Some(&f)) == (field_of(p).as_deref() == Some(&f)));
+            ok += same as usize;
+        }
+    }
+    e.ocr_pages = samples.len();
+    e.ocr_span_exact_match = ok as f64 / total.max(1) as f64;
+    Ok(())
 }
 
 fn label_index(cfg: &Config) -> HashMap<String, u32> {
@@ -350,30 +392,65 @@ pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
     let pages = crate::dataset::pages_text(p.seed, p.apps)?;
     let held_out = crate::dataset::pages_text(p.seed + 1, (p.apps / 50).clamp(5, 40))?;
     eprintln!("{} training pages, {} held out ({:.1} s)", pages.len(), held_out.len(), t0.elapsed().as_secs_f64());
-
-    // Vocabulary: every character the pages print, their look-alikes, ASCII.
-    let mut chars: BTreeSet<char> = (' '..='~').collect();
-    for pg in &pages {
-        chars.extend(pg.lines.iter().flat_map(|l| l.chars()));
+    // Real-OCR pages: every tenth held out.
+    let ocr_samples = if p.ocr_share > 0.0 { super::ocr_samples::read_jsonl(&p.ocr_samples)? } else { vec![] };
+    let (ocr_held, ocr_train): (Vec<_>, Vec<_>) = ocr_samples.into_iter().enumerate().partition(|(i, _)| i % 10 == 0);
+    let (ocr_held, ocr_train): (Vec<_>, Vec<_>) = (ocr_held.into_iter().map(|x| x.1).collect(), ocr_train.into_iter().map(|x| x.1).collect());
+    if p.ocr_share > 0.0 {
+        if ocr_train.is_empty() {
+            anyhow::bail!("{}: no samples (make them with `dajian train ocr-samples`)", p.ocr_samples.display());
+        }
+        eprintln!("{} real-OCR pages, {} held out ({})", ocr_train.len(), ocr_held.len(), p.ocr_samples.display());
     }
-    chars.extend(LOOKALIKES.iter().flat_map(|&(a, b)| [a, b]));
-    let tok = tokenizer::build(chars)?;
-    let cfg = Config {
-        vocab_size: tok.get_vocab_size(true),
-        hidden_size: p.hidden,
-        num_hidden_layers: p.layers,
-        num_attention_heads: p.heads,
-        intermediate_size: 4 * p.hidden,
-        max_position_embeddings: p.max_len,
-        type_vocab_size: 2,
-        layer_norm_eps: 1e-12,
-        hidden_dropout_prob: 0.1,
-        labels: labels(),
-        kinds: DocKind::ALL.iter().map(|k| k.key().to_string()).collect(),
+
+    let (tok, cfg) = match &p.init {
+        Some(dir) => {
+            let tok = Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| anyhow::anyhow!("{}: {e}", dir.join("tokenizer.json").display()))?;
+            let path = dir.join("config.json");
+            let cfg: Config = serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| path.display().to_string())?).with_context(|| path.display().to_string())?;
+            if cfg.labels != labels() {
+                anyhow::bail!("{}: its labels are not this version's fields; train from scratch", path.display());
+            }
+            (tok, cfg)
+        }
+        None => {
+            // Vocabulary: every character the pages print, their look-alikes, ASCII.
+            let mut chars: BTreeSet<char> = (' '..='~').collect();
+            for pg in &pages {
+                chars.extend(pg.lines.iter().flat_map(|l| l.chars()));
+            }
+            chars.extend(LOOKALIKES.iter().flat_map(|&(a, b)| [a, b]));
+            // And what the OCR really wrote (its misreadings are characters too).
+            chars.extend(ocr_train.iter().flat_map(|s| s.text.chars()));
+            let tok = tokenizer::build(chars)?;
+            let cfg = Config {
+                vocab_size: tok.get_vocab_size(true),
+                hidden_size: p.hidden,
+                num_hidden_layers: p.layers,
+                num_attention_heads: p.heads,
+                intermediate_size: 4 * p.hidden,
+                max_position_embeddings: p.max_len,
+                type_vocab_size: 2,
+                layer_norm_eps: 1e-12,
+                hidden_dropout_prob: 0.1,
+                labels: labels(),
+                kinds: DocKind::ALL.iter().map(|k| k.key().to_string()).collect(),
+            };
+            (tok, cfg)
+        }
     };
     let index = label_index(&cfg);
-    let vm = VarMap::new();
+    let ocr_train: Vec<Sample> = ocr_train.iter().map(|s| s.to_sample(&index)).collect();
+    let ocr_held: Vec<Sample> = ocr_held.iter().map(|s| s.to_sample(&index)).collect();
+    let n_ocr = ((p.batch as f32 * p.ocr_share).round() as usize).min(p.batch);
+    let mut ocr_order: Vec<usize> = vec![];
+    let mut vm = VarMap::new();
     let model = TrainModel::load(VarBuilder::from_varmap(&vm, DType::F32, dev), &cfg)?;
+    if let Some(dir) = &p.init {
+        let path = dir.join("model.safetensors");
+        vm.load(&path).with_context(|| path.display().to_string())?;
+        eprintln!("starting from {}", path.display());
+    }
     let params = ParamsAdamW { lr: p.lr, weight_decay: 0.01, ..Default::default() };
     let mut opt = AdamW::new(vm.all_vars(), params)?;
     std::fs::create_dir_all(&p.out)?;
@@ -384,7 +461,8 @@ pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
     let mut last = Eval::default();
     for step in 0..p.steps {
         // Pages of similar length share a batch, so little is padding.
-        if order.len() < p.batch {
+        let n_synth = p.batch - n_ocr;
+        if order.len() < n_synth {
             let mut more: Vec<usize> = (0..pages.len()).collect();
             more.shuffle(&mut rng);
             for group in more.chunks_mut(p.batch * 8) {
@@ -394,8 +472,16 @@ pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
             batches.shuffle(&mut rng);
             order = batches.concat();
         }
-        let picked: Vec<usize> = order.drain(..p.batch).collect();
-        let samples: Vec<Sample> = picked.iter().map(|&i| window(ocr_view(&pages[i], &index, p.noise, &mut rng), p.max_len - 1, &mut rng)).collect();
+        let picked: Vec<usize> = order.drain(..n_synth).collect();
+        let mut samples: Vec<Sample> = picked.iter().map(|&i| window(ocr_view(&pages[i], &index, p.noise, &mut rng), p.max_len - 1, &mut rng)).collect();
+        if n_ocr > 0 {
+            if ocr_order.len() < n_ocr {
+                let mut more: Vec<usize> = (0..ocr_train.len()).collect();
+                more.shuffle(&mut rng);
+                ocr_order.extend(std::iter::repeat_n(more, n_ocr.div_ceil(ocr_train.len())).flatten());
+            }
+            samples.extend(ocr_order.drain(..n_ocr).map(|i| window(ocr_train[i].clone(), p.max_len - 1, &mut rng)));
+        }
         let b = batch(&tok, &samples, &cfg.kinds, p.max_len, dev)?;
         opt.set_learning_rate(lr_at(p, step));
         let (tags, kinds) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, true)?;
@@ -405,7 +491,13 @@ pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
         let done = step + 1 == p.steps;
         if (step + 1) % p.log_every == 0 || done {
             let checkpoint = (step + 1) % (p.log_every * 10) == 0 || done;
-            let eval = if checkpoint { Some(evaluate(&model, &tok, &cfg, &held_out, dev)?) } else { None };
+            let eval = if checkpoint {
+                let mut e = evaluate(&model, &tok, &cfg, &held_out, dev)?;
+                evaluate_ocr(&model, &tok, &cfg, &ocr_held, &mut e, dev)?;
+                Some(e)
+            } else {
+                None
+            };
             let line = LogLine {
                 step: step + 1,
                 loss: loss_sum / p.log_every as f32,
