@@ -1,8 +1,8 @@
 //! CPU-bound work split across threads: the pages of one application,
 //! the applications of a generated dataset.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// `f` applied to every item on up to `threads` threads (0: one per core),
 /// results in the items' order. Items are handed out one at a time, so a
@@ -26,8 +26,63 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + 
     out.into_iter().map(|m| m.into_inner().unwrap().expect("every item was processed")).collect()
 }
 
+/// At most `n` holders at once across all threads. The pages of several
+/// applications are read side by side (workers × pages); each OCR call
+/// already uses every core and holds ~150 MB of activations on an A4
+/// page, so more than one reader per core only costs memory.
+#[derive(Debug)]
+pub struct Slots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// A held slot; dropping it frees the slot.
+#[derive(Debug)]
+pub struct Slot<'a>(&'a Slots);
+
+impl Slots {
+    /// `n` slots (0: one per core).
+    pub fn new(n: usize) -> Slots {
+        let n = if n == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { n };
+        Slots { free: Mutex::new(n), freed: Condvar::new() }
+    }
+
+    /// Waits for a free slot.
+    pub fn acquire(&self) -> Slot<'_> {
+        let mut free = self.free.lock().unwrap();
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap();
+        }
+        *free -= 1;
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap() += 1;
+        self.0.freed.notify_one();
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn no_more_than_n_hold_a_slot_at_once() {
+        let slots = Slots::new(2);
+        let (inside, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        map(&[0u8; 16], 8, |_| {
+            let _slot = slots.acquire();
+            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            inside.fetch_sub(1, Ordering::SeqCst);
+        });
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+    }
+
     #[test]
     fn results_come_back_in_the_order_of_the_items_whatever_the_threads() {
         let items: Vec<u64> = (0..50).collect();

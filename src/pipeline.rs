@@ -48,6 +48,9 @@ pub struct Readers {
     pub ocr: OcrEngine,
     pub extractor: Extractor,
     pub limits: DecodeLimits,
+    /// Pages read at once across the process (one per core): bounds memory
+    /// however many workers and page threads there are.
+    pub slots: crate::par::Slots,
 }
 
 impl Readers {
@@ -63,12 +66,13 @@ impl Readers {
         let dev = crate::extract::model::device(device)?;
         let ocr = OcrEngine::load(ocr_dir, OcrParams::default()).map_err(|e| e.to_string())?;
         let extractor = Extractor::load(extractor_dir, &dev).map_err(|e| e.to_string())?;
-        Ok(Readers { ocr, extractor, limits: DecodeLimits::default() })
+        Ok(Readers { ocr, extractor, limits: DecodeLimits::default(), slots: crate::par::Slots::new(0) })
     }
 
     /// Reads one page: decode, OCR, extract. A page that cannot be read is
     /// returned unread with the reason, naming the file.
     pub fn read(&self, file: &str, bytes: &[u8], kind: Option<DocKind>) -> (Document, u64, u64) {
+        let _slot = self.slots.acquire();
         let read = decode_page(bytes, file, &self.limits).map_err(|e| e.to_string()).and_then(|page| self.read_page(&page, kind));
         read.unwrap_or_else(|why| (Document::unread(file, kind, None, &why), 0, 0))
     }
