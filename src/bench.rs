@@ -347,15 +347,19 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "| measure | A | B | B − A |\n|---|---|---|---|");
+    // A measure one report lacks (NaN: nothing to count) shows as "—".
     let mut row = |name: &str, x: f64, y: f64, unit: &str| {
         if x.is_nan() && y.is_nan() {
             return;
         }
-        let _ = writeln!(s, "| {name} | {x:.2}{unit} | {y:.2}{unit} | {:+.2}{unit} |", y - x);
+        let show = |v: f64| if v.is_nan() { "—".to_string() } else { format!("{v:.2}{unit}") };
+        let diff = if x.is_nan() || y.is_nan() { "—".to_string() } else { format!("{:+.2}{unit}", y - x) };
+        let _ = writeln!(s, "| {name} | {} | {} | {diff} |", show(x), show(y));
     };
     row("OCR CER, clean pages", 100.0 * a.ocr_cer_clean, 100.0 * b.ocr_cer_clean, " %");
     row("OCR CER, degraded pages", 100.0 * a.ocr_cer_degraded, 100.0 * b.ocr_cer_degraded, " %");
-    let rates: [(&str, fn(&BenchReport) -> &Rate); 8] = [
+    type Pick<T> = (&'static str, fn(&BenchReport) -> &T);
+    let rates: [Pick<Rate>; 8] = [
         ("field values verbatim in OCR text", |r| &r.field_verbatim_in_ocr),
         ("page kind", |r| &r.kind_accuracy),
         ("field exact match, clean pages", |r| &r.field_exact_clean),
@@ -368,7 +372,7 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
     for (name, f) in rates {
         row(name, 100.0 * f(a).value(), 100.0 * f(b).value(), " %");
     }
-    let times: [(&str, fn(&BenchReport) -> &Timing); 6] = [
+    let times: [Pick<Timing>; 6] = [
         ("OCR per page, p50", |r| &r.ocr_ms),
         ("extraction per page, p50", |r| &r.extract_ms),
         ("page total, p50", |r| &r.page_ms),
@@ -376,13 +380,12 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
         ("application one by one, p50", |r| &r.application_ms),
         ("application in parallel, p50", |r| &r.parallel_application_ms),
     ];
+    let p50 = |t: &Timing| if t.n == 0 { f64::NAN } else { t.p50 };
     for (name, f) in times {
-        let (x, y) = (f(a), f(b));
-        if x.n > 0 || y.n > 0 {
-            row(name, x.p50, y.p50, " ms");
-        }
+        row(name, p50(f(a)), p50(f(b)), " ms");
     }
-    row("applications per minute", a.throughput_apps_per_min, b.throughput_apps_per_min, "");
+    let per_min = |r: &BenchReport| if r.parallel == 0 { f64::NAN } else { r.throughput_apps_per_min };
+    row("applications per minute", per_min(a), per_min(b), "");
     row("model load", a.model_load_ms, b.model_load_ms, " ms");
     row("peak RSS", a.peak_rss_mb, b.peak_rss_mb, " MB");
     for (k, v) in &b.models {
@@ -472,8 +475,12 @@ mod tests {
         assert!(table.contains("| OCR CER, clean pages | 1.18 % | 1.06 % | -0.12 % |"), "{table}");
         assert!(table.contains("| page kind | 98.91 % | 98.91 % | +0.00 % |"), "{table}");
         assert!(table.contains("model `ocr/det.onnx` differs: A 63cf95bb / B 550a06a1"), "{table}");
-        // Measures neither report has are left out, not shown as NaN.
-        assert!(!table.contains("NaN"), "{table}");
+        // Measures neither report has are left out; one report lacks: "—".
+        assert!(!table.contains("NaN") && !table.contains("applications per minute"), "{table}");
+        let mut c = b.clone();
+        c.parallel = 2;
+        c.throughput_apps_per_min = 2.3;
+        assert!(compare(&a, &c).contains("| applications per minute | — | 2.30 | — |"), "{}", compare(&a, &c));
     }
 
     #[test]

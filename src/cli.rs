@@ -455,7 +455,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let ocr = crate::ocr::OcrEngine::load_default(crate::ocr::OcrParams::default()).map_err(|e| Failure::Internal(e.to_string()))?;
             let progress = |done: usize, total: usize| {
-                if done % 25 == 0 || done == total {
+                if done.is_multiple_of(25) || done == total {
                     eprintln!("[{done}/{total}] pages read");
                 }
             };
