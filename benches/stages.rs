@@ -2,7 +2,8 @@
 //! loaded once as the service does: decode, OCR (card and A4), extraction,
 //! and one whole application (ingest → OCR → extract → checks).
 //! Run: `cargo bench --bench stages` (a few minutes: OCR is seconds).
-//! Set `RAYON_NUM_THREADS=1` to time everything on one core.
+//! Set `RTEN_NUM_THREADS=1 RAYON_NUM_THREADS=1` to time everything on one
+//! core (rten, which runs OCR, has its own pool; candle uses rayon's).
 
 use std::path::Path;
 
