@@ -20,24 +20,12 @@ fn main() -> anyhow::Result<()> {
     }
     // Overrides for tuning experiments.
     let mut params = OcrParams::default();
-    if let Some(v) = std::env::var("DAJIAN_REC_BATCH").ok() {
-        params.rec_batch = v.parse()?;
-    }
-    if let Some(v) = std::env::var("DAJIAN_REC_MIN_WIDTH").ok() {
-        params.rec_min_width = v.parse()?;
-    }
-    if let Some(v) = std::env::var("DAJIAN_REC_THREADS").ok() {
-        params.rec_threads = v.parse()?;
-    }
-    if let Some(v) = std::env::var("DAJIAN_FIRST_LOOK_PIXELS").ok() {
-        params.first_look_pixels = v.parse()?;
-    }
-    if let Some(v) = std::env::var("DAJIAN_MIN_LINE_PX").ok() {
-        params.min_line_px = v.parse()?;
-    }
-    if let Some(v) = std::env::var("DAJIAN_TARGET_LINE_PX").ok() {
-        params.target_line_px = v.parse()?;
-    }
+    set_from_env("DAJIAN_REC_BATCH", &mut params.rec_batch)?;
+    set_from_env("DAJIAN_REC_MIN_WIDTH", &mut params.rec_min_width)?;
+    set_from_env("DAJIAN_REC_THREADS", &mut params.rec_threads)?;
+    set_from_env("DAJIAN_FIRST_LOOK_PIXELS", &mut params.first_look_pixels)?;
+    set_from_env("DAJIAN_MIN_LINE_PX", &mut params.min_line_px)?;
+    set_from_env("DAJIAN_TARGET_LINE_PX", &mut params.target_line_px)?;
     let engine = OcrEngine::load(&dajian::ocr::default_models_dir(), params)?;
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -61,6 +49,17 @@ fn main() -> anyhow::Result<()> {
             "{}",
             serde_json::json!({"file": name, "seconds": seconds, "rotation": text.rotation_applied, "text": text.text()})
         );
+    }
+    Ok(())
+}
+
+/// `*field` = the environment variable `name`, when it is set.
+fn set_from_env<T: std::str::FromStr>(name: &str, field: &mut T) -> anyhow::Result<()>
+where
+    T::Err: std::fmt::Display,
+{
+    if let Ok(v) = std::env::var(name) {
+        *field = v.parse().map_err(|e| anyhow::anyhow!("{name}={v}: {e}"))?;
     }
     Ok(())
 }

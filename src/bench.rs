@@ -138,8 +138,7 @@ fn machine() -> String {
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    format!("{cpu}, {cores} cores, {} {}", std::env::consts::OS, std::env::consts::ARCH)
+    format!("{cpu}, {} cores, {} {}", crate::par::cores(), std::env::consts::OS, std::env::consts::ARCH)
 }
 
 /// Peak resident memory of this process (Linux), in MB.
@@ -178,7 +177,7 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     let mut r = BenchReport {
         dataset: p.dataset.display().to_string(),
         machine: machine(),
-        threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        threads: crate::par::cores(),
         features: if cfg!(feature = "cuda") { vec!["cuda".into()] } else { vec![] },
         ..Default::default()
     };

@@ -4,12 +4,16 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
+/// Cores this process may use (1 if unknown).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
 /// `f` applied to every item on up to `threads` threads (0: one per core),
 /// results in the items' order. Items are handed out one at a time, so a
 /// slow item does not hold up a whole share.
 pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let threads = if threads == 0 { cores } else { threads }.min(items.len()).max(1);
+    let threads = if threads == 0 { cores() } else { threads }.min(items.len()).max(1);
     let next = AtomicUsize::new(0);
     let out: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|s| {
@@ -43,7 +47,7 @@ pub struct Slot<'a>(&'a Slots);
 impl Slots {
     /// `n` slots (0: one per core).
     pub fn new(n: usize) -> Slots {
-        let n = if n == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { n };
+        let n = if n == 0 { cores() } else { n };
         Slots { free: Mutex::new(n), freed: Condvar::new() }
     }
 

@@ -104,13 +104,7 @@ impl Extractor {
     /// restricted to the fields of the kind it settles on (or `kind`, when
     /// given), and that kind's probabilities.
     pub fn tag(&self, page: &PageText, kind: Option<DocKind>) -> Result<(Vec<TaggedChar>, Vec<f32>), ExtractError> {
-        let mut chars: Vec<(char, BBox, f32)> = vec![];
-        for (i, line) in page.lines.iter().enumerate() {
-            if i > 0 {
-                chars.push(('\n', BBox::default(), 1.0));
-            }
-            chars.extend(line.chars.iter().map(|c| (c.ch, c.bbox, c.confidence)));
-        }
+        let chars: Vec<(char, BBox, f32)> = page.chars().into_iter().map(|c| c.map_or(('\n', BBox::default(), 1.0), |c| (c.ch, c.bbox, c.confidence))).collect();
         let plain: Vec<char> = chars.iter().map(|c| c.0).collect();
         let windows = windows(&plain, self.config.max_position_embeddings - 1);
         let mut tag_probs: Vec<Option<Vec<f32>>> = vec![None; chars.len()];

@@ -103,14 +103,7 @@ fn best_substring(line: &[char], text: &[char]) -> (f32, Vec<Option<usize>>) {
 /// The OCR text of a page as the extractor reads it (lines joined by
 /// `\n`), each character with its box (none for the line breaks).
 pub fn ocr_chars(page: &crate::ocr::PageText) -> Vec<(char, Option<BBox>)> {
-    let mut out = vec![];
-    for (i, line) in page.lines.iter().enumerate() {
-        if i > 0 {
-            out.push(('\n', None));
-        }
-        out.extend(line.chars.iter().map(|c| (c.ch, Some(c.bbox))));
-    }
-    out
+    page.chars().into_iter().map(|c| c.map_or(('\n', None), |c| (c.ch, Some(c.bbox)))).collect()
 }
 
 /// Where the page's field values are in the OCR text `ocr`, given each

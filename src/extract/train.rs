@@ -201,7 +201,14 @@ fn window(s: Sample, max: usize, rng: &mut impl Rng) -> Sample {
     }
     let ws = super::windows(&s.chars, max);
     let r = if rng.random_bool(1.0 / 3.0) { ws[0].clone() } else { ws.choose(rng).expect("at least one window").clone() };
-    Sample { chars: s.chars[r.clone()].to_vec(), tags: s.tags[r].to_vec(), kind: s.kind }
+    s.slice(r)
+}
+
+impl Sample {
+    /// The characters in `r` with their tags.
+    fn slice(&self, r: std::ops::Range<usize>) -> Sample {
+        Sample { chars: self.chars[r.clone()].to_vec(), tags: self.tags[r].to_vec(), kind: self.kind }
+    }
 }
 
 /// Tensors of one batch: ids, attention, tags `[b, t]` and kinds `[b]`.
@@ -266,7 +273,7 @@ fn evaluate(model: &TrainModel, tok: &Tokenizer, cfg: &Config, pages: &[TextPage
         let s = ocr_view(page, &index, 0.0, &mut rng);
         // Windows of one page as one batch, stitched back as inference does.
         let ranges = super::windows(&s.chars, cfg.max_position_embeddings - 1);
-        let parts: Vec<Sample> = ranges.iter().map(|r| Sample { chars: s.chars[r.clone()].to_vec(), tags: s.tags[r.clone()].to_vec(), kind: s.kind }).collect();
+        let parts: Vec<Sample> = ranges.iter().map(|r| s.slice(r.clone())).collect();
         let b = batch(tok, &parts, &cfg.kinds, cfg.max_position_embeddings, dev)?;
         let (tags, kinds) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, false)?;
         let tags = candle_nn::ops::softmax_last_dim(&tags)?;
@@ -318,7 +325,7 @@ fn evaluate_ocr(model: &TrainModel, tok: &Tokenizer, cfg: &Config, samples: &[Sa
     let (mut ok, mut total) = (0usize, 0usize);
     for s in samples {
         let ranges = super::windows(&s.chars, cfg.max_position_embeddings - 1);
-        let parts: Vec<Sample> = ranges.iter().map(|r| Sample { chars: s.chars[r.clone()].to_vec(), tags: s.tags[r.clone()].to_vec(), kind: s.kind }).collect();
+        let parts: Vec<Sample> = ranges.iter().map(|r| s.slice(r.clone())).collect();
         let b = batch(tok, &parts, &cfg.kinds, cfg.max_position_embeddings, dev)?;
         let (tags, _) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, false)?;
         let best: Vec<Vec<u32>> = tags.argmax(candle_core::D::Minus1)?.to_vec2()?;
@@ -394,8 +401,10 @@ pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
     eprintln!("{} training pages, {} held out ({:.1} s)", pages.len(), held_out.len(), t0.elapsed().as_secs_f64());
     // Real-OCR pages: every tenth held out.
     let ocr_samples = if p.ocr_share > 0.0 { super::ocr_samples::read_jsonl(&p.ocr_samples)? } else { vec![] };
-    let (ocr_held, ocr_train): (Vec<_>, Vec<_>) = ocr_samples.into_iter().enumerate().partition(|(i, _)| i % 10 == 0);
-    let (ocr_held, ocr_train): (Vec<_>, Vec<_>) = (ocr_held.into_iter().map(|x| x.1).collect(), ocr_train.into_iter().map(|x| x.1).collect());
+    let (mut ocr_held, mut ocr_train) = (vec![], vec![]);
+    for (i, sample) in ocr_samples.into_iter().enumerate() {
+        if i % 10 == 0 { &mut ocr_held } else { &mut ocr_train }.push(sample);
+    }
     if p.ocr_share > 0.0 {
         if ocr_train.is_empty() {
             anyhow::bail!("{}: no samples (make them with `dajian train ocr-samples`)", p.ocr_samples.display());

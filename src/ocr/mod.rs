@@ -134,6 +134,19 @@ impl PageText {
     pub fn text(&self) -> String {
         self.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
     }
+
+    /// The characters of [`text`](Self::text) in order, each with its box
+    /// and confidence; the line breaks between lines are `None`.
+    pub fn chars(&self) -> Vec<Option<&TextChar>> {
+        let mut out = vec![];
+        for (i, line) in self.lines.iter().enumerate() {
+            if i > 0 {
+                out.push(None);
+            }
+            out.extend(line.chars.iter().map(Some));
+        }
+        out
+    }
 }
 
 /// One line of text: detected boxes on one line, joined by a space.
