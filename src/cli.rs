@@ -123,6 +123,14 @@ pub enum Command {
         /// cookie `Secure`.
         #[arg(long, env = "DAJIAN_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Seconds a precheck's claim lives without renewal before another
+        /// worker (on any instance) takes the job over.
+        #[arg(long, env = "DAJIAN_LEASE_SECS", default_value_t = 60)]
+        lease_secs: u64,
+        /// Applications waiting at most; beyond, submissions get 503 with
+        /// Retry-After.
+        #[arg(long, env = "DAJIAN_MAX_QUEUED", default_value_t = 200)]
+        max_queued: i64,
     },
     /// Accounts for the clerk's desk.
     User {
@@ -336,7 +344,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
             println!("{}", json.expect("reports serialise"));
         }
-        Command::Serve { listen, workers, demo, secure_cookies } => {
+        Command::Serve { listen, workers, demo, secure_cookies, lease_secs, max_queued } => {
             precheck.readers = Some(load_readers(&precheck.device)?);
             let db = open_db(&cli.db).await?;
             if demo {
@@ -358,13 +366,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let state = crate::http::AppState {
                 db,
                 precheck: std::sync::Arc::new(precheck),
-                limits: Default::default(),
+                limits: std::sync::Arc::new(crate::http::Limits { max_queued, ..Default::default() }),
                 notify: Default::default(),
                 desk: crate::http::desk::DeskConfig { secure_cookies },
             };
             let addr = listener.local_addr().map_err(|e| Failure::Internal(e.to_string()))?;
             eprintln!("dajian: serving on http://{addr} (clerk's desk: http://{addr}/desk)");
-            crate::http::serve(state, listener, crate::http::ServeOptions { workers: workers.max(1), lease: None }, shutdown_signal())
+            crate::http::serve(state, listener, crate::http::ServeOptions { workers: workers.max(1), lease: Some(std::time::Duration::from_secs(lease_secs)) }, shutdown_signal())
                 .await
                 .map_err(|e| Failure::Internal(e.to_string()))?;
         }
@@ -508,10 +516,7 @@ async fn shutdown_signal() {
 /// Entry point for `main`: runs the command and maps failures to exit codes.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DAJIAN_LOG").unwrap_or_else(|_| "warn".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    crate::logging::init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,

@@ -137,9 +137,40 @@ pub enum FormError {
     Semantic(String),
 }
 
+/// Longest text value a form may hold.
+pub const MAX_TEXT_CHARS: usize = 2000;
+
+/// The key path of the first string longer than [`MAX_TEXT_CHARS`].
+fn overlong_string(v: &serde_json::Value, path: String) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if s.chars().count() > MAX_TEXT_CHARS => Some(if path.is_empty() { ".".into() } else { path }),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| overlong_string(x, format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let key: String = k.chars().take(40).collect();
+            overlong_string(x, if path.is_empty() { key } else { format!("{path}.{key}") })
+        }),
+        _ => None,
+    }
+}
+
 impl Application {
     /// Parses and normalises the form. Errors name the key path.
     pub fn parse(json: &str) -> Result<Application, FormError> {
+        // A form is a few kilobytes of names and numbers; a megabyte-long
+        // "name" is an attack on whatever stores or shows it later.
+        match serde_json::from_str::<serde_json::Value>(json) {
+            Ok(v) => {
+                if let Some(path) = overlong_string(&v, String::new()) {
+                    return Err(FormError::Invalid { path, message: format!("text longer than {MAX_TEXT_CHARS} characters") });
+                }
+            }
+            // serde_json stops at 128 levels rather than overflow the stack.
+            Err(e) if e.to_string().contains("recursion limit") => {
+                return Err(FormError::Invalid { path: ".".into(), message: "the JSON is nested too deep (over 128 levels)".into() });
+            }
+            // Other syntax errors are reported below, with their path.
+            Err(_) => {}
+        }
         let de = &mut serde_json::Deserializer::from_str(json);
         let mut app: Application = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -254,6 +285,19 @@ mod tests {
     fn a_path_in_a_file_name_is_rejected() {
         let bad = EXAMPLE.replace("\"scan_0007.jpg\"", "\"../../etc/passwd\"");
         assert!(Application::parse(&bad).unwrap_err().to_string().contains("plain file name"));
+    }
+
+    #[test]
+    fn an_overlong_text_is_rejected_naming_its_path() {
+        let bad = EXAMPLE.replace("\"鲁H12345\"", &format!("\"{}\"", "鲁".repeat(MAX_TEXT_CHARS + 1)));
+        let err = Application::parse(&bad).unwrap_err().to_string();
+        assert!(err.contains("tractor.plate") && err.contains("longer than"), "{err}");
+    }
+
+    #[test]
+    fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(Application::parse(&deep).unwrap_err().to_string().contains("nested too deep"));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::pipeline::Precheck;
 pub const MAX_ATTEMPTS: i64 = 3;
 
 /// A page to store with a submission.
+#[derive(Debug, Clone)]
 pub struct Upload {
     pub file: String,
     pub content_type: String,
@@ -74,38 +75,70 @@ pub async fn claim(db: &Db, worker: &str) -> Result<Option<String>, sqlx::Error>
         "UPDATE applications SET status = 'running', claimed_by = $1, claimed_at = $2, updated_at = $2, attempts = attempts + 1 \
          WHERE id = ({pick}) AND status = 'queued' RETURNING id"
     );
-    sqlx::query_scalar(&sql).bind(worker.to_string()).bind(now()).fetch_optional(&db.pool).await
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    let id: Option<String> = sqlx::query_scalar(&sql).bind(worker.to_string()).bind(t.clone()).fetch_optional(&mut *tx).await?;
+    if let Some(id) = &id {
+        event(&mut tx, id, worker, "claimed", &t).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Appends to `job_events`.
+async fn event(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str, worker: &str, event: &str, at: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO job_events (application_id, worker, event, at) VALUES ($1, $2, $3, $4)")
+        .bind(id.to_string())
+        .bind(worker.to_string())
+        .bind(event.to_string())
+        .bind(at.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Queues again what a crashed or stopped process left running (its
 /// claims older than `lease`), or fails it after `MAX_ATTEMPTS`.
 pub async fn recover(db: &Db, lease: Duration) -> Result<u64, sqlx::Error> {
     let before = (chrono::Utc::now() - chrono::Duration::from_std(lease).unwrap_or_default()).to_rfc3339();
-    let failed = sqlx::query(
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    let failed: Vec<String> = sqlx::query_scalar(
         "UPDATE applications SET status = 'failed', error = 'the precheck stopped unexpectedly several times', updated_at = $1 \
-         WHERE status = 'running' AND claimed_at <= $2 AND attempts >= $3",
+         WHERE status = 'running' AND claimed_at <= $2 AND attempts >= $3 RETURNING id",
     )
-    .bind(now())
+    .bind(t.clone())
     .bind(before.clone())
     .bind(MAX_ATTEMPTS)
-    .execute(&db.pool)
+    .fetch_all(&mut *tx)
     .await?;
-    let requeued = sqlx::query(
+    let requeued: Vec<String> = sqlx::query_scalar(
         "UPDATE applications SET status = 'queued', claimed_by = NULL, claimed_at = NULL, updated_at = $1 \
-         WHERE status = 'running' AND claimed_at <= $2",
+         WHERE status = 'running' AND claimed_at <= $2 RETURNING id",
     )
-    .bind(now())
+    .bind(t.clone())
     .bind(before)
-    .execute(&db.pool)
+    .fetch_all(&mut *tx)
     .await?;
-    if failed.rows_affected() > 0 {
-        tracing::warn!(count = failed.rows_affected(), "jobs failed after repeated interruptions");
+    for id in &failed {
+        event(&mut tx, id, "recover", "failed", &t).await?;
     }
-    Ok(requeued.rows_affected())
+    for id in &requeued {
+        event(&mut tx, id, "recover", "requeued", &t).await?;
+    }
+    tx.commit().await?;
+    if !failed.is_empty() {
+        tracing::warn!(count = failed.len(), "jobs failed after repeated interruptions");
+    }
+    Ok(requeued.len() as u64)
 }
 
-/// Runs one claimed job to its end state.
-async fn run_job(db: &Db, precheck: &Precheck, id: &str) -> Result<(), sqlx::Error> {
+/// Runs one claimed job to its end state; `Ok(false)` when its result was
+/// dropped (see below). The result is stored only while
+/// `worker` still holds the claim: if another process took the job over
+/// (its lease ran out), the later finisher's result is dropped, so a job
+/// finishes exactly once.
+pub async fn run(db: &Db, precheck: &Precheck, id: &str, worker: &str) -> Result<bool, sqlx::Error> {
     let form: String = sqlx::query_scalar("SELECT form FROM applications WHERE id = $1").bind(id.to_string()).fetch_one(&db.pool).await?;
     let result = match Application::parse(&form) {
         Ok(app) => {
@@ -118,30 +151,46 @@ async fn run_job(db: &Db, precheck: &Precheck, id: &str) -> Result<(), sqlx::Err
         }
         Err(e) => Err(e.to_string()),
     };
-    match result {
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    let (outcome, stored) = match result {
         Ok(report) => {
             let verdict = serde_json::to_value(report.verdict).expect("serialises").as_str().unwrap_or_default().to_string();
-            sqlx::query(
-                "UPDATE applications SET status = 'done', report = $1, verdict = $2, error = NULL, updated_at = $3 WHERE id = $4 AND status = 'running'",
+            let r = sqlx::query(
+                "UPDATE applications SET status = 'done', report = $1, verdict = $2, error = NULL, updated_at = $3 \
+                 WHERE id = $4 AND status = 'running' AND claimed_by = $5",
             )
             .bind(serde_json::to_string(&report).expect("reports serialise"))
             .bind(verdict)
-            .bind(now())
+            .bind(t.clone())
             .bind(id.to_string())
-            .execute(&db.pool)
+            .bind(worker.to_string())
+            .execute(&mut *tx)
             .await?;
+            ("done", r.rows_affected() == 1)
         }
         Err(e) => {
             tracing::warn!(job = id, error = %e, "precheck failed");
-            sqlx::query("UPDATE applications SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3")
-                .bind(e)
-                .bind(now())
-                .bind(id.to_string())
-                .execute(&db.pool)
-                .await?;
+            let r = sqlx::query(
+                "UPDATE applications SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND status = 'running' AND claimed_by = $4",
+            )
+            .bind(e)
+            .bind(t.clone())
+            .bind(id.to_string())
+            .bind(worker.to_string())
+            .execute(&mut *tx)
+            .await?;
+            ("failed", r.rows_affected() == 1)
         }
+    };
+    if stored {
+        event(&mut tx, id, worker, outcome, &t).await?;
+    } else {
+        tracing::warn!(job = id, worker, "the job's claim was taken over while it ran; this result is dropped");
+        event(&mut tx, id, worker, "lost", &t).await?;
     }
-    Ok(())
+    tx.commit().await?;
+    Ok(stored)
 }
 
 /// A pool of workers. `notify` wakes them on a new submission; they also
@@ -150,11 +199,22 @@ pub struct Workers {
     pub handles: Vec<tokio::task::JoinHandle<()>>,
 }
 
-pub fn spawn(db: Db, precheck: Arc<Precheck>, notify: Arc<Notify>, n: usize, shutdown: watch::Receiver<bool>) -> Workers {
-    let handles = (0..n)
+/// Shortest lease used while running: the heartbeat needs time to beat.
+const MIN_LEASE: Duration = Duration::from_secs(2);
+
+/// Starts `n` workers and the recovery loop. While a worker runs a job it
+/// renews its claim every third of `lease`; every half `lease` the pool
+/// queues again the claims nobody renewed — a process on another machine
+/// that died — so on PostgreSQL no job waits for a restart to run.
+pub fn spawn(db: Db, precheck: Arc<Precheck>, notify: Arc<Notify>, n: usize, lease: Duration, shutdown: watch::Receiver<bool>) -> Workers {
+    let lease = lease.max(MIN_LEASE);
+    // Unique per pool, so two pools in one process (tests) never share a
+    // claim name.
+    let pool = ulid::Ulid::new().to_string()[20..].to_lowercase();
+    let mut handles: Vec<_> = (0..n)
         .map(|i| {
             let (db, precheck, notify, mut shutdown) = (db.clone(), precheck.clone(), notify.clone(), shutdown.clone());
-            let worker = format!("{}-{}-{i}", hostname(), std::process::id());
+            let worker = format!("{}-{}-{pool}-{i}", hostname(), std::process::id());
             tokio::spawn(async move {
                 loop {
                     if *shutdown.borrow() {
@@ -162,9 +222,13 @@ pub fn spawn(db: Db, precheck: Arc<Precheck>, notify: Arc<Notify>, n: usize, shu
                     }
                     match claim(&db, &worker).await {
                         Ok(Some(id)) => {
-                            if let Err(e) = run_job(&db, &precheck, &id).await {
+                            let beat = tokio::spawn(heartbeat(db.clone(), id.clone(), worker.clone(), lease / 3));
+                            if let Err(e) = run(&db, &precheck, &id, &worker).await {
+                                // The claim stops being renewed: recovery
+                                // queues the job again after the lease.
                                 tracing::error!(job = %id, error = %e, "storing a precheck result failed");
                             }
+                            beat.abort();
                         }
                         Ok(None) => {
                             tokio::select! {
@@ -182,7 +246,37 @@ pub fn spawn(db: Db, precheck: Arc<Precheck>, notify: Arc<Notify>, n: usize, shu
             })
         })
         .collect();
+    let mut stop = shutdown;
+    handles.push(tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(lease / 2) => {}
+                _ = stop.changed() => break,
+            }
+            match recover(&db, lease).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(requeued = n, "queued again jobs whose worker stopped renewing its claim"),
+                Err(e) => tracing::error!(error = %e, "recovering abandoned jobs failed; retrying"),
+            }
+        }
+    }));
     Workers { handles }
+}
+
+/// Renews `worker`'s claim on `id` every `every` until aborted.
+async fn heartbeat(db: Db, id: String, worker: String, every: Duration) {
+    loop {
+        tokio::time::sleep(every).await;
+        let r = sqlx::query("UPDATE applications SET claimed_at = $1 WHERE id = $2 AND claimed_by = $3 AND status = 'running'")
+            .bind(now())
+            .bind(id.clone())
+            .bind(worker.clone())
+            .execute(&db.pool)
+            .await;
+        if let Err(e) = r {
+            tracing::warn!(job = %id, error = %e, "renewing a claim failed");
+        }
+    }
 }
 
 fn hostname() -> String {

@@ -21,6 +21,7 @@ pub mod form;
 pub mod http;
 pub mod ingest;
 pub mod jobs;
+pub mod logging;
 pub mod ocr;
 pub mod par;
 pub mod pipeline;

@@ -1,112 +1,30 @@
-//! The HTTP API against the real app on port 0 with a fresh database.
+//! The HTTP API against the real app on port 0 with a fresh database, on
+//! SQLite and on PostgreSQL (see `common`).
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use dajian::checks::CheckConfig;
-use dajian::db::Db;
-use dajian::http::auth::{Role, create_token};
-use dajian::http::{AppState, Limits, ServeOptions};
-use dajian::pipeline::Precheck;
-use dajian::rules::Rules;
+use common::{Store, form_json, png, spawn, submission};
+use dajian::http::{Limits, ServeOptions};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean");
+on_both_backends!(
+    a_submission_is_accepted_prechecked_in_the_background_and_reported,
+    an_anonymous_request_gets_nothing,
+    an_applicant_cannot_read_anothers_application_pages_or_audit_log,
+    a_clerks_decisions_are_recorded_in_an_audit_log_that_cannot_be_changed,
+    bad_submissions_get_clear_json_errors,
+    a_page_with_too_many_pixels_is_refused_before_decoding,
+    a_full_queue_sheds_load_with_503_and_retry_after,
+    a_job_left_running_by_a_crash_is_run_again_at_the_next_start,
+    a_worker_whose_claim_was_taken_over_cannot_finish_the_job_again,
+    health_and_metrics_report_the_queue,
+);
 
-struct App {
-    base: String,
-    db: Db,
-    applicant: String,
-    other_applicant: String,
-    clerk: String,
-    http: reqwest::Client,
-    _dir: tempfile::TempDir,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-/// A fresh database: SQLite in a temporary folder, or, when
-/// `DAJIAN_TEST_POSTGRES` names a server (`postgres://user@host:port`), a
-/// new PostgreSQL database on it.
-async fn fresh_db(dir: &std::path::Path) -> Db {
-    match std::env::var("DAJIAN_TEST_POSTGRES") {
-        Ok(server) if !server.is_empty() => {
-            let name = format!("dajian_t_{}", ulid::Ulid::new().to_string().to_lowercase());
-            sqlx::any::install_default_drivers();
-            let admin = sqlx::AnyPool::connect(&format!("{server}/postgres")).await.unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
-            Db::open(&format!("{server}/{name}")).await.unwrap()
-        }
-        _ => Db::open(&format!("sqlite://{}", dir.join("api.sqlite").display())).await.unwrap(),
-    }
-}
-
-async fn spawn(limits: Limits, workers: usize) -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let db = fresh_db(dir.path()).await;
-    dajian::registry::import_dir(&db, std::path::Path::new(&format!("{FIXTURE}/registry"))).await.unwrap();
-    let (_, applicant) = create_token(&db, "顺达 system", Role::Applicant).await.unwrap();
-    let (_, other_applicant) = create_token(&db, "another carrier", Role::Applicant).await.unwrap();
-    let (_, clerk) = create_token(&db, "clerk 王", Role::Clerk).await.unwrap();
-    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into(), readers: None };
-    let state = AppState { db: db.clone(), precheck: Arc::new(precheck), limits: Arc::new(limits), notify: Default::default(), desk: Default::default() };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(dajian::http::serve(state, listener, ServeOptions { workers, lease: None }, async {
-        let _ = rx.await;
-    }));
-    App { base, db, applicant, other_applicant, clerk, http: reqwest::Client::new(), _dir: dir, _stop: tx }
-}
-
-/// A small real PNG.
-fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(40, 30, image::Rgb([240, 240, 230]));
-    let mut out = std::io::Cursor::new(vec![]);
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-fn form_json() -> String {
-    std::fs::read_to_string(format!("{FIXTURE}/application.json")).unwrap()
-}
-
-fn submission(form: &str) -> Form {
-    let v: Value = serde_json::from_str(form).unwrap();
-    let mut f = Form::new().text("application", form.to_string());
-    for d in v["documents"].as_array().unwrap() {
-        let name = d["file"].as_str().unwrap().to_string();
-        f = f.part(name.clone(), Part::bytes(png()).file_name(name));
-    }
-    f
-}
-
-impl App {
-    async fn submit(&self, token: &str, form: Form) -> reqwest::Response {
-        self.http.post(format!("{}/api/v1/applications", self.base)).bearer_auth(token).multipart(form).send().await.unwrap()
-    }
-    async fn get(&self, token: Option<&str>, path: &str) -> reqwest::Response {
-        let mut r = self.http.get(format!("{}{path}", self.base));
-        if let Some(t) = token {
-            r = r.bearer_auth(t);
-        }
-        r.send().await.unwrap()
-    }
-    async fn wait_done(&self, id: &str) -> Value {
-        for _ in 0..200 {
-            let v: Value = self.get(Some(&self.applicant), &format!("/api/v1/applications/{id}")).await.json().await.unwrap();
-            if v["status"] == "done" || v["status"] == "failed" {
-                return v;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("application {id} did not finish");
-    }
-}
-
-#[tokio::test]
-async fn a_submission_is_accepted_prechecked_in_the_background_and_reported() {
-    let app = spawn(Limits::default(), 2).await;
+async fn a_submission_is_accepted_prechecked_in_the_background_and_reported(store: Store) {
+    let app = spawn(store, Limits::default(), 2).await;
     let resp = app.submit(&app.applicant, submission(&form_json())).await;
     assert_eq!(resp.status(), 202);
     let body: Value = resp.json().await.unwrap();
@@ -121,9 +39,8 @@ async fn a_submission_is_accepted_prechecked_in_the_background_and_reported() {
     assert_eq!(report["permit_class"], 2);
 }
 
-#[tokio::test]
-async fn an_anonymous_request_gets_nothing() {
-    let app = spawn(Limits::default(), 1).await;
+async fn an_anonymous_request_gets_nothing(store: Store) {
+    let app = spawn(store, Limits::default(), 1).await;
     let id = app.submit(&app.applicant, submission(&form_json())).await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     for path in [format!("/api/v1/applications/{id}"), format!("/api/v1/applications/{id}/documents/agent_id.jpg"), format!("/api/v1/applications/{id}/audit")] {
         let r = app.get(None, &path).await;
@@ -137,9 +54,8 @@ async fn an_anonymous_request_gets_nothing() {
     assert_eq!(r.status(), 401);
 }
 
-#[tokio::test]
-async fn an_applicant_cannot_read_anothers_application_pages_or_audit_log() {
-    let app = spawn(Limits::default(), 1).await;
+async fn an_applicant_cannot_read_anothers_application_pages_or_audit_log(store: Store) {
+    let app = spawn(store, Limits::default(), 1).await;
     let id = app.submit(&app.applicant, submission(&form_json())).await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     app.wait_done(&id).await;
     let other = Some(app.other_applicant.as_str());
@@ -159,9 +75,8 @@ async fn an_applicant_cannot_read_anothers_application_pages_or_audit_log() {
     assert_eq!(r.bytes().await.unwrap().to_vec(), png());
 }
 
-#[tokio::test]
-async fn a_clerks_decisions_are_recorded_in_an_audit_log_that_cannot_be_changed() {
-    let app = spawn(Limits::default(), 1).await;
+async fn a_clerks_decisions_are_recorded_in_an_audit_log_that_cannot_be_changed(store: Store) {
+    let app = spawn(store, Limits::default(), 1).await;
     let id = app.submit(&app.applicant, submission(&form_json())).await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     app.wait_done(&id).await;
     let decide = |body: Value| {
@@ -190,9 +105,8 @@ async fn a_clerks_decisions_are_recorded_in_an_audit_log_that_cannot_be_changed(
     assert!(del.unwrap_err().to_string().contains("append-only"));
 }
 
-#[tokio::test]
-async fn bad_submissions_get_clear_json_errors() {
-    let app = spawn(Limits { max_pages: 12, ..Limits::default() }, 1).await;
+async fn bad_submissions_get_clear_json_errors(store: Store) {
+    let app = spawn(store, Limits { max_pages: 12, ..Limits::default() }, 1).await;
     let form = form_json();
     // unknown key in the form
     let r = app.submit(&app.applicant, submission(&form.replace("\"trips\"", "\"tripz\""))).await;
@@ -234,18 +148,16 @@ async fn bad_submissions_get_clear_json_errors() {
     assert_eq!(n, 0);
 }
 
-#[tokio::test]
-async fn a_page_with_too_many_pixels_is_refused_before_decoding() {
-    let app = spawn(Limits { max_page_pixels: 1000, ..Limits::default() }, 1).await;
+async fn a_page_with_too_many_pixels_is_refused_before_decoding(store: Store) {
+    let app = spawn(store, Limits { max_page_pixels: 1000, ..Limits::default() }, 1).await;
     let r = app.submit(&app.applicant, submission(&form_json())).await;
     assert_eq!(r.status(), 413);
     assert!(r.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().contains("40×30"));
 }
 
-#[tokio::test]
-async fn a_full_queue_sheds_load_with_503_and_retry_after() {
+async fn a_full_queue_sheds_load_with_503_and_retry_after(store: Store) {
     // No workers: nothing leaves the queue.
-    let app = spawn(Limits { max_queued: 2, ..Limits::default() }, 0).await;
+    let app = spawn(store, Limits { max_queued: 2, ..Limits::default() }, 0).await;
     for _ in 0..2 {
         assert_eq!(app.submit(&app.applicant, submission(&form_json())).await.status(), 202);
     }
@@ -255,9 +167,8 @@ async fn a_full_queue_sheds_load_with_503_and_retry_after() {
     assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "queue_full");
 }
 
-#[tokio::test]
-async fn a_job_left_running_by_a_crash_is_run_again_at_the_next_start() {
-    let app = spawn(Limits::default(), 0).await;
+async fn a_job_left_running_by_a_crash_is_run_again_at_the_next_start(store: Store) {
+    let app = spawn(store, Limits::default(), 0).await;
     let id = app.submit(&app.applicant, submission(&form_json())).await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     // Claim it as a worker that then dies.
     let claimed = dajian::jobs::claim(&app.db, "dead-worker").await.unwrap();
@@ -265,8 +176,7 @@ async fn a_job_left_running_by_a_crash_is_run_again_at_the_next_start() {
     // A new process on the same database.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into(), readers: None };
-    let state = AppState { db: app.db.clone(), precheck: Arc::new(precheck), limits: Default::default(), notify: Default::default(), desk: Default::default() };
+    let state = common::state(&app.db, Limits::default());
     // The dead worker's claim is fresh: a zero lease treats it as abandoned
     // (the default on SQLite; on PostgreSQL it waits out the lease).
     let options = ServeOptions { workers: 1, lease: Some(Duration::ZERO) };
@@ -276,6 +186,9 @@ async fn a_job_left_running_by_a_crash_is_run_again_at_the_next_start() {
         if v["status"] == "done" {
             let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM applications WHERE id = $1").bind(id.clone()).fetch_one(&app.db.pool).await.unwrap();
             assert_eq!(attempts, 2);
+            let events = common::job_events(&app.db, &id).await;
+            let count = |e: &str| events.iter().find(|(n, _)| n == e).map_or(0, |(_, c)| *c);
+            assert_eq!((count("claimed"), count("requeued"), count("done")), (2, 1, 1), "{events:?}");
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -283,9 +196,26 @@ async fn a_job_left_running_by_a_crash_is_run_again_at_the_next_start() {
     panic!("the interrupted job was not run again");
 }
 
-#[tokio::test]
-async fn health_and_metrics_report_the_queue() {
-    let app = spawn(Limits::default(), 0).await;
+async fn a_worker_whose_claim_was_taken_over_cannot_finish_the_job_again(store: Store) {
+    // No workers of its own: the test plays two processes by hand.
+    let app = spawn(store, Limits::default(), 0).await;
+    let id = app.submit_ok().await;
+    assert_eq!(dajian::jobs::claim(&app.db, "slow-worker").await.unwrap().as_deref(), Some(id.as_str()));
+    // Its lease runs out; another process queues the job again and runs it.
+    assert_eq!(dajian::jobs::recover(&app.db, Duration::ZERO).await.unwrap(), 1);
+    assert_eq!(dajian::jobs::claim(&app.db, "second-worker").await.unwrap().as_deref(), Some(id.as_str()));
+    let precheck = common::state(&app.db, Limits::default()).precheck;
+    assert!(dajian::jobs::run(&app.db, &precheck, &id, "second-worker").await.unwrap());
+    // The first worker finally finishes: its result is dropped.
+    assert!(!dajian::jobs::run(&app.db, &precheck, &id, "slow-worker").await.unwrap());
+    let events = common::job_events(&app.db, &id).await;
+    assert_eq!(events, vec![("claimed".into(), 2), ("done".into(), 1), ("lost".into(), 1), ("requeued".into(), 1)]);
+    let claimed_by: String = sqlx::query_scalar("SELECT claimed_by FROM applications WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(claimed_by, "second-worker");
+}
+
+async fn health_and_metrics_report_the_queue(store: Store) {
+    let app = spawn(store, Limits::default(), 0).await;
     assert_eq!(app.get(None, "/healthz").await.status(), 200);
     app.submit(&app.applicant, submission(&form_json())).await;
     let text = app.get(None, "/metrics").await.text().await.unwrap();

@@ -383,3 +383,34 @@ async fn dajian_user_create_makes_an_account_that_can_log_in() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
 }
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled_even_with_the_right_password() {
+    let app = spawn().await;
+    let (name, password) = (dajian::demo::CLERK_NAME, dajian::demo::CLERK_PASSWORD);
+    for _ in 0..5 {
+        assert_eq!(app.try_login(name, "a wrong guess", None).await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = app.try_login(name, password, None).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers()["retry-after"], "900");
+    assert!(set_cookie(&r, "dajian_session").is_none());
+    assert!(r.text().await.unwrap().contains("登录失败次数过多"));
+    // The count is in the database, so every instance sees it.
+    let failures = || sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM login_failures WHERE name = $1").bind(name).fetch_one(&app.db.pool);
+    assert_eq!(failures().await.unwrap(), 5);
+    // Once the window has passed, the right password works and clears the count.
+    sqlx::query("UPDATE login_failures SET at = '2000-01-01T00:00:00+00:00'").execute(&app.db.pool).await.unwrap();
+    assert_eq!(app.try_login(name, password, None).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(failures().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn one_address_trying_many_names_is_throttled_too() {
+    let app = spawn().await;
+    for i in 0..20 {
+        assert_eq!(app.try_login(&format!("guess{i}"), "password123", None).await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = app.try_login(dajian::demo::CLERK_NAME, dajian::demo::CLERK_PASSWORD, None).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}

@@ -84,6 +84,39 @@ impl Db {
     }
 }
 
+/// What a failed database call means for whoever asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    /// The database cannot grow: the disk (or its quota) is full.
+    Full,
+    /// The database cannot be reached or is busy now; the same request may
+    /// work in a moment.
+    Unavailable,
+}
+
+/// Tells a full disk and a passing outage apart from other errors (bugs,
+/// constraint violations), so the service can answer 507 or 503 instead of
+/// a bare 500.
+pub fn trouble(e: &sqlx::Error) -> Option<Trouble> {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Some(Trouble::Unavailable),
+        sqlx::Error::Database(d) => {
+            let code = d.code().map(|c| c.to_string()).unwrap_or_default();
+            match code.as_str() {
+                // SQLite SQLITE_FULL; PostgreSQL disk_full.
+                "13" | "53100" => Some(Trouble::Full),
+                // SQLite SQLITE_BUSY, SQLITE_LOCKED (and their extended
+                // codes); PostgreSQL admin/crash shutdown, cannot connect now.
+                "5" | "6" | "261" | "517" | "262" | "57P01" | "57P02" | "57P03" => Some(Trouble::Unavailable),
+                // PostgreSQL class 08: connection exceptions.
+                c if c.starts_with("08") => Some(Trouble::Unavailable),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::Router;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
@@ -12,8 +13,8 @@ use serde_json::{Value, json};
 use super::auth::Principal;
 use super::decisions::{self, Decision};
 use super::{ApiError, ApiResult, AppState};
-use crate::form::Application;
-use crate::jobs::{self, Upload};
+use super::submission::{self, Submission};
+use crate::jobs;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,81 +25,14 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/audit", get(audit))
 }
 
-/// The image formats a page may come in, by their magic bytes.
-fn sniff(bytes: &[u8]) -> Option<(&'static str, image::ImageFormat)> {
-    let f = image::guess_format(bytes).ok()?;
-    let mime = match f {
-        image::ImageFormat::Jpeg => "image/jpeg",
-        image::ImageFormat::Png => "image/png",
-        image::ImageFormat::WebP => "image/webp",
-        image::ImageFormat::Tiff => "image/tiff",
-        _ => return None,
-    };
-    Some((mime, f))
-}
-
-/// Reads the image header only: enough to refuse a decompression bomb
-/// before anything decodes it.
-fn dimensions(bytes: &[u8], format: image::ImageFormat) -> Option<(u32, u32)> {
-    image::ImageReader::with_format(std::io::Cursor::new(bytes), format).into_dimensions().ok()
-}
-
-async fn submit(State(s): State<AppState>, who: Principal, mut mp: Multipart) -> ApiResult<impl IntoResponse> {
-    let limits = s.limits.clone();
-    let mut form: Option<Application> = None;
-    let mut uploads: Vec<Upload> = vec![];
-    let mut parts = 0usize;
-    while let Some(field) = mp.next_field().await.map_err(|e| ApiError::bad("bad_multipart", format!("the multipart body is malformed: {e}")))? {
-        parts += 1;
-        if parts > limits.max_pages + 1 {
-            return Err(ApiError::TooLarge(format!("at most {} pages per application", limits.max_pages)));
-        }
-        let name = field.name().unwrap_or_default().to_string();
-        let bytes = field.bytes().await.map_err(|e| {
-            if e.to_string().contains("length limit") {
-                ApiError::TooLarge("the request is larger than the service accepts".into())
-            } else {
-                ApiError::bad("bad_multipart", format!("part '{name}' could not be read: {e}"))
-            }
-        })?;
-        if name == "application" {
-            if bytes.len() > limits.max_form_bytes {
-                return Err(ApiError::TooLarge(format!("the application part is over {} bytes", limits.max_form_bytes)));
-            }
-            let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad("invalid_form", "the application part is not UTF-8"))?;
-            form = Some(Application::parse(text).map_err(|e| ApiError::bad("invalid_form", e.to_string()))?);
-            continue;
-        }
-        if bytes.len() > limits.max_page_bytes {
-            return Err(ApiError::TooLarge(format!("page '{name}' is over {} MB", limits.max_page_bytes / (1024 * 1024))));
-        }
-        if bytes.is_empty() {
-            return Err(ApiError::Unprocessable(format!("page '{name}' is empty")));
-        }
-        let (mime, format) = sniff(&bytes)
-            .ok_or_else(|| ApiError::UnsupportedMedia(format!("page '{name}' is not a JPEG, PNG, WebP or TIFF image")))?;
-        let (w, h) = dimensions(&bytes, format).ok_or_else(|| ApiError::Unprocessable(format!("page '{name}' is not a readable image")))?;
-        if w as u64 * h as u64 > limits.max_page_pixels {
-            return Err(ApiError::TooLarge(format!("page '{name}' is {w}×{h} pixels, over {} MP", limits.max_page_pixels / 1_000_000)));
-        }
-        if uploads.iter().any(|u| u.file == name) {
-            return Err(ApiError::bad("duplicate_part", format!("page '{name}' is sent twice")));
-        }
-        uploads.push(Upload { file: name, content_type: mime.to_string(), bytes: bytes.to_vec() });
-    }
-    let app = form.ok_or_else(|| ApiError::bad("missing_application", "no part named 'application' holds the form"))?;
-    for u in &uploads {
-        if !app.documents.iter().any(|d| d.file == u.file) {
-            return Err(ApiError::bad("unexpected_part", format!("part '{}' is not listed in documents[]", u.file)));
-        }
-    }
-    if let Some(d) = app.documents.iter().find(|d| !uploads.iter().any(|u| u.file == d.file)) {
-        return Err(ApiError::bad("missing_document", format!("documents[] lists '{}' but no part carries it", d.file)));
-    }
-    if jobs::queued(&s.db).await? >= limits.max_queued {
+async fn submit(State(s): State<AppState>, who: Principal, mp: Result<Multipart, MultipartRejection>) -> ApiResult<impl IntoResponse> {
+    // axum's own rejection is plain text; every error here is JSON.
+    let mp = mp.map_err(|e| ApiError::bad("bad_multipart", format!("expected a multipart/form-data body: {}", e.body_text())))?;
+    let Submission { application: app, pages } = submission::read(mp, &s.limits).await?;
+    if jobs::queued(&s.db).await? >= s.limits.max_queued {
         return Err(ApiError::QueueFull { retry_after_s: 30 });
     }
-    let id = jobs::submit(&s.db, Some(&who.id), &app, uploads).await?;
+    let id = jobs::submit(&s.db, Some(&who.id), &app, pages).await?;
     s.notify.notify_one();
     let body = json!({ "id": id, "status": "queued", "status_url": format!("/api/v1/applications/{id}") });
     Ok((StatusCode::ACCEPTED, Json(body)))

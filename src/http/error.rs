@@ -24,6 +24,10 @@ pub enum ApiError {
     Unprocessable(String),
     #[error("the precheck queue is full; try again later")]
     QueueFull { retry_after_s: u32 },
+    #[error("the service's storage is full; nothing of this request was stored; try again later")]
+    StorageFull(anyhow::Error),
+    #[error("the database is unavailable for a moment; nothing of this request was stored; try again")]
+    Unavailable(anyhow::Error),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -42,7 +46,8 @@ impl ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::QueueFull { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::QueueFull { .. } | ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -57,6 +62,8 @@ impl ApiError {
             ApiError::UnsupportedMedia(_) => "unsupported_media_type",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::QueueFull { .. } => "queue_full",
+            ApiError::StorageFull(_) => "storage_full",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -64,19 +71,32 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        ApiError::Internal(e.into())
+        match crate::db::trouble(&e) {
+            Some(crate::db::Trouble::Full) => ApiError::StorageFull(e.into()),
+            Some(crate::db::Trouble::Unavailable) => ApiError::Unavailable(e.into()),
+            None => ApiError::Internal(e.into()),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(e) = &self {
-            tracing::error!(error = ?e, "internal error");
+        match &self {
+            ApiError::Internal(e) => tracing::error!(error = ?e, "internal error"),
+            ApiError::StorageFull(e) => tracing::error!(error = %e, "storage full: a request was refused"),
+            ApiError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable: a request was refused"),
+            _ => {}
         }
         let body = Json(json!({ "error": { "code": self.code(), "message": self.to_string() } }));
         let mut resp = (self.status_code(), body).into_response();
-        if let ApiError::QueueFull { retry_after_s } = self {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+        let retry_after: Option<u32> = match self {
+            ApiError::QueueFull { retry_after_s } => Some(retry_after_s),
+            ApiError::StorageFull(_) => Some(300),
+            ApiError::Unavailable(_) => Some(5),
+            _ => None,
+        };
+        if let Some(s) = retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         resp
     }

@@ -8,6 +8,7 @@ pub mod decisions;
 pub mod desk;
 mod error;
 mod health;
+pub mod submission;
 
 use std::sync::Arc;
 
@@ -76,13 +77,16 @@ pub fn router(state: AppState) -> Router {
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub workers: usize,
-    /// A claim older than this is taken as abandoned by a dead process and
-    /// queued again at start. `None`: the backend's default — zero for
-    /// SQLite (one machine: whatever is `running` was left by a crash),
-    /// 15 minutes for PostgreSQL (other live instances may hold claims; a
-    /// precheck takes seconds).
+    /// A claim on a job that its worker has not renewed for this long is
+    /// taken as left by a dead process, and the job is queued again
+    /// (workers renew every third of it while they run). `None`: 60 s.
+    /// At start, SQLite queues again everything left running (one machine:
+    /// what is `running` was left by a crash); PostgreSQL only claims older
+    /// than the lease (other live instances hold claims).
     pub lease: Option<std::time::Duration>,
 }
+
+pub const DEFAULT_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Default for ServeOptions {
     fn default() -> Self {
@@ -101,18 +105,21 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let workers = options.workers;
-    let lease = options.lease.unwrap_or(match state.db.backend {
+    let lease = options.lease.unwrap_or(DEFAULT_LEASE);
+    let at_start = match state.db.backend {
         crate::db::Backend::Sqlite => std::time::Duration::ZERO,
-        crate::db::Backend::Postgres => std::time::Duration::from_secs(15 * 60),
-    });
-    let requeued = crate::jobs::recover(&state.db, lease).await?;
+        crate::db::Backend::Postgres => lease,
+    };
+    let requeued = crate::jobs::recover(&state.db, at_start).await?;
     if requeued > 0 {
         tracing::info!(requeued, "queued again the prechecks an earlier process left running");
     }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let pool = crate::jobs::spawn(state.db.clone(), state.precheck.clone(), state.notify.clone(), workers, stop_rx);
+    let pool = crate::jobs::spawn(state.db.clone(), state.precheck.clone(), state.notify.clone(), workers, lease, stop_rx);
     tracing::info!(addr = %listener.local_addr()?, workers, "dajian serving");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
+    // Connect info gives the desk the peer address for login rate limiting.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     let _ = stop_tx.send(true);
     let wait = async {
         for h in pool.handles {

@@ -174,6 +174,17 @@ fn parse_file(t: &Table, bytes: &[u8], errors: &mut Vec<LineError>) -> Vec<Row> 
     }
 }
 
+/// Parses and validates the bytes of one registry file named `file` (e.g.
+/// `vehicles.jsonl`) as an import would, storing nothing: how many records
+/// it holds, or why it would be refused. For checking a file before an
+/// import, and the fuzz target `registry_jsonl`.
+pub fn check_file(file: &str, bytes: &[u8]) -> Result<usize, ImportError> {
+    let t = TABLES.iter().find(|t| t.file == file).ok_or_else(|| ImportError::UnknownFile(PathBuf::from(file)))?;
+    let mut errors = vec![];
+    let rows = parse_file(t, bytes, &mut errors);
+    if errors.is_empty() { Ok(rows.len()) } else { Err(ImportError::Lines(errors)) }
+}
+
 /// Reads and validates every file of `dir` without touching the database.
 fn read_dir(dir: &Path) -> Result<Vec<(&'static Table, Vec<Row>)>, ImportError> {
     if !dir.is_dir() {

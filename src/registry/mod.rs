@@ -6,7 +6,7 @@ mod records;
 mod store;
 mod view;
 
-pub use import::{FileCount, ImportError, ImportReport, LineError, import_dir};
+pub use import::{FileCount, ImportError, ImportReport, LineError, check_file, import_dir};
 pub use records::*;
 pub use store::view_for;
 pub use view::RegistryView;

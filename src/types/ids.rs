@@ -182,6 +182,33 @@ pub fn mask_id(s: &str) -> String {
         .collect()
 }
 
+/// Masks every ID number inside free text (log lines, error messages):
+/// a run of 17 digits and a check character, or of 15 digits (the old
+/// first-generation cards), not part of a longer run of digits and letters.
+pub fn mask_ids(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_alphanumeric() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        let digits = |r: &[char]| r.iter().all(char::is_ascii_digit);
+        let id18 = run.len() == 18 && digits(&run[..17]) && (run[17].is_ascii_digit() || run[17] == 'X' || run[17] == 'x');
+        let id15 = run.len() == 15 && digits(run);
+        let hidden = if id18 { 6..14 } else if id15 { 6..12 } else { 0..0 };
+        out.extend(run.iter().enumerate().map(|(k, &c)| if hidden.contains(&k) { '*' } else { c }));
+    }
+    out
+}
+
 // ------------------------------------------------------------------ VIN
 
 /// 车辆识别代号, ISO 3779 / GB 16735: 17 characters without I, O, Q; the
@@ -366,6 +393,18 @@ mod tests {
     fn an_id_number_with_an_impossible_birth_date_is_rejected() {
         let err = IdNumber::parse("360426199113010079").unwrap_err();
         assert!(err.to_string().contains("birth date") || matches!(err, IdError::CheckCharacter { .. }));
+    }
+
+    #[test]
+    fn id_numbers_inside_text_are_masked_and_other_numbers_kept() {
+        let line = "login failed name=33010219800101064X vin=LZZ1CLVB0GA123456 id:110101800101001 tel 13800138000 n=1234567890123456789";
+        let masked = mask_ids(line);
+        assert!(masked.contains("name=330102********064X"), "{masked}");
+        assert!(masked.contains("id:110101******001"), "{masked}");
+        assert!(masked.contains("LZZ1CLVB0GA123456 "), "a VIN is not an ID number: {masked}");
+        assert!(masked.contains("13800138000"), "{masked}");
+        assert!(masked.contains("1234567890123456789"), "19 digits are not an ID number: {masked}");
+        assert_eq!(mask_ids("王五 身份证 330102198001010642。"), "王五 身份证 330102********0642。");
     }
 
     #[test]

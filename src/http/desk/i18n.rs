@@ -74,6 +74,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("password", "密码", "Password"),
     ("login", "登录", "Log in"),
     ("login_failed", "用户名或密码不正确。", "Wrong user name or password."),
+    ("login_throttled", "登录失败次数过多，请15分钟后再试。", "Too many failed logins; try again in 15 minutes."),
     ("login_expired", "登录表单已过期，请重新提交。", "The login form expired; please submit it again."),
     // errors
     ("err_title", "出错了", "Something went wrong"),

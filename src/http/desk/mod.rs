@@ -12,9 +12,12 @@
 pub mod i18n;
 pub mod pages;
 pub mod session;
+mod throttle;
 
 use axum::Router;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -239,6 +242,17 @@ fn login_response(s: &AppState, lang: Lang, next: Option<&str>, token: &str, err
     r
 }
 
+/// The client's address when the service was started with connect info
+/// ([`crate::http::serve`] does), else `None`.
+struct Peer(Option<SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
+    }
+}
+
 #[derive(Deserialize)]
 struct LoginForm {
     #[serde(default)]
@@ -250,18 +264,36 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(s): State<AppState>, lang: Lang, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> DeskResult<Response> {
+async fn login(
+    State(s): State<AppState>,
+    lang: Lang,
+    Peer(peer): Peer,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> DeskResult<Response> {
     let f: LoginForm = serde_urlencoded::from_bytes(&body).map_err(|_| DeskError::Csrf)?;
     // Double submit: the hidden field must equal the cookie set with the form.
     let cookie = session::cookie(&headers, session::LOGIN_CSRF_COOKIE).unwrap_or_default();
     if cookie.is_empty() || !session::same_token(&cookie, &f.csrf) {
         return Err(DeskError::Csrf);
     }
-    let Some(user) = session::verify_login(&s.db, f.name.trim(), &f.password).await? else {
-        tracing::info!(name = %f.name.trim(), "desk login failed");
+    let name = f.name.trim();
+    let address = peer.map(|a| a.ip().to_string()).unwrap_or_default();
+    // Checked before the password, so guessing costs nothing once throttled.
+    if throttle::blocked(&s.db, name, &address).await? {
+        tracing::warn!(name = %crate::types::mask_ids(name), address, "desk login refused: too many failures");
+        let token = session::new_token();
+        let mut r = login_response(&s, lang, f.next.as_deref(), &token, Some("login_throttled"), StatusCode::TOO_MANY_REQUESTS);
+        r.headers_mut().insert(header::RETRY_AFTER, throttle::WINDOW_SECS.into());
+        return Ok(r);
+    }
+    let Some(user) = session::verify_login(&s.db, name, &f.password).await? else {
+        throttle::failed(&s.db, name, &address).await?;
+        tracing::info!(name = %crate::types::mask_ids(name), "desk login failed");
         let token = session::new_token();
         return Ok(login_response(&s, lang, f.next.as_deref(), &token, Some("login_failed"), StatusCode::UNAUTHORIZED));
     };
+    throttle::succeeded(&s.db, name).await?;
     // No session fixation: whatever session the browser came with ends,
     // and the new one has an id the browser has never seen.
     if let Some(old) = session::cookie(&headers, session::COOKIE) {
