@@ -262,6 +262,10 @@ pub struct Document {
     /// The page's OCR text, for `other` pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// Not a page of this application: a reading archived from an earlier
+    /// one that passed ([`crate::archive`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<crate::archive::Archived>,
 }
 
 impl Document {
@@ -278,6 +282,7 @@ impl Document {
             fields: BTreeMap::new(),
             unread: Some(why.to_string()),
             text: None,
+            archived: None,
         }
     }
 

@@ -140,16 +140,22 @@ pub async fn recover(db: &Db, lease: Duration) -> Result<u64, sqlx::Error> {
 /// finishes exactly once.
 pub async fn run(db: &Db, precheck: &Precheck, id: &str, worker: &str) -> Result<bool, sqlx::Error> {
     let form: String = sqlx::query_scalar("SELECT form FROM applications WHERE id = $1").bind(id.to_string()).fetch_one(&db.pool).await?;
-    let result = match Application::parse(&form) {
+    let parsed = Application::parse(&form);
+    let result = match &parsed {
         Ok(app) => {
             let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT file, bytes FROM pages WHERE application_id = $1 ORDER BY file")
                 .bind(id.to_string())
                 .fetch_all(&db.pool)
                 .await?;
             let pages = rows.into_iter().map(|(file, bytes)| crate::pipeline::PageBytes { file, bytes }).collect();
-            precheck.run_files(db, &app, vec![], pages).await.map_err(|e| e.to_string())
+            precheck.run_files(db, app, vec![], pages).await.map_err(|e| e.to_string())
         }
         Err(e) => Err(e.to_string()),
+    };
+    // A pass is verified: its pages may serve later applications.
+    let to_archive = match (&parsed, &result) {
+        (Ok(app), Ok(report)) if report.verdict == crate::report::Verdict::Pass => Some((app.clone(), report.documents.clone())),
+        _ => None,
     };
     let t = now();
     let mut tx = db.pool.begin().await?;
@@ -190,6 +196,12 @@ pub async fn run(db: &Db, precheck: &Precheck, id: &str, worker: &str) -> Result
         event(&mut tx, id, worker, "lost", &t).await?;
     }
     tx.commit().await?;
+    if stored && let Some((app, docs)) = to_archive {
+        // The precheck result stands whether or not archiving works.
+        if let Err(e) = crate::archive::store(db, id, &app, &docs).await {
+            tracing::warn!(job = id, error = %e, "archiving a passed application failed");
+        }
+    }
     Ok(stored)
 }
 

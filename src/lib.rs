@@ -9,6 +9,7 @@
 //! command line in `cli`. Tooling: [`dataset`] (synthetic applications
 //! with ground truth) and [`bench`] (accuracy and speed on a dataset).
 
+pub mod archive;
 pub mod bench;
 pub mod checks;
 pub mod cli;

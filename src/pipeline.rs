@@ -108,6 +108,7 @@ pub fn page_document(file: &str, text: &crate::ocr::PageText, ex: crate::extract
         text: (ex.kind == DocKind::Other).then(|| text.text()),
         fields: ex.fields,
         unread: None,
+        archived: None,
     }
 }
 
@@ -257,7 +258,10 @@ impl Precheck {
     /// Runs the checks for `app` against the registry in `db`.
     pub async fn run_reading(&self, db: &Db, app: &Application, reading: Reading) -> Result<Report, PipelineError> {
         let start = Instant::now();
-        let documents = self.documents(app, reading.documents);
+        let mut documents = self.documents(app, reading.documents);
+        // Pages left out because an earlier application verified them.
+        let archived = crate::archive::reusable(db, app, &documents).await?;
+        documents.extend(archived);
         let view = registry::view_for(db, app).await?;
         let t_checks = Instant::now();
         let outcome = checks::run(&Input { form: app, documents: &documents, registry: &view, rules: &self.rules, config: &self.config });

@@ -21,6 +21,7 @@ on_both_backends!(
     a_job_left_running_by_a_crash_is_run_again_at_the_next_start,
     a_worker_whose_claim_was_taken_over_cannot_finish_the_job_again,
     health_and_metrics_report_the_queue,
+    a_page_verified_before_may_be_left_out_and_the_archived_reading_is_used,
 );
 
 async fn a_submission_is_accepted_prechecked_in_the_background_and_reported(store: Store) {
@@ -220,4 +221,52 @@ async fn health_and_metrics_report_the_queue(store: Store) {
     app.submit(&app.applicant, submission(&form_json())).await;
     let text = app.get(None, "/metrics").await.text().await.unwrap();
     assert!(text.contains("dajian_applications{status=\"queued\"} 1"), "{text}");
+}
+
+async fn a_page_verified_before_may_be_left_out_and_the_archived_reading_is_used(store: Store) {
+    let app = spawn(store, Limits::default(), 1).await;
+    // An earlier application, its pages read (the fixture's readings stand
+    // in for the OCR, which this test process does not load), approved by
+    // a clerk: that archives its pages.
+    let earlier = app.submit_ok().await;
+    let mut report = app.wait_done(&earlier).await["report"].clone();
+    report["documents"] = serde_json::from_str(&std::fs::read_to_string(format!("{}/documents.json", common::FIXTURE)).unwrap()).unwrap();
+    sqlx::query("UPDATE applications SET report = $1 WHERE id = $2").bind(report.to_string()).bind(earlier.clone()).execute(&app.db.pool).await.unwrap();
+    let r = app.http.post(format!("{}/api/v1/applications/{earlier}/decisions", app.base)).bearer_auth(&app.clerk)
+        .json(&json!({"action": "approve"})).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    // Licences, permits and ID cards are archived; the letter and the loose scan are not.
+    let archived: Vec<String> = sqlx::query_scalar("SELECT entity FROM archive ORDER BY entity, kind").fetch_all(&app.db.pool).await.unwrap();
+    assert_eq!(archived.len(), 7, "{archived:?}");
+    let count = |prefix: &str| archived.iter().filter(|e| e.starts_with(prefix)).count();
+    assert_eq!((count("company:"), count("person:"), count("vehicle:")), (2, 3, 2), "{archived:?}");
+
+    // A later application leaves out the business licence and the trailer's licence.
+    let mut later: Value = serde_json::from_str(&form_json()).unwrap();
+    later["documents"].as_array_mut().unwrap().retain(|d| d["file"] != "business_licence.jpg" && d["file"] != "trailer_licence.jpg");
+    let r = app.submit(&app.applicant, submission(&later.to_string())).await;
+    assert_eq!(r.status(), 202);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let report = app.wait_done(&id).await["report"].clone();
+    let archived: Vec<&Value> = report["documents"].as_array().unwrap().iter().filter(|d| d.get("archived").is_some()).collect();
+    let mut what: Vec<(String, String)> = archived.iter().map(|d| (d["kind"].as_str().unwrap().into(), d["subject"].as_str().unwrap().into())).collect();
+    what.sort();
+    assert_eq!(what, [("business_licence".to_string(), "carrier".to_string()), ("vehicle_licence".into(), "trailer".into())]);
+    for d in &archived {
+        assert_eq!(d["archived"]["application_id"], earlier.as_str());
+        assert!(d["archived"]["archived_at"].as_str().unwrap().starts_with("20"));
+        assert!(d["file"].as_str().unwrap().starts_with(&format!("archive/{earlier}/")));
+    }
+    // The checks read the archived licence: its values are evidence.
+    let cites_archive = report["checks"].as_array().unwrap().iter().any(|c| {
+        c["evidence"].as_array().unwrap().iter().any(|e| e["file"].as_str().is_some_and(|f| f == format!("archive/{earlier}/business_licence.jpg")))
+    });
+    assert!(cites_archive, "no check cites the archived business licence");
+
+    // Once the archived pages have expired they are not used.
+    sqlx::query("UPDATE archive SET valid_until = '2000-01-01'").execute(&app.db.pool).await.unwrap();
+    let r = app.submit(&app.applicant, submission(&later.to_string())).await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let report = app.wait_done(&id).await["report"].clone();
+    assert!(report["documents"].as_array().unwrap().iter().all(|d| d.get("archived").is_none()));
 }

@@ -414,3 +414,18 @@ async fn one_address_trying_many_names_is_throttled_too() {
     let r = app.try_login(dajian::demo::CLERK_NAME, dajian::demo::CLERK_PASSWORD, None).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_clerk_sees_an_entitys_verified_archive() {
+    let app = spawn().await;
+    let path = "/desk/entities/company:91370800MA3C5X1234";
+    assert_eq!(app.get(None, path).await.status(), StatusCode::SEE_OTHER);
+    let cookie = app.login().await;
+    let r = app.get(Some(&cookie), path).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("核验档案") && html.contains("尚无存档材料"), "{html}");
+    // A person's ID number is shown masked in the title.
+    let html = app.get(Some(&cookie), "/desk/entities/person:33010219800101064X").await.text().await.unwrap();
+    assert!(html.contains("person:330102********064X"), "{html}");
+}

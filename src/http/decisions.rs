@@ -119,6 +119,9 @@ pub async fn record(db: &Db, who: &Principal, id: &str, status: &str, report: Op
     .bind(at.clone())
     .execute(&db.pool)
     .await?;
+    if after == "approved" {
+        archive_approved(db, id, &report).await;
+    }
     Ok(AuditEntry {
         check_id: d.check_id.clone(),
         actor: who.name.clone(),
@@ -147,4 +150,29 @@ pub async fn recent(db: &Db, limit: i64) -> ApiResult<Vec<AuditRow>> {
     .bind(limit)
     .fetch_all(&db.pool)
     .await?)
+}
+
+/// A clerk's approval verifies the application: its pages are archived for
+/// reuse ([`crate::archive`]). A failure here is logged; the decision stands.
+async fn archive_approved(db: &Db, id: &str, report: &Value) {
+    let form: Result<String, _> = sqlx::query_scalar("SELECT form FROM applications WHERE id = $1").bind(id.to_string()).fetch_one(&db.pool).await;
+    let app = form.ok().and_then(|f| crate::form::Application::parse(&f).ok());
+    let docs: Option<Vec<crate::document::Document>> = serde_json::from_value(report["documents"].clone()).ok();
+    let (Some(app), Some(docs)) = (app, docs) else {
+        tracing::warn!(application = id, "an approved application could not be archived: form or report unreadable");
+        return;
+    };
+    // Approving twice archives once.
+    let already: i64 = match sqlx::query_scalar("SELECT COUNT(*) FROM archive WHERE application_id = $1").bind(id.to_string()).fetch_one(&db.pool).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(application = id, error = %e, "archiving an approved application failed");
+            return;
+        }
+    };
+    if already == 0
+        && let Err(e) = crate::archive::store(db, id, &app, &docs).await
+    {
+        tracing::warn!(application = id, error = %e, "archiving an approved application failed");
+    }
 }

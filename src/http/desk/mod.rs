@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/desk/logout", post(logout))
         .route("/desk/lang", get(set_lang))
         .route("/desk/audit", get(audit_all))
+        .route("/desk/entities/{entity}", get(entity_history))
         .route("/desk/applications/{id}", get(application))
         .route("/desk/applications/{id}/decisions", post(decide))
         .route("/desk/applications/{id}/audit", get(audit_one))
@@ -398,6 +399,12 @@ async fn audit_one(State(s): State<AppState>, lang: Lang, session: Session, Path
 async fn audit_all(State(s): State<AppState>, lang: Lang, session: Session) -> DeskResult<Response> {
     let rows = decisions::recent(&s.db, 500).await?;
     Ok(pages::audit_all(lang, &session, &rows).into_response())
+}
+
+/// `/desk/entities/company:USCC`, `person:ID`, `vehicle:VIN`.
+async fn entity_history(State(s): State<AppState>, lang: Lang, session: Session, Path(entity): Path<String>) -> DeskResult<Response> {
+    let entries = crate::archive::history(&s.db, &entity).await?;
+    Ok(pages::entity_history(lang, &session, &entity, &entries).into_response())
 }
 
 async fn print(State(s): State<AppState>, lang: Lang, session: Session, Path(id): Path<String>) -> DeskResult<Response> {

@@ -577,7 +577,11 @@ pub fn application(lang: Lang, session: &Session, a: &AppView, error: Option<(&s
                     a.button href={ "/desk/applications/" (a.id) "/audit" } { (t(lang, "audit_for_app")) }
                     a.button href={ "/desk/applications/" (a.id) "/print" } accesskey="p" { (t(lang, "print")) }
                 }
-                p.carrier { (f["carrier"]["name"].as_str().unwrap_or_default()) span.muted.mono { " · " (t(lang, "uscc")) " " (f["carrier"]["uscc"].as_str().unwrap_or_default()) } }
+                p.carrier {
+                    (f["carrier"]["name"].as_str().unwrap_or_default())
+                    span.muted.mono { " · " (t(lang, "uscc")) " " (f["carrier"]["uscc"].as_str().unwrap_or_default()) }
+                    " · " a href={ "/desk/entities/company:" (f["carrier"]["uscc"].as_str().unwrap_or_default()) } { (t(lang, "archive_title")) }
+                }
                 @if let Some(r) = &a.report {
                     dl.facts {
                         div { dt { (t(lang, "permit_class")) } dd { (roman(r.permit_class)) } }
@@ -760,6 +764,39 @@ pub fn audit_all(lang: Lang, session: &Session, rows: &[AuditRow]) -> Markup {
         }
     };
     layout(lang, t(lang, "audit_title"), Some(session), "/desk/audit", body)
+}
+
+/// An entity's verified archive: what later applications may reuse.
+pub fn entity_history(lang: Lang, session: &Session, entity: &str, entries: &[crate::archive::Entry]) -> Markup {
+    let shown = if let Some(id) = entity.strip_prefix("person:") { format!("person:{}", crate::types::mask_id(id)) } else { entity.to_string() };
+    let body = html! {
+        main.page {
+            div.titlebar { h1 { (t(lang, "archive_title")) " · " span.mono { (shown) } } }
+            p.muted { (t(lang, "archive_intro")) }
+            @if entries.is_empty() {
+                p { (t(lang, "archive_empty")) }
+            } @else {
+                table.audit {
+                    thead { tr {
+                        th { (t(lang, "col_kind")) } th { (t(lang, "col_file")) } th { (t(lang, "col_no")) }
+                        th { (t(lang, "col_archived")) } th { (t(lang, "col_valid_until")) }
+                    } }
+                    tbody {
+                        @for e in entries {
+                            tr {
+                                td.mono { (e.kind) }
+                                td.mono { (e.file) }
+                                td { a.mono href={ "/desk/applications/" (e.application_id) } { (e.application_id) } }
+                                td { (e.archived_at.get(..16).unwrap_or(&e.archived_at).replace('T', " ")) }
+                                td { (e.valid_until.clone().unwrap_or_else(|| t(lang, "long_term").to_string())) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout(lang, t(lang, "archive_title"), Some(session), &format!("/desk/entities/{entity}"), body)
 }
 
 // ----------------------------------------------------------------- print

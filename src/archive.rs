@@ -1,0 +1,206 @@
+//! Reuse of what was verified (首次一次提交、后期自动复用): the pages of an
+//! application that passed — its precheck said `pass`, or a clerk approved
+//! it — are archived per company (USCC), person (ID number) and vehicle
+//! (VIN) with their validity. A later application may leave such a page
+//! out; the precheck then uses the archived reading, and the report's
+//! `documents[]` entry says so (`archived`: source application, file,
+//! date). Only pages about a party are archived (licences, permits, ID
+//! cards); letters, escort plans and drawings belong to one application.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::db::Db;
+use crate::document::{DocKind, Document, Subject};
+use crate::form::Application;
+use crate::types::{Month, Until};
+
+/// How long a page that prints no validity is reused.
+pub const UNDATED_REUSE_DAYS: i64 = 365;
+
+/// Where an archived reading came from; in the report's `documents[]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Archived {
+    pub application_id: String,
+    pub file: String,
+    pub archived_at: String,
+    /// `YYYY-MM-DD`, or `None` for no end (`long_term`).
+    pub valid_until: Option<String>,
+}
+
+/// An entity's archive key: `company:USCC`, `person:ID`, `vehicle:VIN`.
+pub fn entity(app: &Application, subject: Subject) -> Option<String> {
+    let key = match subject {
+        Subject::Carrier => format!("company:{}", app.carrier.uscc),
+        Subject::Agent => format!("person:{}", app.agent.id_number),
+        Subject::Driver(n) => format!("person:{}", app.drivers.get(n)?.id_number),
+        Subject::Tractor => format!("vehicle:{}", app.tractor.vin),
+        Subject::Trailer => format!("vehicle:{}", app.trailer.as_ref()?.vin),
+    };
+    (!key.ends_with(':')).then_some(key)
+}
+
+/// The kinds of page that are about `subject` and outlive an application.
+pub fn reusable_kinds(subject: Subject) -> &'static [DocKind] {
+    match subject {
+        Subject::Carrier => &[DocKind::BusinessLicence, DocKind::OperatingPermit],
+        Subject::Agent => &[DocKind::IdCard],
+        Subject::Driver(_) => &[DocKind::DrivingLicence, DocKind::QualificationCertificate],
+        Subject::Tractor | Subject::Trailer => &[DocKind::VehicleLicence, DocKind::RoadTransportCertificate],
+    }
+}
+
+/// The last day a reading may be reused: the earliest end the page prints
+/// (`valid_until`, `term_until`, the inspection month's last day), `None`
+/// for `long_term`; a page that prints none, [`UNDATED_REUSE_DAYS`] after
+/// `archived_on`.
+pub fn valid_until(doc: &Document, archived_on: NaiveDate) -> Option<NaiveDate> {
+    let mut ends = vec![];
+    let mut long_term = false;
+    for key in ["valid_until", "term_until"] {
+        match doc.field(key).map(|f| Until::parse(&f.text())) {
+            Some(Ok(Until::Date(d))) => ends.push(d),
+            Some(Ok(Until::LongTerm)) => long_term = true,
+            _ => {}
+        }
+    }
+    if let Some(Ok(m)) = doc.field("inspection_valid_until").map(|f| Month::parse(&f.text())) {
+        let first_of_next = if m.month == 12 { NaiveDate::from_ymd_opt(m.year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(m.year, m.month + 1, 1) };
+        ends.extend(first_of_next.and_then(|d| d.pred_opt()));
+    }
+    match ends.into_iter().min() {
+        Some(d) => Some(d),
+        None if long_term => None,
+        None => Some(archived_on + chrono::Duration::days(UNDATED_REUSE_DAYS)),
+    }
+}
+
+/// Archives the read pages of a passed application. Returns how many.
+pub async fn store(db: &Db, application_id: &str, app: &Application, docs: &[Document]) -> Result<usize, sqlx::Error> {
+    let now = chrono::Utc::now();
+    let mut n = 0;
+    for d in docs.iter().filter(|d| d.unread.is_none() && d.archived.is_none()) {
+        let (Some(kind), Some(subject)) = (d.kind, d.subject) else { continue };
+        let Some(entity) = entity(app, subject).filter(|_| reusable_kinds(subject).contains(&kind)) else { continue };
+        let until = valid_until(d, now.date_naive()).map(|u| u.to_string());
+        sqlx::query(
+            "INSERT INTO archive (entity, kind, document, application_id, file, archived_at, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(entity)
+        .bind(kind.key().to_string())
+        .bind(serde_json::to_string(d).expect("documents serialise"))
+        .bind(application_id.to_string())
+        .bind(d.file.clone())
+        .bind(now.to_rfc3339())
+        .bind(until)
+        .execute(&db.pool)
+        .await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The archived readings `app` may use: for each party of the form and
+/// each reusable kind the application brings no page of, the latest
+/// archived reading still valid on the submission date.
+pub async fn reusable(db: &Db, app: &Application, present: &[Document]) -> Result<Vec<Document>, sqlx::Error> {
+    let mut subjects = vec![Subject::Carrier, Subject::Agent, Subject::Tractor];
+    subjects.extend((0..app.drivers.len()).map(Subject::Driver));
+    if app.trailer.is_some() {
+        subjects.push(Subject::Trailer);
+    }
+    let on = app.submitted_on.to_string();
+    let mut out: Vec<Document> = vec![];
+    for subject in subjects {
+        let Some(entity) = entity(app, subject) else { continue };
+        for &kind in reusable_kinds(subject) {
+            // A page of this kind whose party is unknown may be this
+            // party's: then the applicant brought it, and it is not replaced.
+            let brought = present
+                .iter()
+                .chain(&out)
+                .any(|d| d.kind.or(d.declared_kind) == Some(kind) && (d.subject == Some(subject) || d.subject.is_none()));
+            if brought {
+                continue;
+            }
+            let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
+                "SELECT document, application_id, file, archived_at, valid_until FROM archive \
+                 WHERE entity = $1 AND kind = $2 AND (valid_until IS NULL OR valid_until >= $3) \
+                 ORDER BY archived_at DESC, id DESC LIMIT 1",
+            )
+            .bind(entity.clone())
+            .bind(kind.key().to_string())
+            .bind(on.clone())
+            .fetch_optional(&db.pool)
+            .await?;
+            let Some((json, application_id, file, archived_at, valid_until)) = row else { continue };
+            let Ok(mut d) = serde_json::from_str::<Document>(&json) else {
+                tracing::warn!(application_id, file, "an archived reading no longer parses; not reused");
+                continue;
+            };
+            // The page is not part of this application: its name says where it is from.
+            d.file = format!("archive/{application_id}/{file}");
+            d.subject = Some(subject);
+            d.declared_kind = None;
+            d.archived = Some(Archived { application_id, file, archived_at, valid_until });
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// One archived page of an entity, for its history.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Entry {
+    pub kind: String,
+    pub application_id: String,
+    pub file: String,
+    pub archived_at: String,
+    pub valid_until: Option<String>,
+}
+
+/// An entity's archive, newest first.
+pub async fn history(db: &Db, entity: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as("SELECT kind, application_id, file, archived_at, valid_until FROM archive WHERE entity = $1 ORDER BY archived_at DESC, id DESC")
+        .bind(entity.to_string())
+        .fetch_all(&db.pool)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Field;
+    use crate::types::BBox;
+
+    fn doc(fields: &[(&str, &str)]) -> Document {
+        let mut d = Document::unread("x.jpg", Some(DocKind::VehicleLicence), Some(Subject::Tractor), "");
+        d.unread = None;
+        d.kind = Some(DocKind::VehicleLicence);
+        for (k, v) in fields {
+            d.fields.insert(k.to_string(), Field { value: serde_json::json!(v), confidence: 0.99, bbox: BBox::new(0, 0, 1, 1) });
+        }
+        d
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_page_is_reused_until_the_earliest_end_it_prints() {
+        let archived = day("2026-01-10");
+        assert_eq!(valid_until(&doc(&[("inspection_valid_until", "2027-05")]), archived), Some(day("2027-05-31")));
+        assert_eq!(valid_until(&doc(&[("inspection_valid_until", "2026-12")]), archived), Some(day("2026-12-31")));
+        assert_eq!(valid_until(&doc(&[("valid_until", "2030-01-01"), ("term_until", "2028-02-03")]), archived), Some(day("2028-02-03")));
+        assert_eq!(valid_until(&doc(&[("term_until", "long_term")]), archived), None);
+        assert_eq!(valid_until(&doc(&[("name", "x")]), archived), Some(day("2027-01-10")));
+    }
+
+    #[test]
+    fn only_pages_about_a_party_are_reusable() {
+        assert!(reusable_kinds(Subject::Carrier).contains(&DocKind::BusinessLicence));
+        assert!(!reusable_kinds(Subject::Agent).contains(&DocKind::AuthorizationLetter));
+        assert!(reusable_kinds(Subject::Driver(1)).contains(&DocKind::DrivingLicence));
+    }
+}
