@@ -26,6 +26,10 @@ pub struct Cli {
     /// A rules directory to use instead of the compiled-in `rules/`.
     #[arg(long, global = true, env = "DAJIAN_RULES")]
     pub rules: Option<PathBuf>,
+    /// A TOML settings file (db, listen, workers, … — docs/operations.md);
+    /// flags and DAJIAN_* variables win over it.
+    #[arg(long, global = true, env = "DAJIAN_CONFIG")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -515,6 +519,15 @@ async fn shutdown_signal() {
 
 /// Entry point for `main`: runs the command and maps failures to exit codes.
 pub fn main() -> ExitCode {
+    // The settings file only fills environment variables, so flags and the
+    // environment keep precedence (src/config.rs).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(path) = crate::config::path_from(&args)
+        && let Err(m) = crate::config::apply(Path::new(&path))
+    {
+        eprintln!("dajian: --config {m}");
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     crate::logging::init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");

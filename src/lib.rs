@@ -13,6 +13,7 @@ pub mod archive;
 pub mod bench;
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod dataset;
 pub mod db;
 pub mod demo;

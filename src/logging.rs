@@ -66,28 +66,37 @@ pub fn init() {
     let _ = tracing::subscriber::set_global_default(subscriber(std::io::stderr, &filter, ansi));
 }
 
+/// Logs kept in memory: a sink for tests that assert on what was logged.
+#[derive(Clone, Default)]
+pub struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Buffer {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("log buffer lock")).into_owned()
+    }
+}
+
+impl Write for Buffer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer lock").extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Buffer {
+    type Writer = Buffer;
+    fn make_writer(&'a self) -> Buffer {
+        self.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl<'a> MakeWriter<'a> for Buffer {
-        type Writer = Buffer;
-        fn make_writer(&'a self) -> Buffer {
-            self.clone()
-        }
-    }
 
     #[test]
     fn an_id_number_logged_in_full_comes_out_masked() {
@@ -95,7 +104,7 @@ mod tests {
         tracing::subscriber::with_default(subscriber(buf.clone(), "info", false), || {
             tracing::info!(driver = "33010219800101064X", "checking driver 33010219800101064X");
         });
-        let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        let out = buf.text();
         assert!(out.contains("checking driver 330102********064X"), "{out}");
         assert!(out.contains("driver=\"330102********064X\""), "{out}");
         assert!(!out.contains("19800101"), "{out}");

@@ -647,6 +647,7 @@ fn the_checks_engine_on_ground_truth_fields_agrees_with_the_expected_statuses() 
                     fields: p.fields.iter().map(|(k, f)| (k.clone(), Field { value: f.value.clone(), confidence: 1.0, bbox: f.bbox })).collect(),
                     unread: None,
                     text: None,
+                    archived: None,
                 }
             })
             .collect();

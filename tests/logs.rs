@@ -6,38 +6,17 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use common::{Store, spawn};
 use dajian::http::Limits;
 use serde_json::{Value, json};
-use tracing_subscriber::fmt::MakeWriter;
+use dajian::logging::Buffer;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
-fn capture() -> Captured {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
+fn capture() -> Buffer {
+    static LOGS: OnceLock<Buffer> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let c = Captured::default();
+        let c = Buffer::default();
         tracing::subscriber::set_global_default(dajian::logging::subscriber(c.clone(), "trace", false)).unwrap();
         c
     })
@@ -80,7 +59,7 @@ async fn id_numbers_never_appear_unmasked_in_the_logs() {
         .unwrap();
     assert_eq!(r.status(), 401);
 
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
+    let text = logs.text();
     assert!(text.contains("desk login failed"), "the round was logged");
     let masked = dajian::types::mask_id(&ids[1]);
     assert!(text.contains(&masked), "the failed login names the account, masked ({masked})");
