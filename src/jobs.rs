@@ -152,43 +152,33 @@ pub async fn run(db: &Db, precheck: &Precheck, id: &str, worker: &str) -> Result
         }
         Err(e) => Err(e.to_string()),
     };
-    // A pass is verified: its pages may serve later applications.
-    let to_archive = match (&parsed, &result) {
-        (Ok(app), Ok(report)) if report.verdict == crate::report::Verdict::Pass => Some((app.clone(), report.documents.clone())),
-        _ => None,
-    };
     let t = now();
-    let mut tx = db.pool.begin().await?;
-    let (outcome, stored) = match result {
+    let (outcome, report, verdict, error) = match &result {
         Ok(report) => {
             let verdict = serde_json::to_value(report.verdict).expect("serialises").as_str().unwrap_or_default().to_string();
-            let r = sqlx::query(
-                "UPDATE applications SET status = 'done', report = $1, verdict = $2, error = NULL, updated_at = $3 \
-                 WHERE id = $4 AND status = 'running' AND claimed_by = $5",
-            )
-            .bind(serde_json::to_string(&report).expect("reports serialise"))
-            .bind(verdict)
-            .bind(t.clone())
-            .bind(id.to_string())
-            .bind(worker.to_string())
-            .execute(&mut *tx)
-            .await?;
-            ("done", r.rows_affected() == 1)
+            ("done", Some(serde_json::to_string(report).expect("reports serialise")), Some(verdict), None)
         }
         Err(e) => {
             tracing::warn!(job = id, error = %e, "precheck failed");
-            let r = sqlx::query(
-                "UPDATE applications SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND status = 'running' AND claimed_by = $4",
-            )
-            .bind(e)
-            .bind(t.clone())
-            .bind(id.to_string())
-            .bind(worker.to_string())
-            .execute(&mut *tx)
-            .await?;
-            ("failed", r.rows_affected() == 1)
+            ("failed", None, None, Some(e.clone()))
         }
     };
+    let mut tx = db.pool.begin().await?;
+    let stored = sqlx::query(
+        "UPDATE applications SET status = $1, report = $2, verdict = $3, error = $4, updated_at = $5 \
+         WHERE id = $6 AND status = 'running' AND claimed_by = $7",
+    )
+    .bind(outcome)
+    .bind(report)
+    .bind(verdict)
+    .bind(error)
+    .bind(t.clone())
+    .bind(id.to_string())
+    .bind(worker.to_string())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
     if stored {
         event(&mut tx, id, worker, outcome, &t).await?;
     } else {
@@ -196,11 +186,14 @@ pub async fn run(db: &Db, precheck: &Precheck, id: &str, worker: &str) -> Result
         event(&mut tx, id, worker, "lost", &t).await?;
     }
     tx.commit().await?;
-    if stored && let Some((app, docs)) = to_archive {
-        // The precheck result stands whether or not archiving works.
-        if let Err(e) = crate::archive::store(db, id, &app, &docs).await {
-            tracing::warn!(job = id, error = %e, "archiving a passed application failed");
-        }
+    // A pass is verified: its pages may serve later applications. The
+    // precheck result stands whether or not archiving works.
+    if stored
+        && let (Ok(app), Ok(report)) = (&parsed, &result)
+        && report.verdict == crate::report::Verdict::Pass
+        && let Err(e) = crate::archive::store(db, id, app, &report.documents).await
+    {
+        tracing::warn!(job = id, error = %e, "archiving a passed application failed");
     }
     Ok(stored)
 }

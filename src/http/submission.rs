@@ -29,17 +29,6 @@ pub struct Submission {
 /// buffer (36 MB for a 12 MP photo), so this bounds memory under load.
 static DECODES: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(crate::par::cores().max(1)));
 
-/// The image formats a page may come in, by their magic bytes.
-fn mime(bytes: &[u8]) -> Option<&'static str> {
-    Some(match image::guess_format(bytes).ok()? {
-        image::ImageFormat::Jpeg => "image/jpeg",
-        image::ImageFormat::Png => "image/png",
-        image::ImageFormat::WebP => "image/webp",
-        image::ImageFormat::Tiff => "image/tiff",
-        _ => return None,
-    })
-}
-
 /// Reads and checks the whole body. When it is refused part-way, the rest
 /// is read and dropped (up to [`LINGER_BYTES`], as nginx's lingering
 /// close does): a client still sending would otherwise see the connection
@@ -104,13 +93,13 @@ async fn read_parts(mp: &mut Multipart, limits: &Limits) -> ApiResult<Submission
         if pages.iter().any(|u| u.file == name) {
             return Err(ApiError::bad("duplicate_part", format!("page '{}' is sent twice", shorten(&name))));
         }
-        if form.is_none() && mime(&bytes).is_none() && bytes.trim_ascii_start().starts_with(b"{") {
+        if form.is_none() && ingest::page_format(&bytes).is_none() && bytes.trim_ascii_start().starts_with(b"{") {
             return Err(ApiError::bad(
                 "missing_application",
                 format!("part '{}' looks like the form: the form goes in a part named 'application'", shorten(&name)),
             ));
         }
-        let mime = check_page(&name, bytes.to_vec(), limits).await?;
+        let mime = check_page(&name, bytes.clone(), limits).await?;
         pages.push(Upload { file: name, content_type: mime.to_string(), bytes: bytes.to_vec() });
     }
     let application = form.ok_or_else(|| ApiError::bad("missing_application", "no part named 'application' holds the form"))?;
@@ -125,31 +114,26 @@ async fn read_parts(mp: &mut Multipart, limits: &Limits) -> ApiResult<Submission
     Ok(Submission { application, pages })
 }
 
-/// Decodes one page under the limits; returns its MIME type.
-async fn check_page(name: &str, bytes: Vec<u8>, limits: &Limits) -> ApiResult<&'static str> {
+/// Decodes one page under the limits (`ingest::decode_page` checks size,
+/// format and pixels before it decodes); returns its MIME type.
+async fn check_page(name: &str, bytes: axum::body::Bytes, limits: &Limits) -> ApiResult<&'static str> {
     let shown = shorten(name);
-    if bytes.len() > limits.max_page_bytes {
-        return Err(ApiError::TooLarge(format!("page '{shown}' is over {} MB", limits.max_page_bytes / (1024 * 1024))));
-    }
-    if bytes.is_empty() {
-        return Err(ApiError::Unprocessable(format!("page '{shown}' is empty")));
-    }
-    let mime = mime(&bytes).ok_or_else(|| ApiError::UnsupportedMedia(format!("page '{shown}' is not a JPEG, PNG, WebP or TIFF image")))?;
+    let mime = ingest::page_format(&bytes).map(|(_, mime)| mime);
     let decode_limits = DecodeLimits { max_bytes: limits.max_page_bytes, max_pixels: limits.max_page_pixels };
     let _slot = DECODES.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
     let page = shown.clone();
     let decoded = tokio::task::spawn_blocking(move || ingest::decode_page(&bytes, &page, &decode_limits).map(|_| ()))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    decoded.map_err(|e| match e {
-        IngestError::TooManyPixels { width, height, limit, .. } => {
-            ApiError::TooLarge(format!("page '{shown}' is {width}×{height} pixels, over {} MP", limit / 1_000_000))
+    match decoded {
+        Ok(()) => Ok(mime.expect("decode_page accepts only the page formats")),
+        Err(IngestError::TooManyPixels { width, height, limit, .. }) => {
+            Err(ApiError::TooLarge(format!("page '{shown}' is {width}×{height} pixels, over {} MP", limit / 1_000_000)))
         }
-        IngestError::TooManyBytes { .. } => ApiError::TooLarge(e.to_string()),
-        IngestError::NotAnImage { .. } => ApiError::UnsupportedMedia(e.to_string()),
-        IngestError::Empty { .. } | IngestError::Corrupt { .. } => ApiError::Unprocessable(e.to_string()),
-    })?;
-    Ok(mime)
+        Err(e @ IngestError::TooManyBytes { .. }) => Err(ApiError::TooLarge(e.to_string())),
+        Err(e @ IngestError::NotAnImage { .. }) => Err(ApiError::UnsupportedMedia(e.to_string())),
+        Err(e @ (IngestError::Empty { .. } | IngestError::Corrupt { .. })) => Err(ApiError::Unprocessable(e.to_string())),
+    }
 }
 
 /// A part name as shown in an error: a hostile client may send a name of

@@ -150,6 +150,21 @@ fn stored_point(o: Orientation, w: f32, h: f32, x: f32, y: f32) -> (f32, f32) {
     }
 }
 
+/// The formats a page may come in, with their MIME types. The format comes
+/// from the content, never the file name: a text file renamed .jpg is not
+/// an image.
+pub fn page_format(bytes: &[u8]) -> Option<(ImageFormat, &'static str)> {
+    let format = image::guess_format(bytes).ok()?;
+    let mime = match format {
+        ImageFormat::Jpeg => "image/jpeg",
+        ImageFormat::Png => "image/png",
+        ImageFormat::WebP => "image/webp",
+        ImageFormat::Tiff => "image/tiff",
+        _ => return None,
+    };
+    Some((format, mime))
+}
+
 /// Decodes one uploaded page. `name` is only used in errors and [`Page::name`].
 pub fn decode_page(bytes: &[u8], name: &str, limits: &DecodeLimits) -> Result<Page, IngestError> {
     let name_s = || name.to_string();
@@ -159,12 +174,7 @@ pub fn decode_page(bytes: &[u8], name: &str, limits: &DecodeLimits) -> Result<Pa
     if bytes.len() > limits.max_bytes {
         return Err(IngestError::TooManyBytes { name: name_s(), size: bytes.len(), limit: limits.max_bytes });
     }
-    // The format comes from the content, never the file name: a text file
-    // renamed .jpg is not an image.
-    let format = image::guess_format(bytes).map_err(|_| IngestError::NotAnImage { name: name_s() })?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Tiff) {
-        return Err(IngestError::NotAnImage { name: name_s() });
-    }
+    let (format, _) = page_format(bytes).ok_or_else(|| IngestError::NotAnImage { name: name_s() })?;
     // Decoders are third-party code fed untrusted bytes; a panic in one must
     // become an error for this file, not take the worker down.
     std::panic::catch_unwind(|| decode_checked(bytes, name, format, limits)).unwrap_or_else(|_| {
