@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::checks::CheckConfig;
 use crate::db::{DEFAULT_URL, Db};
 use crate::extract::train::TrainParams;
+use crate::lang::Lang;
 use crate::pipeline::{self, PipelineError, Precheck};
 use crate::registry;
 use crate::rules::Rules;
@@ -52,6 +53,9 @@ pub enum Command {
         /// Indent the JSON.
         #[arg(long)]
         pretty: bool,
+        /// The language of check titles and messages: zh (default) or en.
+        #[arg(long, default_value = "zh", value_parser = parse_lang)]
+        lang: Lang,
     },
     /// Prints the page's text lines as JSON `[{text, confidence, bbox}]`
     /// in reading order.
@@ -309,6 +313,10 @@ async fn open_db(url: &str) -> Result<Db, Failure> {
     })
 }
 
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("'{s}' is not a language: use zh or en"))
+}
+
 async fn import(db: &Db, dir: &Path) -> Result<registry::ImportReport, Failure> {
     registry::import_dir(db, dir).await.map_err(|e| match e {
         registry::ImportError::Db(_) => Failure::Internal(e.to_string()),
@@ -332,7 +340,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let report = import(&db, &dir).await?;
             print!("{report}");
         }
-        Command::Check { application, fields, pretty } => {
+        Command::Check { application, fields, pretty, lang } => {
             let (app, dir) = pipeline::read_application(&application)?;
             let read = match fields {
                 Some(f) => pipeline::read_fields(&f, &app)?,
@@ -344,7 +352,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 precheck.readers = Some(load_readers(&precheck.device)?);
             }
             let db = open_db(&cli.db).await?;
-            let report = precheck.run_files(&db, &app, read, pages).await?;
+            let report = precheck.run_files(&db, &app, read, pages).await?.localized(lang);
             let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
             println!("{}", json.expect("reports serialise"));
         }

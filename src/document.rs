@@ -57,6 +57,14 @@ impl DocKind {
         }
     }
 
+    /// How a message names the kind: its Chinese title, or its key.
+    pub fn name(self, l: crate::lang::Lang) -> &'static str {
+        match l {
+            crate::lang::Lang::Zh => self.title_zh(),
+            crate::lang::Lang::En => self.key(),
+        }
+    }
+
     /// The Chinese name printed on (or used for) the document.
     pub fn title_zh(self) -> &'static str {
         match self {
@@ -173,6 +181,21 @@ pub enum Subject {
     Tractor,
     Trailer,
     Driver(usize),
+}
+
+impl Subject {
+    /// How a message names the subject.
+    pub fn name(self, l: crate::lang::Lang) -> String {
+        use crate::lang::Lang::*;
+        match (self, l) {
+            (Subject::Carrier, Zh) => "承运人".into(),
+            (Subject::Agent, Zh) => "经办人".into(),
+            (Subject::Tractor, Zh) => "牵引车".into(),
+            (Subject::Trailer, Zh) => "挂车".into(),
+            (Subject::Driver(n), Zh) => format!("驾驶员{n}"),
+            (s, En) => s.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for Subject {

@@ -23,6 +23,7 @@ pub mod form;
 pub mod http;
 pub mod ingest;
 pub mod jobs;
+pub mod lang;
 pub mod logging;
 pub mod ocr;
 pub mod par;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lang::Lang;
 use crate::document::Document;
 use crate::types::BBox;
 
@@ -65,7 +66,12 @@ pub struct CheckResult {
     pub group: Group,
     pub status: Status,
     pub title: String,
+    /// In Simplified Chinese, the default; see [`Report::localized`].
     pub message: String,
+    /// The same message in English. Kept in the stored report so either
+    /// language can be served later; absent from what users are sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
     pub rule_ref: String,
     pub evidence: Vec<Evidence>,
 }
@@ -141,6 +147,34 @@ pub struct Report {
     pub timings_ms: Timings,
 }
 
+impl CheckResult {
+    /// The message in `lang` (Chinese when no English was stored).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, &self.message_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.message,
+        }
+    }
+}
+
+impl Report {
+    /// The report as a user reads it in `lang`: check titles and messages
+    /// in that language, one `message` per check. A report stored before
+    /// messages had two languages keeps the one it has.
+    pub fn localized(mut self, lang: Lang) -> Report {
+        for c in &mut self.checks {
+            c.message = c.message_in(lang).to_string();
+            c.message_en = None;
+            if lang == Lang::En
+                && let Some(t) = crate::checks::title_en(&c.id)
+            {
+                c.title = t.to_string();
+            }
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +186,7 @@ mod tests {
             status,
             title: String::new(),
             message: String::new(),
+            message_en: None,
             rule_ref: String::new(),
             evidence: vec![],
         }
@@ -162,6 +197,33 @@ mod tests {
         assert_eq!(Verdict::of(&[check(Status::Pass), check(Status::NotApplicable)]), Verdict::Pass);
         assert_eq!(Verdict::of(&[check(Status::Pass), check(Status::Warn)]), Verdict::Review);
         assert_eq!(Verdict::of(&[check(Status::Block), check(Status::Warn)]), Verdict::Block);
+    }
+
+    #[test]
+    fn a_localized_report_carries_one_message_per_check_in_its_language() {
+        let mut c = check(Status::Warn);
+        c.id = "V1".into();
+        c.title = "号牌与VIN".into();
+        c.message = "挂车VIN不符".into();
+        c.message_en = Some("the trailer VIN differs".into());
+        let report = Report {
+            id: "r".into(),
+            application_no: None,
+            verdict: Verdict::Review,
+            permit_class: 1,
+            authority: None,
+            approvals: vec![],
+            checks: vec![c],
+            documents: vec![],
+            model: ModelInfo { ocr: String::new(), extractor: String::new(), device: String::new() },
+            timings_ms: Timings::default(),
+        };
+        let zh = report.clone().localized(Lang::Zh);
+        assert_eq!((zh.checks[0].title.as_str(), zh.checks[0].message.as_str()), ("号牌与VIN", "挂车VIN不符"));
+        let en = report.localized(Lang::En);
+        assert_eq!((en.checks[0].title.as_str(), en.checks[0].message.as_str()), ("Plate & VIN", "the trailer VIN differs"));
+        let json = serde_json::to_value(&en).unwrap();
+        assert!(json["checks"][0].get("message_en").is_none(), "{json}");
     }
 
     #[test]

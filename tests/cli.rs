@@ -142,7 +142,17 @@ fn check_with_extracted_fields_prints_a_passing_report() {
     assert_eq!(report["verdict"], "review");
     let v1 = report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "V1").unwrap();
     assert_eq!(v1["status"], "warn");
-    assert!(v1["message"].as_str().unwrap().contains("could not be read"));
+    assert!(v1["message"].as_str().unwrap().contains("无法识别"), "{v1}");
+    assert!(v1.get("message_en").is_none(), "{v1}");
+    // The same report in English.
+    let out = env.run(&["check", app_dir.join("application.json").to_str().unwrap(), "--lang", "en"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let v1 = report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "V1").unwrap();
+    assert_eq!(v1["title"], "Plate & VIN");
+    assert!(v1["message"].as_str().unwrap().contains("could not be read"), "{v1}");
+    let out = env.run(&["check", app_dir.join("application.json").to_str().unwrap(), "--lang", "fr"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("'fr' is not a language"), "{}", stderr(&out));
 }
 
 #[test]

@@ -429,3 +429,53 @@ async fn a_clerk_sees_an_entitys_verified_archive() {
     let html = app.get(Some(&cookie), "/desk/entities/person:33010219800101064X").await.text().await.unwrap();
     assert!(html.contains("person:330102********064X"), "{html}");
 }
+
+#[tokio::test]
+async fn an_archived_page_is_shown_from_the_application_that_brought_it() {
+    let app = spawn().await;
+    let cookie = app.login().await;
+    let (id, earlier) = (app.app_id("JN-2026-000124").await, app.app_id("JN-2026-000125").await);
+    // Mark the flagged trailer licence as reused from the earlier application.
+    let report: String = sqlx::query_scalar("SELECT report FROM applications WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+    let mut report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    for d in report["documents"].as_array_mut().unwrap() {
+        if d["file"] == "trailer_licence.jpg" {
+            d["archived"] = serde_json::json!({
+                "application_id": earlier, "file": "trailer_licence.jpg",
+                "archived_at": "2026-11-01T08:00:00Z", "valid_until": "2027-06-30"
+            });
+        }
+    }
+    sqlx::query("UPDATE applications SET report = $1 WHERE id = $2").bind(report.to_string()).bind(&id).execute(&app.db.pool).await.unwrap();
+    let html = app.get(Some(&cookie), &format!("/desk/applications/{id}")).await.text().await.unwrap();
+    let src = format!("/desk/applications/{earlier}/pages/trailer_licence.jpg");
+    assert!(html.contains(&src), "the viewer does not load the archived page from {earlier}");
+    assert!(!html.contains(&format!("/desk/applications/{id}/pages/trailer_licence.jpg")));
+    let r = app.get(Some(&cookie), &src).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("image/"));
+}
+
+#[tokio::test]
+async fn the_report_speaks_chinese_unless_english_is_asked_for() {
+    let app = spawn().await;
+    let cookie = app.login().await;
+    let id = app.app_id("JN-2026-000124").await;
+    let v1 = |body: serde_json::Value| {
+        let c = body["report"]["checks"].as_array().unwrap().iter().find(|c| c["id"] == "V1").unwrap().clone();
+        assert!(c.get("message_en").is_none(), "{c}");
+        (c["title"].as_str().unwrap().to_string(), c["message"].as_str().unwrap().to_string())
+    };
+    let zh = v1(app.get(Some(&cookie), &format!("/api/v1/applications/{id}")).await.json().await.unwrap());
+    assert_eq!(zh.0, "号牌与VIN");
+    assert!(zh.1.contains("挂车车辆识别代号"), "{}", zh.1);
+    let en = v1(app.get(Some(&cookie), &format!("/api/v1/applications/{id}?lang=en")).await.json().await.unwrap());
+    assert_eq!(en.0, "Plate & VIN");
+    assert!(en.1.contains("the trailer VIN"), "{}", en.1);
+    let r = app.http.get(format!("{}/api/v1/applications/{id}", app.base)).header(COOKIE, &cookie)
+        .header("accept-language", "en-GB,en;q=0.9").send().await.unwrap();
+    assert_eq!(v1(r.json().await.unwrap()), en);
+    // The desk shows the message in the desk's language.
+    let html = app.get(Some(&cookie), &format!("/desk/applications/{id}?lang=en")).await.text().await.unwrap();
+    assert!(html.contains(&en.1.replace('\'', "&#39;")) || html.contains("the trailer VIN"), "English message missing");
+}

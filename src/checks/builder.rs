@@ -4,10 +4,14 @@ use serde_json::{Value, json};
 
 use super::{Input, Page};
 use crate::document::{DocKind, Document, Field, Subject};
+use crate::lang::Lang;
 use crate::report::{CheckResult, Evidence, Group, Source, Status};
+use crate::tr;
 
 pub struct Check {
     id: &'static str,
+    /// The language of this run's messages (`checks::run` runs twice).
+    pub l: Lang,
     group: Group,
     title: &'static str,
     rule_ref: &'static str,
@@ -19,9 +23,17 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn new(input: &Input, id: &'static str, group: Group, title: &'static str, rule_ref: &'static str) -> Check {
+    pub fn new(
+        input: &Input,
+        l: Lang,
+        id: &'static str,
+        group: Group,
+        title: &'static str,
+        rule_ref: &'static str,
+    ) -> Check {
         Check {
             id,
+            l,
             group,
             title,
             rule_ref,
@@ -77,7 +89,13 @@ impl Check {
         subject: Option<Subject>,
         missing: Status,
     ) -> Option<&'a Document> {
-        let whose = subject.map(|s| format!(" for {s}")).unwrap_or_default();
+        let l = self.l;
+        let (kind_name, whose) = (kind.name(l), subject.map(|s| s.name(l)).unwrap_or_default());
+        let whose = match (l, whose.is_empty()) {
+            (_, true) => whose,
+            (Lang::Zh, false) => format!("（{whose}）"),
+            (Lang::En, false) => format!(" for {whose}"),
+        };
         match input.page(kind, subject) {
             Page::Read(d) => Some(d),
             Page::Unreadable(docs) => {
@@ -85,14 +103,15 @@ impl Check {
                     .iter()
                     .map(|d| format!("{} ({})", d.file, d.unread.as_deref().unwrap_or("unread")))
                     .collect();
+                let files = files.join(", ");
                 self.fail(
                     Status::Warn,
-                    format!("the {kind} page{whose} could not be read: {}", files.join(", ")),
+                    tr!(l, "{kind_name}{whose}页面无法识别：{files}", "the {kind_name} page{whose} could not be read: {files}"),
                 );
                 None
             }
             Page::Missing => {
-                self.fail(missing, format!("no {kind} page{whose} was uploaded"));
+                self.fail(missing, tr!(l, "未上传{kind_name}{whose}", "no {kind_name} page{whose} was uploaded"));
                 None
             }
         }
@@ -103,8 +122,9 @@ impl Check {
     pub fn field<'d>(&mut self, doc: &'d Document, key: &str) -> Option<&'d Field> {
         match doc.field(key) {
             None => {
-                let kind = doc.kind.map(DocKind::key).unwrap_or("page");
-                self.fail(Status::Warn, format!("{key} could not be read on {} ({kind})", doc.file));
+                let (l, file) = (self.l, &doc.file);
+                let kind = doc.kind.map(|k| k.name(l)).unwrap_or(tr_page(l));
+                self.fail(Status::Warn, tr!(l, "{file}（{kind}）上未能识别 {key}", "{key} could not be read on {file} ({kind})"));
                 None
             }
             Some(f) => {
@@ -117,13 +137,13 @@ impl Check {
                     bbox: Some(f.bbox),
                 });
                 if f.confidence < self.min_confidence {
+                    let (file, conf, text) = (&doc.file, format!("{:.2}", f.confidence), f.text());
                     self.fail(
                         Status::Warn,
-                        format!(
-                            "{key} on {} was read with low confidence ({:.2}): '{}'",
-                            doc.file,
-                            f.confidence,
-                            f.text()
+                        tr!(
+                            self.l,
+                            "{file} 上的 {key} 识别置信度低（{conf}）：“{text}”",
+                            "{key} on {file} was read with low confidence ({conf}): '{text}'"
                         ),
                     );
                 }
@@ -134,8 +154,9 @@ impl Check {
 
     /// Compares a page's field with an expected value (already normalised).
     /// A mismatch fails with `status`, or only warns when the reading was
-    /// unsure (the low-confidence warning is already recorded).
-    pub fn compare_field(&mut self, doc: &Document, key: &str, expected: &str, what: &str, status: Status) {
+    /// unsure (the low-confidence warning is already recorded). `what`
+    /// names the value as (Chinese, English).
+    pub fn compare_field(&mut self, doc: &Document, key: &str, expected: &str, what: (&str, &str), status: Status) {
         let Some(f) = self.field(doc, key) else { return };
         let read = f.text();
         if read == expected {
@@ -143,23 +164,26 @@ impl Check {
         } else if f.confidence < self.min_confidence {
             // Already warned; an unsure reading cannot block.
         } else {
-            self.fail(status, format!("{what} on {} is '{read}', the form says '{expected}'", doc.file));
+            let (file, zh, en) = (&doc.file, what.0, what.1);
+            self.fail(status, tr!(self.l, "{file} 上的{zh}为“{read}”，申请表为“{expected}”", "{en} on {file} is '{read}', the form says '{expected}'"));
         }
     }
 
-    pub fn finish(self, pass_message: &str) -> CheckResult {
+    pub fn finish(self, pass_message: impl Into<String>) -> CheckResult {
+        let pass_message = pass_message.into();
         let (status, message) = if let Some(why) = self.not_applicable {
             (Status::NotApplicable, why)
         } else if let Some(worst) = self.findings.iter().map(|f| f.0).max() {
             // Worst findings first: a clerk reads the blocking reason first.
             let mut f = self.findings;
             f.sort_by(|a, b| b.0.cmp(&a.0));
-            (worst, f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("; "))
+            let sep = tr!(self.l, "；", "; ");
+            (worst, f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(&sep))
         } else if self.compared {
-            (Status::Pass, pass_message.to_string())
+            (Status::Pass, pass_message)
         } else {
             // A check that compared nothing must not pass silently.
-            (Status::Warn, "nothing could be compared".to_string())
+            (Status::Warn, tr!(self.l, "没有可比对的内容", "nothing could be compared"))
         };
         CheckResult {
             id: self.id.to_string(),
@@ -167,9 +191,17 @@ impl Check {
             status,
             title: self.title.to_string(),
             message,
+            message_en: None,
             rule_ref: self.rule_ref.to_string(),
             evidence: self.evidence,
         }
+    }
+}
+
+fn tr_page(l: Lang) -> &'static str {
+    match l {
+        Lang::Zh => "页面",
+        Lang::En => "page",
     }
 }
 
@@ -189,7 +221,8 @@ impl Check {
         match crate::types::Until::parse(&f.text()) {
             Ok(u) => Some(u),
             Err(e) => {
-                self.fail(Status::Warn, format!("{key} on {}: {e}", doc.file));
+                let (file, e) = (&doc.file, e.say(self.l));
+                self.fail(Status::Warn, tr!(self.l, "{file} 上的 {key}：{e}", "{key} on {file}: {e}"));
                 None
             }
         }
@@ -200,7 +233,8 @@ impl Check {
         match self.until_field(doc, key)? {
             crate::types::Until::Date(d) => Some(d),
             crate::types::Until::LongTerm => {
-                self.fail(Status::Warn, format!("{key} on {} reads long_term where a date is printed", doc.file));
+                let file = &doc.file;
+                self.fail(Status::Warn, tr!(self.l, "{file} 上的 {key} 应为具体日期，却识别为“长期”", "{key} on {file} reads long_term where a date is printed"));
                 None
             }
         }
@@ -212,7 +246,8 @@ impl Check {
         match crate::types::Month::parse(&f.text()) {
             Ok(m) => Some(m),
             Err(e) => {
-                self.fail(Status::Warn, format!("{key} on {}: {e}", doc.file));
+                let (file, e) = (&doc.file, e.say(self.l));
+                self.fail(Status::Warn, tr!(self.l, "{file} 上的 {key}：{e}", "{key} on {file}: {e}"));
                 None
             }
         }
@@ -224,7 +259,8 @@ impl Check {
         match f.value.as_u64().or_else(|| f.text().parse().ok()) {
             Some(n) => Some(n),
             None => {
-                self.fail(Status::Warn, format!("{key} on {} is not a number: '{}'", doc.file, f.text()));
+                let (file, text) = (&doc.file, f.text());
+                self.fail(Status::Warn, tr!(self.l, "{file} 上的 {key} 不是数字：“{text}”", "{key} on {file} is not a number: '{text}'"));
                 None
             }
         }

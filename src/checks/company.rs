@@ -6,7 +6,9 @@ use super::builder::opt;
 use super::{Check, Input};
 use crate::document::DocKind;
 use crate::registry::{Company, CompanyStatus};
+use crate::lang::Lang;
 use crate::report::{CheckResult, Group, Status};
+use crate::tr;
 use crate::types::{Until, Uscc, normalize};
 
 /// The carrier's registry record; its absence is a finding of the calling
@@ -15,45 +17,53 @@ fn company<'a>(c: &mut Check, input: &Input<'a>) -> Option<&'a Company> {
     let uscc = &input.form.carrier.uscc;
     let found = input.registry.company(uscc);
     if found.is_none() {
-        c.fail(Status::Block, format!("the carrier {uscc} is not in the registry"));
+        c.fail(Status::Block, tr!(c.l, "登记库中没有承运人{uscc}", "the carrier {uscc} is not in the registry"));
     }
     found
 }
 
 /// C1 统一社会信用代码与名称: a valid, registered code shown on the business
 /// licence; the same name everywhere (a name difference only warns).
-pub fn c1_uscc_and_name(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "C1", Group::Company, "统一社会信用代码与名称", "GB 32100-2015");
+pub fn c1_uscc_and_name(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "C1", Group::Company, "统一社会信用代码与名称", "GB 32100-2015");
     let carrier = &input.form.carrier;
     c.form("carrier.uscc", carrier.uscc.as_str());
     c.form("carrier.name", carrier.name.as_str());
     match Uscc::parse(&carrier.uscc) {
         Ok(_) => c.ok(),
-        Err(e) => c.fail(Status::Block, format!("carrier.uscc is not a valid code: {e}")),
+        Err(e) => {
+            let e = e.say(l);
+            c.fail(Status::Block, tr!(l, "承运人统一社会信用代码无效：{e}", "carrier.uscc is not a valid code: {e}"))
+        }
     }
     let reg = company(&mut c, input);
     if let Some(r) = reg {
         c.registry("companies.name", r.name.as_str());
         let name = normalize::text(&r.name);
-        c.expect(name == carrier.name, Status::Warn, || {
-            format!("the registry names the carrier '{name}', the form '{}'", carrier.name)
+        let form = &carrier.name;
+        c.expect(name == *form, Status::Warn, || {
+            tr!(l, "登记库中承运人名称为“{name}”，申请表为“{form}”", "the registry names the carrier '{name}', the form '{form}'")
         });
     }
     if let Some(doc) = c.page(input, DocKind::BusinessLicence, None, Status::Block) {
-        c.compare_field(doc, "uscc", &carrier.uscc, "the USCC", Status::Block);
-        c.compare_field(doc, "company_name", &carrier.name, "the company name", Status::Warn);
+        c.compare_field(doc, "uscc", &carrier.uscc, ("统一社会信用代码", "the USCC"), Status::Block);
+        c.compare_field(doc, "company_name", &carrier.name, ("企业名称", "the company name"), Status::Warn);
     }
     // The permit page is required by C2; here only its name is compared.
     if let Some(doc) = input.pages(DocKind::OperatingPermit, None).first() {
-        c.compare_field(doc, "company_name", &carrier.name, "the permit holder", Status::Warn);
+        c.compare_field(doc, "company_name", &carrier.name, ("许可证业户名称", "the permit holder"), Status::Warn);
     }
-    c.finish("the carrier's code is valid and registered, and its name agrees across form, licences and registry")
+    c.finish(tr!(
+        l,
+        "承运人统一社会信用代码有效且已登记，名称在申请表、证照和登记库中一致",
+        "the carrier's code is valid and registered, and its name agrees across form, licences and registry"
+    ))
 }
 
 /// C2 经营范围: the operating permit, on the page and in the registry,
 /// includes 大型物件运输.
-pub fn c2_scope(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "C2", Group::Company, "经营范围", "《道路货物运输及站场管理规定》(大型物件运输经营许可)");
+pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "C2", Group::Company, "经营范围", "《道路货物运输及站场管理规定》(大型物件运输经营许可)");
     let scope = &input.rules.company.required_scope.value;
     c.rule("required_scope", scope.as_str());
     if let Some(doc) = c.page(input, DocKind::OperatingPermit, None, Status::Block)
@@ -61,21 +71,21 @@ pub fn c2_scope(input: &Input) -> CheckResult {
     {
         let text = f.text();
         c.expect(text.contains(scope.as_str()), Status::Block, || {
-            format!("the operating permit's scope '{text}' does not include {scope}")
+            tr!(l, "道路运输经营许可证的经营范围“{text}”不含{scope}", "the operating permit's scope '{text}' does not include {scope}")
         });
     }
     if let Some(r) = company(&mut c, input) {
         c.registry("companies.permit_scope", r.permit_scope.clone());
         let has = r.permit_scope.iter().any(|s| normalize::text(s).contains(scope.as_str()));
-        c.expect(has, Status::Block, || format!("the registered permit scope does not include {scope}"));
+        c.expect(has, Status::Block, || tr!(l, "登记的许可经营范围不含{scope}", "the registered permit scope does not include {scope}"));
     }
-    c.finish("the operating permit includes 大型物件运输")
+    c.finish(tr!(l, "道路运输经营许可包含{scope}", "the operating permit includes {scope}"))
 }
 
 /// C3 证照有效: the operating permit covers the travel window, the business
 /// term contains the day of submission, the company is active.
-pub fn c3_licences_valid(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "C3", Group::Company, "证照有效", "《道路运输条例》《市场主体登记管理条例》");
+pub fn c3_licences_valid(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "C3", Group::Company, "证照有效", "《道路运输条例》《市场主体登记管理条例》");
     let f = input.form;
     let (end, on) = (f.route.end_date, f.submitted_on);
     c.form("route.end_date", end.to_string());
@@ -83,14 +93,20 @@ pub fn c3_licences_valid(input: &Input) -> CheckResult {
     if let Some(doc) = input.pages(DocKind::OperatingPermit, None).first()
         && let Some(until) = c.until_field(doc, "valid_until")
     {
+        let file = &doc.file;
         c.expect(until.covers(end), Status::Block, || {
-            format!("the operating permit on {} expires on {until}, before the travel window ends on {end}", doc.file)
+            tr!(
+                l,
+                "{file} 上的道路运输经营许可证于{until}到期，早于通行期结束日{end}",
+                "the operating permit on {file} expires on {until}, before the travel window ends on {end}"
+            )
         });
     }
     if let Some(doc) = input.pages(DocKind::BusinessLicence, None).first()
         && let Some(until) = c.until_field(doc, "term_until")
     {
-        c.expect(until.covers(on), Status::Block, || format!("the business term on {} ended on {until}", doc.file));
+        let file = &doc.file;
+        c.expect(until.covers(on), Status::Block, || tr!(l, "{file} 上的营业期限已于{until}届满", "the business term on {file} ended on {until}"));
     }
     if let Some(r) = company(&mut c, input) {
         c.registry("companies.permit_valid_until", opt(&r.permit_valid_until));
@@ -98,31 +114,32 @@ pub fn c3_licences_valid(input: &Input) -> CheckResult {
         c.registry("companies.status", serde_json::to_value(r.status).unwrap());
         match r.permit_valid_until {
             Some(u) => c.expect(Until::Date(u).covers(end), Status::Block, || {
-                format!("the registered operating permit expires on {u}, before {end}")
+                tr!(l, "登记的道路运输经营许可于{u}到期，早于{end}", "the registered operating permit expires on {u}, before {end}")
             }),
-            None => c.fail(Status::Block, "the registry holds no operating permit validity".to_string()),
+            None => c.fail(Status::Block, tr!(l, "登记库中没有经营许可有效期", "the registry holds no operating permit validity")),
         }
         match r.term_until {
-            Some(u) => c.expect(u.covers(on), Status::Block, || format!("the registered business term ended on {u}")),
-            None => c.fail(Status::Block, "the registry holds no business term".to_string()),
+            Some(u) => c.expect(u.covers(on), Status::Block, || tr!(l, "登记的营业期限已于{u}届满", "the registered business term ended on {u}")),
+            None => c.fail(Status::Block, tr!(l, "登记库中没有营业期限", "the registry holds no business term")),
         }
         c.expect(r.status == CompanyStatus::Active, Status::Block, || {
-            format!("the company's registry status is {}", serde_json::to_value(r.status).unwrap())
+            let status = serde_json::to_value(r.status).unwrap();
+            tr!(l, "企业在登记库中的状态为{status}", "the company's registry status is {status}")
         });
     }
-    c.finish("the operating permit and the business term are valid and the company is active")
+    c.finish(tr!(l, "道路运输经营许可和营业期限均有效，企业存续", "the operating permit and the business term are valid and the company is active"))
 }
 
 /// C4 限制申请与信用: no restriction period in force; a recent 车证不符
 /// record warns.
-pub fn c4_restriction(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "C4", Group::Company, "限制申请与信用", "交通运输部令2016年第62号 (限制申请)");
+pub fn c4_restriction(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "C4", Group::Company, "限制申请与信用", "交通运输部令2016年第62号 (限制申请)");
     let on = input.form.submitted_on;
     let Some(r) = company(&mut c, input) else { return c.finish("") };
     c.registry("companies.restricted_until", opt(&r.restricted_until));
     if let Some(until) = r.restricted_until {
         c.expect(until < on, Status::Block, || {
-            format!("the carrier may not apply until {until} (restriction in force on {on})")
+            tr!(l, "承运人在{until}前不得申请（{on}处于限制申请期内）", "the carrier may not apply until {until} (restriction in force on {on})")
         });
     } else {
         c.ok();
@@ -134,8 +151,9 @@ pub fn c4_restriction(input: &Input) -> CheckResult {
     for v in &r.violations {
         if v.kind == rules.mismatch_violation_kind.value && v.date >= since && v.date <= on {
             c.registry("companies.violations", serde_json::to_value(v).unwrap());
-            c.fail(Status::Warn, format!("a {} violation on {} (within {years} years)", v.kind, v.date));
+            let (kind, date) = (&v.kind, v.date);
+            c.fail(Status::Warn, tr!(l, "{date}有{kind}违法记录（{years}年内）", "a {kind} violation on {date} (within {years} years)"));
         }
     }
-    c.finish("no restriction period and no recent 车证不符 record")
+    c.finish(tr!(l, "不在限制申请期内，近期无车证不符记录", "no restriction period and no recent 车证不符 record"))
 }

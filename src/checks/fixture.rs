@@ -49,8 +49,9 @@ impl World {
         self.run().checks.into_iter().find(|c| c.id == id).unwrap()
     }
 
-    /// The status of `id`, asserting that no other check changed from the
-    /// clean world: each test flips exactly what it means to.
+    /// The status and English message of `id`, asserting that no other
+    /// check changed from the clean world: each test flips exactly what it
+    /// means to. (The Chinese messages have their own test.)
     pub fn only(&self, id: &str) -> (Status, String) {
         let clean = World::clean().run();
         let now = self.run();
@@ -60,7 +61,7 @@ impl World {
             }
         }
         let c = now.checks.into_iter().find(|c| c.id == id).unwrap();
-        (c.status, c.message)
+        (c.status, c.message_in(crate::lang::Lang::En).to_string())
     }
 
     pub fn doc(&mut self, kind: DocKind, subject: Option<Subject>) -> &mut Document {

@@ -3,50 +3,61 @@
 use super::builder::opt;
 use super::{Check, Input};
 use crate::document::{DocKind, Subject};
+use crate::lang::Lang;
 use crate::report::{CheckResult, Group, Status};
+use crate::tr;
 use crate::types::{IdNumber, Until};
 
 /// P1 经办人身份: a valid ID number, and the ID card shows the same person.
-pub fn p1_agent_identity(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "P1", Group::Personnel, "经办人身份", "GB 11643-1999");
+pub fn p1_agent_identity(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "P1", Group::Personnel, "经办人身份", "GB 11643-1999");
     let agent = &input.form.agent;
     c.form("agent.name", agent.name.as_str());
     c.form("agent.id_number", agent.id_number.as_str());
     match IdNumber::parse(&agent.id_number) {
         Ok(_) => c.ok(),
-        Err(e) => c.fail(Status::Block, format!("agent.id_number is not a valid ID number: {e}")),
+        Err(e) => {
+            let e = e.say(l);
+            c.fail(Status::Block, tr!(l, "经办人身份证号码无效：{e}", "agent.id_number is not a valid ID number: {e}"))
+        }
     }
     if let Some(doc) = c.page(input, DocKind::IdCard, Some(Subject::Agent), Status::Block) {
-        c.compare_field(doc, "name", &agent.name, "the name", Status::Block);
-        c.compare_field(doc, "id_number", &agent.id_number, "the ID number", Status::Block);
+        c.compare_field(doc, "name", &agent.name, ("姓名", "the name"), Status::Block);
+        c.compare_field(doc, "id_number", &agent.id_number, ("身份证号码", "the ID number"), Status::Block);
     }
-    c.finish("the agent's ID number is valid and the ID card shows the same name and number")
+    c.finish(tr!(l, "经办人身份证号码有效，身份证上的姓名和号码与申请表一致", "the agent's ID number is valid and the ID card shows the same name and number"))
 }
 
 /// P2 授权委托书: the carrier authorises this agent, and the letter is in
 /// force on the day of submission.
-pub fn p2_authorization_letter(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "P2", Group::Personnel, "授权委托书", "交通运输部令2016年第62号 (申请材料：经办人身份证件和授权委托书)");
+pub fn p2_authorization_letter(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "P2", Group::Personnel, "授权委托书", "交通运输部令2016年第62号 (申请材料：经办人身份证件和授权委托书)");
     let f = input.form;
     c.form("submitted_on", f.submitted_on.to_string());
     let Some(doc) = c.page(input, DocKind::AuthorizationLetter, None, Status::Block) else {
         return c.finish("");
     };
-    c.compare_field(doc, "principal_name", &f.carrier.name, "the principal", Status::Block);
-    c.compare_field(doc, "principal_uscc", &f.carrier.uscc, "the principal's USCC", Status::Block);
-    c.compare_field(doc, "agent_name", &f.agent.name, "the agent's name", Status::Block);
-    c.compare_field(doc, "agent_id_number", &f.agent.id_number, "the agent's ID number", Status::Block);
+    c.compare_field(doc, "principal_name", &f.carrier.name, ("委托单位", "the principal"), Status::Block);
+    c.compare_field(doc, "principal_uscc", &f.carrier.uscc, ("委托单位统一社会信用代码", "the principal's USCC"), Status::Block);
+    c.compare_field(doc, "agent_name", &f.agent.name, ("受托人姓名", "the agent's name"), Status::Block);
+    c.compare_field(doc, "agent_id_number", &f.agent.id_number, ("受托人身份证号码", "the agent's ID number"), Status::Block);
+    let submitted = f.submitted_on;
     if let Some(from) = c.date_field(doc, "valid_from") {
-        c.expect(from <= f.submitted_on, Status::Block, || {
-            format!("the letter only takes effect on {from}, after submitted_on {}", f.submitted_on)
+        c.expect(from <= submitted, Status::Block, || {
+            tr!(l, "委托书自{from}起生效，晚于申请日期{submitted}", "the letter only takes effect on {from}, after submitted_on {submitted}")
         });
     }
     if let Some(until) = c.until_field(doc, "valid_until") {
-        c.expect(until.covers(f.submitted_on), Status::Block, || {
-            format!("the letter expired on {until}, before submitted_on {}", f.submitted_on)
+        c.expect(until.covers(submitted), Status::Block, || {
+            tr!(l, "委托书已于{until}到期，早于申请日期{submitted}", "the letter expired on {until}, before submitted_on {submitted}")
         });
     }
-    c.finish("the letter authorises this agent for this carrier and is in force")
+    c.finish(tr!(l, "委托书授权该经办人代表该承运人办理，且在有效期内", "the letter authorises this agent for this carrier and is in force"))
+}
+
+/// How messages name a driver: by index in the form and name.
+fn driver(l: Lang, i: usize, name: &str) -> String {
+    tr!(l, "驾驶员{i}（{name}）", "driver {i} ({name})")
 }
 
 /// The licence classes a printed 准驾车型 contains: `A2D` → [A2, D].
@@ -70,11 +81,11 @@ fn class_covers(code: &str, allowed: &[String]) -> bool {
 
 /// P3 驾驶证: per driver, the licence page and the registry agree, the
 /// class covers the vehicle and the licence covers the travel window.
-pub fn p3_driving_licence(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "P3", Group::Personnel, "驾驶证", "公安部令第162号《机动车驾驶证申领和使用规定》");
+pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "P3", Group::Personnel, "驾驶证", "公安部令第162号《机动车驾驶证申领和使用规定》");
     let f = input.form;
     if f.drivers.is_empty() {
-        return c.not_applicable("no driver is declared");
+        return c.not_applicable(tr!(l, "未申报驾驶员", "no driver is declared"));
     }
     let combination = f.trailer.is_some();
     let classes = &input.rules.personnel.licence_classes;
@@ -82,30 +93,31 @@ pub fn p3_driving_licence(input: &Input) -> CheckResult {
     c.rule(if combination { "licence_classes.combination" } else { "licence_classes.rigid" }, allowed.clone());
     let (start, end) = (f.route.start_date, f.route.end_date);
     for (i, d) in f.drivers.iter().enumerate() {
-        let who = format!("driver {i} ({})", d.name);
+        let who = driver(l, i, &d.name);
         c.form(&format!("drivers[{i}].name"), d.name.as_str());
         c.form(&format!("drivers[{i}].id_number"), d.id_number.as_str());
         let mut page_class = None;
         if let Some(doc) = c.page(input, DocKind::DrivingLicence, Some(Subject::Driver(i)), Status::Block) {
-            c.compare_field(doc, "licence_number", &d.id_number, "the licence number", Status::Block);
-            c.compare_field(doc, "name", &d.name, "the holder's name", Status::Block);
+            c.compare_field(doc, "licence_number", &d.id_number, ("证号", "the licence number"), Status::Block);
+            c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Block);
             if let Some(class) = c.field(doc, "permitted_class").map(|f| f.text()) {
+                let needs = allowed.join(", ");
                 c.expect(class_covers(&class, allowed), Status::Block, || {
-                    format!("{who}'s licence class {class} does not cover this vehicle (needs one of {})", allowed.join(", "))
+                    tr!(l, "{who}的准驾车型{class}不能驾驶本车（需为{needs}之一）", "{who}'s licence class {class} does not cover this vehicle (needs one of {needs})")
                 });
                 page_class = Some(class);
             }
             if let Some(from) = c.date_field(doc, "valid_from") {
-                c.expect(from <= start, Status::Block, || format!("{who}'s licence is only valid from {from}"));
+                c.expect(from <= start, Status::Block, || tr!(l, "{who}的驾驶证自{from}起才有效", "{who}'s licence is only valid from {from}"));
             }
             if let Some(until) = c.until_field(doc, "valid_until") {
                 c.expect(until.covers(end), Status::Block, || {
-                    format!("{who}'s licence expires on {until}, before the travel window ends on {end}")
+                    tr!(l, "{who}的驾驶证于{until}到期，早于通行期结束日{end}", "{who}'s licence expires on {until}, before the travel window ends on {end}")
                 });
             }
         }
         let Some(p) = input.registry.person(&d.id_number) else {
-            c.fail(Status::Block, format!("{who} is not in the registry"));
+            c.fail(Status::Block, tr!(l, "登记库中没有{who}", "{who} is not in the registry"));
             continue;
         };
         c.registry("persons.licence_class", opt(&p.licence_class));
@@ -113,83 +125,93 @@ pub fn p3_driving_licence(input: &Input) -> CheckResult {
         c.registry("persons.licence_valid_until", opt(&p.licence_valid_until));
         c.registry("persons.probation_until", opt(&p.probation_until));
         match (&p.licence_class, &page_class) {
-            (None, _) => c.fail(Status::Block, format!("the registry holds no licence class for {who}")),
-            (Some(reg), Some(page)) if reg != page => {
-                c.fail(Status::Block, format!("the registry shows class {reg} for {who}, the licence page {page}"))
-            }
+            (None, _) => c.fail(Status::Block, tr!(l, "登记库中没有{who}的准驾车型", "the registry holds no licence class for {who}")),
+            (Some(reg), Some(page)) if reg != page => c.fail(
+                Status::Block,
+                tr!(l, "登记库中{who}的准驾车型为{reg}，驾驶证上为{page}", "the registry shows class {reg} for {who}, the licence page {page}"),
+            ),
             (Some(reg), _) => c.expect(class_covers(reg, allowed), Status::Block, || {
-                format!("the registry's class {reg} for {who} does not cover this vehicle")
+                tr!(l, "登记库中{who}的准驾车型{reg}不能驾驶本车", "the registry's class {reg} for {who} does not cover this vehicle")
             }),
         }
         let ok_status = &input.rules.personnel.licence_status_ok.value;
         let status = p.licence_status.map(|s| serde_json::to_value(s).unwrap().as_str().unwrap_or("").to_string());
         c.expect(status.as_ref().is_some_and(|s| ok_status.contains(s)), Status::Block, || {
-            format!("{who}'s licence status in the registry is {}", status.clone().unwrap_or("unknown".into()))
+            let status = status.clone().unwrap_or(tr!(l, "未知", "unknown"));
+            tr!(l, "登记库中{who}的驾驶证状态为{status}", "{who}'s licence status in the registry is {status}")
         });
         if let Some(u) = p.licence_valid_until {
-            c.expect(u.covers(end), Status::Block, || format!("the registry shows {who}'s licence expiring on {u}"));
+            c.expect(u.covers(end), Status::Block, || tr!(l, "登记库显示{who}的驾驶证于{u}到期", "the registry shows {who}'s licence expiring on {u}"));
         }
         if combination && let Some(prob) = p.probation_until {
             c.expect(prob < start, Status::Block, || {
-                format!("{who} is on probation until {prob}, which overlaps the travel window (a tractor may not be driven on probation)")
+                tr!(
+                    l,
+                    "{who}实习期至{prob}，与通行期重叠（实习期内不得驾驶牵引车）",
+                    "{who} is on probation until {prob}, which overlaps the travel window (a tractor may not be driven on probation)"
+                )
             });
         }
     }
-    c.finish("every driver holds a valid licence of a class that covers the vehicle for the whole travel window")
+    c.finish(tr!(l, "每名驾驶员的驾驶证均有效，准驾车型覆盖本车，且覆盖整个通行期", "every driver holds a valid licence of a class that covers the vehicle for the whole travel window"))
 }
 
 /// P4 从业资格证: per driver, a freight driver's qualification covering
 /// the travel window, held by the driver.
-pub fn p4_qualification(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "P4", Group::Personnel, "从业资格证", "《道路运输从业人员管理规定》");
+pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "P4", Group::Personnel, "从业资格证", "《道路运输从业人员管理规定》");
     let f = input.form;
     if f.drivers.is_empty() {
-        return c.not_applicable("no driver is declared");
+        return c.not_applicable(tr!(l, "未申报驾驶员", "no driver is declared"));
     }
     let freight = &input.rules.personnel.freight_categories.value;
     let is_freight = |cat: &str| freight.iter().any(|k| cat.contains(k.as_str()));
     let end = f.route.end_date;
     for (i, d) in f.drivers.iter().enumerate() {
-        let who = format!("driver {i} ({})", d.name);
+        let who = driver(l, i, &d.name);
         c.form(&format!("drivers[{i}].name"), d.name.as_str());
         let page = input.pages(DocKind::QualificationCertificate, Some(Subject::Driver(i))).into_iter().next();
         let reg = input.registry.person(&d.id_number);
         if let Some(doc) = page {
-            c.compare_field(doc, "name", &d.name, "the holder's name", Status::Warn);
+            c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Warn);
             if let Some(cat) = c.field(doc, "category").map(|f| f.text()) {
-                c.expect(is_freight(&cat), Status::Warn, || format!("{who}'s qualification category '{cat}' is not a freight driver's"));
+                c.expect(is_freight(&cat), Status::Warn, || {
+                    tr!(l, "{who}的从业资格类别“{cat}”不是货运驾驶员", "{who}'s qualification category '{cat}' is not a freight driver's")
+                });
             }
             if let Some(until) = c.until_field(doc, "valid_until") {
-                c.expect(until.covers(end), Status::Warn, || format!("{who}'s qualification expires on {until}, before {end}"));
+                c.expect(until.covers(end), Status::Warn, || {
+                    tr!(l, "{who}的从业资格证于{until}到期，早于{end}", "{who}'s qualification expires on {until}, before {end}")
+                });
             }
             if let (Some(num), Some(reg_num)) =
                 (doc.field("certificate_number").map(|f| f.text()), reg.and_then(|p| p.qualification_number.clone()))
             {
                 c.expect(num == reg_num, Status::Warn, || {
-                    format!("{who}'s certificate number on the page is {num}, the registry's {reg_num}")
+                    tr!(l, "{who}的从业资格证号页面上为{num}，登记库为{reg_num}", "{who}'s certificate number on the page is {num}, the registry's {reg_num}")
                 });
             }
         }
         let Some(p) = reg else {
-            c.fail(Status::Warn, format!("{who} is not in the registry: no qualification on record"));
+            c.fail(Status::Warn, tr!(l, "登记库中没有{who}，无从业资格记录", "{who} is not in the registry: no qualification on record"));
             continue;
         };
         c.registry("persons.qualification_category", opt(&p.qualification_category));
         c.registry("persons.qualification_valid_until", opt(&p.qualification_valid_until));
         match &p.qualification_category {
             Some(cat) => c.expect(is_freight(cat), Status::Warn, || {
-                format!("{who}'s registered qualification '{cat}' is not a freight driver's")
+                tr!(l, "登记库中{who}的从业资格“{cat}”不是货运驾驶员", "{who}'s registered qualification '{cat}' is not a freight driver's")
             }),
-            None => c.fail(Status::Warn, format!("the registry holds no qualification for {who}")),
+            None => c.fail(Status::Warn, tr!(l, "登记库中没有{who}的从业资格", "the registry holds no qualification for {who}")),
         }
         match p.qualification_valid_until {
             Some(u) => c.expect(Until::Date(u).covers(end), Status::Warn, || {
-                format!("the registry shows {who}'s qualification expiring on {u}, before {end}")
+                tr!(l, "登记库显示{who}的从业资格于{u}到期，早于{end}", "the registry shows {who}'s qualification expiring on {u}, before {end}")
             }),
-            None => c.fail(Status::Warn, format!("the registry holds no qualification validity for {who}")),
+            None => c.fail(Status::Warn, tr!(l, "登记库中没有{who}的从业资格有效期", "the registry holds no qualification validity for {who}")),
         }
     }
-    c.finish("every driver holds a freight driver's qualification covering the travel window")
+    c.finish(tr!(l, "每名驾驶员均持有覆盖通行期的货运驾驶员从业资格证", "every driver holds a freight driver's qualification covering the travel window"))
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 
 use super::{Check, Input};
 use crate::document::DocKind;
+use crate::lang::Lang;
 use crate::report::{Authority, AuthorityLevel, CheckResult, Group, Status};
+use crate::tr;
 
 /// Total axles of the combination as declared.
 pub(crate) fn total_axles(input: &Input) -> u32 {
@@ -70,22 +72,23 @@ pub fn authority(input: &Input) -> Option<Authority> {
 
 /// R1 线路连通与受理机关: every id exists and the segments, driven in order
 /// (either direction), lead from the origin to the destination.
-pub fn r1_route_and_authority(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "R1", Group::Route, "线路连通与受理机关", "交通运输部令2016年第62号 (受理机关)");
+pub fn r1_route_and_authority(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "R1", Group::Route, "线路连通与受理机关", "交通运输部令2016年第62号 (受理机关)");
     let r = &input.form.route;
     let reg = input.registry;
     c.form("route.origin", r.origin.as_str());
     c.form("route.destination", r.destination.as_str());
     c.form("route.segments", r.segments.clone());
-    for (what, id) in [("origin", &r.origin), ("destination", &r.destination)] {
-        c.expect(reg.nodes.contains_key(id), Status::Block, || format!("the {what} node {id} is not in the registry"));
+    for (zh, en, id) in [("起点", "origin", &r.origin), ("终点", "destination", &r.destination)] {
+        c.expect(reg.nodes.contains_key(id), Status::Block, || tr!(l, "登记库中没有{zh}节点{id}", "the {en} node {id} is not in the registry"));
     }
     if r.segments.is_empty() {
-        c.fail(Status::Block, "the route has no segments".to_string());
+        c.fail(Status::Block, tr!(l, "线路没有路段", "the route has no segments"));
     }
     let missing: Vec<&str> = r.segments.iter().filter(|s| !reg.segments.contains_key(*s)).map(String::as_str).collect();
     if !missing.is_empty() {
-        c.fail(Status::Block, format!("segments not in the registry: {}", missing.join(", ")));
+        let missing = missing.join(", ");
+        c.fail(Status::Block, tr!(l, "登记库中没有这些路段：{missing}", "segments not in the registry: {missing}"));
     } else if !r.segments.is_empty() {
         // Walk the route: each segment must continue from where the last ended.
         let mut at = r.origin.as_str();
@@ -97,32 +100,39 @@ pub fn r1_route_and_authority(input: &Input) -> CheckResult {
             } else if seg.to_node == at {
                 &seg.from_node
             } else {
-                c.fail(Status::Block, format!("segment {s} ({}–{}) does not continue from node {at}", seg.from_node, seg.to_node));
+                let (from, to) = (&seg.from_node, &seg.to_node);
+                c.fail(Status::Block, tr!(l, "路段{s}（{from}–{to}）不与节点{at}相接", "segment {s} ({from}–{to}) does not continue from node {at}"));
                 broken = true;
                 break;
             };
         }
         if !broken {
-            c.expect(at == r.destination, Status::Block, || format!("the route ends at {at}, not at the destination {}", r.destination));
+            let dest = &r.destination;
+            c.expect(at == dest, Status::Block, || tr!(l, "线路止于{at}，不是终点{dest}", "the route ends at {at}, not at the destination {dest}"));
         }
     }
     let regions: Vec<String> = touched_nodes(input).iter().map(|id| format!("{id}:{}", reg.nodes[*id].region_code)).collect();
     c.registry("road_nodes.region_code", regions);
     let pass = match authority(input) {
-        Some(a) => format!(
-            "the route is connected; accepting authority: {} {}",
-            serde_json::to_value(a.level).unwrap().as_str().unwrap_or(""),
-            a.region_code
-        ),
-        None => "the route is connected".to_string(),
+        Some(a) => {
+            let (code, level) = (&a.region_code, a.level);
+            let (zh, en) = match level {
+                AuthorityLevel::County => ("县级", "county"),
+                AuthorityLevel::City => ("市级", "city"),
+                AuthorityLevel::Province => ("省级", "province"),
+                AuthorityLevel::CrossProvince => ("跨省（起点省级）", "cross_province"),
+            };
+            tr!(l, "线路连通；受理机关：{zh} {code}", "the route is connected; accepting authority: {en} {code}")
+        }
+        None => tr!(l, "线路连通", "the route is connected"),
     };
-    c.finish(&pass)
+    c.finish(pass)
 }
 
 /// R2 类别与材料: the permit class; class III needs a complete escort plan
 /// and a contour drawing.
-pub fn r2_class_and_materials(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "R2", Group::Route, "类别与材料", "交通运输部令2016年第62号 (大件运输许可类别、轮廓图和护送方案)");
+pub fn r2_class_and_materials(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "R2", Group::Route, "类别与材料", "交通运输部令2016年第62号 (大件运输许可类别、轮廓图和护送方案)");
     let k = &input.form.combination;
     let class = permit_class(input);
     c.form("combination.height_mm", k.height_mm.0);
@@ -133,7 +143,7 @@ pub fn r2_class_and_materials(input: &Input) -> CheckResult {
     let escort = &input.rules.escort;
     if class < escort.class_requiring_materials.value {
         c.ok();
-        return c.finish(&format!("class {class}: no escort plan or contour drawing needed"));
+        return c.finish(tr!(l, "{class}类：无需护送方案和车货轮廓图", "class {class}: no escort plan or contour drawing needed"));
     }
     if let Some(doc) = c.page(input, DocKind::EscortPlan, None, Status::Block)
         && let Some(f) = c.field(doc, "sections")
@@ -142,25 +152,30 @@ pub fn r2_class_and_materials(input: &Input) -> CheckResult {
             f.value.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default();
         let lacking: Vec<&str> =
             escort.escort_plan_sections.value.iter().filter(|s| !have.contains(s)).map(String::as_str).collect();
+        let (file, lacking_list) = (&doc.file, lacking.join(", "));
         c.expect(lacking.is_empty(), Status::Block, || {
-            format!("the escort plan {} lacks the sections: {}", doc.file, lacking.join(", "))
+            tr!(l, "护送方案{file}缺少以下部分：{lacking_list}", "the escort plan {file} lacks the sections: {lacking_list}")
         });
     }
     if c.page(input, DocKind::ContourDrawing, None, Status::Block).is_some() {
         c.ok();
     }
-    c.finish(&format!("class {class}: the escort plan has all five sections and the contour drawing is there"))
+    c.finish(tr!(
+        l,
+        "{class}类：护送方案五部分齐全，已附车货轮廓图",
+        "class {class}: the escort plan has all five sections and the contour drawing is there"
+    ))
 }
 
 /// R3 沿线构造物: every structure on the route takes the load; weak
 /// structures and substandard roads need a survey. Warns only.
-pub fn r3_structures(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "R3", Group::Route, "沿线构造物", "《公路法》第五十条; JTG/T H21-2011");
+pub fn r3_structures(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "R3", Group::Route, "沿线构造物", "《公路法》第五十条; JTG/T H21-2011");
     let reg = input.registry;
     let k = &input.form.combination;
     let segments: Vec<_> = input.form.route.segments.iter().filter_map(|s| reg.segments.get(s)).collect();
     if segments.is_empty() {
-        return c.not_applicable("no segment of the route is in the registry (see R1)");
+        return c.not_applicable(tr!(l, "登记库中没有该线路的任何路段（见R1）", "no segment of the route is in the registry (see R1)"));
     }
     let heaviest = k.axle_loads_kg.iter().max().copied().unwrap_or_default();
     c.form("combination.height_mm", k.height_mm.0);
@@ -171,53 +186,60 @@ pub fn r3_structures(input: &Input) -> CheckResult {
     for seg in segments {
         if rules.survey_road_classes.value.contains(&seg.road_class) {
             c.registry("road_segments.road_class", format!("{}: substandard", seg.id));
-            c.fail(Status::Warn, format!("segment {} ({}) is a substandard road: a survey is needed", seg.id, seg.name));
+            let (id, name) = (&seg.id, &seg.name);
+            c.fail(Status::Warn, tr!(l, "路段{id}（{name}）为等外公路，需要勘测", "segment {id} ({name}) is a substandard road: a survey is needed"));
         } else {
             c.ok();
         }
         for s in reg.structures_on(&seg.id) {
             let mut problems = vec![];
+            let (height, width, mass) = (k.height_mm.0, k.width_mm.0, k.total_mass_kg.0);
             if let Some(h) = s.max_height_mm
                 && h < k.height_mm
             {
-                problems.push(format!("clearance height {} mm < {} mm", h.0, k.height_mm.0));
+                let h = h.0;
+                problems.push(tr!(l, "限高{h} mm < {height} mm", "clearance height {h} mm < {height} mm"));
             }
             if let Some(w) = s.max_width_mm
                 && w < k.width_mm
             {
-                problems.push(format!("clearance width {} mm < {} mm", w.0, k.width_mm.0));
+                let w = w.0;
+                problems.push(tr!(l, "限宽{w} mm < {width} mm", "clearance width {w} mm < {width} mm"));
             }
             if let Some(g) = s.max_gross_kg
                 && g < k.total_mass_kg
             {
-                problems.push(format!("gross limit {} kg < {} kg", g.0, k.total_mass_kg.0));
+                let g = g.0;
+                problems.push(tr!(l, "限重{g} kg < {mass} kg", "gross limit {g} kg < {mass} kg"));
             }
             if let Some(a) = s.max_axle_kg
                 && a < heaviest
             {
-                problems.push(format!("axle limit {} kg < {} kg", a.0, heaviest.0));
+                let (a, heaviest) = (a.0, heaviest.0);
+                problems.push(tr!(l, "轴载限值{a} kg < {heaviest} kg", "axle limit {a} kg < {heaviest} kg"));
             }
             if let Some(r) = s.rating
                 && rules.survey_ratings.value.contains(&r)
             {
-                problems.push(format!("technical condition class {r}: a survey is needed"));
+                problems.push(tr!(l, "技术状况{r}类，需要勘测", "technical condition class {r}: a survey is needed"));
             }
             if problems.is_empty() {
                 c.ok();
             } else {
                 c.registry("structures", serde_json::to_value(s).unwrap());
-                c.fail(Status::Warn, format!("{} {} on {}: {}", s.id, s.name, seg.id, problems.join(", ")));
+                let (id, name, seg, problems) = (&s.id, &s.name, &seg.id, problems.join(tr!(l, "；", ", ").as_str()));
+                c.fail(Status::Warn, tr!(l, "{seg}路段上的{id} {name}：{problems}", "{id} {name} on {seg}: {problems}"));
             }
         }
     }
-    c.finish("every structure on the route takes the combination's outline and loads")
+    c.finish(tr!(l, "沿线构造物均能承受车货外廓和荷载", "every structure on the route takes the combination's outline and loads"))
 }
 
 /// R4 通行时段: a window that starts no earlier than the day of submission
 /// and is no longer than the permit type allows. The length counts both
 /// the first and the last day.
-pub fn r4_travel_window(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "R4", Group::Route, "通行时段", "交通运输部令2016年第62号 (许可期限)");
+pub fn r4_travel_window(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "R4", Group::Route, "通行时段", "交通运输部令2016年第62号 (许可期限)");
     let f = input.form;
     let r = &f.route;
     let w = &input.rules.travel_window;
@@ -225,12 +247,13 @@ pub fn r4_travel_window(input: &Input) -> CheckResult {
     c.form("route.start_date", r.start_date.to_string());
     c.form("route.end_date", r.end_date.to_string());
     c.form("route.trips", r.trips);
-    c.expect(f.submitted_on <= r.start_date, Status::Block, || {
-        format!("the travel window starts on {}, before the application was submitted on {}", r.start_date, f.submitted_on)
+    let (start, end, on, trips) = (r.start_date, r.end_date, f.submitted_on, r.trips);
+    c.expect(on <= start, Status::Block, || {
+        tr!(l, "通行期自{start}开始，早于申请日期{on}", "the travel window starts on {start}, before the application was submitted on {on}")
     });
-    c.expect(r.start_date <= r.end_date, Status::Block, || format!("the window ends on {} before it starts on {}", r.end_date, r.start_date));
-    if r.trips == 0 {
-        c.fail(Status::Block, "route.trips must be at least 1".to_string());
+    c.expect(start <= end, Status::Block, || tr!(l, "通行期结束日{end}早于开始日{start}", "the window ends on {end} before it starts on {start}"));
+    if trips == 0 {
+        c.fail(Status::Block, tr!(l, "通行次数（route.trips）至少为1", "route.trips must be at least 1"));
     }
     let days = (r.end_date - r.start_date).num_days() + 1;
     let (max, rule) = if r.trips > 1 {
@@ -240,13 +263,13 @@ pub fn r4_travel_window(input: &Input) -> CheckResult {
     };
     c.rule(rule, max);
     if days > 0 {
-        c.expect(days <= max as i64, Status::Block, || format!("the window is {days} days long; at most {max} are allowed"));
+        c.expect(days <= max as i64, Status::Block, || tr!(l, "通行期为{days}天，最长允许{max}天", "the window is {days} days long; at most {max} are allowed"));
     }
     if r.trips > 1 {
         let class = permit_class(input);
         c.expect(!w.long_term_excluded_classes.value.contains(&class), Status::Block, || {
-            format!("a long-term permit ({} trips) is not available for class {class}", r.trips)
+            tr!(l, "{class}类不得申请多次通行（{trips}次）的长期许可", "a long-term permit ({trips} trips) is not available for class {class}")
         });
     }
-    c.finish("the travel window is valid for this permit type")
+    c.finish(tr!(l, "通行期符合该许可类型的要求", "the travel window is valid for this permit type"))
 }

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::fixture::World;
 use crate::document::{DocKind::*, Subject::*};
+use crate::lang::Lang;
 use crate::report::{Approval, AuthorityLevel, Status::*, Verdict};
 use crate::types::{Kg, Mm, parse_date};
 
@@ -14,6 +15,31 @@ fn d(s: &str) -> crate::types::Date {
 }
 
 // ------------------------------------------------------------ the whole
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn messages_are_in_chinese_with_the_english_beside_them() {
+    let mut w = World::clean();
+    // A failure in every group, so finding messages are covered too.
+    w.form.agent.id_number = "370802199001011234".into();
+    w.form.carrier.uscc = "91370800MA3C5G1X0A".into();
+    w.form.trailer.as_mut().unwrap().plate = Some("鲁H67890".into());
+    w.form.route.trips = 0;
+    w.form.cargo.pieces = 0;
+    for out in [World::clean().run(), w.run()] {
+        for c in &out.checks {
+            assert!(has_cjk(&c.message), "{}: '{}' is not Chinese", c.id, c.message);
+            let en = c.message_en.as_deref().unwrap_or_else(|| panic!("{}: no English message", c.id));
+            assert!(en.is_ascii() || en != c.message, "{}: '{en}'", c.id);
+            assert!(en.chars().filter(|c| c.is_ascii_alphabetic()).count() > 5, "{}: '{en}' is not English", c.id);
+        }
+    }
+    let v1 = w.check("V1");
+    assert!(v1.message.contains("挂车号牌鲁H67890末位不是“挂”"), "{}", v1.message);
+}
 
 #[test]
 fn the_clean_application_passes_every_check() {
@@ -45,7 +71,8 @@ fn pages_that_could_not_be_read_warn_in_the_checks_that_need_them_and_never_pass
     for id in ["P1", "P2", "P3", "C1", "C2", "V1"] {
         let c = out.checks.iter().find(|c| c.id == id).unwrap();
         assert_eq!(c.status, Warn, "{id}: {}", c.message);
-        assert!(c.message.contains("could not be read"), "{id}: {}", c.message);
+        assert!(c.message_in(Lang::En).contains("could not be read"), "{id}: {}", c.message);
+        assert!(c.message.contains("无法识别"), "{id}: {}", c.message);
     }
     assert_eq!(out.verdict, Verdict::Review);
 }
@@ -215,7 +242,7 @@ fn c1_blocks_a_uscc_with_a_bad_check_character() {
     }
     let c1 = w.check("C1");
     assert_eq!(c1.status, Block);
-    assert!(c1.message.contains("not a valid code"), "{}", c1.message);
+    assert!(c1.message_in(Lang::En).contains("not a valid code"), "{}", c1.message);
 }
 
 #[test]
@@ -315,7 +342,7 @@ fn v1_blocks_a_trailer_plate_without_gua() {
     w.form.trailer.as_mut().unwrap().plate = Some("鲁H67890".into());
     let c = w.check("V1");
     assert_eq!(c.status, Block);
-    assert!(c.message.contains("does not end in 挂"), "{}", c.message);
+    assert!(c.message_in(Lang::En).contains("does not end in 挂"), "{}", c.message);
 }
 
 #[test]
@@ -324,7 +351,7 @@ fn v1_blocks_a_vin_with_a_bad_check_digit_in_the_form() {
     w.form.tractor.vin = "LZZ1CLVB6JA123456".into();
     let c = w.check("V1");
     assert_eq!(c.status, Block);
-    assert!(c.message.contains("check character"), "{}", c.message);
+    assert!(c.message_in(Lang::En).contains("check character"), "{}", c.message);
 }
 
 #[test]
@@ -517,7 +544,7 @@ fn r2_blocks_an_escort_plan_without_a_section() {
     add_escort_pages(&mut w, json!(["vehicles", "personnel", "route", "procedure"]));
     let c = w.check("R2");
     assert_eq!(c.status, Block);
-    assert!(c.message.contains("contingency"), "{}", c.message);
+    assert!(c.message_in(Lang::En).contains("contingency"), "{}", c.message);
 }
 
 #[test]
@@ -589,7 +616,7 @@ fn r4_refuses_a_long_term_permit_for_class_iii() {
     make_class_3(&mut w);
     let c = w.check("R4");
     assert_eq!(c.status, Block);
-    assert!(c.message.contains("class 3"), "{}", c.message);
+    assert!(c.message_in(Lang::En).contains("class 3"), "{}", c.message);
 }
 
 // ---------------------------------------------------------------- cargo
@@ -704,5 +731,5 @@ fn g4_counts_a_mass_over_the_axle_limit_as_over() {
     // 68 000 kg on 7 axles > 49 000 kg
     let g4 = w.check("G4");
     assert_eq!(g4.status, Pass);
-    assert!(g4.message.contains("total mass"), "{}", g4.message);
+    assert!(g4.message_in(Lang::En).contains("total mass"), "{}", g4.message);
 }

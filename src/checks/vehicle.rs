@@ -7,7 +7,9 @@ use super::{Check, Input};
 use crate::document::{DocKind, Subject};
 use crate::form::Vehicle;
 use crate::registry::Vehicle as RegVehicle;
+use crate::lang::Lang;
 use crate::report::{CheckResult, Group, Status};
+use crate::tr;
 use crate::types::{Plate, PlateKind, Until, Vin, normalize};
 
 /// `declared` within ±`pct` % of `reference` (edges included).
@@ -30,26 +32,31 @@ fn registered<'a>(input: &Input<'a>) -> Vec<(Subject, &'a Vehicle, &'a str)> {
 fn reg_vehicle<'a>(c: &mut Check, input: &Input<'a>, role: Subject, plate: &str) -> Option<&'a RegVehicle> {
     let found = input.registry.vehicle(plate);
     if found.is_none() {
-        c.fail(Status::Block, format!("the {role} {plate} is not in the registry"));
+        let role = role.name(c.l);
+        c.fail(Status::Block, tr!(c.l, "登记库中没有{role}{plate}", "the {role} {plate} is not in the registry"));
     }
     found
 }
 
 /// V1 号牌与VIN: well-formed plate and VIN, equal across form, licence page
 /// and registry.
-pub fn v1_plate_and_vin(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "V1", Group::Vehicle, "号牌与VIN", "GA 36-2018; GB 16735-2019");
+pub fn v1_plate_and_vin(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "V1", Group::Vehicle, "号牌与VIN", "GA 36-2018; GB 16735-2019");
     for (role, v) in input.form.vehicles() {
+        let (who, vin) = (role.name(l), &v.vin);
         c.form(&format!("{role}.vin"), v.vin.as_str());
         match Vin::parse(&v.vin) {
             Ok(_) => c.ok(),
-            Err(e) => c.fail(Status::Block, format!("the {role} VIN {} is not valid: {e}", v.vin)),
+            Err(e) => {
+                let e = e.say(l);
+                c.fail(Status::Block, tr!(l, "{who}车辆识别代号{vin}无效：{e}", "the {who} VIN {vin} is not valid: {e}"))
+            }
         }
         if v.temporary_plate {
             continue; // identified by VIN alone; no licence or registry row yet
         }
         let Some(plate) = v.plate.as_deref() else {
-            c.fail(Status::Block, format!("the {role} has no plate and does not apply for a temporary plate"));
+            c.fail(Status::Block, tr!(l, "{who}未填号牌，也未申请临时号牌", "the {who} has no plate and does not apply for a temporary plate"));
             continue;
         };
         c.form(&format!("{role}.plate"), plate);
@@ -58,80 +65,110 @@ pub fn v1_plate_and_vin(input: &Input) -> CheckResult {
                 let trailer_plate = p.kind() == PlateKind::Trailer;
                 c.expect(trailer_plate == (role == Subject::Trailer), Status::Block, || {
                     if trailer_plate {
-                        format!("the {role} carries a trailer plate {plate}")
+                        tr!(l, "{who}使用了挂车号牌{plate}", "the {who} carries a trailer plate {plate}")
                     } else {
-                        format!("the trailer plate {plate} does not end in 挂")
+                        tr!(l, "挂车号牌{plate}末位不是“挂”", "the trailer plate {plate} does not end in 挂")
                     }
                 });
             }
-            Err(e) => c.fail(Status::Block, format!("the {role} plate {plate} is not valid: {e}")),
+            Err(e) => {
+                let e = e.say(l);
+                c.fail(Status::Block, tr!(l, "{who}号牌{plate}无效：{e}", "the {who} plate {plate} is not valid: {e}"))
+            }
         }
         if let Some(doc) = c.page(input, DocKind::VehicleLicence, Some(role), Status::Block) {
-            c.compare_field(doc, "plate_number", plate, &format!("the {role} plate"), Status::Block);
-            c.compare_field(doc, "vin", &v.vin, &format!("the {role} VIN"), Status::Block);
+            let (zh, en) = (format!("{who}号牌"), format!("the {who} plate"));
+            c.compare_field(doc, "plate_number", plate, (&zh, &en), Status::Block);
+            let (zh, en) = (format!("{who}车辆识别代号"), format!("the {who} VIN"));
+            c.compare_field(doc, "vin", &v.vin, (&zh, &en), Status::Block);
         }
         if let Some(r) = reg_vehicle(&mut c, input, role, plate) {
             c.registry("vehicles.vin", opt(&r.vin));
             let reg_vin = r.vin.as_deref().map(normalize::code);
             c.expect(reg_vin.as_deref() == Some(v.vin.as_str()), Status::Block, || {
-                format!("the registry holds VIN {} for {plate}, the form {}", reg_vin.clone().unwrap_or("none".into()), v.vin)
+                let reg = reg_vin.clone().unwrap_or(tr!(l, "空", "none"));
+                tr!(l, "登记库中{plate}的车辆识别代号为{reg}，申请表为{vin}", "the registry holds VIN {reg} for {plate}, the form {vin}")
             });
         }
     }
-    c.finish("plates and VINs are well-formed and agree across form, licences and registry")
+    c.finish(tr!(l, "号牌和车辆识别代号格式正确，申请表、行驶证和登记库一致", "plates and VINs are well-formed and agree across form, licences and registry"))
 }
 
 /// V2 检验与保险: inspection and compulsory insurance cover the travel
 /// window; the vehicle's status is normal.
-pub fn v2_inspection_insurance(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "V2", Group::Vehicle, "检验与保险", "《道路交通安全法》第十三条、第十七条");
+pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "V2", Group::Vehicle, "检验与保险", "《道路交通安全法》第十三条、第十七条");
     let vehicles = registered(input);
     if vehicles.is_empty() {
-        return c.not_applicable("every vehicle applies for a temporary plate: no inspection or insurance on record");
+        return c.not_applicable(tr!(
+            l,
+            "所有车辆均申请临时号牌，无检验和保险记录",
+            "every vehicle applies for a temporary plate: no inspection or insurance on record"
+        ));
     }
     let end = input.form.route.end_date;
     c.form("route.end_date", end.to_string());
     let ok_status = &input.rules.company.vehicle_status_ok.value;
     for (role, _, plate) in vehicles {
+        let who = role.name(l);
         if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(role)).first()
             && let Some(m) = c.month_field(doc, "inspection_valid_until")
         {
-            c.expect(m.covers(end), Status::Block, || format!("the {role}'s licence shows inspection valid until {m}, before {end}"));
+            c.expect(m.covers(end), Status::Block, || {
+                tr!(l, "{who}行驶证显示检验有效期至{m}，早于{end}", "the {who}'s licence shows inspection valid until {m}, before {end}")
+            });
         }
         let Some(r) = reg_vehicle(&mut c, input, role, plate) else { continue };
         c.registry("vehicles.inspection_valid_until", opt(&r.inspection_valid_until));
         c.registry("vehicles.insurance_valid_until", opt(&r.insurance_valid_until));
         c.registry("vehicles.status", r.status.as_str());
         match r.inspection_valid_until {
-            Some(m) => c.expect(m.covers(end), Status::Block, || format!("the {role} {plate}'s inspection is valid until {m}, before {end}")),
-            None => c.fail(Status::Block, format!("the registry holds no inspection for the {role} {plate}")),
+            Some(m) => c.expect(m.covers(end), Status::Block, || {
+                tr!(l, "{who}{plate}的检验有效期至{m}，早于{end}", "the {who} {plate}'s inspection is valid until {m}, before {end}")
+            }),
+            None => c.fail(Status::Block, tr!(l, "登记库中没有{who}{plate}的检验记录", "the registry holds no inspection for the {who} {plate}")),
         }
         match r.insurance_valid_until {
-            Some(d) => c.expect(d >= end, Status::Block, || format!("the {role} {plate}'s insurance ends on {d}, before {end}")),
-            None => c.fail(Status::Block, format!("the registry holds no insurance for the {role} {plate}")),
+            Some(d) => c.expect(d >= end, Status::Block, || {
+                tr!(l, "{who}{plate}的交强险于{d}到期，早于{end}", "the {who} {plate}'s insurance ends on {d}, before {end}")
+            }),
+            None => c.fail(Status::Block, tr!(l, "登记库中没有{who}{plate}的保险记录", "the registry holds no insurance for the {who} {plate}")),
         }
-        c.expect(ok_status.contains(&r.status), Status::Block, || format!("the {role} {plate}'s registry status is {}", r.status));
+        let status = &r.status;
+        c.expect(ok_status.contains(status), Status::Block, || {
+            tr!(l, "{who}{plate}在登记库中的状态为{status}", "the {who} {plate}'s registry status is {status}")
+        });
     }
-    c.finish("inspection and insurance cover the travel window and every vehicle's status is normal")
+    c.finish(tr!(l, "检验和保险覆盖通行期，所有车辆状态正常", "inspection and insurance cover the travel window and every vehicle's status is normal"))
 }
 
 /// V3 道路运输证: a road transport certificate for each vehicle, valid for
 /// the travel window and held by the carrier.
-pub fn v3_road_transport_certificate(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "V3", Group::Vehicle, "道路运输证", "《道路运输条例》第三十三条");
+pub fn v3_road_transport_certificate(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "V3", Group::Vehicle, "道路运输证", "《道路运输条例》第三十三条");
     let vehicles = registered(input);
     if vehicles.is_empty() {
-        return c.not_applicable("every vehicle applies for a temporary plate: no road transport certificate yet");
+        return c.not_applicable(tr!(
+            l,
+            "所有车辆均申请临时号牌，尚无道路运输证",
+            "every vehicle applies for a temporary plate: no road transport certificate yet"
+        ));
     }
     let f = input.form;
     let end = f.route.end_date;
     c.form("carrier.uscc", f.carrier.uscc.as_str());
+    let carrier = &f.carrier.uscc;
     for (role, _, plate) in vehicles {
+        let who = role.name(l);
         if let Some(doc) = input.pages(DocKind::RoadTransportCertificate, Some(role)).first() {
-            c.compare_field(doc, "plate_number", plate, &format!("the {role}'s certificate plate"), Status::Warn);
-            c.compare_field(doc, "operator_name", &f.carrier.name, "the certificate holder", Status::Warn);
+            let (zh, en) = (format!("{who}道路运输证上的车辆号牌"), format!("the {who}'s certificate plate"));
+            c.compare_field(doc, "plate_number", plate, (&zh, &en), Status::Warn);
+            c.compare_field(doc, "operator_name", &f.carrier.name, ("业户名称", "the certificate holder"), Status::Warn);
             if let Some(u) = c.until_field(doc, "valid_until") {
-                c.expect(u.covers(end), Status::Block, || format!("the {role}'s certificate on {} expires on {u}", doc.file));
+                let file = &doc.file;
+                c.expect(u.covers(end), Status::Block, || {
+                    tr!(l, "{file} 上{who}的道路运输证于{u}到期", "the {who}'s certificate on {file} expires on {u}")
+                });
             }
         }
         let Some(r) = reg_vehicle(&mut c, input, role, plate) else { continue };
@@ -140,38 +177,45 @@ pub fn v3_road_transport_certificate(input: &Input) -> CheckResult {
         c.registry("vehicles.rtc_operator_uscc", opt(&r.rtc_operator_uscc));
         match r.rtc_valid_until {
             Some(d) => c.expect(Until::Date(d).covers(end), Status::Block, || {
-                format!("the {role} {plate}'s road transport certificate expires on {d}, before {end}")
+                tr!(l, "{who}{plate}的道路运输证于{d}到期，早于{end}", "the {who} {plate}'s road transport certificate expires on {d}, before {end}")
             }),
-            None => c.fail(Status::Block, format!("the {role} {plate} has no road transport certificate on record")),
+            None => c.fail(Status::Block, tr!(l, "{who}{plate}无道路运输证记录", "the {who} {plate} has no road transport certificate on record")),
         }
         match &r.rtc_operator_uscc {
-            Some(u) => c.expect(u.as_str() == f.carrier.uscc, Status::Warn, || {
-                format!("the {role} {plate}'s certificate is held by {u}, not the carrier {}", f.carrier.uscc)
+            Some(u) => c.expect(u.as_str() == carrier, Status::Warn, || {
+                tr!(l, "{who}{plate}的道路运输证属于{u}，不是承运人{carrier}", "the {who} {plate}'s certificate is held by {u}, not the carrier {carrier}")
             }),
-            None => c.fail(Status::Warn, format!("the registry names no operator for the {role} {plate}'s certificate")),
+            None => c.fail(Status::Warn, tr!(l, "登记库未载明{who}{plate}道路运输证的业户", "the registry names no operator for the {who} {plate}'s certificate")),
         }
     }
-    c.finish("every vehicle's road transport certificate is valid and held by the carrier")
+    c.finish(tr!(l, "每辆车的道路运输证均有效，且属于承运人", "every vehicle's road transport certificate is valid and held by the carrier"))
 }
 
 /// V4 车证一致: what the form declares is what the vehicle is licensed as.
-pub fn v4_declared_equals_licensed(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "V4", Group::Vehicle, "车证一致", "交通运输部令2016年第62号 (车货信息如实填写)");
+pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "V4", Group::Vehicle, "车证一致", "交通运输部令2016年第62号 (车货信息如实填写)");
     let vehicles = registered(input);
     if vehicles.is_empty() {
-        return c.not_applicable("every vehicle applies for a temporary plate: nothing licensed to compare");
+        return c.not_applicable(tr!(l, "所有车辆均申请临时号牌，没有已登记的信息可比对", "every vehicle applies for a temporary plate: nothing licensed to compare"));
     }
     let pct = input.rules.tolerances.curb_mass_pct.value;
     c.rule("curb_mass_pct", pct);
     for (role, v, plate) in vehicles {
+        let (who, declared, form_bm) = (role.name(l), v.curb_mass_kg.0, &v.brand_model);
         c.form(&format!("{role}.brand_model"), v.brand_model.as_str());
         c.form(&format!("{role}.curb_mass_kg"), v.curb_mass_kg.0);
         c.form(&format!("{role}.axles"), v.axles);
         if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(role)).first() {
-            c.compare_field(doc, "brand_model", &v.brand_model, &format!("the {role}'s brand and model"), Status::Block);
+            let (zh, en) = (format!("{who}品牌型号"), format!("the {who}'s brand and model"));
+            c.compare_field(doc, "brand_model", &v.brand_model, (&zh, &en), Status::Block);
             if let Some(kg) = c.number_field(doc, "curb_mass_kg") {
-                c.expect(within_pct(v.curb_mass_kg.0 as u64, kg, pct), Status::Block, || {
-                    format!("the {role}'s declared curb mass {} kg is not within {pct} % of {kg} kg on {}", v.curb_mass_kg.0, doc.file)
+                let file = &doc.file;
+                c.expect(within_pct(declared as u64, kg, pct), Status::Block, || {
+                    tr!(
+                        l,
+                        "{who}申报整备质量{declared} kg，与{file}上的{kg} kg相差超过{pct}%",
+                        "the {who}'s declared curb mass {declared} kg is not within {pct} % of {kg} kg on {file}"
+                    )
                 });
             }
         }
@@ -181,28 +225,35 @@ pub fn v4_declared_equals_licensed(input: &Input) -> CheckResult {
         c.registry("vehicles.axles", opt(&r.axles));
         let reg_bm = r.brand_model.as_deref().map(normalize::text);
         c.expect(reg_bm.as_deref() == Some(v.brand_model.as_str()), Status::Block, || {
-            format!("the registry holds '{}' for the {role} {plate}, the form '{}'", reg_bm.clone().unwrap_or_default(), v.brand_model)
+            let reg = reg_bm.clone().unwrap_or_default();
+            tr!(l, "登记库中{who}{plate}的品牌型号为“{reg}”，申请表为“{form_bm}”", "the registry holds '{reg}' for the {who} {plate}, the form '{form_bm}'")
         });
         match r.curb_mass_kg {
-            Some(kg) => c.expect(within_pct(v.curb_mass_kg.0 as u64, kg.0 as u64, pct), Status::Block, || {
-                format!("the {role}'s declared curb mass {} kg is not within {pct} % of the registry's {} kg", v.curb_mass_kg.0, kg.0)
+            Some(kg) => c.expect(within_pct(declared as u64, kg.0 as u64, pct), Status::Block, || {
+                let kg = kg.0;
+                tr!(
+                    l,
+                    "{who}申报整备质量{declared} kg，与登记库的{kg} kg相差超过{pct}%",
+                    "the {who}'s declared curb mass {declared} kg is not within {pct} % of the registry's {kg} kg"
+                )
             }),
-            None => c.fail(Status::Block, format!("the registry holds no curb mass for the {role} {plate}")),
+            None => c.fail(Status::Block, tr!(l, "登记库中没有{who}{plate}的整备质量", "the registry holds no curb mass for the {who} {plate}")),
         }
+        let axles = v.axles;
         match r.axles {
-            Some(n) => c.expect(n == v.axles, Status::Block, || format!("the {role} declares {} axles, the registry {n}", v.axles)),
-            None => c.fail(Status::Block, format!("the registry holds no axle count for the {role} {plate}")),
+            Some(n) => c.expect(n == axles, Status::Block, || tr!(l, "{who}申报{axles}轴，登记库为{n}轴", "the {who} declares {axles} axles, the registry {n}")),
+            None => c.fail(Status::Block, tr!(l, "登记库中没有{who}{plate}的轴数", "the registry holds no axle count for the {who} {plate}")),
         }
     }
-    c.finish("brand, model, curb mass and axles agree with the licences and the registry")
+    c.finish(tr!(l, "品牌型号、整备质量和轴数与行驶证、登记库一致", "brand, model, curb mass and axles agree with the licences and the registry"))
 }
 
 /// V5 牵引匹配: the tractor may tow the trailer and its load.
-pub fn v5_towing(input: &Input) -> CheckResult {
-    let mut c = Check::new(input, "V5", Group::Vehicle, "牵引匹配", "GB 1589-2016 (准牵引总质量)");
+pub fn v5_towing(input: &Input, l: Lang) -> CheckResult {
+    let mut c = Check::new(input, l, "V5", Group::Vehicle, "牵引匹配", "GB 1589-2016 (准牵引总质量)");
     let f = input.form;
     let Some(trailer) = &f.trailer else {
-        return c.not_applicable("a rigid truck tows nothing");
+        return c.not_applicable(tr!(l, "单体货车不牵引挂车", "a rigid truck tows nothing"));
     };
     let need = trailer.curb_mass_kg.0 as u64 + f.cargo.mass_kg.0 as u64;
     c.form("trailer.curb_mass_kg", trailer.curb_mass_kg.0);
@@ -213,7 +264,7 @@ pub fn v5_towing(input: &Input) -> CheckResult {
     {
         known = true;
         c.expect(kg >= need, Status::Block, || {
-            format!("the tractor's licence allows towing {kg} kg; trailer and cargo weigh {need} kg")
+            tr!(l, "牵引车行驶证准牵引总质量为{kg} kg，挂车与货物共{need} kg", "the tractor's licence allows towing {kg} kg; trailer and cargo weigh {need} kg")
         });
     }
     if !f.tractor.temporary_plate
@@ -222,15 +273,19 @@ pub fn v5_towing(input: &Input) -> CheckResult {
         c.registry("vehicles.towing_mass_kg", opt(&r.towing_mass_kg));
         if let Some(kg) = r.towing_mass_kg {
             known = true;
-            c.expect(kg.0 as u64 >= need, Status::Block, || {
-                format!("the registry allows the tractor to tow {} kg; trailer and cargo weigh {need} kg", kg.0)
+            let kg = kg.0;
+            c.expect(kg as u64 >= need, Status::Block, || {
+                tr!(l, "登记库中牵引车准牵引总质量为{kg} kg，挂车与货物共{need} kg", "the registry allows the tractor to tow {kg} kg; trailer and cargo weigh {need} kg")
             });
         }
     }
     if !known {
-        c.fail(Status::Warn, "the tractor's towing capacity is known neither from its licence nor from the registry".to_string());
+        c.fail(
+            Status::Warn,
+            tr!(l, "行驶证和登记库均无牵引车的准牵引总质量", "the tractor's towing capacity is known neither from its licence nor from the registry"),
+        );
     }
-    c.finish("the tractor may tow the trailer and its load")
+    c.finish(tr!(l, "牵引车可以牵引该挂车及货物", "the tractor may tow the trailer and its load"))
 }
 
 #[cfg(test)]

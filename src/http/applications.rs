@@ -15,6 +15,8 @@ use super::decisions::{self, Decision};
 use super::{ApiError, ApiResult, AppState};
 use super::submission::{self, Submission};
 use crate::jobs;
+use crate::lang::Lang;
+use crate::report::Report;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -65,14 +67,17 @@ async fn visible(s: &AppState, who: &Principal, id: &str) -> ApiResult<Row> {
     }
 }
 
-async fn status(State(s): State<AppState>, who: Principal, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+/// The report comes in Chinese, or in English with `?lang=en` or an
+/// `Accept-Language` that prefers English.
+async fn status(State(s): State<AppState>, who: Principal, lang: Lang, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
     let r = visible(&s, &who, &id).await?;
     let mut body = json!({
         "id": r.id, "application_no": r.application_no, "status": r.status,
         "submitted_at": r.created_at, "updated_at": r.updated_at,
     });
     if let Some(report) = r.report {
-        body["report"] = serde_json::from_str(&report).map_err(|e| ApiError::Internal(e.into()))?;
+        let report: Report = serde_json::from_str(&report).map_err(|e| ApiError::Internal(e.into()))?;
+        body["report"] = serde_json::to_value(report.localized(lang)).map_err(|e| ApiError::Internal(e.into()))?;
     }
     if let Some(e) = r.error {
         body["error"] = Value::String(e);

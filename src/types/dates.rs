@@ -19,6 +19,21 @@ pub struct Month {
 #[error("'{0}' is not a {1}")]
 pub struct DateError(pub String, pub &'static str);
 
+impl DateError {
+    /// The error in `l`, for check messages.
+    pub fn say(&self, l: crate::lang::Lang) -> String {
+        let (text, what) = (&self.0, self.1);
+        let zh = if what.starts_with("month") {
+            "年月（YYYY-MM）"
+        } else if what.contains("long_term") {
+            "日期（YYYY-MM-DD）或“长期”"
+        } else {
+            "日期（YYYY-MM-DD）"
+        };
+        crate::tr!(l, "“{text}”不是有效的{zh}", "'{text}' is not a {what}")
+    }
+}
+
 impl Month {
     pub fn parse(s: &str) -> Result<Month, DateError> {
         let err = || DateError(s.to_string(), "month (YYYY-MM)");

@@ -24,6 +24,33 @@ pub enum IdError {
     Other { kind: &'static str, reason: String },
 }
 
+impl IdError {
+    /// The error in `l`, for check messages. (`Other`'s reason is rare and
+    /// stays in English.)
+    pub fn say(&self, l: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        if l == Lang::En {
+            return self.to_string();
+        }
+        let zh_kind = |k: &str| match k {
+            "unified social credit code" => "统一社会信用代码",
+            "resident ID number" => "公民身份号码",
+            "VIN" => "车辆识别代号",
+            "plate" => "号牌",
+            other => other,
+        }
+        .to_string();
+        match self {
+            IdError::Length { kind, expected, found } => format!("{}应为{}位，实为{found}位", zh_kind(kind), expected.replace(" or ", "或")),
+            IdError::Character { kind, ch, pos } => format!("{}第{pos}位含不允许的字符“{ch}”", zh_kind(kind)),
+            IdError::CheckCharacter { kind, expected, found } => {
+                format!("{}校验位不符：应为“{expected}”，实为“{found}”", zh_kind(kind))
+            }
+            IdError::Other { kind, reason } => format!("{}：{reason}", zh_kind(kind)),
+        }
+    }
+}
+
 macro_rules! string_newtype {
     ($name:ident) => {
         impl $name {

@@ -5,55 +5,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-    /// `<html lang>`.
-    pub fn html(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s {
-            "zh" | "zh-CN" => Some(Lang::Zh),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-    /// The language `Accept-Language` prefers: English only when an
-    /// English tag ranks above every Chinese one.
-    pub fn from_accept(header: &str) -> Lang {
-        let mut best: Option<(f32, Lang)> = None;
-        for part in header.split(',') {
-            let mut it = part.trim().split(';');
-            let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
-            let lang = if tag.starts_with("en") {
-                Lang::En
-            } else if tag.starts_with("zh") {
-                Lang::Zh
-            } else {
-                continue;
-            };
-            if best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, lang));
-            }
-        }
-        best.map(|(_, l)| l).unwrap_or(Lang::Zh)
-    }
-}
+pub use crate::lang::Lang;
 
 const TABLE: &[(&str, &str, &str)] = &[
     // chrome
@@ -207,6 +159,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("sign_date", "日期", "Date"),
     ("print_now", "打印", "Print"),
     ("message", "说明", "Message"),
+    ("from_archive", "复用档案", "reused from the archive"),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
@@ -227,36 +180,12 @@ pub fn t(lang: Lang, key: &str) -> &str {
     }
 }
 
-/// English titles of the 21 checks (the Chinese ones come with the report).
+/// A check's title in `lang` (the Chinese one comes with the report).
 pub fn check_title(lang: Lang, id: &str, zh: &str) -> String {
-    if lang == Lang::Zh {
-        return zh.to_string();
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => crate::checks::title_en(id).unwrap_or(zh).to_string(),
     }
-    let en = match id {
-        "P1" => "Agent identity",
-        "P2" => "Authorization letter",
-        "P3" => "Driving licence",
-        "P4" => "Qualification",
-        "C1" => "USCC & name",
-        "C2" => "Business scope",
-        "C3" => "Licences valid",
-        "C4" => "Restriction & record",
-        "V1" => "Plate & VIN",
-        "V2" => "Inspection & insurance",
-        "V3" => "Road transport certificate",
-        "V4" => "Declared = licensed",
-        "V5" => "Towing capacity",
-        "R1" => "Route & authority",
-        "R2" => "Class & materials",
-        "R3" => "Structures",
-        "R4" => "Travel window",
-        "G1" => "Indivisible",
-        "G2" => "Dimensions & mass",
-        "G3" => "Axle loads",
-        "G4" => "Over-limit",
-        _ => zh,
-    };
-    en.to_string()
 }
 
 /// A key that may be missing (statuses, states from the database): the
@@ -279,14 +208,5 @@ mod tests {
             assert!(seen.insert(k), "duplicate key {k}");
             assert!(!zh.is_empty() && !en.is_empty(), "{k}");
         }
-    }
-
-    #[test]
-    fn accept_language_prefers_chinese_unless_english_ranks_first() {
-        assert_eq!(Lang::from_accept("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
-        assert_eq!(Lang::from_accept("fr"), Lang::Zh);
-        assert_eq!(Lang::from_accept("en;q=0.5,zh;q=0.9"), Lang::Zh);
-        assert_eq!(Lang::from_accept(""), Lang::Zh);
     }
 }

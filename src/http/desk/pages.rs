@@ -434,6 +434,15 @@ fn differs(e: &Evidence, block: &[&Evidence]) -> bool {
     block.iter().any(|f| f.source == Source::Form && field_key(&f.field) == k && norm(&f.value) != norm(&e.value))
 }
 
+/// Where the desk loads a page's image: an archived page (reused from an
+/// earlier application) is served from the application that brought it.
+fn page_src(a: &AppView, report: &Report, file: &str) -> String {
+    match report.documents.iter().find(|d| d.file == file).and_then(|d| d.archived.as_ref()) {
+        Some(ar) => format!("/desk/applications/{}/pages/{}", ar.application_id, ar.file),
+        None => format!("/desk/applications/{}/pages/{file}", a.id),
+    }
+}
+
 fn doc_size(report: &Report, file: &str) -> (u32, u32) {
     report.documents.iter().find(|d| d.file == file).map(|d| (d.width.unwrap_or(0), d.height.unwrap_or(0))).unwrap_or((0, 0))
 }
@@ -447,12 +456,17 @@ fn evidence_item(lang: Lang, a: &AppView, report: &Report, check: &str, e: &Evid
             let (w, h) = doc_size(report, file);
             html! {
                 button type="button" class={ (cls) " locate" } id={ "ev-" (check) "-" (n) }
-                    data-src={ "/desk/applications/" (a.id) "/pages/" (file) } data-file=(file)
+                    data-src=(page_src(a, report, file)) data-file=(file)
                     data-bbox={ (b.x) "," (b.y) "," (b.w) "," (b.h) } data-size={ (w) "," (h) } data-check=(check)
                     title=(t(lang, "show_on_page")) {
                     span.f { (e.field) }
                     span.v { (value_text(&e.value)) }
-                    span.meta { "◎ " (file) @if let Some(c) = e.confidence { " · " (t(lang, "confidence")) " " (format!("{:.0}%", c * 100.0)) } }
+                    span.meta {
+                        "◎ " (file) @if let Some(c) = e.confidence { " · " (t(lang, "confidence")) " " (format!("{:.0}%", c * 100.0)) }
+                        @if let Some(ar) = report.documents.iter().find(|d| &d.file == file).and_then(|d| d.archived.as_ref()) {
+                            " · " (t(lang, "from_archive")) " " (ar.archived_at.get(..10).unwrap_or(&ar.archived_at))
+                        }
+                    }
                 }
             }
         }
@@ -544,7 +558,7 @@ fn viewer(lang: Lang, a: &AppView, report: &Report) -> Markup {
                     @let (w, h) = doc_size(report, file);
                     @let b = e.bbox.unwrap_or_default();
                     div.canvas id="canvas" {
-                        img id="page" src={ "/desk/applications/" (a.id) "/pages/" (file) } alt=(file) draggable="false";
+                        img id="page" src=(page_src(a, report, file)) alt=(file) draggable="false";
                         svg id="overlay" viewBox={ "0 0 " (w.max(1)) " " (h.max(1)) } preserveAspectRatio="none" {
                             rect.hl x=(b.x) y=(b.y) width=(b.w) height=(b.h) data-check=(c.id) {}
                         }
@@ -639,7 +653,7 @@ pub fn application(lang: Lang, session: &Session, a: &AppView, error: Option<(&s
                                                 (badge(lang, "status", c.status.key()))
                                                 span.cid.mono { (c.id) }
                                                 span.ctitle { (check_title(lang, &c.id, &c.title)) }
-                                                span.msg { (c.message) }
+                                                span.msg { (c.message_in(lang)) }
                                             }
                                             @if let Some(s) = a.checks_state.get(&c.id) { (state_line(lang, s)) }
                                             @if flagged {
@@ -838,7 +852,7 @@ pub fn print(lang: Lang, session: &Session, a: &AppView) -> Markup {
                                 td.w10 { (check_title(lang, &c.id, &c.title)) }
                                 td.w8 { (badge(lang, "status", c.status.key())) }
                                 td {
-                                    (c.message)
+                                    (c.message_in(lang))
                                     @if let Some(s) = a.checks_state.get(&c.id) {
                                         br; (badge(lang, "state", &s.after)) " " (s.actor) " " (local_time(&s.at)) @if let Some(re) = &s.reason { " “" (re) "”" }
                                     }
