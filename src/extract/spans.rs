@@ -3,8 +3,12 @@
 //! - **BIO repair**: an `I-x` that does not continue an `x` span starts one
 //!   (the tagger's commonest slip is a missed `B`); spans stop at line ends.
 //! - **Wrapped values**: a text value that runs to the end of a line and
-//!   goes on at the start of the next (an address, a business scope) is one
-//!   value.
+//!   goes on at the start of a line just below it, in the same column (an
+//!   address, a business scope), is one value, even when reading order put
+//!   a line of another column in between.
+//! - **Digits at the edge**: a number or date whose span stops one digit
+//!   short (`注册日期2021-07-31` tagged from the `0`) takes the digits
+//!   touching it on its line.
 //! - **Choice**: several spans for one field → one that reads as the
 //!   field's type (a date that parses), then the surest; a span of
 //!   punctuation alone (a speck under a seal) is never a value.
@@ -73,6 +77,59 @@ fn spans(chars: &[TaggedChar]) -> Vec<Span> {
     out
 }
 
+/// Whether `s` goes on where `prev` stopped: `prev` ends its line, `s`
+/// starts one (OCR lines, whatever lies between them in reading order),
+/// and on the page `s` either follows on the same row or starts the next
+/// row down in the same column.
+fn continues(chars: &[TaggedChar], prev: &Span, s: &Span) -> bool {
+    let ends_line = chars.get(prev.end).is_none_or(|c| c.ch == '\n');
+    let starts_line = s.start > 0 && chars[s.start - 1].ch == '\n';
+    if !ends_line || !starts_line {
+        return false;
+    }
+    let (last, first) = (chars[prev.end - 1].bbox, chars[s.start].bbox);
+    let h = last.h.max(1);
+    let same_row = first.y + h / 2 > last.y && first.y < last.y + h / 2 && first.x > last.x;
+    let next_row = first.y >= last.y + h / 2 && first.y <= last.y + h + h * 3 / 2;
+    let same_column = first.x + 4 * h >= prev.bbox.x && first.x <= prev.bbox.x + prev.bbox.w;
+    same_row || (next_row && same_column)
+}
+
+/// Widens a numeric span over digits touching it on its line.
+fn take_edge_digits(chars: &[TaggedChar], s: &mut Span) {
+    let digit = |i: usize| chars[i].ch.is_ascii_digit();
+    while s.start > 0 && digit(s.start - 1) {
+        s.start -= 1;
+        let c = &chars[s.start];
+        s.text.insert(0, c.ch);
+        s.bbox = s.bbox.union(c.bbox);
+        s.confidence = s.confidence.min(c.ocr_confidence);
+    }
+    while s.end < chars.len() && digit(s.end) {
+        let c = &chars[s.end];
+        s.text.push(c.ch);
+        s.bbox = s.bbox.union(c.bbox);
+        s.confidence = s.confidence.min(c.ocr_confidence);
+        s.end += 1;
+    }
+}
+
+/// Closes a bracket the span opened when the next character closes it
+/// (`有限责任公司(自然人投资或控股` + `)`).
+fn take_closing_bracket(chars: &[TaggedChar], s: &mut Span) {
+    let open = s.text.chars().filter(|c| matches!(c, '(' | '（')).count();
+    let closed = s.text.chars().filter(|c| matches!(c, ')' | '）')).count();
+    if open > closed
+        && let Some(c) = chars.get(s.end)
+        && matches!(c.ch, ')' | '）')
+    {
+        s.text.push(c.ch);
+        s.bbox = s.bbox.union(c.bbox);
+        s.confidence = s.confidence.min(c.ocr_confidence);
+        s.end += 1;
+    }
+}
+
 /// The normalised value of `text` as a field of type `t`, if it is one.
 fn value(t: FieldType, text: &str) -> Option<Value> {
     Some(match t {
@@ -92,17 +149,23 @@ fn value(t: FieldType, text: &str) -> Option<Value> {
 pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
     let schema = kind.fields();
     let mut by_field: BTreeMap<String, Vec<Span>> = BTreeMap::new();
-    for s in spans(chars) {
+    for mut s in spans(chars) {
         let Some((_, t)) = schema.iter().find(|(k, _)| *k == s.field) else { continue };
         if !s.text.chars().any(char::is_alphanumeric) {
             continue;
         }
+        use FieldType::*;
+        if matches!(t, Date | OpenEnd | Month | Mass | Length | Integer) {
+            take_edge_digits(chars, &mut s);
+        }
+        if *t == Text {
+            take_closing_bracket(chars, &mut s);
+        }
         let list = by_field.entry(s.field.clone()).or_default();
-        // A text value wrapped onto the next line: one value.
+        // A text value wrapped onto a following line: one value.
         if *t == FieldType::Text
             && let Some(prev) = list.last_mut()
-            && prev.end + 1 == s.start
-            && chars[prev.end].ch == '\n'
+            && continues(chars, prev, &s)
         {
             prev.text.push_str(&s.text);
             prev.bbox = prev.bbox.union(s.bbox);
@@ -236,6 +299,57 @@ mod tests {
     fn a_text_value_wrapped_onto_the_next_line_is_one_value() {
         let chars = tagged("住址 山东省济宁市\n任城区1号", &tags(&[("O", 3), ("B-address", 1), ("I-address", 5), ("O", 1), ("B-address", 1), ("I-address", 4)]));
         assert_eq!(fields(DocKind::IdCard, &chars)["address"].value, json!("山东省济宁市任城区1号"));
+    }
+
+    #[test]
+    fn a_wrapped_value_is_joined_across_a_line_of_another_column() {
+        // 经营范围 许可项目:道路货物运输;  | 注册资本 100万元
+        //          一般项目:装卸搬运。    |
+        let mut chars = vec![];
+        let mut put = |text: &str, tag: &str, x: u32, y: u32| {
+            for (i, ch) in text.chars().enumerate() {
+                let tag = if tag == "O" { "O".to_string() } else if i == 0 { format!("B-{tag}") } else { format!("I-{tag}") };
+                chars.push(TaggedChar { ch, bbox: BBox::new(x + 20 * i as u32, y, 20, 24), ocr_confidence: 0.99, tag, tag_confidence: 0.95 });
+            }
+        };
+        put("经营范围", "O", 0, 100);
+        put("许可项目:道路货物运输;", "business_scope", 100, 100);
+        put("\n", "O", 0, 0);
+        put("注册资本100万元", "O", 700, 102);
+        put("\n", "O", 0, 0);
+        put("一般项目:装卸搬运。", "business_scope", 100, 132);
+        put("\n", "O", 0, 0);
+        put("住所济宁市", "address", 700, 400);
+        let f = fields(DocKind::BusinessLicence, &chars);
+        assert_eq!(f["business_scope"].value, json!("许可项目:道路货物运输;一般项目:装卸搬运。"));
+        // A line far below, or in the other column, is another value.
+        let n = chars.len();
+        for c in &mut chars[n - 5..] {
+            c.tag = c.tag.replace("address", "business_scope");
+            c.tag_confidence = 0.7;
+        }
+        assert_eq!(fields(DocKind::BusinessLicence, &chars)["business_scope"].value, json!("许可项目:道路货物运输;一般项目:装卸搬运。"));
+    }
+
+    #[test]
+    fn a_date_span_one_digit_short_takes_the_digit_it_touches() {
+        let chars = tagged("注册日期2021-07-31", &tags(&[("O", 5), ("B-register_date", 1), ("I-register_date", 8)]));
+        let f = fields(DocKind::VehicleLicence, &chars);
+        assert_eq!(f["register_date"].value, json!("2021-07-31"));
+        assert_eq!(f["register_date"].bbox, BBox::new(40, 0, 100, 20));
+        // Without the digit the year is not a year: reported as read, unsure.
+        let chars = tagged("注册日期 021-07-31", &tags(&[("O", 5), ("B-register_date", 1), ("I-register_date", 8)]));
+        let f = fields(DocKind::VehicleLicence, &chars);
+        assert_eq!(f["register_date"].value, json!("021-07-31"));
+        assert!(f["register_date"].confidence < 0.5);
+    }
+
+    #[test]
+    fn a_mass_cut_after_its_first_digit_takes_the_rest_and_a_bracket_is_closed() {
+        let chars = tagged("总质量25000kg", &tags(&[("O", 3), ("B-total_mass_kg", 1), ("O", 6)]));
+        assert_eq!(fields(DocKind::VehicleLicence, &chars)["total_mass_kg"].value, json!(25000));
+        let chars = tagged("类型有限责任公司(自然人投资或控股)", &tags(&[("O", 2), ("B-company_type", 1), ("I-company_type", 14), ("O", 1)]));
+        assert_eq!(fields(DocKind::BusinessLicence, &chars)["company_type"].value, json!("有限责任公司(自然人投资或控股)"));
     }
 
     #[test]

@@ -33,7 +33,9 @@ fn numbers(s: &str) -> Vec<u32> {
 pub fn date(s: &str) -> Option<Date> {
     let n = numbers(s);
     match n.as_slice() {
-        [y, m, d] => Date::from_ymd_opt(*y as i32, *m, *d),
+        // A year of fewer than four digits is a misread (a digit lost), not
+        // the first millennium.
+        [y, m, d] if *y >= 1000 => Date::from_ymd_opt(*y as i32, *m, *d),
         [compact] if text(s).len() == 8 => {
             let c = compact;
             Date::from_ymd_opt((c / 10000) as i32, c / 100 % 100, c % 100)
@@ -84,6 +86,12 @@ mod tests {
         assert_eq!(code("lzz1clvb5ja123456"), "LZZ1CLVB5JA123456");
         assert_eq!(code("鲁H 6789挂"), "鲁H6789挂");
         assert_eq!(code("ＬＺＺ１"), "LZZ1");
+    }
+
+    #[test]
+    fn a_year_that_lost_a_digit_is_no_date() {
+        assert_eq!(date("021-07-31"), None);
+        assert_eq!(date("21年7月31日"), None);
     }
 
     #[test]
