@@ -401,6 +401,7 @@ pub fn markdown(r: &BenchReport) -> String {
     use std::fmt::Write;
     let _ = writeln!(s, "# dajian bench — {}\n", r.dataset);
     let _ = writeln!(s, "- machine: {} (features: {})", r.machine, if r.features.is_empty() { "none".into() } else { r.features.join(", ") });
+    let _ = writeln!(s, "- threads: {}", r.threads);
     for (k, v) in &r.models {
         let _ = writeln!(s, "- model `{k}`: sha256 {v}…");
     }

@@ -101,6 +101,10 @@ pub enum Command {
         /// pipeline, as the service does, and report applications per minute.
         #[arg(long, default_value_t = 0)]
         parallel: usize,
+        /// CPU threads for the whole run (OCR, extraction, pages side by
+        /// side); 0: every core. Sets RAYON_NUM_THREADS and RTEN_NUM_THREADS.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
         /// OCR model folder: a name in models/ (or $DAJIAN_MODELS) or a path.
         #[arg(long, default_value = "ocr")]
         ocr: String,
@@ -443,7 +447,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("A: {} ({})\nB: {} ({})\n", a.display(), ra.dataset, b.display(), rb.dataset);
             print!("{}", crate::bench::compare(&ra, &rb));
         }
-        Command::Bench { command: None, dataset, apps, parallel, ocr, extractor, format, json_out } => {
+        Command::Bench { command: None, dataset, apps, parallel, ocr, extractor, format, json_out, .. } => {
             let dataset = dataset.ok_or_else(|| Failure::Input("--dataset DIR is needed".into()))?;
             if !dataset.join("apps").is_dir() {
                 return Err(Failure::Input(format!("--dataset {}: no apps/ folder (make one with `dajian dataset generate`)", dataset.display())));
@@ -537,6 +541,17 @@ pub fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let cli = Cli::parse();
+    if let Command::Bench { threads, .. } = &cli.command
+        && *threads > 0
+    {
+        // rten, candle and rayon size their pools from these when first
+        // used. Safety: no other thread exists yet (the runtime is built
+        // below), so nothing reads the environment while it changes.
+        unsafe {
+            std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+            std::env::set_var("RTEN_NUM_THREADS", threads.to_string());
+        }
+    }
     crate::logging::init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     match rt.block_on(run(cli)) {

@@ -4,9 +4,15 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
-/// Cores this process may use (1 if unknown).
+/// Cores this process may use: `RAYON_NUM_THREADS` when set (rayon and
+/// candle read it too; `bench --threads` sets it), else every core (1 if
+/// unknown).
 pub fn cores() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
 }
 
 /// `f` applied to every item on up to `threads` threads (0: one per core),
