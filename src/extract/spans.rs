@@ -82,7 +82,9 @@ fn spans(chars: &[TaggedChar]) -> Vec<Span> {
 /// and on the page `s` either follows on the same row or starts the next
 /// row down in the same column.
 fn continues(chars: &[TaggedChar], prev: &Span, s: &Span) -> bool {
-    let ends_line = chars.get(prev.end).is_none_or(|c| c.ch == '\n');
+    // A gap inside an OCR line also ends a value: OCR often reads two
+    // columns as one line (`经营范围 许可项目… 住 所 山东省…`).
+    let ends_line = chars.get(prev.end).is_none_or(|c| c.ch == '\n' || c.ch == ' ');
     let starts_line = s.start > 0 && chars[s.start - 1].ch == '\n';
     if !ends_line || !starts_line {
         return false;
@@ -95,9 +97,11 @@ fn continues(chars: &[TaggedChar], prev: &Span, s: &Span) -> bool {
     same_row || (next_row && same_column)
 }
 
-/// Widens a numeric span over digits touching it on its line.
-fn take_edge_digits(chars: &[TaggedChar], s: &mut Span) {
+/// Widens a numeric span over digits touching it on its line; a date
+/// also over the date characters that go on after it (`2020年2` + `月21日`).
+fn take_edge_digits(chars: &[TaggedChar], s: &mut Span, date: bool) {
     let digit = |i: usize| chars[i].ch.is_ascii_digit();
+    let more = |i: usize| digit(i) || (date && matches!(chars[i].ch, '年' | '月' | '日' | '.' | '-' | '/'));
     while s.start > 0 && digit(s.start - 1) {
         s.start -= 1;
         let c = &chars[s.start];
@@ -105,7 +109,7 @@ fn take_edge_digits(chars: &[TaggedChar], s: &mut Span) {
         s.bbox = s.bbox.union(c.bbox);
         s.confidence = s.confidence.min(c.ocr_confidence);
     }
-    while s.end < chars.len() && digit(s.end) {
+    while s.end < chars.len() && more(s.end) {
         let c = &chars[s.end];
         s.text.push(c.ch);
         s.bbox = s.bbox.union(c.bbox);
@@ -156,7 +160,7 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
         }
         use FieldType::*;
         if matches!(t, Date | OpenEnd | Month | Mass | Length | Integer) {
-            take_edge_digits(chars, &mut s);
+            take_edge_digits(chars, &mut s, matches!(t, Date | OpenEnd | Month));
         }
         if *t == Text {
             take_closing_bracket(chars, &mut s);
@@ -342,6 +346,29 @@ mod tests {
         let f = fields(DocKind::VehicleLicence, &chars);
         assert_eq!(f["register_date"].value, json!("021-07-31"));
         assert!(f["register_date"].confidence < 0.5);
+    }
+
+    #[test]
+    fn a_date_cut_short_takes_the_rest_of_the_date_up_to_the_next_word() {
+        let chars = tagged("成立日期2020年2月21日至", &tags(&[("O", 4), ("B-established_date", 1), ("I-established_date", 5), ("O", 6)]));
+        assert_eq!(fields(DocKind::BusinessLicence, &chars)["established_date"].value, json!("2020-02-21"));
+    }
+
+    #[test]
+    fn a_value_ended_by_a_gap_in_a_two_column_line_goes_on_below() {
+        let mut chars = vec![];
+        let mut put = |text: &str, tag: &str, x: u32, y: u32| {
+            for (i, ch) in text.chars().enumerate() {
+                let tag = if tag == "O" { "O".to_string() } else if i == 0 { format!("B-{tag}") } else { format!("I-{tag}") };
+                chars.push(TaggedChar { ch, bbox: BBox::new(x + 20 * i as u32, y, 20, 24), ocr_confidence: 0.99, tag, tag_confidence: 0.95 });
+            }
+        };
+        put("经营范围", "O", 0, 100);
+        put("许可项目:道路货物运输;", "business_scope", 100, 100);
+        put(" 住所济宁市", "O", 800, 100);
+        put("\n", "O", 0, 0);
+        put("一般项目:装卸搬运。", "business_scope", 100, 132);
+        assert_eq!(fields(DocKind::BusinessLicence, &chars)["business_scope"].value, json!("许可项目:道路货物运输;一般项目:装卸搬运。"));
     }
 
     #[test]
