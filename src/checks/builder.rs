@@ -123,7 +123,7 @@ impl Check {
         match doc.field(key) {
             None => {
                 let (l, file) = (self.l, &doc.file);
-                let kind = doc.kind.map(|k| k.name(l)).unwrap_or(tr_page(l));
+                let kind = doc.kind.map(|k| k.name(l).to_string()).unwrap_or_else(|| tr!(l, "页面", "page"));
                 self.fail(Status::Warn, tr!(l, "{file}（{kind}）上未能识别 {key}", "{key} could not be read on {file} ({kind})"));
                 None
             }
@@ -195,13 +195,6 @@ impl Check {
             rule_ref: self.rule_ref.to_string(),
             evidence: self.evidence,
         }
-    }
-}
-
-fn tr_page(l: Lang) -> &'static str {
-    match l {
-        Lang::Zh => "页面",
-        Lang::En => "page",
     }
 }
 

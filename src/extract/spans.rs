@@ -239,7 +239,24 @@ mod tests {
             .collect()
     }
 
-    fn tags(spec: &[(&str, usize)]) -> Vec<String> {
+    /// Pieces of text placed on a page: `(text, field or "O", x, y)`, each
+    /// character 20 × 24 px, the first of a field's piece tagged `B-`.
+    fn laid_out(pieces: &[(&str, &str, u32, u32)]) -> Vec<TaggedChar> {
+        let mut chars = vec![];
+        for &(text, field, x, y) in pieces {
+            for (i, ch) in text.chars().enumerate() {
+                let tag = match (field, i) {
+                    ("O", _) => "O".to_string(),
+                    (f, 0) => format!("B-{f}"),
+                    (f, _) => format!("I-{f}"),
+                };
+                chars.push(TaggedChar { ch, bbox: BBox::new(x + 20 * i as u32, y, 20, 24), ocr_confidence: 0.99, tag, tag_confidence: 0.95 });
+            }
+        }
+        chars
+    }
+
+        fn tags(spec: &[(&str, usize)]) -> Vec<String> {
         spec.iter().flat_map(|(t, n)| std::iter::repeat_n(t.to_string(), *n)).collect()
     }
 
@@ -309,21 +326,16 @@ mod tests {
     fn a_wrapped_value_is_joined_across_a_line_of_another_column() {
         // 经营范围 许可项目:道路货物运输;  | 注册资本 100万元
         //          一般项目:装卸搬运。    |
-        let mut chars = vec![];
-        let mut put = |text: &str, tag: &str, x: u32, y: u32| {
-            for (i, ch) in text.chars().enumerate() {
-                let tag = if tag == "O" { "O".to_string() } else if i == 0 { format!("B-{tag}") } else { format!("I-{tag}") };
-                chars.push(TaggedChar { ch, bbox: BBox::new(x + 20 * i as u32, y, 20, 24), ocr_confidence: 0.99, tag, tag_confidence: 0.95 });
-            }
-        };
-        put("经营范围", "O", 0, 100);
-        put("许可项目:道路货物运输;", "business_scope", 100, 100);
-        put("\n", "O", 0, 0);
-        put("注册资本100万元", "O", 700, 102);
-        put("\n", "O", 0, 0);
-        put("一般项目:装卸搬运。", "business_scope", 100, 132);
-        put("\n", "O", 0, 0);
-        put("住所济宁市", "address", 700, 400);
+        let mut chars = laid_out(&[
+            ("经营范围", "O", 0, 100),
+            ("许可项目:道路货物运输;", "business_scope", 100, 100),
+            ("\n", "O", 0, 0),
+            ("注册资本100万元", "O", 700, 102),
+            ("\n", "O", 0, 0),
+            ("一般项目:装卸搬运。", "business_scope", 100, 132),
+            ("\n", "O", 0, 0),
+            ("住所济宁市", "address", 700, 400),
+        ]);
         let f = fields(DocKind::BusinessLicence, &chars);
         assert_eq!(f["business_scope"].value, json!("许可项目:道路货物运输;一般项目:装卸搬运。"));
         // A line far below, or in the other column, is another value.
@@ -356,18 +368,13 @@ mod tests {
 
     #[test]
     fn a_value_ended_by_a_gap_in_a_two_column_line_goes_on_below() {
-        let mut chars = vec![];
-        let mut put = |text: &str, tag: &str, x: u32, y: u32| {
-            for (i, ch) in text.chars().enumerate() {
-                let tag = if tag == "O" { "O".to_string() } else if i == 0 { format!("B-{tag}") } else { format!("I-{tag}") };
-                chars.push(TaggedChar { ch, bbox: BBox::new(x + 20 * i as u32, y, 20, 24), ocr_confidence: 0.99, tag, tag_confidence: 0.95 });
-            }
-        };
-        put("经营范围", "O", 0, 100);
-        put("许可项目:道路货物运输;", "business_scope", 100, 100);
-        put(" 住所济宁市", "O", 800, 100);
-        put("\n", "O", 0, 0);
-        put("一般项目:装卸搬运。", "business_scope", 100, 132);
+        let chars = laid_out(&[
+            ("经营范围", "O", 0, 100),
+            ("许可项目:道路货物运输;", "business_scope", 100, 100),
+            (" 住所济宁市", "O", 800, 100),
+            ("\n", "O", 0, 0),
+            ("一般项目:装卸搬运。", "business_scope", 100, 132),
+        ]);
         assert_eq!(fields(DocKind::BusinessLicence, &chars)["business_scope"].value, json!("许可项目:道路货物运输;一般项目:装卸搬运。"));
     }
 
