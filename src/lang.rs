@@ -13,8 +13,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
-
     pub fn code(self) -> &'static str {
         match self {
             Lang::Zh => "zh",
