@@ -375,10 +375,17 @@ pub fn assign_subjects(form: &crate::form::Application, docs: &mut [Document]) {
             }
             Some(DocKind::IdCard) => {
                 let id = get("id_number");
+                let name = d.field("name").map(|f| crate::types::normalize::text(&f.text()));
                 if id.as_deref() == Some(form.agent.id_number.as_str()) {
                     Some(Subject::Agent)
+                } else if let Some(i) = driver_by_id(id) {
+                    Some(Subject::Driver(i))
+                } else if name.as_ref() == Some(&form.agent.name) {
+                    // The number misread: the name still says whose card it
+                    // is, and the check then reports the number as read.
+                    Some(Subject::Agent)
                 } else {
-                    driver_by_id(id).map(Subject::Driver)
+                    form.drivers.iter().position(|x| Some(&x.name) == name.as_ref()).map(Subject::Driver)
                 }
             }
             Some(DocKind::BusinessLicence | DocKind::OperatingPermit) => Some(Subject::Carrier),
@@ -419,5 +426,17 @@ mod subject_tests {
             got,
             [Some(Subject::Trailer), Some(Subject::Tractor), Some(Subject::Driver(0)), Some(Subject::Agent), Some(Subject::Carrier), None]
         );
+    }
+
+    #[test]
+    fn an_id_card_with_a_misread_number_is_tied_by_its_name() {
+        let form = crate::form::Application::parse(include_str!("../tests/fixtures/clean/application.json")).unwrap();
+        let mut docs = vec![
+            page(DocKind::IdCard, &[("id_number", "371"), ("name", &form.agent.name)]),
+            page(DocKind::IdCard, &[("id_number", "371"), ("name", "无此人")]),
+        ];
+        assign_subjects(&form, &mut docs);
+        assert_eq!(docs[0].subject, Some(Subject::Agent));
+        assert_eq!(docs[1].subject, None);
     }
 }
