@@ -50,6 +50,16 @@ struct Span {
     end: usize,
 }
 
+impl Span {
+    /// Takes in the character just after the span (`chars[self.end]`).
+    fn grow(&mut self, c: &TaggedChar, confidence: f32) {
+        self.text.push(c.ch);
+        self.bbox = self.bbox.union(c.bbox);
+        self.confidence = self.confidence.min(confidence);
+        self.end += 1;
+    }
+}
+
 fn spans(chars: &[TaggedChar]) -> Vec<Span> {
     let mut out: Vec<Span> = vec![];
     let mut open: Option<Span> = None;
@@ -64,12 +74,7 @@ fn spans(chars: &[TaggedChar]) -> Vec<Span> {
         }
         let conf = c.ocr_confidence * c.tag_confidence;
         match &mut open {
-            Some(s) => {
-                s.text.push(c.ch);
-                s.bbox = s.bbox.union(c.bbox);
-                s.confidence = s.confidence.min(conf);
-                s.end = i + 1;
-            }
+            Some(s) => s.grow(c, conf),
             None => open = Some(Span { field: field.to_string(), text: c.ch.to_string(), bbox: c.bbox, confidence: conf, start: i, end: i + 1 }),
         }
     }
@@ -111,10 +116,7 @@ fn take_edge_digits(chars: &[TaggedChar], s: &mut Span, date: bool) {
     }
     while s.end < chars.len() && more(s.end) {
         let c = &chars[s.end];
-        s.text.push(c.ch);
-        s.bbox = s.bbox.union(c.bbox);
-        s.confidence = s.confidence.min(c.ocr_confidence);
-        s.end += 1;
+        s.grow(c, c.ocr_confidence);
     }
 }
 
@@ -127,10 +129,7 @@ fn take_closing_bracket(chars: &[TaggedChar], s: &mut Span) {
         && let Some(c) = chars.get(s.end)
         && matches!(c.ch, ')' | '）')
     {
-        s.text.push(c.ch);
-        s.bbox = s.bbox.union(c.bbox);
-        s.confidence = s.confidence.min(c.ocr_confidence);
-        s.end += 1;
+        s.grow(c, c.ocr_confidence);
     }
 }
 
@@ -167,7 +166,7 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
         }
         let list = by_field.entry(s.field.clone()).or_default();
         // A text value wrapped onto a following line: one value.
-        if *t == FieldType::Text
+        if *t == Text
             && let Some(prev) = list.last_mut()
             && continues(chars, prev, &s)
         {

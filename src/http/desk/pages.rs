@@ -9,6 +9,7 @@ use super::QueueFilter;
 use super::i18n::{Lang, check_title, t, t_or};
 use super::session::Session;
 use crate::db::Db;
+use crate::document::Document;
 use crate::http::decisions::{AuditEntry, AuditRow};
 use crate::http::{ApiError, ApiResult};
 use crate::report::{CheckResult, Evidence, Group, Report, Source, Status};
@@ -434,17 +435,21 @@ fn differs(e: &Evidence, block: &[&Evidence]) -> bool {
     block.iter().any(|f| f.source == Source::Form && field_key(&f.field) == k && norm(&f.value) != norm(&e.value))
 }
 
+fn document<'r>(report: &'r Report, file: &str) -> Option<&'r Document> {
+    report.documents.iter().find(|d| d.file == file)
+}
+
 /// Where the desk loads a page's image: an archived page (reused from an
 /// earlier application) is served from the application that brought it.
 fn page_src(a: &AppView, report: &Report, file: &str) -> String {
-    match report.documents.iter().find(|d| d.file == file).and_then(|d| d.archived.as_ref()) {
+    match document(report, file).and_then(|d| d.archived.as_ref()) {
         Some(ar) => format!("/desk/applications/{}/pages/{}", ar.application_id, ar.file),
         None => format!("/desk/applications/{}/pages/{file}", a.id),
     }
 }
 
 fn doc_size(report: &Report, file: &str) -> (u32, u32) {
-    report.documents.iter().find(|d| d.file == file).map(|d| (d.width.unwrap_or(0), d.height.unwrap_or(0))).unwrap_or((0, 0))
+    document(report, file).map(|d| (d.width.unwrap_or(0), d.height.unwrap_or(0))).unwrap_or((0, 0))
 }
 
 fn evidence_item(lang: Lang, a: &AppView, report: &Report, check: &str, e: &Evidence, block: &[&Evidence], n: usize) -> Markup {
@@ -463,7 +468,7 @@ fn evidence_item(lang: Lang, a: &AppView, report: &Report, check: &str, e: &Evid
                     span.v { (value_text(&e.value)) }
                     span.meta {
                         "◎ " (file) @if let Some(c) = e.confidence { " · " (t(lang, "confidence")) " " (format!("{:.0}%", c * 100.0)) }
-                        @if let Some(ar) = report.documents.iter().find(|d| &d.file == file).and_then(|d| d.archived.as_ref()) {
+                        @if let Some(ar) = document(report, file).and_then(|d| d.archived.as_ref()) {
                             " · " (t(lang, "from_archive")) " " (ar.archived_at.get(..10).unwrap_or(&ar.archived_at))
                         }
                     }
