@@ -13,6 +13,27 @@ use serde_json::{Value, json};
 
 on_both_backends!(bad_uploads_get_the_right_4xx_and_leave_earlier_submissions_intact, every_route_answers_each_caller_as_it_should,);
 
+/// The server refuses an anonymous upload before reading it; it must still
+/// read enough of the body that the client sees the 401 rather than a
+/// broken pipe mid-upload. That race failed CI once; without the fix, this
+/// loop of small and multi-megabyte uploads hits it within a few tries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_upload_of_any_size_gets_its_401() {
+    let app = spawn(Store::Sqlite, Limits::default(), 1).await;
+    let big = vec![0x5au8; 3 * 1024 * 1024];
+    for i in 0..200 {
+        let f = if i % 2 == 0 {
+            submission(&form_json())
+        } else {
+            let bytes = big[..(i * 9973) % big.len()].to_vec();
+            Form::new().text("application", form_json()).part("page.jpg", Part::bytes(bytes).file_name("page.jpg"))
+        };
+        let r = app.http.post(format!("{}/api/v1/applications", app.base)).multipart(f).send().await;
+        let status = r.expect("the client is answered, not cut off").status().as_u16();
+        assert_eq!(status, 401);
+    }
+}
+
 /// A small real JPEG.
 fn jpeg() -> Vec<u8> {
     let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));

@@ -27,9 +27,18 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/audit", get(audit))
 }
 
-async fn submit(State(s): State<AppState>, who: Principal, mp: Result<Multipart, MultipartRejection>) -> ApiResult<impl IntoResponse> {
+async fn submit(State(s): State<AppState>, who: Result<Principal, ApiError>, mp: Result<Multipart, MultipartRejection>) -> ApiResult<impl IntoResponse> {
     // axum's own rejection is plain text; every error here is JSON.
-    let mp = mp.map_err(|e| ApiError::bad("bad_multipart", format!("expected a multipart/form-data body: {}", e.body_text())))?;
+    let mut mp = mp.map_err(|e| ApiError::bad("bad_multipart", format!("expected a multipart/form-data body: {}", e.body_text())))?;
+    // A caller without a valid token still gets its 401, not a broken pipe
+    // from a connection closed while it was still sending its pages.
+    let who = match who {
+        Ok(who) => who,
+        Err(e) => {
+            submission::linger(&mut mp).await;
+            return Err(e);
+        }
+    };
     let Submission { application: app, pages } = submission::read(mp, &s.limits).await?;
     if jobs::queued(&s.db).await? >= s.limits.max_queued {
         return Err(ApiError::QueueFull { retry_after_s: 30 });

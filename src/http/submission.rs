@@ -44,7 +44,9 @@ pub async fn read(mut mp: Multipart, limits: &Limits) -> ApiResult<Submission> {
 /// How much of a refused body is still read so the client gets the answer.
 pub const LINGER_BYTES: usize = 4 * 1024 * 1024;
 
-async fn linger(mp: &mut Multipart) {
+/// Reads (and drops) what is left of a refused body, within bounds, so the
+/// client is not cut off before it can read the answer.
+pub async fn linger(mp: &mut Multipart) {
     let drain = async {
         let mut read = 0usize;
         while let Ok(Some(mut field)) = mp.next_field().await {
