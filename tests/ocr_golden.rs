@@ -113,3 +113,15 @@ fn small_print_on_an_a4_page_is_read_at_a_larger_detection_scale() {
     assert_eq!(text.lines.len(), 25, "title + 24 articles");
     assert!(line(&text, "第24条").text.contains("2026年06月07日"));
 }
+
+#[test]
+fn a_date_crossed_by_a_red_seal_is_read_whole_and_red_print_still_read() {
+    // A test-set vehicle licence: the seal's ring crosses the 20 of the
+    // registration date (read as 21年07月31日 before seals were handled);
+    // the inspection stamp is printed in red.
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/test/apps/app_0001/trailer_licence.jpg");
+    let page = decode_page(&std::fs::read(&file).unwrap(), "trailer_licence.jpg", &DecodeLimits::default()).unwrap();
+    let text = engine().read(&page).unwrap();
+    assert!(line(&text, "注册日期").text.contains("注册日期 2021年07月31日"), "{}", text.text());
+    assert!(text.text().contains("检验有效期至2026年11月"), "{}", text.text());
+}

@@ -19,6 +19,7 @@
 //!    angle in between), the classifier on the longest boxes decides between
 //!    a direction and its 180° twin. Boxes are put upright in that frame and
 //!    [`group_lines`] orders them into lines.
+//!    Both models see the page in greyscale with red seals faded (`seal.rs`).
 //! 2. [`OcrEngine::recognize`] → [`PageText`]: every box is sampled upright
 //!    (deskewed and rotated by sampling, the page itself is never rotated),
 //!    recognised in width-sorted batches, and decoded by greedy CTC keeping a
@@ -37,6 +38,7 @@ mod detect;
 mod geometry;
 pub mod metrics;
 mod recognize;
+mod seal;
 pub mod cli;
 
 use std::path::{Path, PathBuf};
@@ -86,6 +88,16 @@ pub struct OcrParams {
     /// uses rten's pool, one thread per core). 2 measured no faster than 1
     /// on the shared 2-core machine; worth re-measuring on a quiet one.
     pub rec_threads: usize,
+    /// Whether a box with a red seal over its print is read from the red
+    /// channel, where the seal fades into the paper (`seal.rs`).
+    pub see_through_seals: bool,
+    /// How far red ink is lightened towards its red-channel value in the
+    /// image both models see (0: plain greyscale; see `seal::fade_red`).
+    /// On the first 8 test applications 0.75 read characters better than
+    /// 0.5 (CER 0.55 % vs 0.80 % clean, 5.1 % vs 5.4 % degraded) but got one
+    /// verdict fewer right (a clean page's date fell under the confidence
+    /// bar); 0.5 is kept until a larger set decides.
+    pub fade_red: f32,
 }
 
 impl Default for OcrParams {
@@ -103,6 +115,8 @@ impl Default for OcrParams {
             rec_batch: 1,
             rec_min_width: 48,
             rec_threads: 1,
+            see_through_seals: true,
+            fade_red: 0.5,
         }
     }
 }
@@ -229,20 +243,20 @@ impl OcrEngine {
 
     /// Detection, orientation and line grouping.
     pub fn detect(&self, page: &Page) -> Result<Layout, OcrError> {
-        let grey = page.image().to_luma8();
+        let grey = self.grey(page);
         self.detect_grey(&grey).map_err(|e| run_err(page, e))
     }
 
     /// Recognition of the lines of `layout`, boxes mapped to stored pixels.
     pub fn recognize(&self, page: &Page, layout: &Layout) -> Result<PageText, OcrError> {
-        let grey = page.image().to_luma8();
+        let grey = self.grey(page);
         self.recognize_grey(page, &grey, layout).map_err(|e| run_err(page, e))
     }
 
     /// The whole stage: [`detect`](Self::detect) then [`recognize`](Self::recognize).
     pub fn read(&self, page: &Page) -> Result<PageText, OcrError> {
         let t0 = std::time::Instant::now();
-        let grey = page.image().to_luma8();
+        let grey = self.grey(page);
         let layout = self.detect_grey(&grey).map_err(|e| run_err(page, e))?;
         let t1 = std::time::Instant::now();
         let text = self.recognize_grey(page, &grey, &layout).map_err(|e| run_err(page, e))?;
@@ -258,6 +272,15 @@ impl OcrEngine {
             );
         }
         Ok(text)
+    }
+
+    /// The page as the models see it: greyscale, with red seals faded.
+    fn grey(&self, page: &Page) -> GrayImage {
+        let mut grey = page.image().to_luma8();
+        if self.params.fade_red > 0.0 && page.image().color().has_color() {
+            seal::fade_red(&rgb(page), &mut grey, self.params.fade_red);
+        }
+        grey
     }
 
     fn detect_at(&self, grey: &GrayImage, scale: f32) -> anyhow::Result<Vec<RotatedRect>> {
@@ -343,7 +366,30 @@ impl OcrEngine {
 
     fn recognize_grey(&self, page: &Page, grey: &GrayImage, layout: &Layout) -> anyhow::Result<PageText> {
         let regions: Vec<TextRegion> = layout.lines.iter().flatten().copied().collect();
-        let texts = recognize::recognize(&self.rec, &self.alphabet, grey, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
+        // Red ink was faded in `grey` for detection; for recognition a box
+        // with a seal over its print is read from the red channel (the seal
+        // gone), a box printed in red from plain greyscale (full contrast).
+        let mut inks = vec![seal::Ink::Plain; regions.len()];
+        let (mut red, mut plain) = (None, None);
+        if self.params.see_through_seals && page.image().color().has_color() {
+            let rgb = rgb(page);
+            inks = regions.iter().map(|r| seal::ink(&rgb, r)).collect();
+            if inks.contains(&seal::Ink::SealOver) {
+                red = Some(seal::red_channel(&rgb));
+            }
+            if inks.contains(&seal::Ink::Red) && self.params.fade_red > 0.0 {
+                plain = Some(page.image().to_luma8());
+            }
+        }
+        let sources: Vec<&GrayImage> = inks
+            .iter()
+            .map(|ink| match ink {
+                seal::Ink::SealOver => red.as_ref(),
+                seal::Ink::Red => plain.as_ref(),
+                seal::Ink::Plain => None,
+            }.unwrap_or(grey))
+            .collect();
+        let texts = recognize::recognize(&self.rec, &self.alphabet, &sources, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
         let mut texts = texts.into_iter();
         let to_bbox = |b: (f32, f32, f32, f32)| page.to_stored_bbox(b.0, b.1, b.2, b.3);
         let mut lines = Vec::new();
@@ -448,6 +494,14 @@ pub(crate) fn group_lines(regions: &[TextRegion], dir: (f32, f32)) -> Vec<Vec<Te
 /// are taken as two columns. Label–value gaps on licences reach 7 (a short
 /// label in a column sized for long ones), hence the margin.
 const COLUMN_GAP: f32 = 12.0;
+
+/// The page's pixels as RGB, without a copy when they already are.
+fn rgb(page: &Page) -> std::borrow::Cow<'_, image::RgbImage> {
+    match page.image().as_rgb8() {
+        Some(rgb) => std::borrow::Cow::Borrowed(rgb),
+        None => std::borrow::Cow::Owned(page.image().to_rgb8()),
+    }
+}
 
 fn run_err(page: &Page, e: anyhow::Error) -> OcrError {
     OcrError::Run { page: page.name().to_string(), reason: format!("{e:#}") }

@@ -91,12 +91,13 @@ pub(crate) struct RegionText {
 }
 
 /// Recognises `regions` in batches of similar width, returning one entry per
-/// region in the same order. With `threads` > 1 the batches are shared out
+/// region in the same order. Region `i` is cropped from `sources[i]` (the
+/// page in greyscale, or its red channel where a seal lies over the print). With `threads` > 1 the batches are shared out
 /// (interleaved by width) among that many threads.
 pub(crate) fn recognize(
     rec: &rten::Model,
     alphabet: &[char],
-    grey: &GrayImage,
+    sources: &[&GrayImage],
     regions: &[TextRegion],
     batch: usize,
     min_width: usize,
@@ -111,7 +112,7 @@ pub(crate) fn recognize(
     let run_share = |t: usize| -> anyhow::Result<Vec<(usize, RegionText)>> {
         let mut out = Vec::new();
         for chunk in chunks.iter().skip(t).step_by(threads) {
-            out.extend(recognize_batch(rec, alphabet, grey, regions, &widths, chunk, min_width)?);
+            out.extend(recognize_batch(rec, alphabet, sources, regions, &widths, chunk, min_width)?);
         }
         Ok(out)
     };
@@ -135,7 +136,7 @@ pub(crate) fn recognize(
 fn recognize_batch(
     rec: &rten::Model,
     alphabet: &[char],
-    grey: &GrayImage,
+    sources: &[&GrayImage],
     regions: &[TextRegion],
     widths: &[usize],
     chunk: &[usize],
@@ -147,7 +148,7 @@ fn recognize_batch(
     let mut input = NdTensor::<f32, 4>::zeros([n, 1, CROP_H, bw]);
     let data = input.data_mut().ok_or_else(|| anyhow!("tensor not contiguous"))?;
     for (b, &i) in chunk.iter().enumerate() {
-        sample_crop(grey, &regions[i], widths[i], CROP_H, &mut data[b * CROP_H * bw..], bw);
+        sample_crop(sources[i], &regions[i], widths[i], CROP_H, &mut data[b * CROP_H * bw..], bw);
     }
     let out: rten_tensor::Tensor<f32> =
         rec.run_one(input.view().as_dyn().into(), None).context("text recognition")?.try_into()?;
