@@ -168,10 +168,18 @@ impl Extractor {
     /// Kind and fields of a page. `kind`: take the page as this kind
     /// (`dajian extract --kind`) instead of classifying it.
     pub fn extract(&self, page: &PageText, kind: Option<DocKind>) -> Result<Extraction, ExtractError> {
-        let (tagged, probs) = self.tag(page, kind)?;
+        let title = if kind.is_none() { kind_from_title(page) } else { None };
+        let (tagged, probs) = self.tag(page, kind.or(title.map(|t| t.0)))?;
         let (best, best_p) = self.kind_of(&probs);
-        let kind = kind.unwrap_or(best);
-        let kind_confidence = if kind == best { best_p } else { self.config.kinds.iter().position(|k| k == kind.key()).map(|i| probs[i]).unwrap_or(0.0) };
+        let kind_confidence = |k: DocKind| if k == best { best_p } else { self.config.kinds.iter().position(|c| c == k.key()).map(|i| probs[i]).unwrap_or(0.0) };
+        let (kind, kind_confidence) = match (kind, title) {
+            (Some(k), _) => (k, kind_confidence(k)),
+            // A title read verbatim outweighs the model (which reads the
+            // whole page, and can be led astray by a badly read one); it is
+            // as sure as the reading of the title.
+            (None, Some((k, read))) => (k, kind_confidence(k).max(read)),
+            (None, None) => (best, best_p),
+        };
         let mut fields = spans::fields(kind, &tagged);
         if kind == DocKind::EscortPlan {
             fields.insert("sections".into(), sections(page));
@@ -255,6 +263,30 @@ pub(crate) fn windows(chars: &[char], max: usize) -> Vec<std::ops::Range<usize>>
     out
 }
 
+/// The kind named by the page's title, with the title's OCR confidence: one
+/// of the first lines (in reading order) that is a kind's printed title,
+/// give or take 中华人民共和国 before it and a few characters such as
+/// （副本） after it. `None` if no line is, or lines name different kinds.
+pub(crate) fn kind_from_title(page: &PageText) -> Option<(DocKind, f32)> {
+    const FIRST_LINES: usize = 5;
+    const SLACK: usize = 4;
+    let mut found: Option<(DocKind, f32)> = None;
+    for line in page.lines.iter().take(FIRST_LINES) {
+        let text: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
+        let text = text.trim_start_matches("中华人民共和国");
+        for kind in DocKind::ALL.into_iter().filter(|&k| k != DocKind::Other) {
+            let title = kind.title_zh();
+            if text.contains(title) && text.chars().count() <= title.chars().count() + SLACK {
+                match found {
+                    Some((k, _)) if k != kind => return None,
+                    _ => found = Some((kind, line.confidence)),
+                }
+            }
+        }
+    }
+    found
+}
+
 /// The escort plan's sections, found by their headings; the box covers the
 /// heading lines, the confidence is the weakest of them.
 fn sections(page: &PageText) -> Field {
@@ -327,6 +359,27 @@ mod tests {
         let f = sections(&page(&["护送方案", "二、护送人员配备", "一、护送车辆配置", "其他"]));
         assert_eq!(f.value, json!(["vehicles", "personnel"]));
         assert_eq!(f.bbox, BBox::new(0, 30, 160, 54));
+    }
+
+    #[test]
+    fn a_title_line_names_the_kind() {
+        let k = |lines: &[&str]| kind_from_title(&page(lines)).map(|t| t.0);
+        assert_eq!(k(&["中华人民共和国机动车行驶证", "号牌号码 鲁J4549挂"]), Some(DocKind::VehicleLicence));
+        assert_eq!(k(&["91370000MA3C", "营 业 执 照", "(副本)"]), Some(DocKind::BusinessLicence));
+        assert_eq!(k(&["大件运输护送方案"]), Some(DocKind::EscortPlan));
+        // 道路运输证 is not read into 道路运输经营许可证, nor the reverse.
+        assert_eq!(k(&["道路运输经营许可证"]), Some(DocKind::OperatingPermit));
+        assert_eq!(k(&["中华人民共和国道路运输证"]), Some(DocKind::RoadTransportCertificate));
+    }
+
+    #[test]
+    fn a_title_in_running_text_or_far_down_the_page_does_not() {
+        let k = |lines: &[&str]| kind_from_title(&page(lines)).map(|t| t.0);
+        assert_eq!(k(&["请随车携带机动车行驶证原件"]), None);
+        assert_eq!(k(&["一", "二", "三", "四", "五", "营业执照"]), None);
+        // Two titles that disagree leave it to the model.
+        assert_eq!(k(&["机动车行驶证", "机动车驾驶证"]), None);
+        assert_eq!(k(&["姓名 张三"]), None);
     }
 
     #[test]
