@@ -16,7 +16,10 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::dataset::truth::AppTruth;
+use crate::dataset::truth::{AppTruth, PageTruth};
+use crate::extract::Extraction;
+use crate::ocr::PageText;
+use crate::report::Report;
 use crate::dataset::layout::Role;
 use crate::db::Db;
 use crate::form::Application;
@@ -33,9 +36,12 @@ pub struct BenchParams {
     /// After the one-by-one pass, run the applications again this many at a
     /// time, as the service's workers do, for throughput (0: skip).
     pub parallel: usize,
-    /// Model folders ([`crate::model_dir`]).
-    pub ocr_dir: PathBuf,
-    pub extractor_dir: PathBuf,
+    /// Model folders ([`crate::model_dir`]): the first of each is the main
+    /// pair, run through everything; the others are variants measured on the
+    /// same pages (an OCR variant with the first extractor, an extractor
+    /// variant on the first OCR's text).
+    pub ocr_dirs: Vec<PathBuf>,
+    pub extractor_dirs: Vec<PathBuf>,
 }
 
 /// Hits out of a total.
@@ -123,6 +129,9 @@ pub struct BenchReport {
     pub peak_rss_mb: f64,
     /// Fields read wrong, for the curious: `app/file field: got ≠ want`.
     pub field_errors: Vec<String>,
+    /// Further model variants measured on the same pages in the same run
+    /// (`--ocr a,b`, `--extractor a,b`).
+    pub variants: Vec<VariantReport>,
 }
 
 fn sha256_short(path: &Path) -> String {
@@ -172,23 +181,155 @@ fn squeeze(s: &str) -> String {
 }
 
 /// Runs the benchmark; `progress` gets one line per application.
+/// What is counted against the truth, for the main models and for each
+/// variant alike.
+#[derive(Default)]
+struct Tally {
+    /// (character errors, reference characters)
+    cer_clean: (usize, usize),
+    cer_degraded: (usize, usize),
+    field_verbatim_in_ocr: Rate,
+    kind_accuracy: Rate,
+    field_exact_clean: Rate,
+    field_exact_degraded: Rate,
+    field_exact_by_kind: BTreeMap<String, Rate>,
+    field_exact_by_field: BTreeMap<String, Rate>,
+    field_errors: Vec<String>,
+    defects_caught: Rate,
+    defects_missed: Vec<String>,
+    false_flags: Rate,
+    false_flag_checks: BTreeMap<String, usize>,
+    check_status_match: Rate,
+    verdict_match: Rate,
+    ocr_ms: Vec<f64>,
+    extract_ms: Vec<f64>,
+}
+
+impl Tally {
+    /// One page as read (its OCR text and extraction) against its truth.
+    fn page(&mut self, app: &str, pt: &PageTruth, text: &PageText, ex: &Extraction) {
+        let lines: Vec<&str> = pt.lines.iter().filter(|l| l.role == Role::Text).map(|l| l.text.as_str()).collect();
+        let (errors, chars) = crate::ocr::metrics::line_errors(&lines, &text.text());
+        let degraded = pt.degradation.is_some();
+        let acc = if degraded { &mut self.cer_degraded } else { &mut self.cer_clean };
+        acc.0 += errors;
+        acc.1 += chars;
+        self.kind_accuracy.add(ex.kind == pt.kind);
+        let ocr_flat = squeeze(&text.text());
+        for (key, ft) in &pt.fields {
+            if key != "sections" {
+                self.field_verbatim_in_ocr.add(ocr_flat.contains(&squeeze(&ft.printed)));
+            }
+            let got = ex.fields.get(key).map(|f| &f.value);
+            let hit = got == Some(&ft.value);
+            if degraded { &mut self.field_exact_degraded } else { &mut self.field_exact_clean }.add(hit);
+            self.field_exact_by_kind.entry(pt.kind.key().to_string()).or_default().add(hit);
+            self.field_exact_by_field.entry(format!("{}.{key}", pt.kind.key())).or_default().add(hit);
+            if !hit {
+                let got = got.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+                self.field_errors.push(format!("{app}/{} {key}: {got} ≠ {}", pt.file, ft.value));
+            }
+        }
+    }
+
+    /// One application's report against the expected statuses.
+    fn application(&mut self, truth: &AppTruth, report: &Report) {
+        self.verdict_match.add(report.verdict == truth.expected.verdict);
+        let got: BTreeMap<&str, Status> = report.checks.iter().map(|c| (c.id.as_str(), c.status)).collect();
+        for (id, want) in &truth.expected.checks {
+            let have = got.get(id.as_str()).copied();
+            self.check_status_match.add(have == Some(*want));
+            let is_defect = truth.defect.as_ref().is_some_and(|d| &d.check == id);
+            if *want == Status::Pass && !is_defect {
+                let flagged = have != Some(Status::Pass);
+                self.false_flags.add(flagged);
+                if flagged {
+                    *self.false_flag_checks.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+        if let Some(d) = &truth.defect {
+            let caught = got.get(d.check.as_str()) == Some(&d.status);
+            self.defects_caught.add(caught);
+            if !caught {
+                self.defects_missed.push(format!("{} {} ({}): got {:?}", truth.application, d.check, d.id, got.get(d.check.as_str())));
+            }
+        }
+    }
+
+    fn cer(acc: (usize, usize)) -> f64 {
+        acc.0 as f64 / acc.1.max(1) as f64
+    }
+}
+
+/// A model variant measured in the same run as the main models, on the same
+/// pages: an OCR variant with the main extractor, or an extractor variant
+/// on the main OCR's text (which is then not read again).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VariantReport {
+    pub ocr: String,
+    pub extractor: String,
+    pub models: BTreeMap<String, String>,
+    pub ocr_cer_clean: f64,
+    pub ocr_cer_degraded: f64,
+    pub kind_accuracy: Rate,
+    pub field_exact_clean: Rate,
+    pub field_exact_degraded: Rate,
+    pub defects_caught: Rate,
+    pub false_flags: Rate,
+    pub verdict_match: Rate,
+    pub ocr_ms: Timing,
+    pub extract_ms: Timing,
+}
+
+struct Variant {
+    readers: Readers,
+    /// Reads with the main OCR: its text is reused.
+    same_ocr: bool,
+    report: VariantReport,
+    tally: Tally,
+    reading: Reading,
+}
+
+fn model_hashes(ocr_dir: &Path, extractor_dir: &Path) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for f in ["det.onnx", "rec.onnx", "cls.onnx"] {
+        m.insert(format!("ocr/{f}"), sha256_short(&ocr_dir.join(f)));
+    }
+    m.insert("extractor/model.safetensors".into(), sha256_short(&extractor_dir.join("model.safetensors")));
+    m
+}
+
 pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<BenchReport> {
     let apps = apps_of(&p.dataset, p.apps)?;
+    let (ocr_dir, extractor_dir) = match (p.ocr_dirs.first(), p.extractor_dirs.first()) {
+        (Some(o), Some(e)) => (o.clone(), e.clone()),
+        _ => anyhow::bail!("bench needs an OCR model folder and an extractor folder"),
+    };
     let mut r = BenchReport {
         dataset: p.dataset.display().to_string(),
         machine: machine(),
         threads: crate::par::cores(),
         features: if cfg!(feature = "cuda") { vec!["cuda".into()] } else { vec![] },
+        models: model_hashes(&ocr_dir, &extractor_dir),
+        model_dirs: vec![ocr_dir.display().to_string(), extractor_dir.display().to_string()],
         ..Default::default()
     };
-    for f in ["det.onnx", "rec.onnx", "cls.onnx"] {
-        r.models.insert(format!("ocr/{f}"), sha256_short(&p.ocr_dir.join(f)));
-    }
-    r.models.insert("extractor/model.safetensors".into(), sha256_short(&p.extractor_dir.join("model.safetensors")));
-    r.model_dirs = vec![p.ocr_dir.display().to_string(), p.extractor_dir.display().to_string()];
     let t = Instant::now();
-    let readers = std::sync::Arc::new(Readers::load(&p.ocr_dir, &p.extractor_dir, &p.device).map_err(anyhow::Error::msg)?);
+    let readers = std::sync::Arc::new(Readers::load(&ocr_dir, &extractor_dir, &p.device).map_err(anyhow::Error::msg)?);
     r.model_load_ms = t.elapsed().as_secs_f64() * 1e3;
+    let pairs = p.ocr_dirs[1..].iter().map(|o| (o, &extractor_dir)).chain(p.extractor_dirs[1..].iter().map(|e| (&ocr_dir, e)));
+    let mut variants = vec![];
+    for (o, e) in pairs {
+        variants.push(Variant {
+            readers: Readers::load(o, e, &p.device).map_err(anyhow::Error::msg)?,
+            same_ocr: o == &ocr_dir,
+            report: VariantReport { ocr: o.display().to_string(), extractor: e.display().to_string(), models: model_hashes(o, e), ..Default::default() },
+            tally: Tally::default(),
+            reading: Reading::default(),
+        });
+    }
 
     // The dataset's registry in a scratch database.
     let db_path = std::env::temp_dir().join(format!("dajian-bench-{}-{}.sqlite", std::process::id(), ulid::Ulid::new()));
@@ -201,14 +342,15 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
         readers: Some(readers.clone()),
     });
 
-    // (character errors, reference characters)
-    let (mut cer_clean, mut cer_degraded) = ((0usize, 0usize), (0usize, 0usize));
-    let (mut decode_ms, mut ocr_ms, mut extract_ms, mut page_ms, mut app_ms, mut checks_ms) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut tally = Tally::default();
+    let (mut decode_ms, mut page_ms, mut app_ms, mut checks_ms) = (vec![], vec![], vec![], vec![]);
+    let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
     for (ai, dir) in apps.iter().enumerate() {
         let truth: AppTruth = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json"))?).with_context(|| dir.join("truth.json").display().to_string())?;
         let app = Application::parse(&std::fs::read_to_string(dir.join("application.json"))?).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
         let t_app = Instant::now();
         let mut reading = Reading::default();
+        let mut texts = vec![];
         for pt in &truth.pages {
             let bytes = std::fs::read(dir.join(&pt.file)).with_context(|| dir.join(&pt.file).display().to_string())?;
             let t0 = Instant::now();
@@ -218,68 +360,43 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
             let t2 = Instant::now();
             let ex = readers.extractor.extract(&text, None)?;
             let t3 = Instant::now();
-            let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
             decode_ms.push(ms(t0, t1));
-            ocr_ms.push(ms(t1, t2));
-            extract_ms.push(ms(t2, t3));
+            tally.ocr_ms.push(ms(t1, t2));
+            tally.extract_ms.push(ms(t2, t3));
             page_ms.push(ms(t0, t3));
             r.pages += 1;
-
-            let lines: Vec<&str> = pt.lines.iter().filter(|l| l.role == Role::Text).map(|l| l.text.as_str()).collect();
-            let (errors, chars) = crate::ocr::metrics::line_errors(&lines, &text.text());
-            let degraded = pt.degradation.is_some();
-            let acc = if degraded { &mut cer_degraded } else { &mut cer_clean };
-            acc.0 += errors;
-            acc.1 += chars;
-            r.kind_accuracy.add(ex.kind == pt.kind);
-            let ocr_flat = squeeze(&text.text());
-            for (key, ft) in &pt.fields {
-                if key != "sections" {
-                    r.field_verbatim_in_ocr.add(ocr_flat.contains(&squeeze(&ft.printed)));
-                }
-                let got = ex.fields.get(key).map(|f| &f.value);
-                let hit = got == Some(&ft.value);
-                if degraded { &mut r.field_exact_degraded } else { &mut r.field_exact_clean }.add(hit);
-                r.field_exact_by_kind.entry(pt.kind.key().to_string()).or_default().add(hit);
-                r.field_exact_by_field.entry(format!("{}.{key}", pt.kind.key())).or_default().add(hit);
-                if !hit {
-                    let got = got.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
-                    r.field_errors.push(format!("{}/{} {key}: {got} ≠ {}", truth.application, pt.file, ft.value));
-                }
-            }
-            let (o, e) = (ms(t1, t2) as u64, ms(t2, t3) as u64);
-            let doc = crate::pipeline::page_document(&pt.file, &text, ex);
-            reading.documents.push(doc);
-            reading.ocr_ms += o;
-            reading.extract_ms += e;
+            tally.page(&truth.application, pt, &text, &ex);
+            reading.documents.push(crate::pipeline::page_document(&pt.file, &text, ex));
+            reading.ocr_ms += ms(t1, t2) as u64;
+            reading.extract_ms += ms(t2, t3) as u64;
+            texts.push((page, text));
         }
         let t_checks = Instant::now();
         let report = precheck.run_reading(&db, &app, reading).await?;
         checks_ms.push(t_checks.elapsed().as_secs_f64() * 1e3);
         app_ms.push(t_app.elapsed().as_secs_f64() * 1e3);
         r.applications += 1;
-        r.verdict_match.add(report.verdict == truth.expected.verdict);
-        let got: BTreeMap<&str, Status> = report.checks.iter().map(|c| (c.id.as_str(), c.status)).collect();
-        for (id, want) in &truth.expected.checks {
-            let have = got.get(id.as_str()).copied();
-            r.check_status_match.add(have == Some(*want));
-            let is_defect = truth.defect.as_ref().is_some_and(|d| &d.check == id);
-            if *want == Status::Pass && !is_defect {
-                let flagged = have != Some(Status::Pass);
-                r.false_flags.add(flagged);
-                if flagged {
-                    *r.false_flag_checks.entry(id.clone()).or_default() += 1;
-                }
-            }
-        }
-        if let Some(d) = &truth.defect {
-            let caught = got.get(d.check.as_str()) == Some(&d.status);
-            r.defects_caught.add(caught);
-            if !caught {
-                r.defects_missed.push(format!("{} {} ({}): got {:?}", truth.application, d.check, d.id, got.get(d.check.as_str())));
-            }
-        }
+        tally.application(&truth, &report);
         progress(&format!("[{}/{}] {}: verdict {:?} (want {:?})", ai + 1, apps.len(), truth.application, report.verdict, truth.expected.verdict));
+
+        // The same pages through each variant, then the checks on what it read.
+        for v in &mut variants {
+            for (pt, (page, main_text)) in truth.pages.iter().zip(&texts) {
+                let t1 = Instant::now();
+                let own_text = if v.same_ocr { None } else { Some(v.readers.ocr.read(page)?) };
+                let text = own_text.as_ref().unwrap_or(main_text);
+                let t2 = Instant::now();
+                let ex = v.readers.extractor.extract(text, None)?;
+                if !v.same_ocr {
+                    v.tally.ocr_ms.push(ms(t1, t2));
+                }
+                v.tally.extract_ms.push(ms(t2, Instant::now()));
+                v.tally.page(&truth.application, pt, text, &ex);
+                v.reading.documents.push(crate::pipeline::page_document(&pt.file, text, ex));
+            }
+            let report = precheck.run_reading(&db, &app, std::mem::take(&mut v.reading)).await?;
+            v.tally.application(&truth, &report);
+        }
     }
     if p.parallel > 0 {
         progress(&format!("throughput: {} applications, {} at a time", apps.len(), p.parallel));
@@ -290,14 +407,43 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     }
     db.pool.close().await;
     let _ = std::fs::remove_file(&db_path);
-    r.ocr_cer_clean = cer_clean.0 as f64 / cer_clean.1.max(1) as f64;
-    r.ocr_cer_degraded = cer_degraded.0 as f64 / cer_degraded.1.max(1) as f64;
+    r.ocr_cer_clean = Tally::cer(tally.cer_clean);
+    r.ocr_cer_degraded = Tally::cer(tally.cer_degraded);
+    r.field_verbatim_in_ocr = tally.field_verbatim_in_ocr;
+    r.kind_accuracy = tally.kind_accuracy;
+    r.field_exact_clean = tally.field_exact_clean;
+    r.field_exact_degraded = tally.field_exact_degraded;
+    r.field_exact_by_kind = tally.field_exact_by_kind;
+    r.field_exact_by_field = tally.field_exact_by_field;
+    r.field_errors = tally.field_errors;
+    r.defects_caught = tally.defects_caught;
+    r.defects_missed = tally.defects_missed;
+    r.false_flags = tally.false_flags;
+    r.false_flag_checks = tally.false_flag_checks;
+    r.check_status_match = tally.check_status_match;
+    r.verdict_match = tally.verdict_match;
     r.decode_ms = timing(decode_ms);
-    r.ocr_ms = timing(ocr_ms);
-    r.extract_ms = timing(extract_ms);
+    r.ocr_ms = timing(tally.ocr_ms);
+    r.extract_ms = timing(tally.extract_ms);
     r.page_ms = timing(page_ms);
     r.application_ms = timing(app_ms);
     r.checks_ms = timing(checks_ms);
+    r.variants = variants
+        .into_iter()
+        .map(|v| VariantReport {
+            ocr_cer_clean: Tally::cer(v.tally.cer_clean),
+            ocr_cer_degraded: Tally::cer(v.tally.cer_degraded),
+            kind_accuracy: v.tally.kind_accuracy,
+            field_exact_clean: v.tally.field_exact_clean,
+            field_exact_degraded: v.tally.field_exact_degraded,
+            defects_caught: v.tally.defects_caught,
+            false_flags: v.tally.false_flags,
+            verdict_match: v.tally.verdict_match,
+            ocr_ms: timing(v.tally.ocr_ms),
+            extract_ms: timing(v.tally.extract_ms),
+            ..v.report
+        })
+        .collect();
     r.peak_rss_mb = peak_rss_mb();
     Ok(r)
 }
@@ -427,6 +573,46 @@ pub fn markdown(r: &BenchReport) -> String {
     if r.parallel > 0 {
         let _ = writeln!(s, "| application, {} at a time (whole pipeline) | {} |", r.parallel, ms(&r.parallel_application_ms));
         let _ = writeln!(s, "\nThroughput: **{:.1} applications per minute** with {} in flight.", r.throughput_apps_per_min, r.parallel);
+    }
+    if !r.variants.is_empty() {
+        let _ = writeln!(s, "\n## Model variants on the same pages\n");
+        let _ = writeln!(s, "The first row is the main pair above. An OCR variant runs with the main extractor; an extractor variant reads the main OCR's text (its OCR columns repeat the main ones).\n");
+        let _ = writeln!(s, "| OCR | extractor | CER clean / degraded | page kind | fields clean | fields degraded | defects caught | false flags | verdicts | OCR p50 | extraction p50 |");
+        let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
+        let main = VariantReport {
+            ocr: r.model_dirs.first().cloned().unwrap_or_default(),
+            extractor: r.model_dirs.get(1).cloned().unwrap_or_default(),
+            ocr_cer_clean: r.ocr_cer_clean,
+            ocr_cer_degraded: r.ocr_cer_degraded,
+            kind_accuracy: r.kind_accuracy,
+            field_exact_clean: r.field_exact_clean,
+            field_exact_degraded: r.field_exact_degraded,
+            defects_caught: r.defects_caught,
+            false_flags: r.false_flags,
+            verdict_match: r.verdict_match,
+            ocr_ms: r.ocr_ms.clone(),
+            extract_ms: r.extract_ms.clone(),
+            ..Default::default()
+        };
+        let name = |d: &str| Path::new(d).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| d.to_string());
+        for v in std::iter::once(&main).chain(&r.variants) {
+            let ocr_p50 = if v.ocr_ms.n == 0 { "(main)".to_string() } else { format!("{:.0} ms", v.ocr_ms.p50) };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {:.2} / {:.2} % | {} | {} | {} | {} | {} | {} | {ocr_p50} | {:.1} ms |",
+                name(&v.ocr),
+                name(&v.extractor),
+                100.0 * v.ocr_cer_clean,
+                100.0 * v.ocr_cer_degraded,
+                pct(&v.kind_accuracy),
+                pct(&v.field_exact_clean),
+                pct(&v.field_exact_degraded),
+                pct(&v.defects_caught),
+                pct(&v.false_flags),
+                pct(&v.verdict_match),
+                v.extract_ms.p50
+            );
+        }
     }
     let _ = writeln!(s, "\n## Field exact match by kind\n\n| kind | match |\n|---|---|");
     for (k, v) in &r.field_exact_by_kind {

@@ -105,12 +105,16 @@ pub enum Command {
         /// side); 0: every core. Sets RAYON_NUM_THREADS and RTEN_NUM_THREADS.
         #[arg(long, default_value_t = 0)]
         threads: usize,
-        /// OCR model folder: a name in models/ (or $DAJIAN_MODELS) or a path.
-        #[arg(long, default_value = "ocr")]
-        ocr: String,
-        /// Extractor model folder: a name in models/ (e.g. a variant) or a path.
-        #[arg(long, default_value = "extractor")]
-        extractor: String,
+        /// OCR model folder: a name in models/ (or $DAJIAN_MODELS) or a
+        /// path. Several, comma-separated: the first is the main one, the
+        /// others are measured on the same pages as variants.
+        #[arg(long, default_value = "ocr", value_delimiter = ',')]
+        ocr: Vec<String>,
+        /// Extractor model folder: a name in models/ or a path. Several,
+        /// comma-separated (e.g. `extractor,extractor-synthetic`): the first
+        /// is the main one, the others are compared on the same OCR text.
+        #[arg(long, default_value = "extractor", value_delimiter = ',')]
+        extractor: Vec<String>,
         #[arg(long, value_enum, default_value = "md")]
         format: BenchFormat,
         /// Also write the JSON report here.
@@ -452,8 +456,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if !dataset.join("apps").is_dir() {
                 return Err(Failure::Input(format!("--dataset {}: no apps/ folder (make one with `dajian dataset generate`)", dataset.display())));
             }
-            let (ocr_dir, extractor_dir) = (crate::model_dir(&ocr), crate::model_dir(&extractor));
-            let p = crate::bench::BenchParams { dataset, apps, device: precheck.device.clone(), parallel, ocr_dir, extractor_dir };
+            let ocr_dirs = ocr.iter().map(|n| crate::model_dir(n)).collect();
+            let extractor_dirs = extractor.iter().map(|n| crate::model_dir(n)).collect();
+            let p = crate::bench::BenchParams { dataset, apps, device: precheck.device.clone(), parallel, ocr_dirs, extractor_dirs };
             let r = crate::bench::run(&p, |line| eprintln!("{line}")).await.map_err(|e| Failure::Internal(format!("{e:#}")))?;
             let json = serde_json::to_string_pretty(&r).expect("a bench report serialises");
             if let Some(path) = json_out {

@@ -90,3 +90,25 @@ fn a_plate_printed_wrong_on_a_licence_page_blocks_v1() {
     let v1 = report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "V1").unwrap();
     assert!(v1["evidence"].as_array().unwrap().iter().any(|e| e["source"] == "document" && e["bbox"].is_array()), "{v1:#}");
 }
+
+#[test]
+fn bench_measures_an_extractor_variant_on_the_same_pages_in_the_same_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&tmp.path().join("t.sqlite"), &["bench", "--dataset", TEST_SET, "--apps", "1", "--extractor", "extractor,extractor-synthetic", "--format", "json"]);
+    let r = json(&out);
+    let variants = r["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 1, "{r:#}");
+    let v = &variants[0];
+    assert!(v["extractor"].as_str().unwrap().ends_with("extractor-synthetic"));
+    assert!(v["ocr"].as_str().unwrap().ends_with("ocr"));
+    // The same pages and fields were counted for both, and the variant's
+    // own weights are named.
+    assert_eq!(v["kind_accuracy"]["total"], r["kind_accuracy"]["total"]);
+    assert_eq!(v["field_exact_clean"]["total"], r["field_exact_clean"]["total"]);
+    assert_eq!(v["verdict_match"]["total"], 1);
+    assert_ne!(v["models"]["extractor/model.safetensors"], r["models"]["extractor/model.safetensors"]);
+    // It read the main OCR's text: same CER, no OCR time of its own.
+    assert_eq!(v["ocr_cer_clean"], r["ocr_cer_clean"]);
+    assert_eq!(v["ocr_ms"]["n"], 0);
+    assert!(v["extract_ms"]["n"].as_u64().unwrap() > 0);
+}
