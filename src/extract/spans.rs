@@ -65,7 +65,11 @@ fn spans(chars: &[TaggedChar]) -> Vec<Span> {
     let mut open: Option<Span> = None;
     for (i, c) in chars.iter().enumerate() {
         let (bio, field) = c.tag.split_once('-').unwrap_or(("O", ""));
-        let continues = bio == "I" && open.as_ref().is_some_and(|s| s.field == field);
+        // A B straight after the same field's last character goes on with
+        // it: the model now and then starts a name again after the surname
+        // (庞|林亮) or an ID number after its area code (371|302…), and two
+        // values of one field never touch on a page.
+        let continues = (bio == "I" || bio == "B") && open.as_ref().is_some_and(|s| s.field == field);
         if c.ch == '\n' || bio == "O" || !continues {
             out.extend(open.take());
         }
@@ -277,6 +281,17 @@ mod tests {
     fn an_i_tag_without_a_b_starts_a_span() {
         let chars = tagged("姓名张伟", &tags(&[("O", 2), ("I-name", 2)]));
         assert_eq!(fields(DocKind::IdCard, &chars)["name"].value, json!("张伟"));
+    }
+
+    #[test]
+    fn a_b_straight_after_the_same_field_goes_on_with_the_value() {
+        let chars = tagged("受托人庞林亮", &tags(&[("O", 3), ("B-agent_name", 2), ("I-agent_name", 1)]));
+        assert_eq!(fields(DocKind::AuthorizationLetter, &chars)["agent_name"].value, json!("庞林亮"));
+        let chars = tagged("号码371302199112256719", &tags(&[("O", 2), ("B-id_number", 1), ("I-id_number", 2), ("B-id_number", 1), ("I-id_number", 14)]));
+        assert_eq!(fields(DocKind::IdCard, &chars)["id_number"].value, json!("371302199112256719"));
+        // Apart (a space or another tag between), they stay two values.
+        let chars = tagged("张伟 李娜", &tags(&[("B-name", 1), ("I-name", 1), ("O", 1), ("B-name", 1), ("I-name", 1)]));
+        assert_eq!(spans(&chars).len(), 2);
     }
 
     #[test]
