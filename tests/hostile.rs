@@ -32,6 +32,9 @@ async fn an_anonymous_upload_of_any_size_gets_its_401() {
         let status = r.expect("the client is answered, not cut off").status().as_u16();
         assert_eq!(status, 401);
     }
+    // Whatever the body: no token is a 401 before a malformed body is a 400.
+    let r = app.http.post(format!("{}/api/v1/applications", app.base)).header("content-type", "application/json").body("{}").send().await.unwrap();
+    assert_eq!(r.status(), 401);
 }
 
 /// A small real JPEG.

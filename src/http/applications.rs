@@ -28,17 +28,20 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn submit(State(s): State<AppState>, who: Result<Principal, ApiError>, mp: Result<Multipart, MultipartRejection>) -> ApiResult<impl IntoResponse> {
-    // axum's own rejection is plain text; every error here is JSON.
-    let mut mp = mp.map_err(|e| ApiError::bad("bad_multipart", format!("expected a multipart/form-data body: {}", e.body_text())))?;
-    // A caller without a valid token still gets its 401, not a broken pipe
-    // from a connection closed while it was still sending its pages.
+    // A caller without a valid token gets its 401 first, whatever its body,
+    // and the body is read (within bounds) so that it is not cut off by a
+    // connection closed while it was still sending its pages.
     let who = match who {
         Ok(who) => who,
         Err(e) => {
-            submission::linger(&mut mp).await;
+            if let Ok(mut mp) = mp {
+                submission::linger(&mut mp).await;
+            }
             return Err(e);
         }
     };
+    // axum's own rejection is plain text; every error here is JSON.
+    let mp = mp.map_err(|e| ApiError::bad("bad_multipart", format!("expected a multipart/form-data body: {}", e.body_text())))?;
     let Submission { application: app, pages } = submission::read(mp, &s.limits).await?;
     if jobs::queued(&s.db).await? >= s.limits.max_queued {
         return Err(ApiError::QueueFull { retry_after_s: 30 });
