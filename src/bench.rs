@@ -180,7 +180,6 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Runs the benchmark; `progress` gets one line per application.
 /// What is counted against the truth, for the main models and for each
 /// variant alike.
 #[derive(Default)]
@@ -301,6 +300,7 @@ fn model_hashes(ocr_dir: &Path, extractor_dir: &Path) -> BTreeMap<String, String
     m
 }
 
+/// Runs the benchmark; `progress` gets one line per application.
 pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<BenchReport> {
     let apps = apps_of(&p.dataset, p.apps)?;
     let (ocr_dir, extractor_dir) = match (p.ocr_dirs.first(), p.extractor_dirs.first()) {
@@ -342,6 +342,7 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
         readers: Some(readers.clone()),
     });
 
+    let keep_pages = variants.iter().any(|v| !v.same_ocr);
     let mut tally = Tally::default();
     let (mut decode_ms, mut page_ms, mut app_ms, mut checks_ms) = (vec![], vec![], vec![], vec![]);
     let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
@@ -369,7 +370,12 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
             reading.documents.push(crate::pipeline::page_document(&pt.file, &text, ex));
             reading.ocr_ms += ms(t1, t2) as u64;
             reading.extract_ms += ms(t2, t3) as u64;
-            texts.push((page, text));
+            // Kept only for the variants: the main OCR's text for extractor
+            // variants, the decoded page for OCR variants (not held
+            // otherwise, as it would swell the peak RSS measured).
+            if !variants.is_empty() {
+                texts.push((keep_pages.then_some(page), text));
+            }
         }
         let t_checks = Instant::now();
         let report = precheck.run_reading(&db, &app, reading).await?;
@@ -383,7 +389,10 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
         for v in &mut variants {
             for (pt, (page, main_text)) in truth.pages.iter().zip(&texts) {
                 let t1 = Instant::now();
-                let own_text = if v.same_ocr { None } else { Some(v.readers.ocr.read(page)?) };
+                let own_text = match page {
+                    Some(page) if !v.same_ocr => Some(v.readers.ocr.read(page)?),
+                    _ => None,
+                };
                 let text = own_text.as_ref().unwrap_or(main_text);
                 let t2 = Instant::now();
                 let ex = v.readers.extractor.extract(text, None)?;
