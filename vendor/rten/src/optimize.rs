@@ -31,7 +31,7 @@ use fusions::{
     FusionError, FusionVisitor, GeluFusion, GroupedQueryAttentionMatMulFusion, IdentityFusion,
     LayerNormalizationFusion, MatMulAddFusion, MatMulIntegerToFloatFusion, MatMulScaleFusion,
     PatternFusion, RMSNormalizationFusion, ReciprocalFusion, ReduceMeanAxesFusion,
-    RepeatInterleaveFusion, SafeSoftmaxFusion, ShapeSliceToConstant, SiluFusion, SwishFusion,
+    HardSwishFusion, RepeatInterleaveFusion, SafeSoftmaxFusion, ShapeSliceToConstant, SiluFusion, SwishFusion,
     TransposeFusion,
 };
 
@@ -640,6 +640,7 @@ impl GraphOptimizer {
         // Activation fusions
         fusions.push(SiluFusion {}.into_visitor());
         fusions.push(SwishFusion {}.into_visitor());
+        fusions.push(HardSwishFusion {}.into_visitor());
         fusions.push(GeluFusion {}.into_visitor());
         fusions.push(ApproxGeluFusion {}.into_visitor());
 

@@ -15,7 +15,7 @@ use crate::operator::Operator;
 use crate::ops::transform_inputs::TransformInputsBuilder;
 use crate::ops::{
     AddSoftmax, BatchNormalization, Cast, ComputeShape, Conv, ConvInteger, ConvIntegerToFloat,
-    FusedMatMul, Gelu, GroupedQueryAttentionMatMul, LayerNormalization, MatMulIntegerToFloat,
+    FusedMatMul, Gelu, GroupedQueryAttentionMatMul, HardSigmoid, HardSwish, LayerNormalization, MatMulIntegerToFloat,
     RMSNormalization, Reciprocal, ReduceMean, RepeatInterleave, Shape, Silu, Softmax, Swish,
     SymbolInfo, Transpose,
 };
@@ -585,6 +585,37 @@ impl PatternFusion for SiluFusion {
 
     fn maybe_fuse(&self, _: &Match, _: &Graph) -> Result<Silu, FusionError> {
         Ok(Silu {})
+    }
+}
+
+/// dajian patch: `x * HardSigmoid(x; 1/6, 1/2)` is hardswish, one pass over
+/// the tensor instead of two (PP-OCR's graphs, after dajian's build.py).
+pub struct HardSwishFusion {}
+
+impl PatternFusion for HardSwishFusion {
+    type Operator = HardSwish;
+
+    fn name(&self) -> &str {
+        "HardSwishFusion"
+    }
+
+    fn pattern(&self) -> Pattern {
+        let x = Pattern::symbol("x");
+        x.clone() * Pattern::unary_op("HardSigmoid", x.clone()).with_name("gate")
+    }
+
+    fn inputs(&self) -> &[&str] {
+        &["x"]
+    }
+
+    fn maybe_fuse(&self, pat_match: &Match, g: &Graph) -> Result<HardSwish, FusionError> {
+        let gate = g
+            .get_operator::<HardSigmoid>(pat_match.node_id("gate").unwrap())
+            .ok_or(FusionError::CheckFailed("wrong op"))?;
+        if (gate.alpha - 1.0 / 6.0).abs() > 1e-6 || (gate.beta - 0.5).abs() > 1e-6 {
+            return Err(FusionError::CheckFailed("not hardswish's slope and offset"));
+        }
+        Ok(HardSwish {})
     }
 }
 
