@@ -137,8 +137,51 @@ fn take_closing_bracket(chars: &[TaggedChar], s: &mut Span) {
     }
 }
 
+/// Letters OCR reads for digits (`q000kg` for `9000kg`, `2O21` for `2021`),
+/// put back where a number is expected and the letter touches a digit.
+/// Only numbers: a code (VIN, plate) is reported as read and the checks
+/// decide.
+fn lookalike_digits(text: &str) -> String {
+    let cs: Vec<char> = text.chars().collect();
+    let digit_at = |i: Option<usize>| i.and_then(|i| cs.get(i)).is_some_and(char::is_ascii_digit);
+    cs.iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let d = match c {
+                'q' => '9',
+                'O' | 'o' => '0',
+                'l' | 'I' | '|' => '1',
+                'S' | 's' => '5',
+                'B' => '8',
+                'Z' | 'z' => '2',
+                _ => return c,
+            };
+            if digit_at(i.checked_sub(1)) || digit_at(Some(i + 1)) { d } else { c }
+        })
+        .collect()
+}
+
+/// In a business scope a colon only follows a heading (许可项目：,
+/// 一般项目：); anywhere else it is OCR's reading of the semicolon between
+/// two items (`；` and `：` differ by a small tail).
+fn scope_separators(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(if c == ':' && !out.ends_with("项目") && !out.ends_with("范围") { ';' } else { c });
+    }
+    out
+}
+
 /// The normalised value of `text` as a field of type `t`, if it is one.
 fn value(t: FieldType, text: &str) -> Option<Value> {
+    use FieldType::*;
+    let fixed;
+    let text = if matches!(t, Date | OpenEnd | Month | Mass | Length | Integer) {
+        fixed = lookalike_digits(text);
+        &fixed
+    } else {
+        text
+    };
     Some(match t {
         FieldType::Text => json!(normalize::text(text)),
         FieldType::Code => json!(normalize::code(text)),
@@ -200,6 +243,9 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
         let reads = |s: &Span| value(*t, &s.text).is_some();
         let best = cands.iter().max_by(|a, b| (reads(a), a.confidence).partial_cmp(&(reads(b), b.confidence)).unwrap_or(std::cmp::Ordering::Equal)).expect("non-empty");
         let field = match value(*t, &best.text) {
+            Some(Value::String(v)) if *key == "business_scope" => {
+                Field { value: json!(scope_separators(&v)), confidence: best.confidence, bbox: best.bbox }
+            }
             Some(v) => Field { value: v, confidence: best.confidence, bbox: best.bbox },
             None => Field { value: json!(normalize::text(&best.text)), confidence: best.confidence * 0.5, bbox: best.bbox },
         };
@@ -281,6 +327,23 @@ mod tests {
     fn an_i_tag_without_a_b_starts_a_span() {
         let chars = tagged("姓名张伟", &tags(&[("O", 2), ("I-name", 2)]));
         assert_eq!(fields(DocKind::IdCard, &chars)["name"].value, json!("张伟"));
+    }
+
+    #[test]
+    fn letters_read_for_digits_are_digits_again_in_a_number_but_not_in_a_code() {
+        assert_eq!(value(FieldType::Mass, "q000kg"), Some(json!(9000)));
+        assert_eq!(value(FieldType::Date, "2O21年07月3l日"), Some(json!("2021-07-31")));
+        assert_eq!(value(FieldType::Mass, "49t"), Some(json!(49000)));
+        assert_eq!(value(FieldType::Code, "LZZ1CLVBSJA12345O"), Some(json!("LZZ1CLVBSJA12345O")));
+    }
+
+    #[test]
+    fn a_colon_between_business_scope_items_is_their_semicolon() {
+        assert_eq!(
+            scope_separators("许可项目:道路货物运输(不含危险货物):大型物件运输。一般项目:装卸搬运:国内货物运输代理"),
+            "许可项目:道路货物运输(不含危险货物);大型物件运输。一般项目:装卸搬运;国内货物运输代理"
+        );
+        assert_eq!(scope_separators("道路普通货物运输,大型物件运输"), "道路普通货物运输,大型物件运输");
     }
 
     #[test]
