@@ -111,6 +111,8 @@ pub struct BenchReport {
     /// Checks expected to pass that did not (of all expected passes).
     pub false_flags: Rate,
     pub false_flag_checks: BTreeMap<String, usize>,
+    /// Each false flag: application, check, status and the check's message.
+    pub false_flag_list: Vec<String>,
     pub check_status_match: Rate,
     pub verdict_match: Rate,
     pub decode_ms: Timing,
@@ -198,6 +200,7 @@ struct Tally {
     defects_missed: Vec<String>,
     false_flags: Rate,
     false_flag_checks: BTreeMap<String, usize>,
+    false_flag_list: Vec<String>,
     check_status_match: Rate,
     verdict_match: Rate,
     ocr_ms: Vec<f64>,
@@ -235,6 +238,7 @@ impl Tally {
     fn application(&mut self, truth: &AppTruth, report: &Report) {
         self.verdict_match.add(report.verdict == truth.expected.verdict);
         let got: BTreeMap<&str, Status> = report.checks.iter().map(|c| (c.id.as_str(), c.status)).collect();
+        let message = |id: &str| report.checks.iter().find(|c| c.id == id).map(|c| c.message_en.clone().unwrap_or_else(|| c.message.clone()));
         for (id, want) in &truth.expected.checks {
             let have = got.get(id.as_str()).copied();
             self.check_status_match.add(have == Some(*want));
@@ -244,6 +248,8 @@ impl Tally {
                 self.false_flags.add(flagged);
                 if flagged {
                     *self.false_flag_checks.entry(id.clone()).or_default() += 1;
+                    let status = have.map_or("missing", Status::key);
+                    self.false_flag_list.push(format!("{} {id}: {status} — {}", truth.application, message(id).unwrap_or_default()));
                 }
             }
         }
@@ -429,6 +435,7 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     r.defects_missed = tally.defects_missed;
     r.false_flags = tally.false_flags;
     r.false_flag_checks = tally.false_flag_checks;
+    r.false_flag_list = tally.false_flag_list;
     r.check_status_match = tally.check_status_match;
     r.verdict_match = tally.verdict_match;
     r.decode_ms = timing(decode_ms);
@@ -635,6 +642,10 @@ pub fn markdown(r: &BenchReport) -> String {
         let _ = writeln!(s, "\n## False flags by check\n");
         for (k, n) in &r.false_flag_checks {
             let _ = writeln!(s, "- {k}: {n}");
+        }
+        let _ = writeln!(s, "\nEach one:\n");
+        for m in &r.false_flag_list {
+            let _ = writeln!(s, "- {m}");
         }
     }
     if !r.defects_missed.is_empty() {
