@@ -8,6 +8,14 @@ use crate::lang::Lang;
 use crate::report::{CheckResult, Evidence, Group, Source, Status};
 use crate::tr;
 
+/// A field read with less than `min_confidence`.
+struct Unsure {
+    file: String,
+    key: String,
+    confidence: f32,
+    warning: String,
+}
+
 pub struct Check {
     id: &'static str,
     /// The language of this run's messages (`checks::run` runs twice).
@@ -18,6 +26,12 @@ pub struct Check {
     min_confidence: f32,
     compared: bool,
     findings: Vec<(Status, String)>,
+    /// Fields read with low confidence that nothing has confirmed yet.
+    /// `finish` makes each a warning.
+    unsure: Vec<Unsure>,
+    /// Low-confidence fields the form or registry confirmed, said in the
+    /// message of a passing check so the pass is not silent about them.
+    confirmed: Vec<String>,
     evidence: Vec<Evidence>,
     not_applicable: Option<String>,
 }
@@ -40,6 +54,8 @@ impl Check {
             min_confidence: input.config.min_confidence,
             compared: false,
             findings: vec![],
+            unsure: vec![],
+            confirmed: vec![],
             evidence: vec![],
             not_applicable: None,
         }
@@ -65,6 +81,20 @@ impl Check {
     /// Compares a pass/fail condition in one step.
     pub fn expect(&mut self, ok: bool, status: Status, message: impl FnOnce() -> String) {
         if ok { self.ok() } else { self.fail(status, message()) }
+    }
+
+    /// Whether `doc`'s `key` was read with low confidence and nothing has
+    /// confirmed it (yet).
+    pub fn doubtful(&self, doc: &Document, key: &str) -> bool {
+        self.unsure.iter().any(|u| u.file == doc.file && u.key == key)
+    }
+
+    /// [`Check::expect`] on a value read from `doc`'s `key`: while that
+    /// reading is doubtful a failure only warns. An unsure reading cannot
+    /// block; its own warning already asks a clerk to look.
+    pub fn expect_read(&mut self, doc: &Document, key: &str, ok: bool, status: Status, message: impl FnOnce() -> String) {
+        let status = if self.doubtful(doc, key) { status.min(Status::Warn) } else { status };
+        self.expect(ok, status, message)
     }
 
     pub fn form(&mut self, field: &str, value: impl Into<Value>) {
@@ -117,8 +147,11 @@ impl Check {
         }
     }
 
-    /// Reads a field of a page into the evidence. An absent field, or one
-    /// read with low confidence, warns and says so. Returns the field.
+    /// Reads a field of a page into the evidence. An absent field warns.
+    /// One read with low confidence warns too, unless the check later finds
+    /// it equal to the form or the registry ([`Check::confirm`]): an
+    /// independent source agreeing to the character is better evidence
+    /// than the reader's own doubt. Returns the field.
     pub fn field<'d>(&mut self, doc: &'d Document, key: &str) -> Option<&'d Field> {
         match doc.field(key) {
             None => {
@@ -136,16 +169,14 @@ impl Check {
                     confidence: Some(f.confidence),
                     bbox: Some(f.bbox),
                 });
-                if f.confidence < self.min_confidence {
+                if f.confidence < self.min_confidence && !self.doubtful(doc, key) {
                     let (file, conf, text) = (&doc.file, format!("{:.2}", f.confidence), f.text());
-                    self.fail(
-                        Status::Warn,
-                        tr!(
-                            self.l,
-                            "{file} 上的 {key} 识别置信度低（{conf}）：“{text}”",
-                            "{key} on {file} was read with low confidence ({conf}): '{text}'"
-                        ),
+                    let warning = tr!(
+                        self.l,
+                        "{file} 上的 {key} 识别置信度低（{conf}）：“{text}”",
+                        "{key} on {file} was read with low confidence ({conf}): '{text}'"
                     );
+                    self.unsure.push(Unsure { file: doc.file.clone(), key: key.to_string(), confidence: f.confidence, warning });
                 }
                 Some(f)
             }
@@ -160,17 +191,41 @@ impl Check {
         let Some(f) = self.field(doc, key) else { return };
         let read = f.text();
         if read == expected {
-            self.ok();
+            self.confirm(doc, key, Source::Form);
         } else if f.confidence < self.min_confidence {
-            // Already warned; an unsure reading cannot block.
+            // Its low-confidence warning stands; an unsure reading cannot block.
         } else {
             let (file, zh, en) = (&doc.file, what.0, what.1);
             self.fail(status, tr!(self.l, "{file} 上的{zh}为“{read}”，申请表为“{expected}”", "{en} on {file} is '{read}', the form says '{expected}'"));
         }
     }
 
-    pub fn finish(self, pass_message: impl Into<String>) -> CheckResult {
+    /// The page's `key` equals the value held by `by` (the form or the
+    /// registry): a low-confidence reading of it no longer warns, and a
+    /// passing check's message says what confirmed it.
+    pub fn confirm(&mut self, doc: &Document, key: &str, by: Source) {
+        self.ok();
+        let Some(i) = self.unsure.iter().position(|u| u.file == doc.file && u.key == key) else { return };
+        let u = self.unsure.remove(i);
+        let (file, conf) = (&u.file, format!("{:.2}", u.confidence));
+        self.confirmed.push(match by {
+            Source::Registry => tr!(self.l, "{file} 上的 {key} 识别置信度低（{conf}），但与登记库一致", "{key} on {file} was read with low confidence ({conf}) but equals the registry"),
+            _ => tr!(self.l, "{file} 上的 {key} 识别置信度低（{conf}），但与申请表一致", "{key} on {file} was read with low confidence ({conf}) but equals the form"),
+        });
+    }
+
+    /// [`Check::confirm`] when `agrees`.
+    pub fn confirm_if(&mut self, doc: &Document, key: &str, by: Source, agrees: bool) {
+        if agrees {
+            self.confirm(doc, key, by);
+        }
+    }
+
+    pub fn finish(mut self, pass_message: impl Into<String>) -> CheckResult {
         let pass_message = pass_message.into();
+        for u in std::mem::take(&mut self.unsure) {
+            self.fail(Status::Warn, u.warning);
+        }
         let (status, message) = if let Some(why) = self.not_applicable {
             (Status::NotApplicable, why)
         } else if let Some(worst) = self.findings.iter().map(|f| f.0).max() {
@@ -179,8 +234,11 @@ impl Check {
             f.sort_by(|a, b| b.0.cmp(&a.0));
             let sep = tr!(self.l, "；", "; ");
             (worst, f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(&sep))
-        } else if self.compared {
+        } else if self.compared && self.confirmed.is_empty() {
             (Status::Pass, pass_message)
+        } else if self.compared {
+            let sep = tr!(self.l, "；", "; ");
+            (Status::Pass, format!("{pass_message}{sep}{}", self.confirmed.join(&sep)))
         } else {
             // A check that compared nothing must not pass silently.
             (Status::Warn, tr!(self.l, "没有可比对的内容", "nothing could be compared"))

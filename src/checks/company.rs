@@ -7,7 +7,7 @@ use super::{Check, Input};
 use crate::document::DocKind;
 use crate::registry::{Company, CompanyStatus};
 use crate::lang::Lang;
-use crate::report::{CheckResult, Group, Status};
+use crate::report::{CheckResult, Group, Source, Status};
 use crate::tr;
 use crate::types::{Until, Uscc, normalize};
 
@@ -60,22 +60,37 @@ pub fn c1_uscc_and_name(input: &Input, l: Lang) -> CheckResult {
     ))
 }
 
+/// Whether a printed business scope lists the same items as the registry
+/// (order and separators aside: `，` `；` `、` and OCR's `：` for `；`).
+fn same_items(printed: &str, registered: &[String]) -> bool {
+    let items = |s: &str| -> std::collections::BTreeSet<String> {
+        normalize::text(s).split([',', ';', ':', '、']).filter(|i| !i.is_empty()).map(str::to_string).collect()
+    };
+    let reg: std::collections::BTreeSet<String> = registered.iter().flat_map(|s| items(s)).collect();
+    !reg.is_empty() && items(printed) == reg
+}
+
 /// C2 经营范围: the operating permit, on the page and in the registry,
 /// includes 大型物件运输.
 pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
     let mut c = Check::new(input, l, "C2", Group::Company, "经营范围", "《道路货物运输及站场管理规定》(大型物件运输经营许可)");
     let scope = &input.rules.company.required_scope.value;
     c.rule("required_scope", scope.as_str());
+    let mut on_page = None;
     if let Some(doc) = c.page(input, DocKind::OperatingPermit, None, Status::Block)
         && let Some(f) = c.field(doc, "business_scope")
     {
         let text = f.text();
-        c.expect(text.contains(scope.as_str()), Status::Block, || {
+        c.expect_read(doc, "business_scope", text.contains(scope.as_str()), Status::Block, || {
             tr!(l, "道路运输经营许可证的经营范围“{text}”不含{scope}", "the operating permit's scope '{text}' does not include {scope}")
         });
+        on_page = Some((doc, text));
     }
     if let Some(r) = company(&mut c, input) {
         c.registry("companies.permit_scope", r.permit_scope.clone());
+        if let Some((doc, text)) = &on_page {
+            c.confirm_if(doc, "business_scope", Source::Registry, same_items(text, &r.permit_scope));
+        }
         let has = r.permit_scope.iter().any(|s| normalize::text(s).contains(scope.as_str()));
         c.expect(has, Status::Block, || tr!(l, "登记的许可经营范围不含{scope}", "the registered permit scope does not include {scope}"));
     }
@@ -94,7 +109,7 @@ pub fn c3_licences_valid(input: &Input, l: Lang) -> CheckResult {
         && let Some(until) = c.until_field(doc, "valid_until")
     {
         let file = &doc.file;
-        c.expect(until.covers(end), Status::Block, || {
+        c.expect_read(doc, "valid_until", until.covers(end), Status::Block, || {
             tr!(
                 l,
                 "{file} 上的道路运输经营许可证于{until}到期，早于通行期结束日{end}",
@@ -106,7 +121,7 @@ pub fn c3_licences_valid(input: &Input, l: Lang) -> CheckResult {
         && let Some(until) = c.until_field(doc, "term_until")
     {
         let file = &doc.file;
-        c.expect(until.covers(on), Status::Block, || tr!(l, "{file} 上的营业期限已于{until}届满", "the business term on {file} ended on {until}"));
+        c.expect_read(doc, "term_until", until.covers(on), Status::Block, || tr!(l, "{file} 上的营业期限已于{until}届满", "the business term on {file} ended on {until}"));
     }
     if let Some(r) = company(&mut c, input) {
         c.registry("companies.permit_valid_until", opt(&r.permit_valid_until));
@@ -156,4 +171,19 @@ pub fn c4_restriction(input: &Input, l: Lang) -> CheckResult {
         }
     }
     c.finish(tr!(l, "不在限制申请期内，近期无车证不符记录", "no restriction period and no recent 车证不符 record"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_items;
+
+    #[test]
+    fn a_scope_lists_the_same_items_whatever_separates_them() {
+        let reg = vec!["道路普通货物运输".to_string(), "大型物件运输".to_string()];
+        assert!(same_items("大型物件运输，道路普通货物运输", &reg));
+        assert!(same_items("道路普通货物运输：大型物件运输", &reg));
+        assert!(!same_items("道路普通货物运输", &reg));
+        assert!(!same_items("道路普通货物运输,大型物件运输,危险货物运输", &reg));
+        assert!(!same_items("", &[]));
+    }
 }

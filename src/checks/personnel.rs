@@ -4,7 +4,7 @@ use super::builder::opt;
 use super::{Check, Input};
 use crate::document::{DocKind, Subject};
 use crate::lang::Lang;
-use crate::report::{CheckResult, Group, Status};
+use crate::report::{CheckResult, Group, Source, Status};
 use crate::tr;
 use crate::types::{IdNumber, Until};
 
@@ -43,12 +43,12 @@ pub fn p2_authorization_letter(input: &Input, l: Lang) -> CheckResult {
     c.compare_field(doc, "agent_id_number", &f.agent.id_number, ("受托人身份证号码", "the agent's ID number"), Status::Block);
     let submitted = f.submitted_on;
     if let Some(from) = c.date_field(doc, "valid_from") {
-        c.expect(from <= submitted, Status::Block, || {
+        c.expect_read(doc, "valid_from", from <= submitted, Status::Block, || {
             tr!(l, "委托书自{from}起生效，晚于申请日期{submitted}", "the letter only takes effect on {from}, after submitted_on {submitted}")
         });
     }
     if let Some(until) = c.until_field(doc, "valid_until") {
-        c.expect(until.covers(submitted), Status::Block, || {
+        c.expect_read(doc, "valid_until", until.covers(submitted), Status::Block, || {
             tr!(l, "委托书已于{until}到期，早于申请日期{submitted}", "the letter expired on {until}, before submitted_on {submitted}")
         });
     }
@@ -96,24 +96,26 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
         let who = driver(l, i, &d.name);
         c.form(&format!("drivers[{i}].name"), d.name.as_str());
         c.form(&format!("drivers[{i}].id_number"), d.id_number.as_str());
-        let mut page_class = None;
-        if let Some(doc) = c.page(input, DocKind::DrivingLicence, Some(Subject::Driver(i)), Status::Block) {
+        let (mut page_class, mut page_until) = (None, None);
+        let page = c.page(input, DocKind::DrivingLicence, Some(Subject::Driver(i)), Status::Block);
+        if let Some(doc) = page {
             c.compare_field(doc, "licence_number", &d.id_number, ("证号", "the licence number"), Status::Block);
             c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Block);
             if let Some(class) = c.field(doc, "permitted_class").map(|f| f.text()) {
                 let needs = allowed.join(", ");
-                c.expect(class_covers(&class, allowed), Status::Block, || {
+                c.expect_read(doc, "permitted_class", class_covers(&class, allowed), Status::Block, || {
                     tr!(l, "{who}的准驾车型{class}不能驾驶本车（需为{needs}之一）", "{who}'s licence class {class} does not cover this vehicle (needs one of {needs})")
                 });
                 page_class = Some(class);
             }
             if let Some(from) = c.date_field(doc, "valid_from") {
-                c.expect(from <= start, Status::Block, || tr!(l, "{who}的驾驶证自{from}起才有效", "{who}'s licence is only valid from {from}"));
+                c.expect_read(doc, "valid_from", from <= start, Status::Block, || tr!(l, "{who}的驾驶证自{from}起才有效", "{who}'s licence is only valid from {from}"));
             }
             if let Some(until) = c.until_field(doc, "valid_until") {
-                c.expect(until.covers(end), Status::Block, || {
+                c.expect_read(doc, "valid_until", until.covers(end), Status::Block, || {
                     tr!(l, "{who}的驾驶证于{until}到期，早于通行期结束日{end}", "{who}'s licence expires on {until}, before the travel window ends on {end}")
                 });
+                page_until = Some(until);
             }
         }
         let Some(p) = input.registry.person(&d.id_number) else {
@@ -124,10 +126,15 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
         c.registry("persons.licence_status", opt(&p.licence_status));
         c.registry("persons.licence_valid_until", opt(&p.licence_valid_until));
         c.registry("persons.probation_until", opt(&p.probation_until));
+        if let Some(doc) = page {
+            c.confirm_if(doc, "permitted_class", Source::Registry, page_class.is_some() && p.licence_class == page_class);
+            c.confirm_if(doc, "valid_until", Source::Registry, page_until.is_some() && p.licence_valid_until == page_until);
+        }
+        let class_doubtful = page.is_some_and(|doc| c.doubtful(doc, "permitted_class"));
         match (&p.licence_class, &page_class) {
             (None, _) => c.fail(Status::Block, tr!(l, "登记库中没有{who}的准驾车型", "the registry holds no licence class for {who}")),
             (Some(reg), Some(page)) if reg != page => c.fail(
-                Status::Block,
+                if class_doubtful { Status::Warn } else { Status::Block },
                 tr!(l, "登记库中{who}的准驾车型为{reg}，驾驶证上为{page}", "the registry shows class {reg} for {who}, the licence page {page}"),
             ),
             (Some(reg), _) => c.expect(class_covers(reg, allowed), Status::Block, || {
@@ -172,17 +179,20 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
         c.form(&format!("drivers[{i}].name"), d.name.as_str());
         let page = input.pages(DocKind::QualificationCertificate, Some(Subject::Driver(i))).into_iter().next();
         let reg = input.registry.person(&d.id_number);
+        let (mut page_cat, mut page_until) = (None, None);
         if let Some(doc) = page {
             c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Warn);
             if let Some(cat) = c.field(doc, "category").map(|f| f.text()) {
-                c.expect(is_freight(&cat), Status::Warn, || {
+                page_cat = Some(cat.clone());
+                c.expect_read(doc, "category", is_freight(&cat), Status::Warn, || {
                     tr!(l, "{who}的从业资格类别“{cat}”不是货运驾驶员", "{who}'s qualification category '{cat}' is not a freight driver's")
                 });
             }
             if let Some(until) = c.until_field(doc, "valid_until") {
-                c.expect(until.covers(end), Status::Warn, || {
+                c.expect_read(doc, "valid_until", until.covers(end), Status::Warn, || {
                     tr!(l, "{who}的从业资格证于{until}到期，早于{end}", "{who}'s qualification expires on {until}, before {end}")
                 });
+                page_until = Some(until);
             }
             if let (Some(num), Some(reg_num)) =
                 (doc.field("certificate_number").map(|f| f.text()), reg.and_then(|p| p.qualification_number.clone()))
@@ -198,6 +208,10 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
         };
         c.registry("persons.qualification_category", opt(&p.qualification_category));
         c.registry("persons.qualification_valid_until", opt(&p.qualification_valid_until));
+        if let Some(doc) = page {
+            c.confirm_if(doc, "category", Source::Registry, page_cat.is_some() && p.qualification_category == page_cat);
+            c.confirm_if(doc, "valid_until", Source::Registry, page_until.is_some() && p.qualification_valid_until.map(Until::Date) == page_until);
+        }
         match &p.qualification_category {
             Some(cat) => c.expect(is_freight(cat), Status::Warn, || {
                 tr!(l, "登记库中{who}的从业资格“{cat}”不是货运驾驶员", "{who}'s registered qualification '{cat}' is not a freight driver's")

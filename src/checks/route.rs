@@ -153,7 +153,7 @@ pub fn r2_class_and_materials(input: &Input, l: Lang) -> CheckResult {
         let lacking: Vec<&str> =
             escort.escort_plan_sections.value.iter().filter(|s| !have.contains(s)).map(String::as_str).collect();
         let (file, lacking_list) = (&doc.file, lacking.join(", "));
-        c.expect(lacking.is_empty(), Status::Block, || {
+        c.expect_read(doc, "sections", lacking.is_empty(), Status::Block, || {
             tr!(l, "护送方案{file}缺少以下部分：{lacking_list}", "the escort plan {file} lacks the sections: {lacking_list}")
         });
     }

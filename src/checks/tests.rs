@@ -90,12 +90,46 @@ fn evidence_from_a_page_carries_its_file_box_and_confidence() {
 }
 
 #[test]
-fn a_field_read_with_low_confidence_warns_even_when_it_matches() {
+fn a_field_read_with_low_confidence_that_the_form_confirms_does_not_warn() {
+    // OCR doubting a value that then equals the form to the character is
+    // no reason for a clerk to look again.
     let mut w = World::clean();
     w.doc(IdCard, Some(Agent)).fields.get_mut("id_number").unwrap().confidence = 0.5;
-    let (s, m) = w.only("P1");
+    let c = w.check("P1");
+    assert_eq!(c.status, Pass);
+    // The pass says why the doubt was set aside.
+    let m = c.message_in(Lang::En);
+    assert!(m.contains("id_number") && m.contains("low confidence (0.50) but equals the form"), "{m}");
+}
+
+#[test]
+fn a_field_read_with_low_confidence_that_nothing_confirms_warns() {
+    let mut w = World::clean();
+    w.doc(AuthorizationLetter, None).fields.get_mut("valid_from").unwrap().confidence = 0.5;
+    let (s, m) = w.only("P2");
     assert_eq!(s, Warn);
-    assert!(m.contains("low confidence"), "{m}");
+    assert!(m.contains("valid_from") && m.contains("low confidence"), "{m}");
+}
+
+#[test]
+fn a_doubtful_number_is_confirmed_by_an_equal_registry_value_but_not_by_a_near_one() {
+    let mut w = World::clean();
+    w.doc(VehicleLicence, Some(Tractor)).fields.get_mut("curb_mass_kg").unwrap().confidence = 0.5;
+    assert_eq!(w.check("V4").status, Pass);
+    // Within the tolerance, so no mismatch, but no source has this value.
+    let declared = w.form.tractor.curb_mass_kg.0;
+    let f = w.doc(VehicleLicence, Some(Tractor)).fields.get_mut("curb_mass_kg").unwrap();
+    f.value = json!(declared + 10);
+    let (s, m) = w.only("V4");
+    assert_eq!(s, Warn);
+    assert!(m.contains("curb_mass_kg") && m.contains("low confidence"), "{m}");
+}
+
+#[test]
+fn a_doubtful_inspection_month_equal_to_the_registry_is_confirmed() {
+    let mut w = World::clean();
+    w.doc(VehicleLicence, Some(Trailer)).fields.get_mut("inspection_valid_until").unwrap().confidence = 0.5;
+    assert_eq!(w.check("V2").status, Pass);
 }
 
 #[test]
@@ -167,6 +201,32 @@ fn p3_blocks_class_b2_for_a_tractor() {
     let (s, m) = w.only("P3");
     assert_eq!(s, Block);
     assert!(m.contains("does not cover"), "{m}");
+}
+
+#[test]
+fn p3_only_warns_when_the_class_that_does_not_cover_the_vehicle_was_read_unsure() {
+    // The registry's A2 covers the tractor; the page was read as A, unsure.
+    let mut w = World::clean();
+    let f = w.doc(DrivingLicence, Some(Driver(0))).fields.get_mut("permitted_class").unwrap();
+    f.value = json!("A");
+    f.confidence = 0.46;
+    let (s, m) = w.only("P3");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("does not cover") && m.contains("low confidence (0.46)"), "{m}");
+    // Read with confidence, the same page blocks.
+    w.doc(DrivingLicence, Some(Driver(0))).fields.get_mut("permitted_class").unwrap().confidence = 0.99;
+    assert_eq!(w.only("P3").0, Block);
+}
+
+#[test]
+fn an_expired_date_read_unsure_warns_instead_of_blocking() {
+    let mut w = World::clean();
+    let f = w.doc(AuthorizationLetter, None).fields.get_mut("valid_until").unwrap();
+    f.value = json!("2026-11-21");
+    f.confidence = 0.5;
+    let (s, m) = w.only("P2");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("expired") && m.contains("low confidence"), "{m}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::document::{DocKind, Subject};
 use crate::form::Vehicle;
 use crate::registry::Vehicle as RegVehicle;
 use crate::lang::Lang;
-use crate::report::{CheckResult, Group, Status};
+use crate::report::{CheckResult, Group, Source, Status};
 use crate::tr;
 use crate::types::{Plate, PlateKind, Until, Vin, normalize};
 
@@ -111,14 +111,19 @@ pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
     let ok_status = &input.rules.company.vehicle_status_ok.value;
     for (role, _, plate) in vehicles {
         let who = role.name(l);
+        let mut on_page = None;
         if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(role)).first()
             && let Some(m) = c.month_field(doc, "inspection_valid_until")
         {
-            c.expect(m.covers(end), Status::Block, || {
+            c.expect_read(doc, "inspection_valid_until", m.covers(end), Status::Block, || {
                 tr!(l, "{who}行驶证显示检验有效期至{m}，早于{end}", "the {who}'s licence shows inspection valid until {m}, before {end}")
             });
+            on_page = Some((*doc, m));
         }
         let Some(r) = reg_vehicle(&mut c, input, role, plate) else { continue };
+        if let Some((doc, m)) = on_page {
+            c.confirm_if(doc, "inspection_valid_until", Source::Registry, r.inspection_valid_until == Some(m));
+        }
         c.registry("vehicles.inspection_valid_until", opt(&r.inspection_valid_until));
         c.registry("vehicles.insurance_valid_until", opt(&r.insurance_valid_until));
         c.registry("vehicles.status", r.status.as_str());
@@ -160,18 +165,23 @@ pub fn v3_road_transport_certificate(input: &Input, l: Lang) -> CheckResult {
     let carrier = &f.carrier.uscc;
     for (role, _, plate) in vehicles {
         let who = role.name(l);
+        let mut on_page = None;
         if let Some(doc) = input.pages(DocKind::RoadTransportCertificate, Some(role)).first() {
             let (zh, en) = (format!("{who}道路运输证上的车辆号牌"), format!("the {who}'s certificate plate"));
             c.compare_field(doc, "plate_number", plate, (&zh, &en), Status::Warn);
             c.compare_field(doc, "operator_name", &f.carrier.name, ("业户名称", "the certificate holder"), Status::Warn);
             if let Some(u) = c.until_field(doc, "valid_until") {
                 let file = &doc.file;
-                c.expect(u.covers(end), Status::Block, || {
+                c.expect_read(doc, "valid_until", u.covers(end), Status::Block, || {
                     tr!(l, "{file} 上{who}的道路运输证于{u}到期", "the {who}'s certificate on {file} expires on {u}")
                 });
+                on_page = Some((*doc, u));
             }
         }
         let Some(r) = reg_vehicle(&mut c, input, role, plate) else { continue };
+        if let Some((doc, u)) = on_page {
+            c.confirm_if(doc, "valid_until", Source::Registry, r.rtc_valid_until.map(Until::Date) == Some(u));
+        }
         c.registry("vehicles.rtc_number", opt(&r.rtc_number));
         c.registry("vehicles.rtc_valid_until", opt(&r.rtc_valid_until));
         c.registry("vehicles.rtc_operator_uscc", opt(&r.rtc_operator_uscc));
@@ -205,12 +215,14 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
         c.form(&format!("{role}.brand_model"), v.brand_model.as_str());
         c.form(&format!("{role}.curb_mass_kg"), v.curb_mass_kg.0);
         c.form(&format!("{role}.axles"), v.axles);
+        let mut on_page = None;
         if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(role)).first() {
             let (zh, en) = (format!("{who}品牌型号"), format!("the {who}'s brand and model"));
             c.compare_field(doc, "brand_model", &v.brand_model, (&zh, &en), Status::Block);
             if let Some(kg) = c.number_field(doc, "curb_mass_kg") {
+                on_page = Some((*doc, kg));
                 let file = &doc.file;
-                c.expect(within_pct(declared as u64, kg, pct), Status::Block, || {
+                c.expect_read(doc, "curb_mass_kg", within_pct(declared as u64, kg, pct), Status::Block, || {
                     tr!(
                         l,
                         "{who}申报整备质量{declared} kg，与{file}上的{kg} kg相差超过{pct}%",
@@ -223,6 +235,9 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
         c.registry("vehicles.brand_model", opt(&r.brand_model));
         c.registry("vehicles.curb_mass_kg", opt(&r.curb_mass_kg));
         c.registry("vehicles.axles", opt(&r.axles));
+        if let Some((doc, kg)) = on_page {
+            c.confirm_if(doc, "curb_mass_kg", Source::Registry, kg == declared as u64 || r.curb_mass_kg.is_some_and(|r| r.0 as u64 == kg));
+        }
         let reg_bm = r.brand_model.as_deref().map(normalize::text);
         c.expect(reg_bm.as_deref() == Some(v.brand_model.as_str()), Status::Block, || {
             let reg = reg_bm.clone().unwrap_or_default();
@@ -258,12 +273,13 @@ pub fn v5_towing(input: &Input, l: Lang) -> CheckResult {
     let need = trailer.curb_mass_kg.0 as u64 + f.cargo.mass_kg.0 as u64;
     c.form("trailer.curb_mass_kg", trailer.curb_mass_kg.0);
     c.form("cargo.mass_kg", f.cargo.mass_kg.0);
-    let mut known = false;
+    let (mut known, mut on_page) = (false, None);
     if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(Subject::Tractor)).first()
         && let Some(kg) = c.number_field(doc, "towing_mass_kg")
     {
         known = true;
-        c.expect(kg >= need, Status::Block, || {
+        on_page = Some((*doc, kg));
+        c.expect_read(doc, "towing_mass_kg", kg >= need, Status::Block, || {
             tr!(l, "牵引车行驶证准牵引总质量为{kg} kg，挂车与货物共{need} kg", "the tractor's licence allows towing {kg} kg; trailer and cargo weigh {need} kg")
         });
     }
@@ -274,6 +290,9 @@ pub fn v5_towing(input: &Input, l: Lang) -> CheckResult {
         if let Some(kg) = r.towing_mass_kg {
             known = true;
             let kg = kg.0;
+            if let Some((doc, read)) = on_page {
+                c.confirm_if(doc, "towing_mass_kg", Source::Registry, read == kg as u64);
+            }
             c.expect(kg as u64 >= need, Status::Block, || {
                 tr!(l, "登记库中牵引车准牵引总质量为{kg} kg，挂车与货物共{need} kg", "the registry allows the tractor to tow {kg} kg; trailer and cargo weigh {need} kg")
             });
