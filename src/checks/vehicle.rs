@@ -220,6 +220,7 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
             let (zh, en) = (format!("{who}品牌型号"), format!("the {who}'s brand and model"));
             c.compare_field(doc, "brand_model", &v.brand_model, (&zh, &en), Status::Block);
             if let Some(kg) = c.number_field(doc, "curb_mass_kg") {
+                c.confirm_if(doc, "curb_mass_kg", Source::Form, kg == declared as u64);
                 on_page = Some((*doc, kg));
                 let file = &doc.file;
                 c.expect_read(doc, "curb_mass_kg", within_pct(declared as u64, kg, pct), Status::Block, || {
@@ -236,7 +237,7 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
         c.registry("vehicles.curb_mass_kg", opt(&r.curb_mass_kg));
         c.registry("vehicles.axles", opt(&r.axles));
         if let Some((doc, kg)) = on_page {
-            c.confirm_if(doc, "curb_mass_kg", Source::Registry, kg == declared as u64 || r.curb_mass_kg.is_some_and(|r| r.0 as u64 == kg));
+            c.confirm_if(doc, "curb_mass_kg", Source::Registry, r.curb_mass_kg.is_some_and(|r| r.0 as u64 == kg));
         }
         let reg_bm = r.brand_model.as_deref().map(normalize::text);
         c.expect(reg_bm.as_deref() == Some(v.brand_model.as_str()), Status::Block, || {
