@@ -116,6 +116,13 @@ pub enum FieldType {
     Sections,
 }
 
+impl FieldType {
+    /// Printed as digits: a date, month, mass, length or count.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, FieldType::Date | FieldType::OpenEnd | FieldType::Month | FieldType::Mass | FieldType::Length | FieldType::Integer)
+    }
+}
+
 /// Every kind's fields with their types, as `documents.md` lists them.
 pub const FIELDS: &[(DocKind, &[(&str, FieldType)])] = {
     use FieldType::*;

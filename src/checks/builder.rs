@@ -83,17 +83,28 @@ impl Check {
         if ok { self.ok() } else { self.fail(status, message()) }
     }
 
+    /// Where `doc`'s `key` is among the readings nothing has confirmed yet.
+    fn unsure_at(&self, doc: &Document, key: &str) -> Option<usize> {
+        self.unsure.iter().position(|u| u.file == doc.file && u.key == key)
+    }
+
     /// Whether `doc`'s `key` was read with low confidence and nothing has
     /// confirmed it (yet).
     pub fn doubtful(&self, doc: &Document, key: &str) -> bool {
-        self.unsure.iter().any(|u| u.file == doc.file && u.key == key)
+        self.unsure_at(doc, key).is_some()
     }
 
-    /// [`Check::expect`] on a value read from `doc`'s `key`: while that
-    /// reading is doubtful a failure only warns. An unsure reading cannot
-    /// block; its own warning already asks a clerk to look.
+    /// `status` for a finding about the value read from `doc`'s `key`: at
+    /// most a warning while that reading is doubtful. An unsure reading
+    /// cannot block; its own warning already asks a clerk to look.
+    pub fn on_reading(&self, doc: &Document, key: &str, status: Status) -> Status {
+        if self.doubtful(doc, key) { status.min(Status::Warn) } else { status }
+    }
+
+    /// [`Check::expect`] on a value read from `doc`'s `key`, its failure
+    /// capped by [`Check::on_reading`].
     pub fn expect_read(&mut self, doc: &Document, key: &str, ok: bool, status: Status, message: impl FnOnce() -> String) {
-        let status = if self.doubtful(doc, key) { status.min(Status::Warn) } else { status };
+        let status = self.on_reading(doc, key, status);
         self.expect(ok, status, message)
     }
 
@@ -205,7 +216,7 @@ impl Check {
     /// passing check's message says what confirmed it.
     pub fn confirm(&mut self, doc: &Document, key: &str, by: Source) {
         self.ok();
-        let Some(i) = self.unsure.iter().position(|u| u.file == doc.file && u.key == key) else { return };
+        let Some(i) = self.unsure_at(doc, key) else { return };
         let u = self.unsure.remove(i);
         let (file, conf) = (&u.file, format!("{:.2}", u.confidence));
         self.confirmed.push(match by {

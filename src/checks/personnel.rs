@@ -130,11 +130,11 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
             c.confirm_if(doc, "permitted_class", Source::Registry, page_class.is_some() && p.licence_class == page_class);
             c.confirm_if(doc, "valid_until", Source::Registry, page_until.is_some() && p.licence_valid_until == page_until);
         }
-        let class_doubtful = page.is_some_and(|doc| c.doubtful(doc, "permitted_class"));
+        let mismatch = page.map_or(Status::Block, |doc| c.on_reading(doc, "permitted_class", Status::Block));
         match (&p.licence_class, &page_class) {
             (None, _) => c.fail(Status::Block, tr!(l, "登记库中没有{who}的准驾车型", "the registry holds no licence class for {who}")),
             (Some(reg), Some(page)) if reg != page => c.fail(
-                if class_doubtful { Status::Warn } else { Status::Block },
+                mismatch,
                 tr!(l, "登记库中{who}的准驾车型为{reg}，驾驶证上为{page}", "the registry shows class {reg} for {who}, the licence page {page}"),
             ),
             (Some(reg), _) => c.expect(class_covers(reg, allowed), Status::Block, || {

@@ -174,9 +174,8 @@ fn scope_separators(text: &str) -> String {
 
 /// The normalised value of `text` as a field of type `t`, if it is one.
 fn value(t: FieldType, text: &str) -> Option<Value> {
-    use FieldType::*;
     let fixed;
-    let text = if matches!(t, Date | OpenEnd | Month | Mass | Length | Integer) {
+    let text = if t.is_numeric() {
         fixed = lookalike_digits(text);
         &fixed
     } else {
@@ -205,7 +204,7 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
             continue;
         }
         use FieldType::*;
-        if matches!(t, Date | OpenEnd | Month | Mass | Length | Integer) {
+        if t.is_numeric() {
             take_edge_digits(chars, &mut s, matches!(t, Date | OpenEnd | Month));
         }
         if *t == Text {
