@@ -59,8 +59,9 @@ const VARIANTS: &[Variant] = &[
             }
         },
     },
-    // A blurred ID card (the name read with low confidence) and two
-    // identical transformers: P1 and G1 ask for a clerk's look.
+    // A blurred ID card (the name misread, 伟 as 纬, with low confidence)
+    // and two identical transformers: P1 and G1 ask for a clerk's look. (A
+    // doubtful reading that equals the form would pass: docs/checks.md.)
     Variant {
         no: "JN-2026-000125",
         form: |f| {
@@ -68,6 +69,7 @@ const VARIANTS: &[Variant] = &[
         },
         docs: |d| {
             if let Some(f) = field(d, "agent_id.jpg", "name") {
+                f.value = json!("张纬");
                 f.confidence = 0.52;
             }
         },

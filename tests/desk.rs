@@ -280,6 +280,10 @@ async fn a_clerks_session_works_on_the_json_api_with_the_csrf_header_for_changes
     let id = app.app_id("JN-2026-000125").await;
     let r = app.get(Some(&cookie), &format!("/api/v1/applications/{id}")).await;
     assert_eq!(r.status(), StatusCode::OK);
+    // The demo's blurred ID card misreads the agent's name, unsure: P1 warns.
+    let body: serde_json::Value = r.json().await.unwrap();
+    let p1 = body["report"]["checks"].as_array().unwrap().iter().find(|c| c["id"] == "P1").unwrap();
+    assert_eq!(p1["status"], "warn", "{p1}");
     let url = format!("{}/api/v1/applications/{id}/decisions", app.base);
     let body = r#"{"check_id": "G1", "action": "accept"}"#;
     let r = app.http.post(&url).header(COOKIE, &cookie).body(body).send().await.unwrap();
