@@ -2,7 +2,8 @@
 //! the applications of a generated dataset.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::cell::RefCell;
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Cores this process may use: `RAYON_NUM_THREADS` when set (rayon and
 /// candle read it too; `bench --threads` sets it), else every core (1 if
@@ -38,40 +39,68 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + 
 
 /// At most `n` holders at once across all threads. The pages of several
 /// applications are read side by side (workers × pages); each OCR call
-/// already uses every core and holds ~150 MB of activations on an A4
-/// page, so more than one reader per core only costs memory.
+/// holds ~150 MB of activations on an A4 page, so more than one reader per
+/// core only costs memory.
+///
+/// Each slot owns a one-thread rten pool, which model runs on the holding
+/// thread use ([`model_run_options`]): with every core busy reading its own
+/// page, splitting each op between cores only adds hand-offs.
 #[derive(Debug)]
 pub struct Slots {
-    free: Mutex<usize>,
+    free: Mutex<Vec<usize>>,
     freed: Condvar,
+    pools: Vec<Arc<rten::ThreadPool>>,
 }
 
 /// A held slot; dropping it frees the slot.
 #[derive(Debug)]
-pub struct Slot<'a>(&'a Slots);
+pub struct Slot<'a> {
+    slots: &'a Slots,
+    index: usize,
+    outer_pool: Option<Arc<rten::ThreadPool>>,
+}
+
+thread_local! {
+    /// The rten pool of the slot this thread holds, if any.
+    static MODEL_POOL: RefCell<Option<Arc<rten::ThreadPool>>> = const { RefCell::new(None) };
+}
+
+/// Options for an rten model run on this thread: the held slot's own pool,
+/// or rten's global pool (every core) when no slot is held.
+pub fn model_run_options() -> Option<rten::RunOptions> {
+    MODEL_POOL.with_borrow(|p| p.clone()).map(|pool| rten::RunOptions::default().with_thread_pool(Some(pool)))
+}
 
 impl Slots {
     /// `n` slots (0: one per core).
     pub fn new(n: usize) -> Slots {
         let n = if n == 0 { cores() } else { n };
-        Slots { free: Mutex::new(n), freed: Condvar::new() }
+        Slots {
+            free: Mutex::new((0..n).rev().collect()),
+            freed: Condvar::new(),
+            pools: (0..n).map(|_| Arc::new(rten::ThreadPool::with_num_threads(1))).collect(),
+        }
     }
 
     /// Waits for a free slot.
     pub fn acquire(&self) -> Slot<'_> {
         let mut free = self.free.lock().unwrap();
-        while *free == 0 {
-            free = self.freed.wait(free).unwrap();
-        }
-        *free -= 1;
-        Slot(self)
+        let index = loop {
+            match free.pop() {
+                Some(i) => break i,
+                None => free = self.freed.wait(free).unwrap(),
+            }
+        };
+        let outer_pool = MODEL_POOL.replace(Some(self.pools[index].clone()));
+        Slot { slots: self, index, outer_pool }
     }
 }
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        *self.0.free.lock().unwrap() += 1;
-        self.0.freed.notify_one();
+        MODEL_POOL.set(self.outer_pool.take());
+        self.slots.free.lock().unwrap().push(self.index);
+        self.slots.freed.notify_one();
     }
 }
 
@@ -91,6 +120,25 @@ mod tests {
             inside.fetch_sub(1, Ordering::SeqCst);
         });
         assert_eq!(most.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_thread_holding_a_slot_runs_models_on_the_slots_own_pool_and_gets_rtens_back_after() {
+        let slots = Slots::new(2);
+        assert!(model_run_options().is_none(), "no slot: rten's global pool");
+        let pool_of = |o: Option<rten::RunOptions>| o.and_then(|o| o.thread_pool).expect("a slot's pool");
+        let a = slots.acquire();
+        let first = pool_of(model_run_options());
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let _b = slots.acquire();
+                assert!(!Arc::ptr_eq(&first, &pool_of(model_run_options())), "two holders share no pool");
+            });
+        });
+        drop(a);
+        assert!(model_run_options().is_none());
+        let _again = slots.acquire();
+        assert!(model_run_options().is_some());
     }
 
     #[test]

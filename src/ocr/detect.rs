@@ -69,7 +69,7 @@ impl Detector {
                 let input = NdTensor::from_data([1, 1, tile_h, tile_w], tile);
                 let out: NdTensor<f32, 4> = self
                     .model
-                    .run_one(input.view().into(), None)
+                    .run_one(input.view().into(), crate::par::model_run_options())
                     .context("text detection")?
                     .try_into()
                     .context("text detection output")?;

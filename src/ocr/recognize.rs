@@ -76,7 +76,7 @@ pub(crate) fn upside_down_probs(cls: &rten::Model, grey: &GrayImage, regions: &[
         let w = crop_width(region).min(CLS_W);
         sample_crop(grey, region, w, CROP_H, &mut data[r * CROP_H * CLS_W..], CLS_W);
     }
-    let out: rten_tensor::Tensor<f32> = cls.run_one(input.view().as_dyn().into(), None)?.try_into()?;
+    let out: rten_tensor::Tensor<f32> = cls.run_one(input.view().as_dyn().into(), crate::par::model_run_options())?.try_into()?;
     let v = out.to_vec();
     if v.len() != n * 2 {
         return Err(anyhow!("the classifier returned {} values for {n} crops", v.len()));
@@ -151,7 +151,7 @@ fn recognize_batch(
         sample_crop(sources[i], &regions[i], widths[i], CROP_H, &mut data[b * CROP_H * bw..], bw);
     }
     let out: rten_tensor::Tensor<f32> =
-        rec.run_one(input.view().as_dyn().into(), None).context("text recognition")?.try_into()?;
+        rec.run_one(input.view().as_dyn().into(), crate::par::model_run_options()).context("text recognition")?.try_into()?;
     let shape = out.shape().to_vec();
     let [frames, batch_n, classes] = shape[..] else {
         return Err(anyhow!("recognition output has shape {shape:?}, expected [T, N, C]"));
