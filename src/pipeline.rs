@@ -188,15 +188,22 @@ pub fn read_fields(path: &Path, app: &Application) -> Result<Vec<Document>, Pipe
 /// Reads `pages` several at a time; the declared kind (if any) is not
 /// imposed, so a mismatch shows.
 fn read_pages(readers: &Readers, app: &Application, pages: &[PageBytes]) -> Reading {
-    let read = crate::par::map(pages, 0, |p| {
+    // Largest files first, so a big page is not the one left running alone
+    // at the end while the other cores idle; results go back in form order.
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(pages[i].bytes.len()));
+    let read = crate::par::map(&order, 0, |&i| {
+        let p = &pages[i];
         let mut r = readers.read(&p.file, &p.bytes, None);
         if r.0.unread.is_some() {
             r.0.declared_kind = app.documents.iter().find(|d| d.file == p.file).and_then(|d| d.kind);
         }
         r
     });
+    let mut read: Vec<_> = order.into_iter().zip(read).collect();
+    read.sort_by_key(|(i, _)| *i);
     let mut reading = Reading::default();
-    for (d, o, e) in read {
+    for (_, (d, o, e)) in read {
         reading.ocr_ms += o;
         reading.extract_ms += e;
         reading.documents.push(d);
