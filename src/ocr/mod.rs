@@ -85,7 +85,8 @@ pub struct OcrParams {
     /// to 320; 48 read the test pages as well and 1.7× faster.
     pub rec_min_width: usize,
     /// Threads running recognition calls side by side (each call already
-    /// uses rten's pool, one thread per core). 2 measured no faster than 1
+    /// uses rten's pool: every core, or one when the pipeline reads a page
+    /// per core, see `par::Slots`). 2 measured no faster than 1
     /// on the shared 2-core machine; worth re-measuring on a quiet one.
     pub rec_threads: usize,
     /// Whether a box with a red seal over its print is read from the red
