@@ -313,7 +313,10 @@ mod tests {
         }
         let mut opt = candle_nn::AdamW::new_lr(vars, 1e-2).unwrap();
         let first = l0.to_scalar::<f32>().unwrap();
-        for _ in 0..30 {
+        // The weights start random (candle cannot seed its CPU generator):
+        // 30 steps halved the loss on most starts but not all (1.49 → 0.80
+        // once in CI); 80 leave a wide margin.
+        for _ in 0..80 {
             opt.backward_step(&loss(&model)).unwrap();
         }
         let last = loss(&model).to_scalar::<f32>().unwrap();
