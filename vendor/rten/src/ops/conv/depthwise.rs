@@ -83,6 +83,36 @@ trait DepthwiseConvKernel<X, W, Y> {
         input_zero: X,
         kernel_zero: W,
     );
+
+    /// dajian patch: compute a whole output channel at once, if the kernel
+    /// has a fast path for these parameters; false leaves it to
+    /// [`compute_row`](Self::compute_row). `out_chan` is `out_h` rows of
+    /// `out_w` values with row stride `out_row_stride`.
+    fn compute_channel(
+        &self,
+        _params: &ChannelParams,
+        _out_chan: &mut [MaybeUninit<Y>],
+        _init: Y,
+        _image_chan: &[X],
+        _kernel_chan: NdTensorView<W, 2>,
+    ) -> bool {
+        false
+    }
+}
+
+/// dajian patch: the geometry of one channel of a depthwise convolution.
+struct ChannelParams {
+    in_h: usize,
+    in_w: usize,
+    in_row_stride: usize,
+    out_h: usize,
+    out_w: usize,
+    out_row_stride: usize,
+    kernel: [usize; 2],
+    /// Top, left, bottom, right.
+    padding: [usize; 4],
+    strides: [usize; 2],
+    dilations: [usize; 2],
 }
 
 struct GenericDepthwiseConvKernel {}
@@ -138,6 +168,17 @@ impl DepthwiseConvKernel<f32, f32, f32> for GenericDepthwiseConvKernel {
             }
         }
     }
+
+    fn compute_channel(
+        &self,
+        params: &ChannelParams,
+        out_chan: &mut [MaybeUninit<f32>],
+        init: f32,
+        image_chan: &[f32],
+        kernel_chan: NdTensorView<f32, 2>,
+    ) -> bool {
+        simd::channel(params, out_chan, init, image_chan, &kernel_chan)
+    }
 }
 
 /// dajian patch: `dest[i] += src[i * stride] * scale` with AVX2 and FMA
@@ -145,6 +186,158 @@ impl DepthwiseConvKernel<f32, f32, f32> for GenericDepthwiseConvKernel {
 /// scalar strided loop that LLVM cannot vectorise; under `perf` it was 37 %
 /// of a page's OCR time.
 mod simd {
+    use super::ChannelParams;
+    use rten_tensor::NdTensorView;
+    use std::cell::RefCell;
+    use std::mem::MaybeUninit;
+
+    /// Most taps the channel kernel takes (5×5 kernels and smaller).
+    const MAX_TAPS: usize = 25;
+
+    thread_local! {
+        /// The zero-padded input plane of the channel being computed.
+        static PADDED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// A whole output channel: the input plane is copied once into a
+    /// zero-padded buffer wide enough for 8-wide loads everywhere, so every
+    /// output row is one vector loop with all taps summed in registers and
+    /// no edge cases. (Row by row, the per-row set-up and the padded edges
+    /// cost as much as the sums: most rows here are 20–80 columns.) The
+    /// taps are added in the same order as `compute_row` adds them, so the
+    /// results are the same. False when not handled: no AVX2/FMA, a stride
+    /// other than 1 or 2, dilation, or a kernel larger than 5×5.
+    pub(super) fn channel(
+        p: &ChannelParams,
+        out_chan: &mut [MaybeUninit<f32>],
+        init: f32,
+        image_chan: &[f32],
+        kernel: &NdTensorView<f32, 2>,
+    ) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let [k_h, k_w] = p.kernel;
+            let [s_h, s_w] = p.strides;
+            let [pad_t, pad_l, _, _] = p.padding;
+            if !have_avx2_fma() || !(s_w == 1 || s_w == 2) || p.dilations != [1, 1] || k_h * k_w > MAX_TAPS || p.out_w == 0 || p.out_h == 0 {
+                return false;
+            }
+            let out_w8 = p.out_w.div_ceil(8) * 8;
+            // Columns read: up to s_w·(out_w8 − 8) + (k_w − 1) + 15.
+            let cols = (s_w * out_w8 + k_w + 8).max(pad_l + p.in_w);
+            let rows = ((p.out_h - 1) * s_h + k_h).max(pad_t + p.in_h);
+            let mut weights = [0f32; MAX_TAPS];
+            for ky in 0..k_h {
+                for kx in 0..k_w {
+                    weights[ky * k_w + kx] = kernel[[ky, kx]];
+                }
+            }
+            PADDED.with_borrow_mut(|plane| {
+                plane.clear();
+                plane.resize(rows * cols, 0.0);
+                for y in 0..p.in_h.min(rows - pad_t) {
+                    let src = &image_chan[y * p.in_row_stride..][..p.in_w];
+                    plane[(y + pad_t) * cols + pad_l..][..p.in_w].copy_from_slice(src);
+                }
+                for oy in 0..p.out_h {
+                    let out_row = &mut out_chan[oy * p.out_row_stride..][..p.out_w];
+                    let first = oy * s_h * cols;
+                    // Safety: AVX2 and FMA were detected; the plane holds
+                    // k_h rows of `cols` from `first`, enough for every load.
+                    unsafe {
+                        if s_w == 1 {
+                            channel_row_avx2::<1>(out_row, &plane[first..first + k_h * cols], cols, k_h, k_w, &weights, init)
+                        } else {
+                            channel_row_avx2::<2>(out_row, &plane[first..first + k_h * cols], cols, k_h, k_w, &weights, init)
+                        }
+                    }
+                }
+            });
+            return true;
+        }
+        #[allow(unreachable_code)]
+        {
+            let _ = (p, out_chan, init, image_chan, kernel);
+            false
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    fn have_avx2_fma() -> bool {
+        use std::sync::OnceLock;
+        static HAVE: OnceLock<bool> = OnceLock::new();
+        *HAVE.get_or_init(|| std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma"))
+    }
+
+    /// One output row from `k_h` padded input rows of `cols` values.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn channel_row_avx2<const STRIDE: usize>(
+        out_row: &mut [MaybeUninit<f32>],
+        rows: &[f32],
+        cols: usize,
+        k_h: usize,
+        k_w: usize,
+        weights: &[f32; MAX_TAPS],
+        init: f32,
+    ) {
+        use std::arch::x86_64::*;
+        let out_w = out_row.len();
+        let src = rows.as_ptr();
+        let out = out_row.as_mut_ptr() as *mut f32;
+        macro_rules! load {
+            ($p:expr) => {{
+                let p: *const f32 = $p;
+                if STRIDE == 1 {
+                    _mm256_loadu_ps(p)
+                } else {
+                    // Load 16, keep the even 8.
+                    let even = _mm256_shuffle_ps::<0b10_00_10_00>(_mm256_loadu_ps(p), _mm256_loadu_ps(p.add(8)));
+                    _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(even)))
+                }
+            }};
+        }
+        let vinit = _mm256_set1_ps(init);
+        let mut x = 0;
+        unsafe {
+            while x + 32 <= out_w {
+                let (mut a0, mut a1, mut a2, mut a3) = (vinit, vinit, vinit, vinit);
+                for ky in 0..k_h {
+                    for kx in 0..k_w {
+                        let w = _mm256_set1_ps(*weights.get_unchecked(ky * k_w + kx));
+                        let p = src.add(ky * cols + x * STRIDE + kx);
+                        a0 = _mm256_fmadd_ps(load!(p), w, a0);
+                        a1 = _mm256_fmadd_ps(load!(p.add(8 * STRIDE)), w, a1);
+                        a2 = _mm256_fmadd_ps(load!(p.add(16 * STRIDE)), w, a2);
+                        a3 = _mm256_fmadd_ps(load!(p.add(24 * STRIDE)), w, a3);
+                    }
+                }
+                _mm256_storeu_ps(out.add(x), a0);
+                _mm256_storeu_ps(out.add(x + 8), a1);
+                _mm256_storeu_ps(out.add(x + 16), a2);
+                _mm256_storeu_ps(out.add(x + 24), a3);
+                x += 32;
+            }
+            while x < out_w {
+                let mut a0 = vinit;
+                for ky in 0..k_h {
+                    for kx in 0..k_w {
+                        let w = _mm256_set1_ps(*weights.get_unchecked(ky * k_w + kx));
+                        a0 = _mm256_fmadd_ps(load!(src.add(ky * cols + x * STRIDE + kx)), w, a0);
+                    }
+                }
+                if x + 8 <= out_w {
+                    _mm256_storeu_ps(out.add(x), a0);
+                } else {
+                    let mut tail = [0f32; 8];
+                    _mm256_storeu_ps(tail.as_mut_ptr(), a0);
+                    std::ptr::copy_nonoverlapping(tail.as_ptr(), out.add(x), out_w - x);
+                }
+                x += 8;
+            }
+        }
+    }
+
     /// Returns false when the row was not handled (no AVX2/FMA, or another
     /// stride) and the caller must compute it.
     #[inline]
@@ -340,6 +533,7 @@ impl<X: Copy + Default + Sync, W: Copy + Default + Sync, Y: Copy + Default>
             col_range_for_kernel_x,
         };
 
+        let quantized = input_zero.is_some() || kernel_zero.is_some();
         let input_zero = input_zero.unwrap_or_default();
         for c in chan_range.clone() {
             let kernel_view = kernel.slice([c, 0]);
@@ -357,6 +551,24 @@ impl<X: Copy + Default + Sync, W: Copy + Default + Sync, Y: Copy + Default>
             } else {
                 Y::default()
             };
+
+            let channel = ChannelParams {
+                in_h,
+                in_w: input.size(2),
+                in_row_stride: input.stride(1),
+                out_h,
+                out_w: out_row_len,
+                out_row_stride,
+                kernel: [k_h, kernel.size(3)],
+                padding,
+                strides,
+                dilations,
+            };
+            if !quantized
+                && self.kernel.compute_channel(&channel, out_chan_data, init_value, in_chan_data, kernel_view)
+            {
+                continue;
+            }
 
             let kernel_zero = kernel_zero.map(|kz| kz[c]).unwrap_or_default();
 

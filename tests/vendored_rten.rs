@@ -1,0 +1,87 @@
+//! The vendored rten's patched depthwise convolution (vendor/rten/PATCHED.md)
+//! against a plain loop, over the shapes PP-OCR's models use and the edges
+//! where a vector kernel goes wrong: rows narrower than a vector, widths
+//! just past a multiple of 8, padding on one side only, strides 1 and 2.
+
+use rten::BufferPool;
+use rten::ops::{Padding, conv};
+use rten_tensor::prelude::*;
+use rten_tensor::{NdTensor, Tensor};
+
+/// A deterministic value in [-1, 1) for index `i` of stream `seed`.
+fn value(seed: u32, i: usize) -> f32 {
+    let x = (i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed.wrapping_mul(40_503)) ^ (i as u32 >> 3);
+    (x % 20_000) as f32 / 10_000.0 - 1.0
+}
+
+/// Depthwise convolution the obvious way: every output pixel summed over its
+/// taps, padding read as zero.
+#[allow(clippy::too_many_arguments)]
+fn plain_depthwise(input: &NdTensor<f32, 4>, kernel: &NdTensor<f32, 4>, bias: &[f32], pad: [usize; 4], stride: [usize; 2]) -> NdTensor<f32, 4> {
+    let [n, c, h, w] = input.shape();
+    let [_, _, kh, kw] = kernel.shape();
+    let out_h = (h + pad[0] + pad[2] - kh) / stride[0] + 1;
+    let out_w = (w + pad[1] + pad[3] - kw) / stride[1] + 1;
+    let mut out = NdTensor::zeros([n, c, out_h, out_w]);
+    for b in 0..n {
+        for ch in 0..c {
+            for oy in 0..out_h {
+                for ox in 0..out_w {
+                    let mut acc = bias[ch] as f64;
+                    for ky in 0..kh {
+                        for kx in 0..kw {
+                            let y = (oy * stride[0] + ky) as isize - pad[0] as isize;
+                            let x = (ox * stride[1] + kx) as isize - pad[1] as isize;
+                            if y >= 0 && x >= 0 && (y as usize) < h && (x as usize) < w {
+                                acc += input[[b, ch, y as usize, x as usize]] as f64 * kernel[[ch, 0, ky, kx]] as f64;
+                            }
+                        }
+                    }
+                    out[[b, ch, oy, ox]] = acc as f32;
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_patched_depthwise_convolution_equals_a_plain_loop() {
+    let pool = BufferPool::new();
+    let mut cases = 0;
+    for k in [3, 5] {
+        for stride in [1, 2] {
+            for pad in [[k / 2; 4], [0; 4], [0, 0, k / 2, k / 2], [1, 2, 0, 1]] {
+                for (h, w) in [(1, 1), (3, 7), (5, 8), (6, 9), (4, 17), (7, 40), (2, 71), (9, 33)] {
+                    if h + pad[0] + pad[2] < k || w + pad[1] + pad[3] < k {
+                        continue;
+                    }
+                    let c = 3;
+                    let seed = (k * 1000 + stride * 100 + h * 10 + w) as u32;
+                    let input = NdTensor::from_data([1, c, h, w], (0..c * h * w).map(|i| value(seed, i)).collect::<Vec<_>>());
+                    let kernel = NdTensor::from_data([c, 1, k, k], (0..c * k * k).map(|i| value(seed + 1, i)).collect::<Vec<_>>());
+                    let bias: Vec<f32> = (0..c).map(|i| value(seed + 2, i)).collect();
+                    let bias_t = NdTensor::from_data([c], bias.clone());
+                    let got: Tensor<f32> = conv(
+                        &pool,
+                        input.as_dyn(),
+                        kernel.as_dyn(),
+                        Some(bias_t.view()),
+                        Padding::Fixed(pad.as_slice().into()),
+                        c,
+                        &[stride, stride],
+                        &[1, 1],
+                    )
+                    .expect("conv runs");
+                    let want = plain_depthwise(&input, &kernel, &bias, pad, [stride, stride]);
+                    assert_eq!(got.shape(), want.shape().as_slice(), "k {k}, stride {stride}, pad {pad:?}, {h}×{w}");
+                    for (g, w_) in got.iter().zip(want.iter()) {
+                        assert!((g - w_).abs() < 1e-4, "k {k}, stride {stride}, pad {pad:?}, {h}×{w}: {g} vs {w_}");
+                    }
+                    cases += 1;
+                }
+            }
+        }
+    }
+    assert!(cases > 50, "only {cases} shapes were tried");
+}
