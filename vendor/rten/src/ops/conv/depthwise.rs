@@ -181,10 +181,12 @@ impl DepthwiseConvKernel<f32, f32, f32> for GenericDepthwiseConvKernel {
     }
 }
 
-/// dajian patch: `dest[i] += src[i * stride] * scale` with AVX2 and FMA
-/// for strides 1 and 2, chosen at run time. The generic kernel above is a
-/// scalar strided loop that LLVM cannot vectorise; under `perf` it was 37 %
-/// of a page's OCR time.
+/// dajian patch: AVX2 + FMA paths for f32 depthwise convolution, chosen at
+/// run time: a whole channel from a zero-padded plane (`channel`), and for
+/// what that does not take, `dest[i] += src[i * stride] * scale` for
+/// strides 1 and 2 (`axpy`; the generic row kernel above is a scalar
+/// strided loop that LLVM cannot vectorise; under `perf` it was 37 % of a
+/// page's OCR time).
 mod simd {
     use super::ChannelParams;
     use rten_tensor::NdTensorView;
@@ -344,12 +346,7 @@ mod simd {
     pub fn axpy(dest: &mut [f32], src: &[f32], scale: f32, stride: usize) -> bool {
         #[cfg(target_arch = "x86_64")]
         {
-            use std::sync::OnceLock;
-            static HAVE: OnceLock<bool> = OnceLock::new();
-            let have = *HAVE.get_or_init(|| {
-                std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-            });
-            if have && (stride == 1 || stride == 2) {
+            if have_avx2_fma() && (stride == 1 || stride == 2) {
                 // Safety: the features were detected above.
                 unsafe { axpy_avx2(dest, src, scale, stride) };
                 return true;
@@ -533,7 +530,20 @@ impl<X: Copy + Default + Sync, W: Copy + Default + Sync, Y: Copy + Default>
             col_range_for_kernel_x,
         };
 
-        let quantized = input_zero.is_some() || kernel_zero.is_some();
+        // The same for every channel of the block.
+        let channel = ChannelParams {
+            in_h,
+            in_w: input.size(2),
+            in_row_stride: input.stride(1),
+            out_h,
+            out_w: output.size(2),
+            out_row_stride: output.stride(1),
+            kernel: [k_h, kernel.size(3)],
+            padding,
+            strides,
+            dilations,
+        };
+
         let input_zero = input_zero.unwrap_or_default();
         for c in chan_range.clone() {
             let kernel_view = kernel.slice([c, 0]);
@@ -552,21 +562,9 @@ impl<X: Copy + Default + Sync, W: Copy + Default + Sync, Y: Copy + Default>
                 Y::default()
             };
 
-            let channel = ChannelParams {
-                in_h,
-                in_w: input.size(2),
-                in_row_stride: input.stride(1),
-                out_h,
-                out_w: out_row_len,
-                out_row_stride,
-                kernel: [k_h, kernel.size(3)],
-                padding,
-                strides,
-                dilations,
-            };
-            if !quantized
-                && self.kernel.compute_channel(&channel, out_chan_data, init_value, in_chan_data, kernel_view)
-            {
+            // Only the f32 kernel has a channel path; the quantized ones
+            // keep the trait's default (false) and go row by row.
+            if self.kernel.compute_channel(&channel, out_chan_data, init_value, in_chan_data, kernel_view) {
                 continue;
             }
 
