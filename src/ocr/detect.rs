@@ -58,9 +58,9 @@ impl Detector {
         debug_assert!(w % SIDE_MULTIPLE as usize == 0 && h % SIDE_MULTIPLE as usize == 0, "{w}×{h}");
         let mut data = vec![0f32; w * h];
         let raw = grey.as_raw();
-        let (tile_w, tile_h) = (w.min(MAX_TILE), h.min(MAX_TILE));
-        for y0 in tile_starts(h, tile_h) {
-            for x0 in tile_starts(w, tile_w) {
+        let ((tile_w, xs), (tile_h, ys)) = (tile_plan(w, MAX_TILE), tile_plan(h, MAX_TILE));
+        for &y0 in &ys {
+            for &x0 in &xs {
                 // The models' input scale (ocrs's convention): x/255 − 0.5.
                 let mut tile = Vec::with_capacity(tile_w * tile_h);
                 for y in y0..y0 + tile_h {
@@ -86,21 +86,23 @@ impl Detector {
     }
 }
 
-/// Start offsets of tiles of `tile` pixels covering `len`, overlapping by
-/// at least [`TILE_OVERLAP`]; the last tile ends at the edge.
-pub(crate) fn tile_starts(len: usize, tile: usize) -> Vec<usize> {
-    if len <= tile {
-        return vec![0];
+/// How to cover `len` pixels with tiles of at most `max_tile`: the tile
+/// size (a multiple of [`SIDE_MULTIPLE`], as the model needs) and the start
+/// offsets. Tiles are as few as possible and of equal size, overlapping by at
+/// least [`TILE_OVERLAP`]; the last one ends at the edge. (Fixed-size tiles
+/// of `max_tile` cost an A4 page 1568 px tall two full tiles, 1504 px of
+/// them overlapping: twice the detection it needs.)
+pub(crate) fn tile_plan(len: usize, max_tile: usize) -> (usize, Vec<usize>) {
+    if len <= max_tile {
+        return (len, vec![0]);
     }
-    let step = tile - TILE_OVERLAP;
-    let mut starts = Vec::new();
-    let mut s = 0;
-    while s + tile < len {
-        starts.push(s);
-        s += step;
-    }
-    starts.push(len - tile);
-    starts
+    let m = SIDE_MULTIPLE as usize;
+    let n = (len - TILE_OVERLAP).div_ceil(max_tile - TILE_OVERLAP);
+    let tile = (len + (n - 1) * TILE_OVERLAP).div_ceil(n).div_ceil(m) * m;
+    // Starts on the model's 32-pixel grid, so every tile sees the page
+    // downsampled on the same grid.
+    let starts = (0..n).map(|i| if i + 1 == n { len - tile } else { i * (len - tile) / (n - 1) / m * m }).collect();
+    (tile, starts)
 }
 
 /// Text boxes in `map`'s pixel coordinates (pixel centres at integers, as
@@ -180,16 +182,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tiles_cover_the_length_and_the_last_one_ends_at_the_edge() {
-        assert_eq!(tile_starts(500, 960), vec![0]);
-        assert_eq!(tile_starts(960, 960), vec![0]);
-        let s = tile_starts(2000, 960);
-        assert_eq!(s, vec![0, 864, 1040]);
-        for pair in s.windows(2) {
-            assert!(pair[0] + 960 >= pair[1] + TILE_OVERLAP);
+    fn a_side_that_fits_is_one_tile() {
+        assert_eq!(tile_plan(512, 960), (512, vec![0]));
+        assert_eq!(tile_plan(960, 960), (960, vec![0]));
+    }
+
+    #[test]
+    fn a_side_just_over_the_limit_is_two_half_tiles_not_two_full_ones() {
+        // An A4 page at detection scale: 1568 px against tiles of 1536.
+        let (tile, starts) = tile_plan(1568, 1536);
+        assert_eq!(starts.len(), 2);
+        assert_eq!(tile, 832, "half the side plus half the overlap, on the 32 grid");
+        assert_eq!(starts, vec![0, 1568 - 832]);
+    }
+
+    #[test]
+    fn tiles_cover_the_side_overlap_enough_and_stay_within_the_limit() {
+        for len in (32..=6400).step_by(32) {
+            for max_tile in [960, 1536] {
+                let (tile, starts) = tile_plan(len, max_tile);
+                assert!(tile <= max_tile && tile <= len && tile % 32 == 0, "{len}/{max_tile}: tile {tile}");
+                assert_eq!(starts[0], 0);
+                assert_eq!(*starts.last().unwrap() + tile, len, "{len}/{max_tile}: ends at the edge");
+                assert!(starts.iter().all(|s| s % 32 == 0));
+                for pair in starts.windows(2) {
+                    assert!(pair[0] + tile >= pair[1] + TILE_OVERLAP, "{len}/{max_tile}: {starts:?} × {tile}");
+                }
+                // As few tiles as the limit allows.
+                let fewer = starts.len() - 1;
+                assert!(fewer == 0 || fewer * max_tile < len + (fewer - 1) * TILE_OVERLAP, "{len}/{max_tile}");
+            }
         }
-        // Multiples of 32 in, multiples of 32 out (the model needs them).
-        assert!(tile_starts(3200, MAX_TILE).iter().all(|s| s % 32 == 0));
     }
 
     #[test]
