@@ -1,7 +1,9 @@
-//! The vendored rten's patched depthwise convolution (vendor/rten/PATCHED.md)
-//! against a plain loop, over the shapes PP-OCR's models use and the edges
-//! where a vector kernel goes wrong: rows narrower than a vector, widths
-//! just past a multiple of 8, padding on one side only, strides 1 and 2.
+//! The vendored rten's patched operators (vendor/rten/PATCHED.md) against
+//! plain loops. The depthwise convolution is checked over the shapes
+//! PP-OCR's models use and the edges where a vector kernel goes wrong: rows
+//! narrower than a vector, widths just past a multiple of 8, padding on one
+//! side only, strides 1 and 2. The nearest resize over PP-OCR's factors and
+//! the ONNX coordinate modes, on contiguous and strided inputs.
 
 use rten::BufferPool;
 use rten::ops::{Padding, conv};
@@ -84,4 +86,69 @@ fn the_patched_depthwise_convolution_equals_a_plain_loop() {
         }
     }
     assert!(cases > 50, "only {cases} shapes were tried");
+}
+
+/// Nearest-neighbour resizing by the ONNX formulas, one output pixel at a time.
+fn plain_nearest(input: &NdTensor<f32, 4>, out_hw: [usize; 2], coord: &str, round: &str) -> NdTensor<f32, 4> {
+    let [n, c, h, w] = input.shape();
+    let [oh, ow] = out_hw;
+    let source = |o: usize, len: usize, out_len: usize| -> usize {
+        let scale = out_len as f32 / len as f32;
+        let x = match coord {
+            "asymmetric" => o as f32 / scale,
+            "half_pixel" => (o as f32 + 0.5) / scale - 0.5,
+            _ => if out_len > 1 { o as f32 * (len - 1) as f32 / (out_len - 1) as f32 } else { 0.0 },
+        };
+        let x = x.clamp(0.0, (len - 1) as f32);
+        let i = match round {
+            "floor" => x.floor(),
+            "ceil" => x.ceil(),
+            _ => if x.fract() == 0.5 { x.floor() } else { x.round() },
+        };
+        i as usize
+    };
+    let mut out = NdTensor::zeros([n, c, oh, ow]);
+    for b in 0..n {
+        for ch in 0..c {
+            for y in 0..oh {
+                for x in 0..ow {
+                    out[[b, ch, y, x]] = input[[b, ch, source(y, h, oh), source(x, w, ow)]];
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_patched_nearest_resize_equals_the_onnx_formulas() {
+    use rten::ops::{CoordTransformMode, NearestMode, ResizeMode, ResizeTarget, resize};
+    let pool = BufferPool::new();
+    let modes = [
+        ("asymmetric", "floor", CoordTransformMode::Asymmetric, NearestMode::Floor),
+        ("half_pixel", "round_prefer_floor", CoordTransformMode::HalfPixel, NearestMode::RoundPreferFloor),
+        ("align_corners", "ceil", CoordTransformMode::AlignCorners, NearestMode::Ceil),
+    ];
+    // PP-OCR's FPN upsamples by 2, 4 and 8; the others check odd factors,
+    // shrinking, and different factors across and down.
+    for (sy, sx) in [(2.0, 2.0), (4.0, 4.0), (8.0, 8.0), (0.5, 0.5), (1.5, 3.0), (3.0, 1.0)] {
+        for &(coord, round, coord_mode, nearest_mode) in &modes {
+            for transposed in [false, true] {
+                let (h, w) = (6, 10);
+                let data: Vec<f32> = (0..2 * 5 * h * w).map(|i| value(7, i)).collect();
+                let stored = if transposed { NdTensor::from_data([2, 5, w, h], data) } else { NdTensor::from_data([2, 5, h, w], data) };
+                // A transposed view is not contiguous: the row-copy path
+                // must fall back to indexing.
+                let view = if transposed { stored.permuted([0, 1, 3, 2]) } else { stored.view() };
+                assert_eq!(view.is_contiguous(), !transposed);
+                let input = view.to_tensor();
+                let scales = NdTensor::from([1.0, 1.0, sy, sx]);
+                let got: Tensor<f32> = resize(&pool, view.as_dyn(), ResizeTarget::Scales(scales.view()), ResizeMode::Nearest, coord_mode, nearest_mode).unwrap();
+                let out_hw = [(h as f32 * sy).floor() as usize, (w as f32 * sx).floor() as usize];
+                let want = plain_nearest(&input, out_hw, coord, round);
+                assert_eq!(got.shape(), want.shape().as_slice(), "{sy}×{sx} {coord}");
+                assert_eq!(got.to_vec(), want.to_vec(), "{sy}×{sx} {coord}/{round} transposed {transposed}");
+            }
+        }
+    }
 }

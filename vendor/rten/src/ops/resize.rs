@@ -146,21 +146,45 @@ fn nearest_resize(
         }
     };
 
-    let mut n_init = 0;
-    for y in 0..rows {
-        let in_y = round_coord(
-            input_coord(y, inv_scale_y, coord_mode, in_rows, rows).clamp(0., in_rows as f32 - 1.),
-        );
-        for x in 0..cols {
-            let in_x = round_coord(
+    // dajian: the source column depends only on the output column and the
+    // source row only on the output row, so both maps are computed once and
+    // each channel is copied row by row. The original looped over channels
+    // innermost (strided writes) and recomputed the coordinates for every
+    // pixel: 9 ns per element on PP-OCR's ×2 to ×8 FPN upsamplings.
+    let in_xs: Vec<usize> = (0..cols)
+        .map(|x| {
+            round_coord(
                 input_coord(x, inv_scale_x, coord_mode, in_cols, cols)
                     .clamp(0., in_cols as f32 - 1.),
-            );
+            )
+        })
+        .collect();
+    let in_ys: Vec<usize> = (0..rows)
+        .map(|y| {
+            round_coord(
+                input_coord(y, inv_scale_y, coord_mode, in_rows, rows).clamp(0., in_rows as f32 - 1.),
+            )
+        })
+        .collect();
 
-            for c in 0..chans {
-                output[[c, y, x]].write(input[[c, in_y, in_x]]);
-                n_init += 1;
+    let mut n_init = 0;
+    for c in 0..chans {
+        for (y, &in_y) in in_ys.iter().enumerate() {
+            let in_row = input.slice([c, in_y]);
+            let mut out_row = output.slice_mut([c, y]);
+            match (in_row.data(), out_row.data_mut()) {
+                (Some(src), Some(dst)) => {
+                    for (d, &in_x) in dst.iter_mut().zip(&in_xs) {
+                        d.write(src[in_x]);
+                    }
+                }
+                _ => {
+                    for (x, &in_x) in in_xs.iter().enumerate() {
+                        out_row[[x]].write(in_row[[in_x]]);
+                    }
+                }
             }
+            n_init += cols;
         }
     }
     assert!(n_init == output.len());
