@@ -44,7 +44,6 @@ pub mod cli;
 use std::path::{Path, PathBuf};
 
 use image::GrayImage;
-use image::imageops::FilterType;
 use rten_imageproc::{Point, RotatedRect};
 use serde::Serialize;
 
@@ -293,7 +292,7 @@ impl OcrEngine {
         let img = if (sw, sh) == (w, h) {
             grey
         } else {
-            scaled = image::imageops::resize(grey, sw, sh, FilterType::Triangle);
+            scaled = resize_grey(grey, sw, sh);
             &scaled
         };
         let map = self.detector.prob_map(img)?;
@@ -495,6 +494,17 @@ pub(crate) fn group_lines(regions: &[TextRegion], dir: (f32, f32)) -> Vec<Vec<Te
 /// are taken as two columns. Label–value gaps on licences reach 7 (a short
 /// label in a column sized for long ones), hence the margin.
 const COLUMN_GAP: f32 = 12.0;
+
+/// `grey` resized to `w × h` with a tent (bilinear) filter widened when
+/// shrinking, as `image`'s `FilterType::Triangle`, in SIMD: 4-10× faster.
+fn resize_grey(grey: &GrayImage, w: u32, h: u32) -> GrayImage {
+    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer, images::Image, images::ImageRef};
+    let src = ImageRef::new(grey.width(), grey.height(), grey.as_raw(), PixelType::U8).expect("a GrayImage's buffer fits its size");
+    let mut dst = Image::new(w, h, PixelType::U8);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    Resizer::new().resize(&src, &mut dst, &options).expect("same pixel type, non-empty sizes");
+    GrayImage::from_raw(w, h, dst.into_vec()).expect("the buffer fits w × h")
+}
 
 /// The page's pixels as RGB, without a copy when they already are.
 fn rgb(page: &Page) -> std::borrow::Cow<'_, image::RgbImage> {
