@@ -76,46 +76,6 @@ fn the_pieces_of_a_split_row_stay_left_to_right_even_if_the_right_one_sits_highe
     assert_eq!(lines[0][0].center.0, 100.0);
 }
 
-/// The depthwise convolution of the patched rten (`vendor/rten`, AVX2
-/// rows for strides 1 and 2) against a plain loop, on the shapes PP-OCR
-/// uses: 3×3 and 5×5 kernels, strides 1 and 2, padding, rows that end
-/// inside and outside a vector.
-#[test]
-fn the_patched_depthwise_convolution_equals_a_plain_one() {
-    use rten::BufferPool;
-    use rten::ops::{Padding, conv};
-    use rten_tensor::prelude::*;
-    use rten_tensor::{NdTensor, Tensor};
-    let pool = BufferPool::new();
-    for (k, stride, w) in [(3, 1, 37), (3, 2, 37), (5, 1, 64), (5, 2, 71), (3, 1, 8), (3, 2, 17)] {
-        let (c, h, pad) = (3, 6, k / 2);
-        let input = Tensor::from_data(&[1, c, h, w], (0..c * h * w).map(|i| (i as f32 * 0.731).sin()).collect::<Vec<f32>>());
-        let kernel = Tensor::from_data(&[c, 1, k, k], (0..c * k * k).map(|i| (i as f32 * 0.377).cos()).collect::<Vec<f32>>());
-        let bias = NdTensor::from_data([c], vec![0.1, -0.2, 0.3]);
-        let got: Tensor<f32> =
-            conv(&pool, input.view(), kernel.view(), Some(bias.view()), Padding::Fixed([pad, pad, pad, pad].into()), c, &[stride, stride], &[1, 1]).unwrap();
-        let (oh, ow) = ((h + 2 * pad - k) / stride + 1, (w + 2 * pad - k) / stride + 1);
-        assert_eq!(got.shape(), &[1, c, oh, ow]);
-        for ch in 0..c {
-            for y in 0..oh {
-                for x in 0..ow {
-                    let mut want = bias[[ch]];
-                    for ky in 0..k {
-                        for kx in 0..k {
-                            let (iy, ix) = ((y * stride + ky) as isize - pad as isize, (x * stride + kx) as isize - pad as isize);
-                            if iy >= 0 && ix >= 0 && (iy as usize) < h && (ix as usize) < w {
-                                want += input[[0, ch, iy as usize, ix as usize]] * kernel[[ch, 0, ky, kx]];
-                            }
-                        }
-                    }
-                    let have = got[[0, ch, y, x]];
-                    assert!((have - want).abs() < 1e-4, "k {k} stride {stride} w {w} at {ch},{y},{x}: {have} vs {want}");
-                }
-            }
-        }
-    }
-}
-
 #[test]
 fn the_detector_input_is_resized_as_images_triangle_filter_would() {
     // A page of thin dark strokes, shrunk as for a first look and enlarged
