@@ -23,9 +23,11 @@ use crate::shift_cast::ShiftCast;
 use crate::value::{DataType, ValueType, ValueView};
 
 mod depthwise;
+mod direct;
 mod im2col;
 
 use depthwise::DepthwiseConvExecutor;
+use direct::DirectConvExecutor;
 use im2col::build_im2col;
 
 /// Specialization of conv_2d for pointwise convolutions over one image. This
@@ -114,6 +116,7 @@ pub fn conv<X: GemmInT, W: GemmInT, Y: GemmOutT + Default>(
 ) -> Result<Tensor<Y>, OpError>
 where
     DepthwiseConvExecutor<X, W, Y>: Default,
+    DirectConvExecutor<X, W, Y>: Default,
     GemmExecutor<W, X, Y>: Default,
 {
     conv_impl(
@@ -135,6 +138,7 @@ fn conv_impl<X: GemmInT, W: GemmInT, Y: GemmOutT + Default>(
 ) -> Result<Tensor<Y>, OpError>
 where
     DepthwiseConvExecutor<X, W, Y>: Default,
+    DirectConvExecutor<X, W, Y>: Default,
     GemmExecutor<W, X, Y>: Default,
 {
     // Handle 1D convolution by expanding to 2D and then removing the extra
@@ -281,6 +285,28 @@ where
             kernel_zero,
         );
         return Ok(output.into_dyn());
+    }
+
+    // dajian patch: 3×3 convolutions with few output channels skip im2col.
+    if groups == 1
+        && [k_h, k_w] == [3, 3]
+        && [stride_y, stride_x] == [1, 1]
+        && [dilation_y, dilation_x] == [1, 1]
+        && input_zero.is_none()
+        && kernel_zero.is_none()
+    {
+        let direct = DirectConvExecutor::default();
+        let bias = bias.map(|b| b.nd_view());
+        if let Some(output) = direct.conv_3x3(
+            pool,
+            &input.nd_view(),
+            &kernel.nd_view(),
+            bias,
+            fixed_padding,
+            [out_h, out_w],
+        ) {
+            return Ok(output.into_dyn());
+        }
     }
 
     let n_patches = out_h * out_w;
