@@ -31,6 +31,11 @@ pub struct Buffer {
 }
 
 impl Buffer {
+    /// dajian patch: the size of the allocation in bytes.
+    pub(crate) fn size_bytes(&self) -> usize {
+        self.layout.size()
+    }
+
     /// Clear `vec` using [`Vec::clear`] and convert it into a buffer.
     fn from_vec<T>(mut vec: Vec<T>) -> Buffer {
         let layout = std::alloc::Layout::array::<T>(vec.capacity()).unwrap();
@@ -247,6 +252,12 @@ impl BufferPool {
         if buf.layout.size() >= self.min_size {
             self.buffers.lock().unwrap().push(buf);
         }
+    }
+
+    /// dajian patch: remove and return every buffer in the pool (for
+    /// keeping between graph runs, see `graph::SpareBuffers`).
+    pub(crate) fn take_buffers(&self) -> Vec<Buffer> {
+        std::mem::take(&mut *self.buffers.lock().unwrap())
     }
 
     /// Return the total number of allocation requests.

@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use smallvec::SmallVec;
 
-use crate::buffer_pool::BufferPool;
+use crate::buffer_pool::{Buffer, BufferPool};
 use crate::env::env_flag;
 use crate::operator::{
     InPlaceInputs, InputList, OpRunContext, Operator, OutputList, PrepackedInput,
@@ -244,6 +244,66 @@ pub struct Graph {
 
     /// IDs of nodes that represent values captured from the parent scope.
     captures: Vec<NodeId>,
+
+    /// dajian patch: large buffers kept from one run to the next.
+    spare_buffers: SpareBuffers,
+}
+
+/// dajian patch: large buffers kept from one run of a graph to the next.
+///
+/// Each run has its own [`BufferPool`], dropped when the run ends, so the
+/// large activations of an image model (tens of MB each for PP-OCR's
+/// detector on a page) were mapped fresh and page-faulted in on every run.
+/// When a run ends, its pool's buffers of at least [`Self::MIN_BYTES`] are
+/// kept here, largest first, up to [`Self::MAX_BYTES`] in all; the next run
+/// starts with them in its pool. Runs at the same time share what there
+/// is: the first to start takes it all.
+struct SpareBuffers {
+    buffers: Mutex<Vec<Buffer>>,
+}
+
+impl SpareBuffers {
+    /// Smaller buffers come back from the allocator's heap; the large ones
+    /// are mapped fresh (dajian sets glibc's mmap threshold to 16 MB).
+    const MIN_BYTES: usize = 8 << 20;
+
+    /// Most bytes kept per graph. A card page's detection run leaves
+    /// ~120 MB of large buffers (35, 26, 17, 17, 8 MB…); keeping all of
+    /// them (192 MB) made `dajian bench` 1.1× faster but put peak RSS at
+    /// 653–737 MB, over the 600 MB aim. 96 MB kept peak RSS at 455–545 MB
+    /// with about the same gain (docs/benchmarks.md, session 10).
+    const MAX_BYTES: usize = 96 << 20;
+
+    fn new() -> Self {
+        SpareBuffers {
+            buffers: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Hand every spare buffer to `pool`.
+    fn lend_to(&self, pool: &BufferPool) {
+        let spares = std::mem::take(&mut *self.buffers.lock().unwrap());
+        for buffer in spares {
+            pool.add(buffer);
+        }
+    }
+
+    /// Keep the largest buffers left in `pool` at the end of a run.
+    fn keep_from(&self, pool: &BufferPool) {
+        let mut spares = self.buffers.lock().unwrap();
+        spares.extend(
+            pool.take_buffers()
+                .into_iter()
+                .filter(|b| b.size_bytes() >= Self::MIN_BYTES),
+        );
+        spares.sort_by_key(|b| std::cmp::Reverse(b.size_bytes()));
+        let mut total = 0;
+        spares.retain(|b| {
+            let keep = total + b.size_bytes() <= Self::MAX_BYTES;
+            total += if keep { b.size_bytes() } else { 0 };
+            keep
+        });
+    }
 }
 
 impl Graph {
@@ -264,6 +324,7 @@ impl Graph {
             output_ids: Vec::new(),
             captures: Vec::new(),
             node_id_from_name: HashMap::with_capacity(n_nodes),
+            spare_buffers: SpareBuffers::new(),
         }
     }
 
@@ -806,6 +867,7 @@ impl Graph {
                 (opts.timing || opts.verbose).then(|| Profiler::with_capacity(plan.plan().len()));
 
             let pool = BufferPool::new();
+            self.spare_buffers.lend_to(&pool);
 
             let result = self.run_plan(
                 inputs,
@@ -817,6 +879,7 @@ impl Graph {
                 profiler.as_mut(),
                 &opts,
             );
+            self.spare_buffers.keep_from(&pool);
 
             if let Some(profiler) = &profiler {
                 let print_opts = ProfileFormat {
