@@ -110,9 +110,9 @@ fn conv_3x3_f32(
     let [batch, c_in, in_h, in_w] = input.shape();
     let [c_out, k_in, k_h, k_w] = kernel.shape();
     let [out_h, out_w] = out_hw;
+    // `conv_impl` sends only 3×3 kernels of one group here.
+    debug_assert!([k_h, k_w] == [3, 3] && k_in == c_in);
     if !simd::available()
-        || [k_h, k_w] != [3, 3]
-        || k_in != c_in
         || c_out == 0
         || c_out > MAX_OUT_CHANNELS
         || out_h == 0
@@ -157,19 +157,23 @@ fn conv_3x3_f32(
         let image = input.slice(n);
         let image = image.data().unwrap();
         STRIP.with_borrow_mut(|strip| {
-            strip.clear();
+            // Every value is written below, so the strip is not cleared.
             strip.resize(c_in * rows * cols, 0.0);
             // Strip row i, column j hold input row y0 + i − pad_t, column
-            // j − pad_l; zero outside the image (the resize zeroed it).
+            // j − pad_l; zero outside the image.
             for c in 0..c_in {
                 for i in 0..rows {
+                    let dst = &mut strip[(c * rows + i) * cols..][..cols];
                     let Some(y) = (y0 + i).checked_sub(pad_t).filter(|&y| y < in_h) else {
+                        dst.fill(0.0);
                         continue;
                     };
                     let src = &image[(c * in_h + y) * in_w..][..in_w];
-                    let dst = &mut strip[(c * rows + i) * cols..][..cols];
-                    let take = in_w.min(cols.saturating_sub(pad_l));
-                    dst[pad_l..pad_l + take].copy_from_slice(&src[..take]);
+                    let (left, rest) = dst.split_at_mut(pad_l.min(cols));
+                    let take = in_w.min(rest.len());
+                    left.fill(0.0);
+                    rest[..take].copy_from_slice(&src[..take]);
+                    rest[take..].fill(0.0);
                 }
             }
             let out = OutPtr(out_ptr.at(n * c_out * out_h * out_w));
