@@ -100,6 +100,10 @@ pub struct BenchReport {
     pub ocr_cer_degraded: f64,
     /// Share of printed field values found verbatim (spaces ignored) in the OCR text.
     pub field_verbatim_in_ocr: Rate,
+    /// Pages the OCR turned upright (the generator's right-angle rotation
+    /// undone), and each page it did not: `app/file: turned X°, needed Y°`.
+    pub orientation: Rate,
+    pub orientation_errors: Vec<String>,
     pub kind_accuracy: Rate,
     pub field_exact_clean: Rate,
     pub field_exact_degraded: Rate,
@@ -190,6 +194,8 @@ struct Tally {
     cer_clean: (usize, usize),
     cer_degraded: (usize, usize),
     field_verbatim_in_ocr: Rate,
+    orientation: Rate,
+    orientation_errors: Vec<String>,
     kind_accuracy: Rate,
     field_exact_clean: Rate,
     field_exact_degraded: Rate,
@@ -216,6 +222,11 @@ impl Tally {
         let acc = if degraded { &mut self.cer_degraded } else { &mut self.cer_clean };
         acc.0 += errors;
         acc.1 += chars;
+        let needed = pt.degradation.as_ref().map_or(0, |d| (360 - d.rotation_quarter % 360) % 360);
+        self.orientation.add(text.rotation_applied == needed);
+        if text.rotation_applied != needed {
+            self.orientation_errors.push(format!("{app}/{}: turned {}°, needed {needed}°", pt.file, text.rotation_applied));
+        }
         self.kind_accuracy.add(ex.kind == pt.kind);
         let ocr_flat = squeeze(&text.text());
         for (key, ft) in &pt.fields {
@@ -425,6 +436,8 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     r.ocr_cer_clean = Tally::cer(tally.cer_clean);
     r.ocr_cer_degraded = Tally::cer(tally.cer_degraded);
     r.field_verbatim_in_ocr = tally.field_verbatim_in_ocr;
+    r.orientation = tally.orientation;
+    r.orientation_errors = tally.orientation_errors;
     r.kind_accuracy = tally.kind_accuracy;
     r.field_exact_clean = tally.field_exact_clean;
     r.field_exact_degraded = tally.field_exact_degraded;
@@ -520,8 +533,9 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
     row("OCR CER, clean pages", 100.0 * a.ocr_cer_clean, 100.0 * b.ocr_cer_clean, " %");
     row("OCR CER, degraded pages", 100.0 * a.ocr_cer_degraded, 100.0 * b.ocr_cer_degraded, " %");
     type Pick<T> = (&'static str, fn(&BenchReport) -> &T);
-    let rates: [Pick<Rate>; 8] = [
+    let rates: [Pick<Rate>; 9] = [
         ("field values verbatim in OCR text", |r| &r.field_verbatim_in_ocr),
+        ("pages turned upright", |r| &r.orientation),
         ("page kind", |r| &r.kind_accuracy),
         ("field exact match, clean pages", |r| &r.field_exact_clean),
         ("field exact match, degraded pages", |r| &r.field_exact_degraded),
@@ -575,6 +589,7 @@ pub fn markdown(r: &BenchReport) -> String {
     let _ = writeln!(s, "| OCR CER, clean pages | {:.3} % |", 100.0 * r.ocr_cer_clean);
     let _ = writeln!(s, "| OCR CER, degraded pages | {:.3} % |", 100.0 * r.ocr_cer_degraded);
     let _ = writeln!(s, "| field values verbatim in OCR text | {} |", pct(&r.field_verbatim_in_ocr));
+    let _ = writeln!(s, "| pages turned upright | {} |", pct(&r.orientation));
     let _ = writeln!(s, "| page kind | {} |", pct(&r.kind_accuracy));
     let _ = writeln!(s, "| field exact match, clean pages | {} |", pct(&r.field_exact_clean));
     let _ = writeln!(s, "| field exact match, degraded pages | {} |", pct(&r.field_exact_degraded));

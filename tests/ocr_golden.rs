@@ -127,6 +127,19 @@ fn a_date_crossed_by_a_red_seal_is_read_whole_and_red_print_still_read() {
 }
 
 #[test]
+fn a_blurred_photo_the_classifier_takes_for_upside_down_is_read_upright() {
+    // A test-set driving licence photographed with heavy blur: four of the
+    // six longest boxes look upside down to the 0°/180° classifier, its
+    // average said "turn it", and every line came out as Latin garbage.
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/test/apps/app_0015/driver0_driving_licence.jpg");
+    let page = decode_page(&std::fs::read(&file).unwrap(), "driver0_driving_licence.jpg", &DecodeLimits::default()).unwrap();
+    let text = engine().read(&page).unwrap();
+    assert_eq!(text.rotation_applied, 0, "{}", text.text());
+    assert!(text.text().contains("中华人民共和国机动车驾驶证"), "{}", text.text());
+    assert!(text.text().contains("370214197109297632"), "{}", text.text());
+}
+
+#[test]
 fn a_page_read_again_after_a_larger_one_gives_the_same_lines_and_confidences() {
     // The vendored rten hands a run the large buffers the previous run of
     // the same model left (PATCHED.md, sixth change): the A4 page leaves

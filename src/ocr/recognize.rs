@@ -90,6 +90,13 @@ pub(crate) struct RegionText {
     pub chars: Vec<(char, f32, f32, f32)>,
 }
 
+impl RegionText {
+    /// Mean character confidence; 0 when nothing was read.
+    pub fn mean_confidence(&self) -> f32 {
+        if self.chars.is_empty() { 0.0 } else { self.chars.iter().map(|c| c.1).sum::<f32>() / self.chars.len() as f32 }
+    }
+}
+
 /// Recognises `regions` in batches of similar width, returning one entry per
 /// region in the same order. Region `i` is cropped from `sources[i]` (the
 /// page in greyscale, or its red channel where a seal lies over the print). With `threads` > 1 the batches are shared out
