@@ -308,6 +308,20 @@ struct Variant {
     reading: Reading,
 }
 
+/// The bench's scratch SQLite file, removed with its WAL and shared-memory
+/// files when the run ends, on error paths too (they were left in /tmp).
+struct ScratchDb(PathBuf);
+
+impl Drop for ScratchDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = self.0.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 fn model_hashes(ocr_dir: &Path, extractor_dir: &Path) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     for f in ["det.onnx", "rec.onnx", "cls.onnx"] {
@@ -349,8 +363,8 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     }
 
     // The dataset's registry in a scratch database.
-    let db_path = std::env::temp_dir().join(format!("dajian-bench-{}-{}.sqlite", std::process::id(), ulid::Ulid::new()));
-    let db = Db::open(&format!("sqlite://{}", db_path.display())).await?;
+    let scratch = ScratchDb(std::env::temp_dir().join(format!("dajian-bench-{}-{}.sqlite", std::process::id(), ulid::Ulid::new())));
+    let db = Db::open(&format!("sqlite://{}", scratch.0.display())).await?;
     crate::registry::import_dir(&db, &p.dataset.join("registry")).await.context("importing the dataset's registry")?;
     let precheck = std::sync::Arc::new(Precheck {
         rules: crate::rules::Rules::embedded(),
@@ -432,7 +446,7 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
         r.parallel_application_ms = timing(times);
     }
     db.pool.close().await;
-    let _ = std::fs::remove_file(&db_path);
+    drop(scratch);
     r.ocr_cer_clean = Tally::cer(tally.cer_clean);
     r.ocr_cer_degraded = Tally::cer(tally.cer_degraded);
     r.field_verbatim_in_ocr = tally.field_verbatim_in_ocr;
