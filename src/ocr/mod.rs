@@ -372,6 +372,10 @@ impl OcrEngine {
         if flip_votes == 0 || flip_votes == probs.len() {
             return Ok(flip_votes > 0);
         }
+        // The middle of each box, at most 8 text heights long, is enough to
+        // tell and keeps the 12 recognitions cheap (whole boxes cost the
+        // disputed pages ~35 % at p95).
+        let regions: Vec<TextRegion> = regions.iter().map(|r| TextRegion { length: r.length.min(8.0 * r.thickness), ..*r }).collect();
         let flipped: Vec<TextRegion> = regions.iter().map(TextRegion::flipped).collect();
         let sources = vec![grey; regions.len()];
         let sureness = |regions: &[TextRegion]| -> anyhow::Result<f32> {
