@@ -8,7 +8,8 @@
 //!   a line of another column in between.
 //! - **Digits at the edge**: a number or date whose span stops one digit
 //!   short (`注册日期2021-07-31` tagged from the `0`) takes the digits
-//!   touching it on its line.
+//!   touching it on its line; a code (VIN, engine number, licence class)
+//!   takes the Latin letters and digits touching it (`A` of `A2`).
 //! - **Choice**: several spans for one field → one that reads as the
 //!   field's type (a date that parses), then the surest; a span of
 //!   punctuation alone (a speck under a seal) is never a value.
@@ -124,6 +125,25 @@ fn take_edge_digits(chars: &[TaggedChar], s: &mut Span, date: bool) {
     }
 }
 
+/// Widens a code span over the Latin letters and digits touching it: a VIN,
+/// engine number or licence class has no space inside, and the tagger
+/// sometimes stops a code short on a blurred page (`A` of `A2`, `X1` of
+/// `X1250802066`). Chinese characters (labels, 鲁, 挂) are never taken.
+fn take_edge_alnum(chars: &[TaggedChar], s: &mut Span) {
+    let alnum = |i: usize| chars[i].ch.is_ascii_alphanumeric();
+    while s.start > 0 && alnum(s.start - 1) {
+        s.start -= 1;
+        let c = &chars[s.start];
+        s.text.insert(0, c.ch);
+        s.bbox = s.bbox.union(c.bbox);
+        s.confidence = s.confidence.min(c.ocr_confidence);
+    }
+    while s.end < chars.len() && alnum(s.end) {
+        let c = &chars[s.end];
+        s.grow(c, c.ocr_confidence);
+    }
+}
+
 /// Closes a bracket the span opened when the next character closes it
 /// (`有限责任公司(自然人投资或控股` + `)`).
 fn take_closing_bracket(chars: &[TaggedChar], s: &mut Span) {
@@ -206,6 +226,9 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
         use FieldType::*;
         if t.is_numeric() {
             take_edge_digits(chars, &mut s, matches!(t, Date | OpenEnd | Month));
+        }
+        if *t == Code {
+            take_edge_alnum(chars, &mut s);
         }
         if *t == Text {
             take_closing_bracket(chars, &mut s);
@@ -320,6 +343,17 @@ mod tests {
         assert_eq!(vin.value, json!("LZZ1CLVB5JA123456"));
         assert_eq!(vin.bbox, BBox::new(40, 0, 170, 20));
         assert!((vin.confidence - 0.6 * 0.95).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_code_stopped_short_takes_the_letters_and_digits_touching_it_but_no_chinese() {
+        let chars = tagged("准驾车型 A2", &tags(&[("O", 5), ("B-permitted_class", 1), ("O", 1)]));
+        assert_eq!(fields(DocKind::DrivingLicence, &chars)["permitted_class"].value, json!("A2"));
+        let chars = tagged("发动机号码X1250802066品牌", &tags(&[("O", 5), ("B-engine_number", 1), ("I-engine_number", 1), ("O", 11)]));
+        assert_eq!(fields(DocKind::VehicleLicence, &chars)["engine_number"].value, json!("X1250802066"));
+        // A number is widened by its own rule; a space ends a code.
+        let chars = tagged("鲁J4549挂 370900", &tags(&[("B-plate_number", 1), ("I-plate_number", 2), ("O", 11)]));
+        assert_eq!(fields(DocKind::VehicleLicence, &chars)["plate_number"].value, json!("鲁J4549"));
     }
 
     #[test]
