@@ -110,19 +110,8 @@ fn continues(chars: &[TaggedChar], prev: &Span, s: &Span) -> bool {
 /// Widens a numeric span over digits touching it on its line; a date
 /// also over the date characters that go on after it (`2020年2` + `月21日`).
 fn take_edge_digits(chars: &[TaggedChar], s: &mut Span, date: bool) {
-    let digit = |i: usize| chars[i].ch.is_ascii_digit();
-    let more = |i: usize| digit(i) || (date && matches!(chars[i].ch, '年' | '月' | '日' | '.' | '-' | '/'));
-    while s.start > 0 && digit(s.start - 1) {
-        s.start -= 1;
-        let c = &chars[s.start];
-        s.text.insert(0, c.ch);
-        s.bbox = s.bbox.union(c.bbox);
-        s.confidence = s.confidence.min(c.ocr_confidence);
-    }
-    while s.end < chars.len() && more(s.end) {
-        let c = &chars[s.end];
-        s.grow(c, c.ocr_confidence);
-    }
+    let more = |c: char| c.is_ascii_digit() || (date && matches!(c, '年' | '月' | '日' | '.' | '-' | '/'));
+    widen(chars, s, |c| c.is_ascii_digit(), more);
 }
 
 /// Widens a code span over the Latin letters and digits touching it: a VIN,
@@ -130,15 +119,20 @@ fn take_edge_digits(chars: &[TaggedChar], s: &mut Span, date: bool) {
 /// sometimes stops a code short on a blurred page (`A` of `A2`, `X1` of
 /// `X1250802066`). Chinese characters (labels, 鲁, 挂) are never taken.
 fn take_edge_alnum(chars: &[TaggedChar], s: &mut Span) {
-    let alnum = |i: usize| chars[i].ch.is_ascii_alphanumeric();
-    while s.start > 0 && alnum(s.start - 1) {
+    widen(chars, s, |c| c.is_ascii_alphanumeric(), |c| c.is_ascii_alphanumeric());
+}
+
+/// Moves `s`'s start back over characters `before` accepts and its end on
+/// over characters `after` accepts, taking their boxes and confidences.
+fn widen(chars: &[TaggedChar], s: &mut Span, before: impl Fn(char) -> bool, after: impl Fn(char) -> bool) {
+    while s.start > 0 && before(chars[s.start - 1].ch) {
         s.start -= 1;
         let c = &chars[s.start];
         s.text.insert(0, c.ch);
         s.bbox = s.bbox.union(c.bbox);
         s.confidence = s.confidence.min(c.ocr_confidence);
     }
-    while s.end < chars.len() && alnum(s.end) {
+    while s.end < chars.len() && after(chars[s.end].ch) {
         let c = &chars[s.end];
         s.grow(c, c.ocr_confidence);
     }
