@@ -677,18 +677,18 @@ pub fn markdown(r: &BenchReport) -> String {
             let _ = writeln!(s, "- {m}");
         }
     }
-    if !r.defects_missed.is_empty() {
-        let _ = writeln!(s, "\n## Defects missed\n");
-        for m in &r.defects_missed {
-            let _ = writeln!(s, "- {m}");
+    // A heading and its items, when there are any.
+    let mut list = |title: &str, items: &[String]| {
+        if !items.is_empty() {
+            let _ = writeln!(s, "\n## {title}\n");
+            for m in items {
+                let _ = writeln!(s, "- {m}");
+            }
         }
-    }
-    if !r.field_errors.is_empty() {
-        let _ = writeln!(s, "\n## Fields read wrong (first 40)\n");
-        for m in r.field_errors.iter().take(40) {
-            let _ = writeln!(s, "- {m}");
-        }
-    }
+    };
+    list("Pages not turned upright", &r.orientation_errors);
+    list("Defects missed", &r.defects_missed);
+    list("Fields read wrong (first 40)", &r.field_errors[..r.field_errors.len().min(40)]);
     s
 }
 
@@ -716,6 +716,21 @@ mod tests {
         c.parallel = 2;
         c.throughput_apps_per_min = 2.3;
         assert!(compare(&a, &c).contains("| applications per minute | — | 2.30 | — |"), "{}", compare(&a, &c));
+    }
+
+    #[test]
+    fn the_markdown_names_each_page_not_turned_upright_and_at_most_40_wrong_fields() {
+        let r = BenchReport {
+            orientation: Rate { hits: 1, total: 2 },
+            orientation_errors: vec!["app_0001/a.jpg: turned 180°, needed 0°".into()],
+            field_errors: (0..50).map(|i| format!("field {i}")).collect(),
+            ..Default::default()
+        };
+        let md = markdown(&r);
+        assert!(md.contains("| pages turned upright | 50.00 % (1/2) |"), "{md}");
+        assert!(md.contains("## Pages not turned upright\n\n- app_0001/a.jpg: turned 180°, needed 0°"), "{md}");
+        assert!(md.contains("- field 39\n") && !md.contains("- field 40"), "{md}");
+        assert!(!md.contains("## Defects missed"), "{md}");
     }
 
     #[test]
