@@ -178,7 +178,7 @@ mod tests {
         d.unread = None;
         d.kind = Some(DocKind::VehicleLicence);
         for (k, v) in fields {
-            d.fields.insert(k.to_string(), Field { value: serde_json::json!(v), confidence: 0.99, bbox: BBox::new(0, 0, 1, 1) });
+            d.fields.insert(k.to_string(), Field::new(serde_json::json!(v), 0.99, BBox::new(0, 0, 1, 1)));
         }
         d
     }

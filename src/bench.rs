@@ -105,6 +105,8 @@ pub struct BenchReport {
     pub orientation: Rate,
     pub orientation_errors: Vec<String>,
     pub kind_accuracy: Rate,
+    /// Page kind right, by the page's true kind (`other` among them).
+    pub kind_accuracy_by_kind: BTreeMap<String, Rate>,
     pub field_exact_clean: Rate,
     pub field_exact_degraded: Rate,
     pub field_exact_by_kind: BTreeMap<String, Rate>,
@@ -114,6 +116,11 @@ pub struct BenchReport {
     pub defects_missed: Vec<String>,
     /// Checks expected to pass that did not (of all expected passes).
     pub false_flags: Rate,
+    /// Checks expected to pass that blocked (of all expected passes): a
+    /// misread must never block.
+    pub false_blocks: Rate,
+    /// Clean applications (no defect) whose verdict is block.
+    pub clean_blocked: Rate,
     pub false_flag_checks: BTreeMap<String, usize>,
     /// Each false flag: application, check, status and the check's message.
     pub false_flag_list: Vec<String>,
@@ -197,6 +204,7 @@ struct Tally {
     orientation: Rate,
     orientation_errors: Vec<String>,
     kind_accuracy: Rate,
+    kind_accuracy_by_kind: BTreeMap<String, Rate>,
     field_exact_clean: Rate,
     field_exact_degraded: Rate,
     field_exact_by_kind: BTreeMap<String, Rate>,
@@ -205,6 +213,8 @@ struct Tally {
     defects_caught: Rate,
     defects_missed: Vec<String>,
     false_flags: Rate,
+    false_blocks: Rate,
+    clean_blocked: Rate,
     false_flag_checks: BTreeMap<String, usize>,
     false_flag_list: Vec<String>,
     check_status_match: Rate,
@@ -228,6 +238,7 @@ impl Tally {
             self.orientation_errors.push(format!("{app}/{}: turned {}°, needed {needed}°", pt.file, text.rotation_applied));
         }
         self.kind_accuracy.add(ex.kind == pt.kind);
+        self.kind_accuracy_by_kind.entry(pt.kind.key().to_string()).or_default().add(ex.kind == pt.kind);
         let ocr_flat = squeeze(&text.text());
         for (key, ft) in &pt.fields {
             if key != "sections" {
@@ -257,12 +268,16 @@ impl Tally {
             if *want == Status::Pass && !is_defect {
                 let flagged = have != Some(Status::Pass);
                 self.false_flags.add(flagged);
+                self.false_blocks.add(have == Some(Status::Block));
                 if flagged {
                     *self.false_flag_checks.entry(id.clone()).or_default() += 1;
                     let status = have.map_or("missing", Status::key);
                     self.false_flag_list.push(format!("{} {id}: {status} — {}", truth.application, message(id).unwrap_or_default()));
                 }
             }
+        }
+        if truth.defect.is_none() {
+            self.clean_blocked.add(report.verdict == crate::report::Verdict::Block);
         }
         if let Some(d) = &truth.defect {
             let caught = got.get(d.check.as_str()) == Some(&d.status);
@@ -453,6 +468,9 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     r.orientation = tally.orientation;
     r.orientation_errors = tally.orientation_errors;
     r.kind_accuracy = tally.kind_accuracy;
+    r.kind_accuracy_by_kind = tally.kind_accuracy_by_kind;
+    r.false_blocks = tally.false_blocks;
+    r.clean_blocked = tally.clean_blocked;
     r.field_exact_clean = tally.field_exact_clean;
     r.field_exact_degraded = tally.field_exact_degraded;
     r.field_exact_by_kind = tally.field_exact_by_kind;
@@ -547,7 +565,7 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
     row("OCR CER, clean pages", 100.0 * a.ocr_cer_clean, 100.0 * b.ocr_cer_clean, " %");
     row("OCR CER, degraded pages", 100.0 * a.ocr_cer_degraded, 100.0 * b.ocr_cer_degraded, " %");
     type Pick<T> = (&'static str, fn(&BenchReport) -> &T);
-    let rates: [Pick<Rate>; 9] = [
+    let rates: [Pick<Rate>; 11] = [
         ("field values verbatim in OCR text", |r| &r.field_verbatim_in_ocr),
         ("pages turned upright", |r| &r.orientation),
         ("page kind", |r| &r.kind_accuracy),
@@ -555,6 +573,8 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
         ("field exact match, degraded pages", |r| &r.field_exact_degraded),
         ("injected defects caught", |r| &r.defects_caught),
         ("false flags", |r| &r.false_flags),
+        ("false blocks", |r| &r.false_blocks),
+        ("clean applications blocked", |r| &r.clean_blocked),
         ("check statuses as expected", |r| &r.check_status_match),
         ("verdict as expected", |r| &r.verdict_match),
     ];
@@ -609,6 +629,8 @@ pub fn markdown(r: &BenchReport) -> String {
     let _ = writeln!(s, "| field exact match, degraded pages | {} |", pct(&r.field_exact_degraded));
     let _ = writeln!(s, "| injected defects caught by their check | {} |", pct(&r.defects_caught));
     let _ = writeln!(s, "| false flags (expected pass, got other) | {} |", pct(&r.false_flags));
+    let _ = writeln!(s, "| false blocks (expected pass, got block) | {} |", pct(&r.false_blocks));
+    let _ = writeln!(s, "| clean applications blocked | {} |", pct(&r.clean_blocked));
     let _ = writeln!(s, "| check statuses as expected | {} |", pct(&r.check_status_match));
     let _ = writeln!(s, "| verdict as expected | {} |", pct(&r.verdict_match));
     let _ = writeln!(s, "\n## Speed (p50 / p95)\n\n| stage | time |\n|---|---|");
@@ -658,6 +680,10 @@ pub fn markdown(r: &BenchReport) -> String {
                 v.extract_ms.p50
             );
         }
+    }
+    let _ = writeln!(s, "\n## Page kind by true kind\n\n| kind | right |\n|---|---|");
+    for (k, v) in &r.kind_accuracy_by_kind {
+        let _ = writeln!(s, "| {k} | {} |", pct(v));
     }
     let _ = writeln!(s, "\n## Field exact match by kind\n\n| kind | match |\n|---|---|");
     for (k, v) in &r.field_exact_by_kind {

@@ -48,14 +48,14 @@ fn field<'a>(docs: &'a mut [Document], file: &str, key: &str) -> Option<&'a mut 
 const VARIANTS: &[Variant] = &[
     // The fixture as it is: every check passes.
     Variant { no: "JN-2026-000123", form: |_| {}, docs: |_| {} },
-    // The trailer licence shows a VIN with two characters swapped (the
-    // spec's example): V1 blocks.
+    // The trailer licence shows another well-formed VIN (the spec's
+    // example, its check digit made right): clear evidence, V1 blocks.
     Variant {
         no: "JN-2026-000124",
         form: |_| {},
         docs: |d| {
             if let Some(f) = field(d, "trailer_licence.jpg", "vin") {
-                f.value = json!("LA9LB3D37KBJXC021");
+                f.value = json!("LA9LB3D38KBJXC021");
             }
         },
     },

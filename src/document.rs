@@ -99,6 +99,15 @@ impl FromStr for DocKind {
     }
 }
 
+/// An identifier with a grammar of its own, printed on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identifier {
+    IdNumber,
+    Vin,
+    Plate,
+    Uscc,
+}
+
 /// How a field's printed text becomes its value (`documents.md`,
 /// "Normalised values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +126,21 @@ pub enum FieldType {
 }
 
 impl FieldType {
+    /// How an error names the type: "not a {name}".
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Code => "code",
+            FieldType::Date => "date",
+            FieldType::OpenEnd => "date or long_term",
+            FieldType::Month => "month",
+            FieldType::Mass => "mass in kg",
+            FieldType::Length => "length in mm",
+            FieldType::Integer => "number",
+            FieldType::Sections => "list of sections",
+        }
+    }
+
     /// Printed as digits: a date, month, mass, length or count.
     pub fn is_numeric(self) -> bool {
         matches!(self, FieldType::Date | FieldType::OpenEnd | FieldType::Month | FieldType::Mass | FieldType::Length | FieldType::Integer)
@@ -172,7 +196,85 @@ pub const FIELDS: &[(DocKind, &[(&str, FieldType)])] = {
     ]
 };
 
+/// The labels a field is printed under or beside, on the editions dajian
+/// knows (Chinese, and the English of the bilingual cards), as text is
+/// compared: no spaces. Where the checks look for a form value on a page,
+/// it must stand next to or below one of these (`checks::on_page`).
+pub fn labels(kind: DocKind, key: &str) -> &'static [&'static str] {
+    use DocKind::*;
+    match (kind, key) {
+        (VehicleLicence | RoadTransportCertificate, "plate_number") => &["号牌号码", "车辆号牌", "车牌号码", "号牌", "PlateNo"],
+        (VehicleLicence, "vehicle_type") | (RoadTransportCertificate, "vehicle_type") => &["车辆类型", "VehicleType"],
+        (VehicleLicence, "owner") => &["所有人", "Owner"],
+        (VehicleLicence, "brand_model") => &["品牌型号", "Model"],
+        (VehicleLicence, "vin") => &["车辆识别代号", "车架号", "识别代号", "VIN"],
+        (VehicleLicence, "engine_number") => &["发动机号码", "发动机号", "EngineNo"],
+        (VehicleLicence, "curb_mass_kg") => &["整备质量"],
+        (VehicleLicence, "total_mass_kg") => &["总质量"],
+        (VehicleLicence, "towing_mass_kg") => &["准牵引总质量"],
+        (DrivingLicence, "licence_number") => &["证号", "驾驶证号", "LicenseNo"],
+        (DrivingLicence | QualificationCertificate | IdCard, "name") => &["姓名", "Name"],
+        (DrivingLicence, "permitted_class") => &["准驾车型", "Class"],
+        (QualificationCertificate, "certificate_number") => &["从业资格证号", "证号"],
+        (RoadTransportCertificate, "operator_name") | (OperatingPermit, "company_name") => &["业户名称", "名称"],
+        (RoadTransportCertificate, "certificate_number") => &["道路运输证号", "证号"],
+        (BusinessLicence, "uscc") => &["统一社会信用代码", "信用代码"],
+        (BusinessLicence, "company_name") => &["名称", "企业名称"],
+        (BusinessLicence, "legal_representative") => &["法定代表人", "负责人", "经营者"],
+        (OperatingPermit, "permit_number") => &["许可证号", "证号", "编号"],
+        (OperatingPermit | BusinessLicence | RoadTransportCertificate, "business_scope") => &["经营范围"],
+        (IdCard, "id_number") => &["公民身份号码", "身份证号码", "身份号码"],
+        (AuthorizationLetter, "principal_name") => &["委托单位", "委托人", "委托方"],
+        (AuthorizationLetter, "principal_uscc") => &["统一社会信用代码", "信用代码"],
+        (AuthorizationLetter, "agent_name") => &["受托人", "被委托人", "受委托人", "姓名"],
+        (AuthorizationLetter, "agent_id_number") => &["身份证号码", "身份证号", "公民身份号码"],
+        _ => &[],
+    }
+}
+
 impl DocKind {
+    /// Words every edition of this kind prints (labels, headings, its
+    /// name), without spaces. A page that shows fewer than
+    /// [`DocKind::MIN_MARKS`] of them is not of this kind, whatever a model
+    /// says: an attachment, a photo of the cargo or a blank page is
+    /// `other`, not the kind it resembles most.
+    pub fn marks(self) -> &'static [&'static str] {
+        use DocKind::*;
+        match self {
+            VehicleLicence => &[
+                "行驶证", "号牌号码", "车辆类型", "所有人", "使用性质", "品牌型号", "车辆识别代号", "车架号", "发动机号",
+                "注册日期", "发证日期", "档案编号", "核定载", "总质量", "整备质量", "外廓尺寸", "牵引总质量", "检验",
+            ],
+            DrivingLicence => &["驾驶证", "准驾车型", "初次领证", "有效期限", "国籍", "证号", "出生日期", "住址"],
+            QualificationCertificate => &["从业资格", "资格类别", "证号", "发证", "有效期", "姓名"],
+            RoadTransportCertificate => &["道路运输证", "业户名称", "经营许可证号", "经营范围", "车辆号牌", "吨(座)位", "车辆类型", "有效期"],
+            BusinessLicence => &["营业执照", "统一社会信用代码", "法定代表人", "注册资本", "成立日期", "营业期限", "经营范围", "住所", "类型"],
+            OperatingPermit => &["经营许可证", "许可证号", "业户名称", "经营范围", "有效期", "地址", "发证机关"],
+            IdCard => &["公民身份号码", "姓名", "性别", "民族", "出生", "住址", "签发机关", "有效期限"],
+            AuthorizationLetter => &["委托", "受托人", "授权", "身份证号码", "统一社会信用代码", "委托期限"],
+            EscortPlan => &["护送", "护送车辆配置", "护送人员配备", "护送路线情况说明", "护送操作细则", "异常情况处理"],
+            ContourDrawing => &["轮廓", "外廓", "尺寸", "总长", "总宽", "总高"],
+            Other => &[],
+        }
+    }
+
+    /// How many of its [`marks`](DocKind::marks) a page of this kind shows
+    /// at least, unless it shows one of the identifiers it is
+    /// [identified by](DocKind::identified_by).
+    pub const MIN_MARKS: usize = 2;
+
+    /// The well-formed identifiers that stand for this kind's marks when
+    /// its labels are unreadable (a faint ID card still shows its number).
+    pub fn identified_by(self) -> &'static [Identifier] {
+        use DocKind::*;
+        match self {
+            IdCard | DrivingLicence => &[Identifier::IdNumber],
+            VehicleLicence | RoadTransportCertificate => &[Identifier::Vin, Identifier::Plate],
+            BusinessLicence => &[Identifier::Uscc],
+            _ => &[],
+        }
+    }
+
     /// This kind's fields and their types.
     pub fn fields(self) -> &'static [(&'static str, FieldType)] {
         FIELDS.iter().find(|(k, _)| *k == self).map(|(_, f)| *f).expect("every kind is listed")
@@ -251,19 +353,49 @@ impl<'de> Deserialize<'de> for Subject {
 
 /// One extracted field: its normalised value, how sure we are, and where it
 /// is printed.
+///
+/// A field whose printed text is not a value of its type (a VIN of 11
+/// characters, a length of "A") is **unreadable**: it has no `value`, keeps
+/// the text as `raw` and says why in `unreadable`, so a clerk can look at
+/// the box while no check takes the text for a value (`docs/checks.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
+    /// `null` (and absent from the JSON) when the field is unreadable.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub value: serde_json::Value,
     pub confidence: f32,
     pub bbox: BBox,
+    /// Why the printed text is not a value of the field's type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+    /// The text as read, for an unreadable field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
 }
 
 impl Field {
-    /// The value as text (strings as they are, numbers printed).
+    /// A field read as `value`.
+    pub fn new(value: serde_json::Value, confidence: f32, bbox: BBox) -> Field {
+        Field { value, confidence, bbox, unreadable: None, raw: None }
+    }
+
+    /// A field whose text `raw` is not a value of its type, for `why`.
+    pub fn unreadable(raw: &str, why: impl Into<String>, confidence: f32, bbox: BBox) -> Field {
+        Field { value: serde_json::Value::Null, confidence, bbox, unreadable: Some(why.into()), raw: Some(raw.to_string()) }
+    }
+
+    /// Whether the field holds a value of its type.
+    pub fn is_readable(&self) -> bool {
+        self.unreadable.is_none() && !self.value.is_null()
+    }
+
+    /// The value as text (strings as they are, numbers printed); the raw
+    /// text of an unreadable field.
     pub fn text(&self) -> String {
-        match &self.value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
+        match (&self.value, &self.raw) {
+            (serde_json::Value::String(s), _) => s.clone(),
+            (serde_json::Value::Null, Some(raw)) => raw.clone(),
+            (other, _) => other.to_string(),
         }
     }
 }
@@ -296,6 +428,11 @@ pub struct Document {
     /// one that passed ([`crate::archive`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<crate::archive::Archived>,
+    /// The page's OCR lines, where the checks look for the form's values
+    /// (`checks::on_page`). Not part of the report: empty for pages given
+    /// with `--fields` and for archived readings.
+    #[serde(skip)]
+    pub lines: Vec<crate::ocr::TextLine>,
 }
 
 impl Document {
@@ -313,6 +450,7 @@ impl Document {
             unread: Some(why.to_string()),
             text: None,
             archived: None,
+            lines: vec![],
         }
     }
 
@@ -399,6 +537,35 @@ pub fn assign_subjects(form: &crate::form::Application, docs: &mut [Document]) {
             Some(DocKind::AuthorizationLetter) => Some(Subject::Agent),
             _ => None,
         };
+        if d.subject.is_none() {
+            d.subject = tie_by_page(form, d);
+        }
+    }
+}
+
+/// The party whose plate, VIN, ID number or name is printed on the page
+/// where that field is printed, for a page the extractor's readings tie
+/// to nobody (a misread plate, a name cut short).
+fn tie_by_page(form: &crate::form::Application, d: &Document) -> Option<Subject> {
+    use crate::checks::on_page::find;
+    let on = |key: &str, value: &str| find(d, key, value).is_some();
+    let person = |id: &str, name: &str, id_key: &str| on(id_key, id) || on("name", name);
+    match d.kind? {
+        DocKind::VehicleLicence | DocKind::RoadTransportCertificate => form
+            .vehicles()
+            .into_iter()
+            .find(|(_, v)| v.plate.as_deref().is_some_and(|p| on("plate_number", p)) || on("vin", &v.vin))
+            .map(|(s, _)| s),
+        DocKind::DrivingLicence => form.drivers.iter().position(|x| person(&x.id_number, &x.name, "licence_number")).map(Subject::Driver),
+        DocKind::QualificationCertificate => form.drivers.iter().position(|x| on("name", &x.name)).map(Subject::Driver),
+        DocKind::IdCard => {
+            if person(&form.agent.id_number, &form.agent.name, "id_number") {
+                Some(Subject::Agent)
+            } else {
+                form.drivers.iter().position(|x| person(&x.id_number, &x.name, "id_number")).map(Subject::Driver)
+            }
+        }
+        _ => None,
     }
 }
 
@@ -411,7 +578,7 @@ mod subject_tests {
         d.unread = None;
         d.kind = Some(kind);
         for (k, v) in fields {
-            d.fields.insert(k.to_string(), Field { value: serde_json::json!(v), confidence: 0.99, bbox: BBox::default() });
+            d.fields.insert(k.to_string(), Field::new(serde_json::json!(v), 0.99, BBox::default()));
         }
         d
     }

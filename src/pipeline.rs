@@ -109,6 +109,7 @@ pub fn page_document(file: &str, text: &crate::ocr::PageText, ex: crate::extract
         fields: ex.fields,
         unread: None,
         archived: None,
+        lines: text.lines.clone(),
     }
 }
 
@@ -233,6 +234,9 @@ impl Precheck {
                 }
                 None => docs.push(Document::unread(&r.file, r.kind, r.subject, PAGES_NOT_READ)),
             }
+        }
+        for d in &mut docs {
+            crate::extract::typed::settle(d, &self.rules.fields);
         }
         document::assign_subjects(app, &mut docs);
         docs

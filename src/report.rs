@@ -58,6 +58,22 @@ pub struct Evidence {
     pub confidence: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bbox: Option<BBox>,
+    /// For a document value, how it was seen, when not simply as the
+    /// extractor read it (an addition to `spec/report.md`, docs/checks.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<Reading>,
+}
+
+/// How a document value in the evidence was seen on its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reading {
+    /// The form's (or registry's) value, looked for in the page's text and
+    /// found where the field is printed; `bbox` is where.
+    FoundOnPage,
+    /// The extractor's span is not a value of the field's type; `value`
+    /// is the text as read.
+    Unreadable,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

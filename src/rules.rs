@@ -131,6 +131,34 @@ pub struct Escort {
     pub escort_plan_sections: Sourced<Vec<String>>,
 }
 
+/// A plausible range for a number read on a page.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plausible {
+    pub min: u64,
+    pub max: u64,
+    pub source: String,
+}
+
+impl Plausible {
+    pub fn contains(&self, n: u64) -> bool {
+        (self.min..=self.max).contains(&n)
+    }
+}
+
+/// What a value read on a page must look like to count as one
+/// (`rules/fields.toml`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fields {
+    pub licence_classes: Sourced<Vec<String>>,
+    pub mass_kg: Plausible,
+    pub length_mm: Plausible,
+    pub width_mm: Plausible,
+    pub height_mm: Plausible,
+    pub approved_passengers: Plausible,
+}
+
 /// All of `rules/`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rules {
@@ -144,6 +172,7 @@ pub struct Rules {
     pub route: RouteRules,
     pub goods: Goods,
     pub escort: Escort,
+    pub fields: Fields,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,7 +183,7 @@ pub struct RulesError {
 }
 
 /// The files, in the order they are read; the defaults are compiled in.
-const FILES: [(&str, &str); 10] = [
+const FILES: [(&str, &str); 11] = [
     ("overlimit.toml", include_str!("../rules/overlimit.toml")),
     ("permit_class.toml", include_str!("../rules/permit_class.toml")),
     ("axle_load.toml", include_str!("../rules/axle_load.toml")),
@@ -165,6 +194,7 @@ const FILES: [(&str, &str); 10] = [
     ("route.toml", include_str!("../rules/route.toml")),
     ("goods.toml", include_str!("../rules/goods.toml")),
     ("escort.toml", include_str!("../rules/escort.toml")),
+    ("fields.toml", include_str!("../rules/fields.toml")),
 ];
 
 fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RulesError> {
@@ -178,7 +208,7 @@ impl Rules {
             .expect("the compiled-in rules are valid (tested)")
     }
 
-    /// Reads every file from `dir`; all ten must be there.
+    /// Reads every file from `dir`; all eleven must be there.
     pub fn load_dir(dir: &Path) -> Result<Rules, RulesError> {
         Self::from_texts(|name| {
             std::fs::read_to_string(dir.join(name)).map_err(|e| RulesError {
@@ -200,6 +230,7 @@ impl Rules {
             route: parse("route.toml", &read("route.toml")?)?,
             goods: parse("goods.toml", &read("goods.toml")?)?,
             escort: parse("escort.toml", &read("escort.toml")?)?,
+            fields: parse("fields.toml", &read("fields.toml")?)?,
         };
         rules.validate()?;
         Ok(rules)
@@ -239,6 +270,12 @@ impl Rules {
             ("goods.toml", "categories", &self.goods.categories.source),
             ("escort.toml", "class_requiring_materials", &self.escort.class_requiring_materials.source),
             ("escort.toml", "escort_plan_sections", &self.escort.escort_plan_sections.source),
+            ("fields.toml", "licence_classes", &self.fields.licence_classes.source),
+            ("fields.toml", "mass_kg", &self.fields.mass_kg.source),
+            ("fields.toml", "length_mm", &self.fields.length_mm.source),
+            ("fields.toml", "width_mm", &self.fields.width_mm.source),
+            ("fields.toml", "height_mm", &self.fields.height_mm.source),
+            ("fields.toml", "approved_passengers", &self.fields.approved_passengers.source),
         ];
         for g in &self.overlimit.gross_mass {
             sources.push(("overlimit.toml", "gross_mass", &g.source));
@@ -279,6 +316,12 @@ impl Rules {
         ] {
             if !(0.0..=50.0).contains(&v) {
                 return err("tolerances.toml", format!("{name} = {v} is not a percentage between 0 and 50"));
+            }
+        }
+        let f = &self.fields;
+        for (name, p) in [("mass_kg", &f.mass_kg), ("length_mm", &f.length_mm), ("width_mm", &f.width_mm), ("height_mm", &f.height_mm), ("approved_passengers", &f.approved_passengers)] {
+            if p.min > p.max {
+                return err("fields.toml", format!("{name}: min {} exceeds max {}", p.min, p.max));
             }
         }
         if self.escort.escort_plan_sections.value.is_empty() {

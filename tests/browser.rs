@@ -173,7 +173,7 @@ async fn a_clerk_finds_the_flagged_value_on_the_page_overrides_it_and_sees_it_in
     b.until("the queue", "return location.pathname === '/desk' && !!document.querySelector('table.queue')").await;
     b.screenshot("02-queue").await;
 
-    // The blocked application with the misread VIN.
+    // The blocked application whose trailer licence prints another VIN.
     b.click("table.queue a[href*='/desk/applications/']").await;
     b.until("the application page", "return !!document.getElementById('check-V1')").await;
     assert!(b.js("return document.querySelector('h1').textContent").await.as_str().unwrap().contains("JN-2026-000124"));
@@ -190,7 +190,7 @@ async fn a_clerk_finds_the_flagged_value_on_the_page_overrides_it_and_sees_it_in
     assert_eq!((hl["x"].as_str(), hl["y"].as_str()), (Some("40"), Some("260")), "{hl}");
     assert!(hl["img"].as_str().unwrap().ends_with("/pages/trailer_licence.jpg"), "{hl}");
     assert_eq!(hl["visible"], true, "the box is inside the viewer: {hl}");
-    assert_eq!(hl["sel"], "LA9LB3D37KBJXC021");
+    assert_eq!(hl["sel"], "LA9LB3D38KBJXC021");
     b.screenshot("03-application-flagged").await;
 
     // Clicking another value on the page moves the box.

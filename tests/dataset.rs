@@ -644,10 +644,11 @@ fn the_checks_engine_on_ground_truth_fields_agrees_with_the_expected_statuses() 
                     subject: p.subject,
                     width: Some(p.width),
                     height: Some(p.height),
-                    fields: p.fields.iter().map(|(k, f)| (k.clone(), Field { value: f.value.clone(), confidence: 1.0, bbox: f.bbox })).collect(),
+                    fields: p.fields.iter().map(|(k, f)| (k.clone(), Field::new(f.value.clone(), 1.0, f.bbox))).collect(),
                     unread: None,
                     text: None,
                     archived: None,
+                    lines: vec![],
                 }
             })
             .collect();

@@ -269,7 +269,7 @@ async fn an_applicant_token_cannot_reach_the_desk() {
     for path in ["/desk".to_string(), format!("/desk/applications/{id}"), format!("/desk/applications/{id}/pages/trailer_licence.jpg"), "/desk/audit".into()] {
         let r = app.http.get(format!("{}{path}", app.base)).bearer_auth(&app.applicant).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
-        assert!(!r.text().await.unwrap().contains("LA9LB3D37KBJXC021"));
+        assert!(!r.text().await.unwrap().contains("LA9LB3D38KBJXC021"));
     }
 }
 
@@ -307,7 +307,7 @@ async fn the_application_page_shows_the_groups_the_evidence_and_its_box() {
     assert_eq!(html.matches("<article class=\"check").count(), 21);
     // The VIN read off the trailer licence differs from the form's, and is
     // the value the viewer opens on, with its box.
-    assert!(html.contains("LA9LB3D37KBJXC021"));
+    assert!(html.contains("LA9LB3D38KBJXC021"));
     assert!(html.contains("class=\"ev diff locate\""), "the differing value is marked");
     assert!(html.contains(&format!("src=\"/desk/applications/{id}/pages/trailer_licence.jpg\"")));
     assert!(html.contains("<rect class=\"hl\" x=\"40\" y=\"260\" width=\"300\" height=\"32\""), "{}", &html[html.find("<svg").unwrap_or(0)..][..300]);

@@ -112,3 +112,99 @@ fn bench_measures_an_extractor_variant_on_the_same_pages_in_the_same_run() {
     assert_eq!(v["ocr_ms"]["n"], 0);
     assert!(v["extract_ms"]["n"].as_u64().unwrap() > 0);
 }
+
+/// A copy of `name` and the test registry in a scratch folder, with `edit`
+/// applied to the application's folder and the registry's.
+fn copied(name: &str, edit: impl FnOnce(&Path, &Path)) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (src, _) = app(name);
+    let (app_dir, reg_dir) = (tmp.path().join(name), tmp.path().join("registry"));
+    for (from, to) in [(src.as_path(), &app_dir), (&Path::new(TEST_SET).join("registry"), &reg_dir)] {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    edit(&app_dir, &reg_dir);
+    (tmp, app_dir)
+}
+
+/// Imports the registry beside `app_dir` and checks its application.
+fn check_copy(tmp: &Path, app_dir: &Path) -> Value {
+    let db = tmp.join("t.sqlite");
+    assert!(run(&db, &["registry", "import", tmp.join("registry").to_str().unwrap()]).status.success());
+    json(&run(&db, &["check", app_dir.join("application.json").to_str().unwrap()]))
+}
+
+fn check_of<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()
+}
+
+#[test]
+fn a_clean_application_whose_vin_page_is_blurred_beyond_reading_warns_and_does_not_block() {
+    let (tmp, dir) = copied("app_0001", |app, _| {
+        let path = app.join("trailer_licence.jpg");
+        let img = image::open(&path).unwrap().to_rgb8();
+        image::imageops::blur(&img, 4.0).save(&path).unwrap();
+    });
+    let report = check_copy(tmp.path(), &dir);
+    let v1 = check_of(&report, "V1");
+    assert_eq!(v1["status"], "warn", "{v1:#}");
+    for c in report["checks"].as_array().unwrap() {
+        assert_ne!(c["status"], "block", "a blurred page blocked {}: {:#}", c["id"], c);
+    }
+    assert_eq!(report["verdict"], "review");
+}
+
+#[test]
+fn a_vin_read_clearly_on_the_licence_and_different_from_the_form_blocks_v1() {
+    // The form and the registry agree on another VIN than the one printed
+    // on the trailer's licence: the page is the only witness.
+    let (_, truth) = app("app_0001");
+    let printed = truth["pages"].as_array().unwrap().iter().find(|p| p["file"] == "trailer_licence.jpg").unwrap()["fields"]["vin"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = other_vin(&printed);
+    let (tmp, dir) = copied("app_0001", |app, reg| {
+        for f in [app.join("application.json"), reg.join("vehicles.jsonl")] {
+            let text = std::fs::read_to_string(&f).unwrap();
+            assert!(text.contains(&printed), "{}", f.display());
+            std::fs::write(&f, text.replace(&printed, &other)).unwrap();
+        }
+    });
+    let report = check_copy(tmp.path(), &dir);
+    let v1 = check_of(&report, "V1");
+    assert_eq!(v1["status"], "block", "{v1:#}");
+    assert!(v1["message"].as_str().unwrap().contains(&printed), "{v1:#}");
+    let on_page = v1["evidence"].as_array().unwrap().iter().find(|e| e["file"] == "trailer_licence.jpg" && e["field"] == "vin").unwrap();
+    assert_eq!(on_page["value"], printed.as_str());
+}
+
+/// A valid VIN differing from `vin` in its last character.
+fn other_vin(vin: &str) -> String {
+    let weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+    let value = |c: char| match c {
+        '0'..='9' => c as u32 - '0' as u32,
+        'A' | 'J' => 1,
+        'B' | 'K' | 'S' => 2,
+        'C' | 'L' | 'T' => 3,
+        'D' | 'M' | 'U' => 4,
+        'E' | 'N' | 'V' => 5,
+        'F' | 'W' => 6,
+        'G' | 'P' | 'X' => 7,
+        'H' | 'Y' => 8,
+        _ => 9,
+    };
+    let mut c: Vec<char> = vin.chars().collect();
+    c[16] = if c[16] == '7' { '3' } else { '7' };
+    let sum: u32 = c.iter().zip(weights).map(|(&ch, w)| value(ch) * w).sum();
+    c[8] = match sum % 11 {
+        10 => 'X',
+        n => char::from_digit(n, 10).unwrap(),
+    };
+    let out: String = c.into_iter().collect();
+    assert!(dajian::types::Vin::parse(&out).is_ok(), "{out}");
+    out
+}

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::{Input, Page};
 use crate::document::{DocKind, Document, Field, Subject};
 use crate::lang::Lang;
-use crate::report::{CheckResult, Evidence, Group, Source, Status};
+use crate::report::{CheckResult, Evidence, Group, Reading, Source, Status};
 use crate::tr;
 
 /// A field read with less than `min_confidence`.
@@ -118,7 +118,7 @@ impl Check {
         self.push(Source::Rule, field, value.into());
     }
     fn push(&mut self, source: Source, field: &str, value: Value) {
-        self.evidence.push(Evidence { source, file: None, field: field.to_string(), value, confidence: None, bbox: None });
+        self.evidence.push(Evidence { source, file: None, field: field.to_string(), value, confidence: None, bbox: None, reading: None });
     }
 
     /// Finds the page a check needs. Missing → `missing` status (block for
@@ -151,6 +151,18 @@ impl Check {
                 );
                 None
             }
+            Page::Untied(docs) => {
+                let files = docs.iter().map(|d| d.file.as_str()).collect::<Vec<_>>().join(", ");
+                self.fail(
+                    Status::Warn,
+                    tr!(
+                        l,
+                        "未能确认{kind_name}{whose}：{files} 是{kind_name}，但其号码和姓名无法可靠识别，请人工核对",
+                        "no {kind_name} page{whose} could be told apart: {files} is a {kind_name} whose numbers and names could not be read with confidence"
+                    ),
+                );
+                None
+            }
             Page::Missing => {
                 self.fail(missing, tr!(l, "未上传{kind_name}{whose}", "no {kind_name} page{whose} was uploaded"));
                 None
@@ -171,15 +183,18 @@ impl Check {
                 self.fail(Status::Warn, tr!(l, "{file}（{kind}）上未能识别 {key}", "{key} could not be read on {file} ({kind})"));
                 None
             }
+            Some(f) if !f.is_readable() => {
+                self.reading(doc, key);
+                let (l, file, raw) = (self.l, &doc.file, f.text());
+                let why = f.unreadable.clone().unwrap_or_default();
+                self.fail(
+                    Status::Warn,
+                    tr!(l, "{file} 上的 {key} 无法识别为有效值：“{raw}”（{why}）", "{key} on {file} could not be read: '{raw}' ({why})"),
+                );
+                None
+            }
             Some(f) => {
-                self.evidence.push(Evidence {
-                    source: Source::Document,
-                    file: Some(doc.file.clone()),
-                    field: key.to_string(),
-                    value: f.value.clone(),
-                    confidence: Some(f.confidence),
-                    bbox: Some(f.bbox),
-                });
+                self.reading(doc, key);
                 if f.confidence < self.min_confidence && !self.doubtful(doc, key) {
                     let (file, conf, text) = (&doc.file, format!("{:.2}", f.confidence), f.text());
                     let warning = tr!(
@@ -198,7 +213,14 @@ impl Check {
     /// A mismatch fails with `status`, or only warns when the reading was
     /// unsure (the low-confidence warning is already recorded). `what`
     /// names the value as (Chinese, English).
+    ///
+    /// First the form's value is looked for where the field is printed on
+    /// the page ([`super::on_page`]): found, it is evidence with its own
+    /// box, and the extractor's reading stays beside it without deciding.
     pub fn compare_field(&mut self, doc: &Document, key: &str, expected: &str, what: (&str, &str), status: Status) {
+        if self.found_on_page(doc, key, expected) {
+            return;
+        }
         let Some(f) = self.field(doc, key) else { return };
         let read = f.text();
         if read == expected {
@@ -209,6 +231,53 @@ impl Check {
             let (file, zh, en) = (&doc.file, what.0, what.1);
             self.fail(status, tr!(self.l, "{file} 上的{zh}为“{read}”，申请表为“{expected}”", "{en} on {file} is '{read}', the form says '{expected}'"));
         }
+    }
+
+    /// The extractor's reading of `doc`'s `key` as evidence, without
+    /// judging it (an unreadable one with its raw text).
+    fn reading(&mut self, doc: &Document, key: &str) {
+        let Some(f) = doc.field(key) else { return };
+        let readable = f.is_readable();
+        self.evidence.push(Evidence {
+            source: Source::Document,
+            file: Some(doc.file.clone()),
+            field: key.to_string(),
+            value: if readable { f.value.clone() } else { Value::String(f.text()) },
+            confidence: Some(f.confidence),
+            bbox: Some(f.bbox),
+            reading: (!readable).then_some(Reading::Unreadable),
+        });
+    }
+
+    /// Looks for `expected` (the form's or registry's value, or a rule's
+    /// text) where `doc`'s `key` is printed; found, records it (and the
+    /// extractor's reading) as evidence, and the comparison is made. A
+    /// passing message says so when the extractor's reading alone would
+    /// not have passed.
+    pub fn found_on_page(&mut self, doc: &Document, key: &str, expected: &str) -> bool {
+        let Some(found) = super::on_page::find(doc, key, expected) else { return false };
+        self.evidence.push(Evidence {
+            source: Source::Document,
+            file: Some(doc.file.clone()),
+            field: key.to_string(),
+            value: Value::String(found.text.clone()),
+            confidence: Some(found.confidence),
+            bbox: Some(found.bbox),
+            reading: Some(Reading::FoundOnPage),
+        });
+        self.reading(doc, key);
+        self.ok();
+        let read = doc.field(key);
+        let plain = read.is_some_and(|f| f.is_readable() && f.text() == expected && f.confidence >= self.min_confidence);
+        if !plain {
+            let (file, read, seen) = (&doc.file, read.map(|f| f.text()).unwrap_or_else(|| "—".into()), &found.text);
+            self.confirmed.push(tr!(
+                self.l,
+                "{file} 上 {key} 处印有“{seen}”（提取结果为“{read}”）",
+                "{key} on {file}: '{seen}' is printed where the field is (the extractor read '{read}')"
+            ));
+        }
+        true
     }
 
     /// The page's `key` equals the value held by `by` (the form or the

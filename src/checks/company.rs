@@ -77,7 +77,13 @@ pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
     let scope = &input.rules.company.required_scope.value;
     c.rule("required_scope", scope.as_str());
     let mut on_page = None;
-    if let Some(doc) = c.page(input, DocKind::OperatingPermit, None, Status::Block)
+    let page = c.page(input, DocKind::OperatingPermit, None, Status::Block);
+    // The required scope printed in the permit's scope, read or not.
+    if let Some(doc) = page
+        && c.found_on_page(doc, "business_scope", scope)
+    {
+        on_page = doc.field("business_scope").filter(|f| f.is_readable()).map(|f| (doc, f.text()));
+    } else if let Some(doc) = page
         && let Some(f) = c.field(doc, "business_scope")
     {
         let text = f.text();

@@ -41,8 +41,14 @@ impl World {
         World { form, docs, reg, rules: Rules::embedded(), config: CheckConfig::default() }
     }
 
+    /// The checks on the world's documents, settled as the pipeline
+    /// settles them (a value not of its field's type is unreadable).
     pub fn run(&self) -> Outcome {
-        run(&Input { form: &self.form, documents: &self.docs, registry: &self.reg, rules: &self.rules, config: &self.config })
+        let mut docs = self.docs.clone();
+        for d in &mut docs {
+            crate::extract::typed::settle(d, &self.rules.fields);
+        }
+        run(&Input { form: &self.form, documents: &docs, registry: &self.reg, rules: &self.rules, config: &self.config })
     }
 
     pub fn check(&self, id: &str) -> CheckResult {

@@ -10,6 +10,7 @@
 mod builder;
 mod cargo;
 mod company;
+pub(crate) mod on_page;
 mod personnel;
 mod route;
 mod vehicle;
@@ -150,6 +151,10 @@ pub(crate) enum Page<'a> {
     /// Not found among the read pages, but some pages could not be read
     /// and it may be one of them.
     Unreadable(Vec<&'a Document>),
+    /// Not found for its party, but pages of its kind are tied to no party
+    /// because their numbers and names could not be read with confidence:
+    /// it may be one of them, and a misread must not block.
+    Untied(Vec<&'a Document>),
     Missing,
 }
 
@@ -175,7 +180,25 @@ impl<'a> Input<'a> {
             .filter(|d| d.declared_kind.is_none_or(|k| k == kind))
             .filter(|d| subject.is_none() || d.subject.is_none_or(|s| Some(s) == subject))
             .collect();
-        if maybe.is_empty() { Page::Missing } else { Page::Unreadable(maybe) }
+        if !maybe.is_empty() {
+            return Page::Unreadable(maybe);
+        }
+        let untied: Vec<&Document> = match subject {
+            Some(_) => self.pages(kind, None).into_iter().filter(|d| d.subject.is_none() && !self.identified(d)).collect(),
+            None => vec![],
+        };
+        if untied.is_empty() { Page::Missing } else { Page::Untied(untied) }
+    }
+
+    /// Whether a page names its party clearly: one of its identifying
+    /// fields (plate, VIN, ID or licence number, name) is a well-formed
+    /// value read with confidence. Such a page that matches no party of
+    /// the form is someone else's; one without is a page nobody can tell.
+    fn identified(&self, d: &Document) -> bool {
+        ["plate_number", "vin", "id_number", "licence_number", "name"]
+            .iter()
+            .filter_map(|k| d.field(k))
+            .any(|f| f.is_readable() && f.confidence >= self.config.min_confidence)
     }
 }
 

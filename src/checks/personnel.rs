@@ -60,23 +60,8 @@ fn driver(l: Lang, i: usize, name: &str) -> String {
     tr!(l, "驾驶员{i}（{name}）", "driver {i} ({name})")
 }
 
-/// The licence classes a printed 准驾车型 contains: `A2D` → [A2, D].
-fn class_tokens(code: &str) -> Vec<String> {
-    let mut out: Vec<String> = vec![];
-    for ch in code.chars() {
-        if ch.is_ascii_digit() {
-            if let Some(last) = out.last_mut() {
-                last.push(ch);
-            }
-        } else if ch.is_ascii_alphabetic() {
-            out.push(ch.to_ascii_uppercase().to_string());
-        }
-    }
-    out
-}
-
 fn class_covers(code: &str, allowed: &[String]) -> bool {
-    class_tokens(code).iter().any(|t| allowed.contains(t))
+    crate::types::normalize::licence_classes(code).iter().any(|t| allowed.contains(t))
 }
 
 /// P3 驾驶证: per driver, the licence page and the registry agree, the
@@ -234,9 +219,9 @@ mod tests {
 
     #[test]
     fn a_printed_licence_class_splits_into_its_classes() {
-        assert_eq!(class_tokens("A2D"), vec!["A2", "D"]);
-        assert_eq!(class_tokens("A1A2"), vec!["A1", "A2"]);
-        assert_eq!(class_tokens("b2"), vec!["B2"]);
+        assert_eq!(crate::types::normalize::licence_classes("A2D"), vec!["A2", "D"]);
+        assert_eq!(crate::types::normalize::licence_classes("A1A2"), vec!["A1", "A2"]);
+        assert_eq!(crate::types::normalize::licence_classes("b2"), vec!["B2"]);
     }
 
     #[test]

@@ -80,11 +80,11 @@ fn pages_that_could_not_be_read_warn_in_the_checks_that_need_them_and_never_pass
 #[test]
 fn evidence_from_a_page_carries_its_file_box_and_confidence() {
     let mut w = World::clean();
-    w.set(VehicleLicence, Some(Trailer), "vin", json!("LA9LB3D37KBJXC021"));
+    w.set(VehicleLicence, Some(Trailer), "vin", json!("LA9LB3D38KBJXC021"));
     let c = w.check("V1");
     assert_eq!(c.status, Block);
     let e = c.evidence.iter().find(|e| e.field == "vin" && e.file.as_deref() == Some("trailer_licence.jpg")).unwrap();
-    assert_eq!(e.value, json!("LA9LB3D37KBJXC021"));
+    assert_eq!(e.value, json!("LA9LB3D38KBJXC021"));
     assert!(e.bbox.is_some() && e.confidence.is_some());
     assert!(c.evidence.iter().any(|e| e.field == "vehicles.vin"));
 }
@@ -139,6 +139,76 @@ fn a_mismatch_read_with_low_confidence_warns_instead_of_blocking() {
     f.value = json!("张纬");
     f.confidence = 0.4;
     assert_eq!(w.only("P1").0, Warn);
+}
+
+// ------------------------------------ clear evidence (docs/checks.md)
+
+#[test]
+fn a_misread_vin_warns_naming_the_file_and_field_and_a_well_read_different_one_blocks() {
+    // A VIN of 11 characters and one whose check digit fails are misreads.
+    for misread in ["BJ4259SNFKB", "LA9LB3D37KBJXC021"] {
+        let mut w = World::clean();
+        w.set(VehicleLicence, Some(Trailer), "vin", json!(misread));
+        let (s, m) = w.only("V1");
+        assert_eq!(s, Warn, "{misread}: {m}");
+        assert!(m.contains("vin on trailer_licence.jpg could not be read") && m.contains(misread), "{m}");
+        let e = w.check("V1").evidence.into_iter().find(|e| e.field == "vin" && e.file.is_some()).unwrap();
+        assert_eq!((e.value, e.reading), (json!(misread), Some(crate::report::Reading::Unreadable)));
+    }
+    let mut w = World::clean();
+    w.set(VehicleLicence, Some(Trailer), "vin", json!("LA9LB3D38KBJXC021"));
+    assert_eq!(w.only("V1").0, Block);
+}
+
+#[test]
+fn a_misread_name_of_one_character_warns_and_a_well_read_other_name_blocks() {
+    let mut w = World::clean();
+    let surname: String = w.form.agent.name.chars().take(1).collect();
+    w.set(IdCard, Some(Agent), "name", json!(surname));
+    let (s, m) = w.only("P1");
+    assert_eq!(s, Warn);
+    assert!(m.contains("could not be read") && m.contains("person's name"), "{m}");
+    w.set(IdCard, Some(Agent), "name", json!("张炜"));
+    assert_eq!(w.only("P1").0, Block);
+}
+
+#[test]
+fn a_misread_number_warns_and_a_well_read_one_that_breaks_the_rule_blocks() {
+    let mut w = World::clean();
+    w.set(VehicleLicence, Some(Tractor), "curb_mass_kg", json!(4294967295u64));
+    let (s, m) = w.only("V4");
+    assert_eq!(s, Warn);
+    assert!(m.contains("curb_mass_kg") && m.contains("outside the plausible"), "{m}");
+    let declared = w.form.tractor.curb_mass_kg.0;
+    w.set(VehicleLicence, Some(Tractor), "curb_mass_kg", json!(declared * 2));
+    assert_eq!(w.only("V4").0, Block);
+}
+
+#[test]
+fn a_misread_licence_class_warns_and_a_well_read_class_that_does_not_cover_blocks() {
+    let mut w = World::clean();
+    w.set(DrivingLicence, Some(Driver(0)), "permitted_class", json!("DAM"));
+    assert_eq!(w.only("P3").0, Warn);
+    w.set(DrivingLicence, Some(Driver(0)), "permitted_class", json!("B2"));
+    assert_eq!(w.only("P3").0, Block);
+}
+
+#[test]
+fn a_licence_page_tied_to_no_vehicle_because_its_plate_and_vin_are_misread_warns_instead_of_missing() {
+    let mut w = World::clean();
+    let d = w.doc(VehicleLicence, Some(Trailer));
+    d.subject = None;
+    d.fields.get_mut("plate_number").unwrap().value = json!("鲁");
+    d.fields.get_mut("vin").unwrap().value = json!("LA9");
+    let c = w.check("V1");
+    assert_eq!(c.status, Warn, "{}", c.message);
+    assert!(c.message_in(Lang::En).contains("could not be told apart"), "{}", c.message_in(Lang::En));
+    // The same page printing another vehicle's plate and VIN clearly is
+    // someone else's licence: the trailer's is missing.
+    let d = w.docs.iter_mut().find(|d| d.file == "trailer_licence.jpg").unwrap();
+    d.fields.get_mut("plate_number").unwrap().value = json!("鲁H9999挂");
+    d.fields.get_mut("vin").unwrap().value = json!("LA9LB3D38KBJXC021");
+    assert_eq!(w.check("V1").status, Block);
 }
 
 // ------------------------------------------------------------ personnel
@@ -390,7 +460,7 @@ fn c4_warns_on_a_permit_mismatch_within_two_years_but_not_before() {
 #[test]
 fn v1_blocks_a_wrong_vin_on_the_licence_page() {
     let mut w = World::clean();
-    w.set(VehicleLicence, Some(Trailer), "vin", json!("LA9LB3D37KBJXC021"));
+    w.set(VehicleLicence, Some(Trailer), "vin", json!("LA9LB3D38KBJXC021"));
     let (s, m) = w.only("V1");
     assert_eq!(s, Block);
     assert!(m.contains("trailer_licence.jpg"), "{m}");
@@ -578,7 +648,7 @@ fn add_escort_pages(w: &mut World, sections: serde_json::Value) {
     let mut plan = crate::document::Document::unread("escort.jpg", None, None, "");
     plan.unread = None;
     plan.kind = Some(EscortPlan);
-    plan.fields.insert("sections".into(), crate::document::Field { value: sections, confidence: 0.99, bbox: [0, 0, 10, 10].into() });
+    plan.fields.insert("sections".into(), crate::document::Field::new(sections, 0.99, [0, 0, 10, 10].into()));
     let mut drawing = plan.clone();
     drawing.file = "contour.jpg".into();
     drawing.kind = Some(ContourDrawing);

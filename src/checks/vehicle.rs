@@ -219,7 +219,9 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
         if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(role)).first() {
             let (zh, en) = (format!("{who}品牌型号"), format!("the {who}'s brand and model"));
             c.compare_field(doc, "brand_model", &v.brand_model, (&zh, &en), Status::Block);
-            if let Some(kg) = c.number_field(doc, "curb_mass_kg") {
+            if c.found_on_page(doc, "curb_mass_kg", &declared.to_string()) {
+                on_page = Some((*doc, declared as u64));
+            } else if let Some(kg) = c.number_field(doc, "curb_mass_kg") {
                 c.confirm_if(doc, "curb_mass_kg", Source::Form, kg == declared as u64);
                 on_page = Some((*doc, kg));
                 let file = &doc.file;

@@ -13,6 +13,7 @@ pub mod ocr_samples;
 pub mod spans;
 pub mod tokenizer;
 pub mod train;
+pub mod typed;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -178,7 +179,7 @@ impl Extractor {
             // whole page, and can be led astray by a badly read one); it is
             // as sure as the reading of the title.
             (None, Some((k, read))) => (k, kind_confidence(k).max(read)),
-            (None, None) => (best, best_p),
+            (None, None) => kind_by_marks(page, &self.config.kinds, &probs),
         };
         let mut fields = spans::fields(kind, &tagged);
         if kind == DocKind::EscortPlan {
@@ -186,6 +187,55 @@ impl Extractor {
         }
         Ok(Extraction { kind, kind_confidence, fields })
     }
+}
+
+/// The kind of an untitled page: the model's most probable kind among
+/// those whose marks the page shows ([`DocKind::marks`]). A kind whose
+/// marks are absent cannot be the page's, and its probability goes to
+/// `other`, which wins when it is the larger.
+fn kind_by_marks(page: &PageText, kinds: &[String], probs: &[f32]) -> (DocKind, f32) {
+    let text: String = crate::types::normalize::text(&page.text());
+    let ids = identifiers(page);
+    let shows = |k: DocKind| {
+        k.marks().iter().filter(|m| text.contains(*m)).count() >= DocKind::MIN_MARKS || ids.iter().any(|id| k.identified_by().contains(id))
+    };
+    let mut other = 0f32;
+    let mut best: Option<(DocKind, f32)> = None;
+    for (name, &p) in kinds.iter().zip(probs) {
+        let Ok(k) = name.parse::<DocKind>() else { continue };
+        if k == DocKind::Other || !shows(k) {
+            other += p;
+        } else if best.is_none_or(|(_, q)| p > q) {
+            best = Some((k, p));
+        }
+    }
+    match best {
+        Some((k, p)) if p >= other => (k, p),
+        _ => (DocKind::Other, other.min(1.0)),
+    }
+}
+
+/// The kinds of well-formed identifiers printed on the page: a card whose
+/// labels are too faint to read still shows its ID number or VIN whole.
+fn identifiers(page: &PageText) -> Vec<crate::document::Identifier> {
+    use crate::document::Identifier;
+    use crate::types::{IdNumber, Plate, Uscc, Vin, normalize};
+    let mut out = vec![];
+    for line in &page.lines {
+        for token in line.text.split(|c: char| c.is_whitespace() || matches!(c, ':' | '：')) {
+            let t = normalize::code(token);
+            let n = t.chars().count();
+            let found = match n {
+                17 if Vin::parse(&t).is_ok() => Some(Identifier::Vin),
+                18 if IdNumber::parse(&t).is_ok() => Some(Identifier::IdNumber),
+                18 if Uscc::parse(&t).is_ok() => Some(Identifier::Uscc),
+                7 | 8 if Plate::parse(&t).is_ok() => Some(Identifier::Plate),
+                _ => None,
+            };
+            out.extend(found);
+        }
+    }
+    out
 }
 
 fn one_hot_o(n: usize) -> Vec<f32> {
@@ -307,7 +357,7 @@ fn sections(page: &PageText) -> Field {
             list.push(k);
         }
     }
-    Field { value: json!(list), confidence, bbox: bbox.unwrap_or_default() }
+    Field::new(json!(list), confidence, bbox.unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -380,6 +430,28 @@ mod tests {
         // Two titles that disagree leave it to the model.
         assert_eq!(k(&["机动车行驶证", "机动车驾驶证"]), None);
         assert_eq!(k(&["姓名 张三"]), None);
+    }
+
+    #[test]
+    fn an_untitled_page_without_the_marks_of_the_likeliest_kind_is_other() {
+        let kinds: Vec<String> = DocKind::ALL.iter().map(|k| k.key().to_string()).collect();
+        let mut probs = vec![0.0; kinds.len()];
+        let escort = kinds.iter().position(|k| k == "escort_plan").unwrap();
+        probs[escort] = 0.9;
+        probs[kinds.len() - 1] = 0.1;
+        // A blank page, and a cargo photo with a word or two on it.
+        assert_eq!(kind_by_marks(&page(&[]), &kinds, &probs), (DocKind::Other, 1.0));
+        assert_eq!(kind_by_marks(&page(&["SANY", "小心轻放"]), &kinds, &probs).0, DocKind::Other);
+        // An escort plan whose title was misread still shows its headings.
+        let plan = page(&["大件运输护迭方案", "一、护送车辆配置", "二、护送人员配备"]);
+        assert_eq!(kind_by_marks(&plan, &kinds, &probs), (DocKind::EscortPlan, 0.9));
+        // An ID card photo whose faint labels were all misread still shows
+        // a well-formed ID number.
+        let id_card = kinds.iter().position(|k| k == "id_card").unwrap();
+        probs.swap(escort, id_card);
+        let card = page(&["姓客 萧强龙", "1980年9月19日", "320706198009193636"]);
+        assert_eq!(kind_by_marks(&card, &kinds, &probs).0, DocKind::IdCard);
+        assert_eq!(kind_by_marks(&page(&["姓客 萧强龙"]), &kinds, &probs).0, DocKind::Other);
     }
 
     #[test]

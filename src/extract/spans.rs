@@ -18,9 +18,10 @@
 //! - **Values**: normalised by the field's type; the box is the union of
 //!   the characters' boxes; the confidence is the weakest character's OCR
 //!   probability × tag probability. A value that does not normalise (a
-//!   garbled date) is reported as read, at half its confidence, so the
-//!   check that uses it warns instead of guessing. Check characters are
-//!   never "repaired" here.
+//!   garbled date) or is not of its field's grammar or range
+//!   ([`super::typed`]) is unreadable: reported with its text and box but
+//!   no value, so the check that uses it warns instead of guessing. Check
+//!   characters are never "repaired" here.
 
 use std::collections::BTreeMap;
 
@@ -253,17 +254,22 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
             }
         }
     }
+    let bounds = super::typed::embedded_bounds();
     let mut out = BTreeMap::new();
     for (key, t) in schema {
         let Some(cands) = by_field.get(*key) else { continue };
-        let reads = |s: &Span| value(*t, &s.text).is_some();
+        let typed = |s: &Span| value(*t, &s.text).filter(|v| super::typed::problem(kind, key, v, bounds).is_none());
+        let reads = |s: &Span| typed(s).is_some();
         let best = cands.iter().max_by(|a, b| (reads(a), a.confidence).partial_cmp(&(reads(b), b.confidence)).unwrap_or(std::cmp::Ordering::Equal)).expect("non-empty");
-        let field = match value(*t, &best.text) {
-            Some(Value::String(v)) if *key == "business_scope" => {
-                Field { value: json!(scope_separators(&v)), confidence: best.confidence, bbox: best.bbox }
+        let field = match (typed(best), value(*t, &best.text)) {
+            (Some(Value::String(v)), _) if *key == "business_scope" => Field::new(json!(scope_separators(&v)), best.confidence, best.bbox),
+            (Some(v), _) => Field::new(v, best.confidence, best.bbox),
+            // Normalised but not of the field's grammar or range.
+            (None, Some(v)) => {
+                let why = super::typed::problem(kind, key, &v, bounds).unwrap_or_default();
+                Field::unreadable(&normalize::text(&best.text), why, best.confidence, best.bbox)
             }
-            Some(v) => Field { value: v, confidence: best.confidence, bbox: best.bbox },
-            None => Field { value: json!(normalize::text(&best.text)), confidence: best.confidence * 0.5, bbox: best.bbox },
+            (None, None) => Field::unreadable(&normalize::text(&best.text), format!("not a {}", t.name()), best.confidence, best.bbox),
         };
         out.insert(key.to_string(), field);
     }
@@ -347,7 +353,10 @@ mod tests {
         assert_eq!(fields(DocKind::VehicleLicence, &chars)["engine_number"].value, json!("X1250802066"));
         // A number is widened by its own rule; a space ends a code.
         let chars = tagged("鲁J4549挂 370900", &tags(&[("B-plate_number", 1), ("I-plate_number", 2), ("O", 11)]));
-        assert_eq!(fields(DocKind::VehicleLicence, &chars)["plate_number"].value, json!("鲁J4549"));
+        let plate = &fields(DocKind::VehicleLicence, &chars)["plate_number"];
+        assert_eq!(plate.text(), "鲁J4549");
+        // Cut short of its 挂, it is no plate: unreadable, not a value.
+        assert!(!plate.is_readable());
     }
 
     #[test]

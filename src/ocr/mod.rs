@@ -168,7 +168,7 @@ impl PageText {
 }
 
 /// One line of text: detected boxes on one line, joined by a space.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TextLine {
     pub text: String,
     /// Minimum confidence of the recognised characters.
@@ -179,7 +179,7 @@ pub struct TextLine {
     pub chars: Vec<TextChar>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TextChar {
     pub ch: char,
     pub confidence: f32,

@@ -71,6 +71,22 @@ pub fn outline(s: &str) -> Option<(Mm, Mm, Mm)> {
     Mm::parse_outline(&text(s)).ok()
 }
 
+/// The licence classes a printed 准驾车型 lists: `A2D` → [A2, D].
+pub fn licence_classes(code: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for ch in code.chars() {
+        if ch.is_ascii_digit() {
+            match out.last_mut() {
+                Some(last) => last.push(ch),
+                None => out.push(ch.to_string()),
+            }
+        } else if ch.is_ascii_alphabetic() {
+            out.push(ch.to_ascii_uppercase().to_string());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -160,6 +160,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("print_now", "打印", "Print"),
     ("message", "说明", "Message"),
     ("from_archive", "复用档案", "reused from the archive"),
+    ("found_on_page", "页面上找到申请表所填值", "the form's value, found on the page"),
+    ("unreadable_value", "无法识别为有效值", "could not be read as a value"),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::document::Document;
 use crate::http::decisions::{AuditEntry, AuditRow};
 use crate::http::{ApiError, ApiResult};
-use crate::report::{CheckResult, Evidence, Group, Report, Source, Status};
+use crate::report::{CheckResult, Evidence, Group, Reading, Report, Source, Status};
 
 // ------------------------------------------------------------------ data
 
@@ -470,6 +470,11 @@ fn evidence_item(lang: Lang, a: &AppView, report: &Report, check: &str, e: &Evid
                         "◎ " (file) @if let Some(c) = e.confidence { " · " (t(lang, "confidence")) " " (format!("{:.0}%", c * 100.0)) }
                         @if let Some(ar) = document(report, file).and_then(|d| d.archived.as_ref()) {
                             " · " (t(lang, "from_archive")) " " (ar.archived_at.get(..10).unwrap_or(&ar.archived_at))
+                        }
+                        @match e.reading {
+                            Some(Reading::FoundOnPage) => { " · " (t(lang, "found_on_page")) }
+                            Some(Reading::Unreadable) => { " · " (t(lang, "unreadable_value")) }
+                            None => {}
                         }
                     }
                 }

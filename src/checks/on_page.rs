@@ -1,0 +1,329 @@
+//! Looking for a value on the page, as a clerk does with the form in hand.
+//!
+//! The extractor picks one span per field, and on a page of an edition it
+//! has not seen it may pick the wrong one or cut a value short, although
+//! OCR read the whole value where it is printed. So before a check takes
+//! the extractor's reading as the page's word, it looks for the form's
+//! value in the page's OCR lines:
+//!
+//! - compared as text is compared (NFKC, no spaces), plus the OCR
+//!   look-alikes the value's grammar rules out (`O` for `0` in a VIN, which
+//!   has no `O`; `Z` for `2` in an ID number, which has no letters but X);
+//! - as a whole value: not inside a longer run of the same kind of
+//!   characters (王琳 is not found in 王琳琳, 9200 not in 19200);
+//! - where the field is printed: inside the span the extractor tagged for
+//!   it, right after one of its labels on the same line, or beside or
+//!   below a line holding one of its labels ([`crate::document::labels`]).
+//!
+//! Found, it is evidence in its own right, with its box; not found, the
+//! extractor's reading decides as before.
+
+use crate::document::{Document, labels};
+use crate::ocr::TextLine;
+use crate::types::BBox;
+use unicode_normalization::UnicodeNormalization;
+
+/// The value as it was found on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    /// The characters as OCR read them.
+    pub text: String,
+    pub bbox: BBox,
+    /// The weakest character's OCR confidence.
+    pub confidence: f32,
+}
+
+/// Which OCR confusions a comparison forgives: those the value's own
+/// grammar rules out, so two values that differ can never be taken for
+/// each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fold {
+    /// Names, addresses, brand models, scopes: NFKC only.
+    Text,
+    /// VINs and plates: no I, O or lower case, so `O` → `0`, `I`/`l`/`|`
+    /// → `1`, and lower-case look-alikes of digits (`q` → `9`, `o` → `0`).
+    Code,
+    /// USCCs: as [`Fold::Code`], and no S, Z or V either: `S` → `5`,
+    /// `Z` → `2`.
+    Uscc,
+    /// ID numbers and numbers (digits and a final X): also `Z` → `2`,
+    /// `S` → `5`, `B` → `8`, `G` → `6`, `D` → `0`.
+    Digits,
+}
+
+impl Fold {
+    /// How `key` is compared.
+    pub(crate) fn of(key: &str) -> Fold {
+        match key {
+            "vin" | "plate_number" | "engine_number" | "permitted_class" => Fold::Code,
+            "uscc" | "principal_uscc" => Fold::Uscc,
+            "id_number" | "agent_id_number" | "licence_number" => Fold::Digits,
+            k if k.ends_with("_kg") || k.ends_with("_mm") => Fold::Digits,
+            _ => Fold::Text,
+        }
+    }
+
+    /// The folded form of one character, or `None` if it is dropped
+    /// (spaces, and the colons and separators around labels and numbers).
+    fn char(self, c: char) -> Option<char> {
+        let c = c.nfkc().next().unwrap_or(c);
+        if c.is_whitespace() || matches!(c, ':' | '：') {
+            return None;
+        }
+        let c = match c {
+            '•' | '・' | '‧' | '∙' => '·',
+            _ => c,
+        };
+        // Lower-case look-alikes of digits: no code has lower case.
+        let code = |c: char| match c {
+            'l' | 'i' | '|' => '1',
+            'o' => '0',
+            'q' | 'g' => '9',
+            'z' => '2',
+            's' => '5',
+            'b' => '6',
+            c => match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' => '1',
+                u => u,
+            },
+        };
+        Some(match self {
+            Fold::Text => c,
+            Fold::Code => code(c),
+            Fold::Uscc => match code(c) {
+                'S' => '5',
+                'Z' => '2',
+                u => u,
+            },
+            Fold::Digits => match code(c) {
+                ',' => return None,
+                'Q' | 'D' => '0',
+                'Z' => '2',
+                'S' => '5',
+                'B' => '8',
+                'G' => '6',
+                u => u,
+            },
+        })
+    }
+
+    fn str(self, s: &str) -> Vec<char> {
+        s.chars().filter_map(|c| self.char(c)).collect()
+    }
+
+    /// Characters that run on with a value of this kind: a match must not
+    /// be a piece of a longer run of them.
+    fn runs_on(self, c: char) -> bool {
+        match self {
+            Fold::Text => is_han(c),
+            Fold::Code | Fold::Uscc => c.is_ascii_alphanumeric(),
+            Fold::Digits => c.is_ascii_digit() || c == 'X',
+        }
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
+/// One OCR line folded, each folded character with the index of the
+/// line's character it came from.
+struct Folded<'a> {
+    line: &'a TextLine,
+    chars: Vec<char>,
+    from: Vec<usize>,
+}
+
+impl<'a> Folded<'a> {
+    fn new(line: &'a TextLine, fold: Fold) -> Self {
+        let (mut chars, mut from) = (vec![], vec![]);
+        for (i, c) in line.chars.iter().enumerate() {
+            if let Some(f) = fold.char(c.ch) {
+                chars.push(f);
+                from.push(i);
+            }
+        }
+        Folded { line, chars, from }
+    }
+
+    /// Start indices of `needle` in the folded line.
+    fn find_all(&self, needle: &[char]) -> Vec<usize> {
+        if needle.is_empty() || needle.len() > self.chars.len() {
+            return vec![];
+        }
+        (0..=self.chars.len() - needle.len()).filter(|&i| self.chars[i..i + needle.len()] == *needle).collect()
+    }
+
+    /// Box and weakest confidence of folded characters `a..b`.
+    fn span(&self, a: usize, b: usize) -> (BBox, f32, String) {
+        let cs = &self.line.chars[self.from[a]..=self.from[b - 1]];
+        let bbox = cs.iter().skip(1).fold(cs[0].bbox, |acc, c| acc.union(c.bbox));
+        let conf = cs.iter().map(|c| c.confidence).fold(1f32, f32::min);
+        (bbox, conf, cs.iter().map(|c| c.ch).collect())
+    }
+
+    /// Whether there is a visible gap between line characters `i` and `j`
+    /// (`i` before `j`): two boxes, or a space, between them.
+    fn gap(&self, i: usize, j: usize) -> bool {
+        let (a, b) = (&self.line.chars[i], &self.line.chars[j]);
+        let h = a.bbox.h.max(b.bbox.h).max(1) as i64;
+        j > i + 1 || (b.bbox.x as i64 - (a.bbox.x + a.bbox.w) as i64) * 3 > h
+    }
+}
+
+fn overlap(a: BBox, b: BBox) -> bool {
+    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+}
+
+/// Looks for `expected` (already normalised) on `doc` where its `key` is
+/// printed. `None`: not found there, or the page has no OCR lines
+/// (`--fields`, archived readings) or the value is too short to tell.
+pub(crate) fn find(doc: &Document, key: &str, expected: &str) -> Option<Found> {
+    let kind = doc.kind?;
+    let fold = Fold::of(key);
+    let needle = fold.str(expected);
+    if needle.len() < 2 || doc.lines.is_empty() {
+        return None;
+    }
+    let labels: Vec<Vec<char>> = labels(kind, key).iter().map(|l| Fold::Text.str(l)).collect();
+    let tagged = doc.field(key).map(|f| f.bbox).filter(|b| b.w > 0 && b.h > 0);
+    let lines: Vec<Folded> = doc.lines.iter().map(|l| Folded::new(l, fold)).collect();
+    // Lines that are a label and little else (a label in its own box,
+    // perhaps with its English beside it): a value may stand beside or
+    // below them.
+    let label_lines: Vec<(usize, BBox)> = doc
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = Fold::Text.str(&l.text);
+            labels.iter().any(|lab| t.len() <= lab.len() + 12 && t.windows(lab.len()).any(|w| w == lab.as_slice()))
+        })
+        .map(|(i, l)| (i, l.bbox))
+        .collect();
+    for (li, f) in lines.iter().enumerate() {
+        let text_fold = Folded::new(f.line, Fold::Text);
+        for a in f.find_all(&needle) {
+            let b = a + needle.len();
+            // One of the field's labels ends on this line just before the
+            // value (姓名王琳, 姓名 王琳, 姓名：王琳).
+            let start = f.from[a];
+            let label_before = labels.iter().any(|lab| {
+                text_fold.find_all(lab).iter().any(|&s| {
+                    let last = text_fold.from[s + lab.len() - 1];
+                    last < start && start - last <= 3
+                })
+            });
+            let starts_clean = a == 0 || !fold.runs_on(f.chars[a - 1]) || f.gap(f.from[a - 1], f.from[a]) || label_before;
+            let ends_clean = b == f.chars.len() || !fold.runs_on(f.chars[b]) || f.gap(f.from[b - 1], f.from[b]);
+            if !(starts_clean && ends_clean) {
+                continue;
+            }
+            let (bbox, confidence, text) = f.span(a, b);
+            let h = bbox.h.max(1) as i64;
+            let beside_or_below = label_lines.iter().any(|&(i, lb)| {
+                if i == li {
+                    return false;
+                }
+                let (lx, ly, lr, lbot) = (lb.x as i64, lb.y as i64, (lb.x + lb.w) as i64, (lb.y + lb.h) as i64);
+                let (vx, vy, vbot) = (bbox.x as i64, bbox.y as i64, (bbox.y + bbox.h) as i64);
+                let same_row = ly.max(vy) < lbot.min(vbot) && lr <= vx + h && vx - lr <= 15 * h;
+                let below = ly < vy && vy - lbot <= 2 * h && lx <= vx + bbox.w as i64 && vx - lx <= 8 * h;
+                same_row || below
+            });
+            if label_before || beside_or_below || tagged.is_some_and(|t| overlap(t, bbox)) {
+                return Some(Found { text, bbox, confidence });
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{DocKind, Field};
+    use crate::ocr::TextChar;
+
+    /// A page of lines `(text, x, y)`, characters 20 × 24 px.
+    fn page(kind: DocKind, lines: &[(&str, u32, u32)]) -> Document {
+        let mut d = Document::unread("p.jpg", None, None, "");
+        d.unread = None;
+        d.kind = Some(kind);
+        d.lines = lines
+            .iter()
+            .map(|&(t, x, y)| {
+                let chars: Vec<TextChar> = t
+                    .chars()
+                    .enumerate()
+                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24) })
+                    .collect();
+                let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
+                TextLine { text: t.into(), confidence: 0.95, bbox, chars }
+            })
+            .collect();
+        d
+    }
+
+    #[test]
+    fn a_name_after_its_label_is_found_with_its_box_whatever_the_extractor_took() {
+        let mut d = page(DocKind::IdCard, &[("姓名 王琳", 0, 0), ("性别 男 民族 汉", 0, 40)]);
+        d.fields.insert("name".into(), Field::new(serde_json::json!("王"), 0.998, BBox::new(60, 0, 20, 24)));
+        let f = find(&d, "name", "王琳").unwrap();
+        assert_eq!((f.text.as_str(), f.bbox), ("王琳", BBox::new(60, 0, 40, 24)));
+        // Glued to its label, too.
+        assert!(find(&page(DocKind::IdCard, &[("姓名王琳", 0, 0)]), "name", "王琳").is_some());
+    }
+
+    #[test]
+    fn a_value_is_not_found_inside_a_longer_one_nor_away_from_its_label() {
+        assert_eq!(find(&page(DocKind::IdCard, &[("姓名 王琳琳", 0, 0)]), "name", "王琳"), None);
+        // The same characters in running text elsewhere on the page.
+        assert_eq!(find(&page(DocKind::IdCard, &[("住址 王琳村", 0, 0), ("姓名 李四", 0, 300)]), "name", "王琳"), None);
+        let d = page(DocKind::VehicleLicence, &[("总质量 19200kg", 0, 0)]);
+        assert_eq!(find(&d, "curb_mass_kg", "9200"), None);
+    }
+
+    #[test]
+    fn look_alikes_the_grammar_rules_out_are_forgiven_and_no_others() {
+        let d = page(DocKind::VehicleLicence, &[("车辆识别代号 LA9LB3D37KBJXCO12", 0, 0)]);
+        assert!(find(&d, "vin", "LA9LB3D37KBJXC012").is_some());
+        // A VIN one real character off is a different VIN.
+        assert_eq!(find(&d, "vin", "LA9LB3D37KBJXC021"), None);
+        let id = page(DocKind::IdCard, &[("公民身份号码 37O8Z2l98OO1O11235", 0, 0)]);
+        assert!(find(&id, "id_number", "370822198001011235").is_some());
+        // A USCC has no S or Z, a VIN may: S is a 5 only in the USCC.
+        let bl = page(DocKind::BusinessLicence, &[("统一社会信用代码 q1370800MAY7MWUPSK", 0, 0)]);
+        assert!(find(&bl, "uscc", "91370800MAY7MWUP5K").is_some());
+        let vl = page(DocKind::VehicleLicence, &[("车辆识别代号 LSVAM4187C2184847", 0, 0)]);
+        assert_eq!(find(&vl, "vin", "L5VAM4187C2184847"), None);
+    }
+
+    #[test]
+    fn a_value_beside_or_below_a_label_line_is_found() {
+        // Bilingual card: the label in its own box to the left.
+        let d = page(DocKind::VehicleLicence, &[("号牌号码", 0, 100), ("Plate No.", 0, 126), ("鲁H6789挂", 200, 100)]);
+        assert!(find(&d, "plate_number", "鲁H6789挂").is_some());
+        // Business licence: the code below its label.
+        let d = page(DocKind::BusinessLicence, &[("统一社会信用代码", 100, 100), ("91370800MA3C12345X", 100, 140)]);
+        assert!(find(&d, "uscc", "91370800MA3C12345X").is_some());
+        // Far from any label and outside the tagged span: not found.
+        let d = page(DocKind::BusinessLicence, &[("统一社会信用代码", 100, 100), ("91370800MA3C12345X", 100, 900)]);
+        assert_eq!(find(&d, "uscc", "91370800MA3C12345X"), None);
+    }
+
+    #[test]
+    fn a_value_inside_the_tagged_span_needs_no_label() {
+        let mut d = page(DocKind::VehicleLicence, &[("LA9LB3D37KBJXC012", 400, 400)]);
+        assert_eq!(find(&d, "vin", "LA9LB3D37KBJXC012"), None);
+        d.fields.insert("vin".into(), Field::new(serde_json::json!("LA9LB3D37KBJXC"), 0.9, BBox::new(400, 400, 280, 24)));
+        assert!(find(&d, "vin", "LA9LB3D37KBJXC012").is_some());
+    }
+
+    #[test]
+    fn a_page_without_ocr_lines_finds_nothing() {
+        let d = page(DocKind::IdCard, &[]);
+        assert_eq!(find(&d, "name", "王琳"), None);
+    }
+}

@@ -1,0 +1,202 @@
+//! Whether a value read on a page is a value of its field's type, before
+//! anything reports or compares it: codes by their grammar (GB 16735 VIN,
+//! GA 36 plate, GB 32100 USCC, GB 11643 ID number, the licence classes),
+//! dates that exist, numbers in the plausible range of `rules/fields.toml`,
+//! names that look like names. A value that is not is **unreadable**
+//! ([`Field::unreadable`]): the report keeps its text and box for the
+//! clerk, and no check takes it for a value (`docs/checks.md`).
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::document::{DocKind, Document, Field, FieldType};
+use crate::rules::{Fields as Bounds, Plausible};
+use crate::types::{IdNumber, Month, Plate, Until, Uscc, Vin, normalize};
+
+/// The compiled-in bounds, for the extractor (which runs before any
+/// `--rules` are known; [`settle`] applies the run's own).
+pub(crate) fn embedded_bounds() -> &'static Bounds {
+    static B: OnceLock<Bounds> = OnceLock::new();
+    B.get_or_init(|| crate::rules::Rules::embedded().fields)
+}
+
+/// Why `value`, read as `kind`'s `key`, is not a value of that field, or
+/// `None` when it is one. Fields the kind does not list are not judged.
+pub fn problem(kind: DocKind, key: &str, value: &Value, bounds: &Bounds) -> Option<String> {
+    let (_, t) = kind.fields().iter().find(|(k, _)| *k == key)?;
+    let text = match value {
+        Value::Null => return Some("nothing was read".into()),
+        Value::String(s) => s.clone(),
+        v => v.to_string(),
+    };
+    match t {
+        FieldType::Code => code_problem(key, &text, bounds),
+        FieldType::Text => text_problem(key, &text),
+        FieldType::Date => Until::parse(&text).ok().filter(|u| *u != Until::LongTerm).is_none().then(|| "not a date".into()),
+        FieldType::OpenEnd => Until::parse(&text).is_err().then(|| "not a date or long_term".into()),
+        FieldType::Month => Month::parse(&text).is_err().then(|| "not a month".into()),
+        FieldType::Mass => number_problem(value, &bounds.mass_kg, "kg"),
+        FieldType::Length => {
+            let b = match key {
+                "width_mm" => &bounds.width_mm,
+                "height_mm" => &bounds.height_mm,
+                _ => &bounds.length_mm,
+            };
+            number_problem(value, b, "mm")
+        }
+        FieldType::Integer => number_problem(value, &bounds.approved_passengers, ""),
+        FieldType::Sections => None,
+    }
+}
+
+fn number_problem(value: &Value, b: &Plausible, unit: &str) -> Option<String> {
+    match value.as_u64() {
+        None => Some("not a number".into()),
+        Some(n) if !b.contains(n) => Some(format!("{n} is outside the plausible {}–{} {unit}", b.min, b.max).trim_end().to_string()),
+        Some(_) => None,
+    }
+}
+
+fn code_problem(key: &str, text: &str, bounds: &Bounds) -> Option<String> {
+    let err = |e: crate::types::IdError| Some(e.to_string());
+    match key {
+        "vin" => Vin::parse(text).err().and_then(err),
+        "plate_number" => Plate::parse(text).err().and_then(err),
+        "uscc" | "principal_uscc" => Uscc::parse(text).err().and_then(err),
+        // A driving licence's number is its holder's ID number.
+        "id_number" | "agent_id_number" | "licence_number" => IdNumber::parse(text).err().and_then(err),
+        "permitted_class" => {
+            let classes = &bounds.licence_classes.value;
+            let tokens = normalize::licence_classes(text);
+            let all_known = !tokens.is_empty() && tokens.iter().all(|t| classes.contains(t));
+            let only_codes = text.chars().all(|c| c.is_ascii_alphanumeric());
+            (!(all_known && only_codes)).then(|| format!("{text} is not a list of licence classes"))
+        }
+        // Certificate, permit, file and engine numbers have no common
+        // grammar; a number has digits or letters, not one or two.
+        _ => (text.chars().filter(char::is_ascii_alphanumeric).count() < 4).then(|| format!("{text} is too short for a number")),
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
+fn text_problem(key: &str, text: &str) -> Option<String> {
+    let n = text.chars().count();
+    let han = text.chars().filter(|&c| is_han(c)).count();
+    match key {
+        // Chinese names have two characters or more; names of minorities
+        // join their parts with a middle dot.
+        "name" | "agent_name" | "legal_representative" => {
+            let ok = (2..=24).contains(&n) && text.chars().all(|c| is_han(c) || c == '·') && han >= 2;
+            (!ok).then(|| format!("{text} is not a person's name"))
+        }
+        "company_name" | "principal_name" | "operator_name" => (han < 4).then(|| format!("{text} is not a company's name")),
+        "owner" => (han < 2).then(|| format!("{text} is not a person's or company's name")),
+        "sex" => (!matches!(text, "男" | "女")).then(|| format!("{text} is not 男 or 女")),
+        _ => (!text.chars().any(char::is_alphanumeric)).then(|| format!("{text} has no letters or digits")),
+    }
+}
+
+/// Marks every field of `doc` that is not a value of its type as
+/// unreadable. Idempotent: a field already unreadable stays as it is.
+pub fn settle(doc: &mut Document, bounds: &Bounds) {
+    let Some(kind) = doc.kind else { return };
+    for (key, f) in doc.fields.iter_mut() {
+        if !f.is_readable() {
+            continue;
+        }
+        if let Some(why) = problem(kind, key, &f.value, bounds) {
+            *f = Field::unreadable(&f.text(), why, f.confidence, f.bbox);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn why(kind: DocKind, key: &str, v: Value) -> Option<String> {
+        problem(kind, key, &v, embedded_bounds())
+    }
+
+    #[test]
+    fn a_vin_of_the_wrong_length_or_with_a_bad_check_digit_is_no_vin() {
+        let vl = DocKind::VehicleLicence;
+        assert_eq!(why(vl, "vin", json!("LA9LB3D37KBJXC012")), None);
+        assert!(why(vl, "vin", json!("BJ4259SNFKB")).unwrap().contains("17"));
+        assert!(why(vl, "vin", json!("LA9LB3D38KBJXC012")).unwrap().contains("check"));
+    }
+
+    #[test]
+    fn a_plate_is_judged_by_ga_36() {
+        let vl = DocKind::VehicleLicence;
+        assert_eq!(why(vl, "plate_number", json!("鲁H6789挂")), None);
+        assert!(why(vl, "plate_number", json!("鲁")).is_some());
+        assert!(why(vl, "plate_number", json!("鲁HO789挂")).is_some());
+    }
+
+    #[test]
+    fn numbers_outside_their_plausible_range_are_misreadings() {
+        let vl = DocKind::VehicleLicence;
+        assert_eq!(why(vl, "curb_mass_kg", json!(9200)), None);
+        assert!(why(vl, "length_mm", json!(4294967295u64)).unwrap().contains("outside"));
+        assert!(why(vl, "height_mm", json!("A")).unwrap().contains("not a number"));
+        assert!(why(vl, "curb_mass_kg", json!("G0438")).is_some());
+        assert!(why(vl, "width_mm", json!(25500)).is_some());
+        assert_eq!(why(vl, "width_mm", json!(2550)), None);
+    }
+
+    #[test]
+    fn dates_must_exist_and_long_term_only_where_a_validity_may_be_open() {
+        let dl = DocKind::DrivingLicence;
+        assert_eq!(why(dl, "valid_until", json!("long_term")), None);
+        assert!(why(dl, "valid_from", json!("long_term")).is_some());
+        assert!(why(dl, "valid_from", json!("2026-02-30")).is_some());
+        assert_eq!(why(DocKind::VehicleLicence, "inspection_valid_until", json!("2027-05")), None);
+        assert!(why(DocKind::VehicleLicence, "inspection_valid_until", json!("2027-13")).is_some());
+    }
+
+    #[test]
+    fn a_name_of_one_character_is_a_misreading_and_a_dotted_name_is_a_name() {
+        let id = DocKind::IdCard;
+        assert!(why(id, "name", json!("王")).is_some());
+        assert_eq!(why(id, "name", json!("王琳")), None);
+        assert_eq!(why(id, "name", json!("阿依古丽·买买提")), None);
+        assert!(why(id, "name", json!("F")).is_some());
+        assert!(why(DocKind::BusinessLicence, "company_name", json!("州大通")).is_some());
+    }
+
+    #[test]
+    fn licence_classes_come_from_the_list() {
+        let dl = DocKind::DrivingLicence;
+        assert_eq!(why(dl, "permitted_class", json!("A2D")), None);
+        assert_eq!(why(dl, "permitted_class", json!("B2")), None);
+        assert!(why(dl, "permitted_class", json!("A9")).is_some());
+        assert!(why(dl, "permitted_class", json!("DAM")).is_some());
+    }
+
+    #[test]
+    fn settling_keeps_the_text_and_box_of_an_unreadable_field_and_drops_its_value() {
+        let mut d = Document::unread("p.jpg", None, None, "");
+        d.unread = None;
+        d.kind = Some(DocKind::VehicleLicence);
+        let bbox = crate::types::BBox::new(1, 2, 3, 4);
+        d.fields.insert("vin".into(), Field::new(json!("BJ4259SNFKB"), 0.9, bbox));
+        d.fields.insert("plate_number".into(), Field::new(json!("鲁H6789挂"), 0.9, bbox));
+        settle(&mut d, embedded_bounds());
+        let vin = &d.fields["vin"];
+        assert!(!vin.is_readable());
+        assert_eq!((vin.raw.as_deref(), vin.bbox, vin.value.clone()), (Some("BJ4259SNFKB"), bbox, Value::Null));
+        assert!(d.fields["plate_number"].is_readable());
+        let json = serde_json::to_value(vin).unwrap();
+        assert!(json.get("value").is_none() && json["unreadable"].is_string() && json["raw"] == "BJ4259SNFKB", "{json}");
+        let once = d.clone();
+        settle(&mut d, embedded_bounds());
+        assert_eq!(d, once);
+    }
+}
