@@ -143,18 +143,25 @@ fn check_of<'a>(report: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn a_clean_application_whose_vin_page_is_blurred_beyond_reading_warns_and_does_not_block() {
-    let (tmp, dir) = copied("app_0001", |app, _| {
-        let path = app.join("trailer_licence.jpg");
-        let img = image::open(&path).unwrap().to_rgb8();
-        image::imageops::blur(&img, 4.0).save(&path).unwrap();
-    });
-    let report = check_copy(tmp.path(), &dir);
-    let v1 = check_of(&report, "V1");
-    assert_eq!(v1["status"], "warn", "{v1:#}");
-    for c in report["checks"].as_array().unwrap() {
-        assert_ne!(c["status"], "block", "a blurred page blocked {}: {:#}", c["id"], c);
+    // Three degrees of blur, three ways of not reading the trailer's
+    // licence (measured): at 1.5 the plate is misread ('R871811'), at 2.5
+    // the plate and VIN are not found at all, at 4 the page is no longer
+    // recognised as a licence. Each warns and names the page; none blocks.
+    for sigma in [1.5, 2.5, 4.0] {
+        let (tmp, dir) = copied("app_0001", |app, _| {
+            let path = app.join("trailer_licence.jpg");
+            let img = image::open(&path).unwrap().to_rgb8();
+            image::imageops::blur(&img, sigma).save(&path).unwrap();
+        });
+        let report = check_copy(tmp.path(), &dir);
+        let v1 = check_of(&report, "V1");
+        assert_eq!(v1["status"], "warn", "blur {sigma}: {v1:#}");
+        assert!(v1["message"].as_str().unwrap().contains("trailer_licence.jpg"), "blur {sigma}: {v1:#}");
+        for c in report["checks"].as_array().unwrap() {
+            assert_ne!(c["status"], "block", "blur {sigma} blocked {}: {:#}", c["id"], c);
+        }
+        assert_eq!(report["verdict"], "review");
     }
-    assert_eq!(report["verdict"], "review");
 }
 
 #[test]

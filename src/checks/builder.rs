@@ -158,7 +158,23 @@ impl Check {
                     tr!(
                         l,
                         "未能确认{kind_name}{whose}：{files} 是{kind_name}，但其号码和姓名无法可靠识别，请人工核对",
-                        "no {kind_name} page{whose} could be told apart: {files} is a {kind_name} whose numbers and names could not be read with confidence"
+                        "the {kind_name} page{whose} could not be told apart: {files} is a {kind_name} whose numbers and names could not be read with confidence"
+                    ),
+                );
+                None
+            }
+            Page::Unrecognised(docs) => {
+                let files = docs
+                    .iter()
+                    .map(|d| format!("{} ({})", d.file, d.kind.map_or("—", |k| k.key())))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.fail(
+                    Status::Warn,
+                    tr!(
+                        l,
+                        "申请人申报为{kind_name}{whose}的页面未能识别为该类材料：{files}，请人工核对",
+                        "the page declared as the {kind_name}{whose} could not be recognised as one: {files}"
                     ),
                 );
                 None
@@ -219,6 +235,17 @@ impl Check {
     /// box, and the extractor's reading stays beside it without deciding.
     pub fn compare_field(&mut self, doc: &Document, key: &str, expected: &str, what: (&str, &str), status: Status) {
         if self.found_on_page(doc, key, expected) {
+            return;
+        }
+        // Not of its field's grammar, but exactly what the form says: the
+        // page was read right, and the form's own value is another check's
+        // finding (P1 blocks an ID number whose check digit fails).
+        if let Some(f) = doc.field(key)
+            && !f.is_readable()
+            && f.text() == expected
+        {
+            self.reading(doc, key);
+            self.confirm(doc, key, Source::Form);
             return;
         }
         let Some(f) = self.field(doc, key) else { return };

@@ -155,6 +155,10 @@ pub(crate) enum Page<'a> {
     /// because their numbers and names could not be read with confidence:
     /// it may be one of them, and a misread must not block.
     Untied(Vec<&'a Document>),
+    /// Not found, but the applicant declared these pages as it, and they
+    /// were read as no kind clearly (`other`, or a kind read with low
+    /// confidence): a page too blurred to tell must not count as missing.
+    Unrecognised(Vec<&'a Document>),
     Missing,
 }
 
@@ -187,7 +191,16 @@ impl<'a> Input<'a> {
             Some(_) => self.pages(kind, None).into_iter().filter(|d| d.subject.is_none() && !self.identified(d)).collect(),
             None => vec![],
         };
-        if untied.is_empty() { Page::Missing } else { Page::Untied(untied) }
+        if !untied.is_empty() {
+            return Page::Untied(untied);
+        }
+        let declared: Vec<&Document> = self
+            .documents
+            .iter()
+            .filter(|d| d.declared_kind == Some(kind) && (subject.is_none() || d.subject.is_none_or(|s| Some(s) == subject)))
+            .filter(|d| d.kind == Some(DocKind::Other) || d.kind_confidence.is_some_and(|c| c < self.config.min_confidence))
+            .collect();
+        if declared.is_empty() { Page::Missing } else { Page::Unrecognised(declared) }
     }
 
     /// Whether a page names its party clearly: one of its identifying

@@ -152,7 +152,7 @@ fn a_misread_vin_warns_naming_the_file_and_field_and_a_well_read_different_one_b
         let (s, m) = w.only("V1");
         assert_eq!(s, Warn, "{misread}: {m}");
         assert!(m.contains("vin on trailer_licence.jpg could not be read") && m.contains(misread), "{m}");
-        let e = w.check("V1").evidence.into_iter().find(|e| e.field == "vin" && e.file.is_some()).unwrap();
+        let e = w.check("V1").evidence.into_iter().find(|e| e.field == "vin" && e.file.as_deref() == Some("trailer_licence.jpg")).unwrap();
         assert_eq!((e.value, e.reading), (json!(misread), Some(crate::report::Reading::Unreadable)));
     }
     let mut w = World::clean();
@@ -208,6 +208,23 @@ fn a_licence_page_tied_to_no_vehicle_because_its_plate_and_vin_are_misread_warns
     let d = w.docs.iter_mut().find(|d| d.file == "trailer_licence.jpg").unwrap();
     d.fields.get_mut("plate_number").unwrap().value = json!("鲁H9999挂");
     d.fields.get_mut("vin").unwrap().value = json!("LA9LB3D38KBJXC021");
+    assert_eq!(w.check("V1").status, Block);
+}
+
+#[test]
+fn a_page_declared_as_a_licence_but_too_blurred_to_recognise_warns_instead_of_missing() {
+    let mut w = World::clean();
+    let d = w.doc(VehicleLicence, Some(Trailer));
+    d.kind = Some(Other);
+    d.declared_kind = Some(VehicleLicence);
+    d.fields.clear();
+    let (s, m) = w.only("V1");
+    assert_eq!(s, Warn);
+    assert!(m.contains("declared as the vehicle_licence for trailer could not be recognised") && m.contains("trailer_licence.jpg (other)"), "{m}");
+    // Read clearly as another kind, it is not the licence: missing.
+    let d = w.docs.iter_mut().find(|d| d.file == "trailer_licence.jpg").unwrap();
+    d.kind = Some(DrivingLicence);
+    d.kind_confidence = Some(0.99);
     assert_eq!(w.check("V1").status, Block);
 }
 
@@ -275,10 +292,10 @@ fn p3_blocks_class_b2_for_a_tractor() {
 
 #[test]
 fn p3_only_warns_when_the_class_that_does_not_cover_the_vehicle_was_read_unsure() {
-    // The registry's A2 covers the tractor; the page was read as A, unsure.
+    // The registry's A2 covers the tractor; the page was read as B2, unsure.
     let mut w = World::clean();
     let f = w.doc(DrivingLicence, Some(Driver(0))).fields.get_mut("permitted_class").unwrap();
-    f.value = json!("A");
+    f.value = json!("B2");
     f.confidence = 0.46;
     let (s, m) = w.only("P3");
     assert_eq!(s, Warn, "{m}");

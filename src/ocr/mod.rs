@@ -71,6 +71,15 @@ pub struct OcrParams {
     pub target_line_px: f32,
     /// Largest enlargement of a small image for detection.
     pub max_upscale: f32,
+    /// An image whose short side is below this many pixels (a crop of one
+    /// line: a plate photo is 94 × 24) is enlarged for detection until it
+    /// reaches it, up to 8×, past [`max_upscale`](Self::max_upscale).
+    pub min_detect_side: f32,
+    /// An image at least this many times as wide as high, and at most
+    /// [`min_detect_side`](Self::min_detect_side) × 2 high, in which
+    /// detection finds one line or none, is read whole as one line: it is
+    /// a crop of one.
+    pub line_crop_aspect: f32,
     /// Whether to find the page's orientation; if false it is taken as
     /// upright (rotation 0, skew still followed per box).
     pub detect_orientation: bool,
@@ -114,6 +123,8 @@ impl Default for OcrParams {
             min_line_px: 16.0,
             target_line_px: 24.0,
             max_upscale: 2.0,
+            min_detect_side: 64.0,
+            line_crop_aspect: 2.5,
             detect_orientation: true,
             min_text_confidence: 0.2,
             rec_batch: 1,
@@ -328,6 +339,9 @@ impl OcrEngine {
         // First look: the whole page at about first_look_pixels (enlarged up
         // to max_upscale if small). Enough for cards.
         let mut scale = (p.first_look_pixels / (w * h)).sqrt().min(p.max_upscale);
+        if w.min(h) * scale < p.min_detect_side {
+            scale = (p.min_detect_side / w.min(h)).min(8.0);
+        }
         let first_scale = scale;
         let mut rects = self.detect_at(grey, scale)?;
         let thickness = median(rects.iter().map(|r| r.width().min(r.height())));
@@ -350,6 +364,14 @@ impl OcrEngine {
         }
         let regions: Vec<TextRegion> = rects.iter().map(|r| TextRegion::from_rect(r, dir)).collect();
         let lines = group_lines(&regions, dir);
+        if lines.len() <= 1 && w >= p.line_crop_aspect * h && h <= 2.0 * p.min_detect_side {
+            // A crop of one line (a plate photo, a cut-out value): the
+            // detector, trained on pages, finds nothing in it or cuts it
+            // (皖A225 of 皖A225J1), so it is read whole. On the 200 real
+            // plates: 82.0 % exact with detection, 91.0 % whole.
+            let line = TextRegion { center: (w / 2.0, h / 2.0), dir: (1.0, 0.0), length: w, thickness: h };
+            return Ok(Layout { rotation: 0, skew_degrees: 0.0, detect_scale: scale, lines: vec![vec![line]] });
+        }
         if std::env::var_os("DAJIAN_OCR_TIMING").is_some() {
             let t = median(rects.iter().map(|r| r.width().min(r.height()))).unwrap_or(0.0);
             eprintln!("  first look {first_scale:.2}, final {scale:.2}: median box {:.1} detector px, dir {dir:?} skew {skew:.1}, {} boxes", t * scale, rects.len());
