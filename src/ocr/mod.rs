@@ -36,6 +36,7 @@
 mod ctc;
 mod detect;
 mod geometry;
+pub mod grammar;
 pub mod metrics;
 mod recognize;
 mod seal;
@@ -208,6 +209,8 @@ pub struct Layout {
     /// Scale the detector finally ran at (page pixels → detector pixels).
     pub detect_scale: f32,
     pub lines: Vec<Vec<TextRegion>>,
+    /// The image is a crop of one line, read whole (a plate photo).
+    pub crop: bool,
 }
 
 /// The loaded models. Loading takes ~100 ms; share one engine (it is `Sync`).
@@ -334,7 +337,7 @@ impl OcrEngine {
         let p = &self.params;
         let (w, h) = (grey.width() as f32, grey.height() as f32);
         if w < 4.0 || h < 4.0 {
-            return Ok(Layout { rotation: 0, skew_degrees: 0.0, detect_scale: 1.0, lines: Vec::new() });
+            return Ok(Layout { rotation: 0, skew_degrees: 0.0, detect_scale: 1.0, lines: Vec::new(), crop: false });
         }
         // First look: the whole page at about first_look_pixels (enlarged up
         // to max_upscale if small). Enough for cards.
@@ -370,13 +373,13 @@ impl OcrEngine {
             // (皖A225 of 皖A225J1), so it is read whole. On the 200 real
             // plates: 82.0 % exact with detection, 91.0 % whole.
             let line = TextRegion { center: (w / 2.0, h / 2.0), dir: (1.0, 0.0), length: w, thickness: h };
-            return Ok(Layout { rotation: 0, skew_degrees: 0.0, detect_scale: scale, lines: vec![vec![line]] });
+            return Ok(Layout { rotation: 0, skew_degrees: 0.0, detect_scale: scale, lines: vec![vec![line]], crop: true });
         }
         if std::env::var_os("DAJIAN_OCR_TIMING").is_some() {
             let t = median(rects.iter().map(|r| r.width().min(r.height()))).unwrap_or(0.0);
             eprintln!("  first look {first_scale:.2}, final {scale:.2}: median box {:.1} detector px, dir {dir:?} skew {skew:.1}, {} boxes", t * scale, rects.len());
         }
-        Ok(Layout { rotation: geometry::rotation_for(dir), skew_degrees: skew, detect_scale: scale, lines })
+        Ok(Layout { rotation: geometry::rotation_for(dir), skew_degrees: skew, detect_scale: scale, lines, crop: false })
     }
 
     /// The classifier's verdict on the longest boxes read along `dir`, if
@@ -432,7 +435,15 @@ impl OcrEngine {
                 seal::Ink::Plain => None,
             }.unwrap_or(grey))
             .collect();
-        let texts = recognize::recognize(&self.rec, &self.alphabet, &sources, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
+        let mut texts = recognize::recognize(&self.rec, &self.alphabet, &sources, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
+        // A crop that reads like a code is read again by its grammar.
+        if layout.crop
+            && let [region] = regions.as_slice()
+            && let Some(g) = grammar::Grammar::suggested_by(&texts[0].text())
+            && let Some(t) = recognize::recognize_as(&self.rec, &self.alphabet, sources[0], region, self.params.rec_min_width, g)?
+        {
+            texts[0] = t;
+        }
         let mut texts = texts.into_iter();
         let to_bbox = |b: (f32, f32, f32, f32)| page.to_stored_bbox(b.0, b.1, b.2, b.3);
         let mut lines = Vec::new();

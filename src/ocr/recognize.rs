@@ -91,6 +91,11 @@ pub(crate) struct RegionText {
 }
 
 impl RegionText {
+    /// The characters as text.
+    pub fn text(&self) -> String {
+        self.chars.iter().map(|c| c.0).collect()
+    }
+
     /// Mean character confidence; 0 when nothing was read.
     pub fn mean_confidence(&self) -> f32 {
         if self.chars.is_empty() { 0.0 } else { self.chars.iter().map(|c| c.1).sum::<f32>() / self.chars.len() as f32 }
@@ -177,6 +182,40 @@ fn recognize_batch(
             (i, place_chars(&decoded, alphabet, frame_w, widths[i] as f32))
         })
         .collect())
+}
+
+/// Reads `region` as a code of `grammar` ([`super::grammar`]): the best
+/// reading of each of the grammar's shapes that passes its check
+/// characters, the most probable of them; `None` if none does.
+pub(crate) fn recognize_as(
+    rec: &rten::Model,
+    alphabet: &[char],
+    source: &GrayImage,
+    region: &TextRegion,
+    min_width: usize,
+    grammar: super::grammar::Grammar,
+) -> anyhow::Result<Option<RegionText>> {
+    let width = crop_width(region);
+    let bw = width.max(min_width).div_ceil(8) * 8;
+    let mut input = NdTensor::<f32, 4>::zeros([1, 1, CROP_H, bw]);
+    let data = input.data_mut().ok_or_else(|| anyhow!("tensor not contiguous"))?;
+    sample_crop(source, region, width, CROP_H, data, bw);
+    let out: rten_tensor::Tensor<f32> =
+        rec.run_one(input.view().as_dyn().into(), crate::par::model_run_options()).context("text recognition")?.try_into()?;
+    let shape = out.shape().to_vec();
+    let [frames, 1, classes] = shape[..] else {
+        return Err(anyhow!("recognition output has shape {shape:?}, expected [T, 1, C]"));
+    };
+    let logp = out.to_vec();
+    let frame_w = bw as f32 / frames as f32;
+    let best = grammar
+        .templates(alphabet)
+        .iter()
+        .filter_map(|t| super::ctc::constrained_decode(&logp, frames, classes, t))
+        .map(|(d, score)| (place_chars(&d, alphabet, frame_w, width as f32), score))
+        .filter(|(text, _)| grammar.accepts(&text.text()))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    Ok(best.map(|(text, _)| text))
 }
 
 /// Gives each decoded character a span along its crop: CTC emits characters
