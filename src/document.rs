@@ -212,6 +212,7 @@ pub fn labels(kind: DocKind, key: &str) -> &'static [&'static str] {
         (VehicleLicence, "curb_mass_kg") => &["整备质量"],
         (VehicleLicence, "total_mass_kg") => &["总质量"],
         (VehicleLicence, "towing_mass_kg") => &["准牵引总质量"],
+        (VehicleLicence, "inspection_valid_until") => &["检验有效期至", "检验有效期", "检验记录"],
         (DrivingLicence, "licence_number") => &["证号", "驾驶证号", "LicenseNo"],
         (DrivingLicence | QualificationCertificate | IdCard, "name") => &["姓名", "Name"],
         (DrivingLicence, "permitted_class") => &["准驾车型", "Class"],

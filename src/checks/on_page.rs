@@ -49,6 +49,9 @@ pub(crate) enum Fold {
     /// ID numbers and numbers (digits and a final X): also `Z` → `2`,
     /// `S` → `5`, `B` → `8`, `G` → `6`, `D` → `0`.
     Digits,
+    /// Dates and months: as [`Fold::Digits`], and `年`, `月`, `.`, `/`
+    /// are `-`, `日` is dropped (`2026年11月` is `2026-11`).
+    Date,
 }
 
 impl Fold {
@@ -59,6 +62,7 @@ impl Fold {
             "uscc" | "principal_uscc" => Fold::Uscc,
             "id_number" | "agent_id_number" | "licence_number" => Fold::Digits,
             k if k.ends_with("_kg") || k.ends_with("_mm") => Fold::Digits,
+            k if k.ends_with("_date") || k.starts_with("valid_") || k.ends_with("valid_until") || k == "term_until" => Fold::Date,
             _ => Fold::Text,
         }
     }
@@ -96,6 +100,11 @@ impl Fold {
                 'Z' => '2',
                 u => u,
             },
+            Fold::Date => match c {
+                '年' | '月' | '.' | '/' => '-',
+                '日' => return None,
+                c => return Fold::Digits.char(c),
+            },
             Fold::Digits => match code(c) {
                 ',' => return None,
                 'Q' | 'D' => '0',
@@ -119,6 +128,7 @@ impl Fold {
             Fold::Text => is_han(c),
             Fold::Code | Fold::Uscc => c.is_ascii_alphanumeric(),
             Fold::Digits => c.is_ascii_digit() || c == 'X',
+            Fold::Date => c.is_ascii_digit(),
         }
     }
 }
@@ -298,6 +308,14 @@ mod tests {
         assert!(find(&bl, "uscc", "91370800MAY7MWUP5K").is_some());
         let vl = page(DocKind::VehicleLicence, &[("车辆识别代号 LSVAM4187C2184847", 0, 0)]);
         assert_eq!(find(&vl, "vin", "L5VAM4187C2184847"), None);
+    }
+
+    #[test]
+    fn a_month_is_found_however_it_is_printed_but_not_as_part_of_a_later_one() {
+        let d = page(DocKind::VehicleLicence, &[("检验有效期至2026年11月", 0, 0)]);
+        assert!(find(&d, "inspection_valid_until", "2026-11").is_some());
+        assert_eq!(find(&d, "inspection_valid_until", "2026-01"), None);
+        assert_eq!(find(&page(DocKind::VehicleLicence, &[("检验有效期至2026年112月", 0, 0)]), "inspection_valid_until", "2026-11"), None);
     }
 
     #[test]

@@ -112,13 +112,23 @@ pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
     for (role, _, plate) in vehicles {
         let who = role.name(l);
         let mut on_page = None;
-        if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(role)).first()
+        let registered = input.registry.vehicle(plate).and_then(|r| r.inspection_valid_until);
+        let page = input.pages(DocKind::VehicleLicence, Some(role)).first().copied();
+        if let Some(doc) = page
+            && let Some(m) = registered
+            && c.found_on_page(doc, "inspection_valid_until", &m.to_string())
+        {
+            // The registry's month printed on the licence: compared as it.
+            c.expect(m.covers(end), Status::Block, || {
+                tr!(l, "{who}行驶证显示检验有效期至{m}，早于{end}", "the {who}'s licence shows inspection valid until {m}, before {end}")
+            });
+        } else if let Some(doc) = page
             && let Some(m) = c.month_field(doc, "inspection_valid_until")
         {
             c.expect_read(doc, "inspection_valid_until", m.covers(end), Status::Block, || {
                 tr!(l, "{who}行驶证显示检验有效期至{m}，早于{end}", "the {who}'s licence shows inspection valid until {m}, before {end}")
             });
-            on_page = Some((*doc, m));
+            on_page = Some((doc, m));
         }
         let Some(r) = reg_vehicle(&mut c, input, role, plate) else { continue };
         if let Some((doc, m)) = on_page {
