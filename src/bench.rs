@@ -405,7 +405,8 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
             let t1 = Instant::now();
             let text = readers.ocr.read(&page)?;
             let t2 = Instant::now();
-            let ex = readers.extractor.extract(&text, None)?;
+            let mut ex = readers.extractor.extract(&text, None)?;
+            crate::pipeline::reread_codes(&readers.ocr, &page, &text, &mut ex);
             let t3 = Instant::now();
             decode_ms.push(ms(t0, t1));
             tally.ocr_ms.push(ms(t1, t2));

@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::document::{self, DocKind, Document};
 use crate::extract::Extractor;
 use crate::ingest::{DecodeLimits, Page, decode_page};
+use crate::ocr::grammar::Grammar;
 use crate::ocr::{OcrEngine, OcrParams};
 use crate::form::{Application, FormError};
 use crate::registry;
@@ -83,7 +84,8 @@ impl Readers {
         let t0 = Instant::now();
         let text = self.ocr.read(page).map_err(|e| e.to_string())?;
         let t1 = Instant::now();
-        let ex = self.extractor.extract(&text, kind).map_err(|e| format!("{}: {e}", page.name()))?;
+        let mut ex = self.extractor.extract(&text, kind).map_err(|e| format!("{}: {e}", page.name()))?;
+        reread_codes(&self.ocr, page, &text, &mut ex);
         let ms = |d: std::time::Duration| d.as_millis() as u64;
         let doc = page_document(page.name(), &text, ex);
         Ok((doc, ms(t1 - t0), ms(t1.elapsed())))
@@ -92,6 +94,46 @@ impl Readers {
     /// Names of the models, for reports.
     pub fn names(&self) -> (String, String) {
         ("PP-OCRv4 zh (models/ocr, rten)".to_string(), self.extractor.name().to_string())
+    }
+}
+
+/// The grammar a code field is read by, if it has one.
+fn grammar_of(key: &str) -> Option<Grammar> {
+    Some(match key {
+        "vin" => Grammar::Vin,
+        "plate_number" => Grammar::Plate,
+        "uscc" | "principal_uscc" => Grammar::Uscc,
+        "id_number" | "agent_id_number" | "licence_number" => Grammar::IdNumber,
+        _ => return None,
+    })
+}
+
+/// Reads again, by its grammar, every code field (VIN, plate, USCC, ID
+/// number) the extractor found but that is not of its grammar: the
+/// characters of its span are decoded once more with only the classes the
+/// grammar allows at each position ([`OcrEngine::read_span_as`]). A reading
+/// that passes the grammar replaces the field, with the confidence that
+/// reading has (a character the recogniser barely saw stays doubtful); one
+/// that does not leaves the field unreadable, as read.
+pub fn reread_codes(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, ex: &mut crate::extract::Extraction) {
+    for (key, f) in ex.fields.iter_mut() {
+        let Some(grammar) = grammar_of(key) else { continue };
+        if f.is_readable() {
+            continue;
+        }
+        let inside = |b: crate::BBox| {
+            let (cx, cy) = (b.x + b.w / 2, b.y + b.h / 2);
+            (f.bbox.x..f.bbox.x + f.bbox.w).contains(&cx) && (f.bbox.y..f.bbox.y + f.bbox.h).contains(&cy)
+        };
+        let chars: Vec<&crate::ocr::TextChar> = text.lines.iter().flat_map(|l| &l.chars).filter(|c| c.source.is_some() && inside(c.bbox)).collect();
+        if let Ok(Some(read)) = ocr.read_span_as(page, text, &chars, grammar)
+            && let Some(first) = read.first()
+        {
+            let value: String = read.iter().map(|c| c.ch).collect();
+            let confidence = read.iter().map(|c| c.confidence).fold(1f32, f32::min);
+            let bbox = read.iter().fold(first.bbox, |b, c| b.union(c.bbox));
+            *f = crate::document::Field::new(serde_json::json!(value), confidence, bbox);
+        }
     }
 }
 

@@ -267,7 +267,7 @@ mod tests {
                 let chars: Vec<TextChar> = t
                     .chars()
                     .enumerate()
-                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24) })
+                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None })
                     .collect();
                 let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
                 TextLine { text: t.into(), confidence: 0.95, bbox, chars }

@@ -157,6 +157,27 @@ pub struct PageText {
     pub rotation_applied: u16,
     /// Lines in reading order.
     pub lines: Vec<TextLine>,
+    /// The regions recognised, for reading a span again
+    /// ([`OcrEngine::read_span_as`]); [`TextChar::source`] points here.
+    #[serde(skip)]
+    pub regions: Vec<ReadRegion>,
+}
+
+/// A region as it was recognised: where, and from which rendering of the
+/// page (a seal-crossed box is read from the red channel).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReadRegion {
+    pub region: TextRegion,
+    ink: seal::Ink,
+}
+
+/// Where a recognised character came from: its region in
+/// [`PageText::regions`] and its place among the characters greedy CTC
+/// decoding read there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharSource {
+    pub region: usize,
+    pub index: usize,
 }
 
 impl PageText {
@@ -196,6 +217,9 @@ pub struct TextChar {
     pub ch: char,
     pub confidence: f32,
     pub bbox: BBox,
+    /// `None` for the space between two boxes, and for text not read here.
+    #[serde(skip)]
+    pub source: Option<CharSource>,
 }
 
 /// What detection found: the page's orientation and its text boxes grouped
@@ -444,7 +468,8 @@ impl OcrEngine {
         {
             texts[0] = t;
         }
-        let mut texts = texts.into_iter();
+        let read_regions: Vec<ReadRegion> = regions.iter().zip(&inks).map(|(&region, &ink)| ReadRegion { region, ink }).collect();
+        let mut texts = texts.into_iter().enumerate();
         let to_bbox = |b: (f32, f32, f32, f32)| page.to_stored_bbox(b.0, b.1, b.2, b.3);
         let mut lines = Vec::new();
         for line in &layout.lines {
@@ -452,7 +477,7 @@ impl OcrEngine {
             let mut min_conf = f32::MAX;
             let mut prev_end: Option<(f32, f32, f32, f32)> = None;
             for region in line {
-                let rt = texts.next().expect("one text per region");
+                let (ri, rt) = texts.next().expect("one text per region");
                 if rt.chars.is_empty() {
                     continue;
                 }
@@ -464,11 +489,12 @@ impl OcrEngine {
                 if let Some(e) = prev_end {
                     // The gap between two boxes of a line, as a space.
                     let gap = (e.2.min(first.0), e.1.min(first.1), e.2.max(first.0), e.3.max(first.3));
-                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap) });
+                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap), source: None });
                 }
-                for &(ch, conf, s0, s1) in &rt.chars {
+                for (index, &(ch, conf, s0, s1)) in rt.chars.iter().enumerate() {
                     min_conf = min_conf.min(conf);
-                    chars.push(TextChar { ch, confidence: conf, bbox: to_bbox(region.span_bounds(s0, s1)) });
+                    let source = (!layout.crop).then_some(CharSource { region: ri, index });
+                    chars.push(TextChar { ch, confidence: conf, bbox: to_bbox(region.span_bounds(s0, s1)), source });
                 }
                 let last = rt.chars.last().unwrap();
                 prev_end = Some(region.span_bounds(last.2, last.3));
@@ -480,7 +506,41 @@ impl OcrEngine {
             lines.push(TextLine { text: chars.iter().map(|c| c.ch).collect(), confidence: min_conf, bbox, chars });
         }
         let (width, height) = page.stored_size();
-        Ok(PageText { width, height, rotation_applied: layout.rotation, lines })
+        Ok(PageText { width, height, rotation_applied: layout.rotation, lines, regions: read_regions })
+    }
+
+    /// Reads `chars` (characters of one region of `text`, as OCR read
+    /// `page`) again as a code of `grammar` ([`grammar`]): the region is
+    /// recognised again and the frames from just after the character
+    /// before the span to just before the one after it are decoded with
+    /// only the classes the grammar allows. The new characters, with their
+    /// boxes and the confidences of that reading; `None` when the span's
+    /// characters are not of one region, or no reading passes the
+    /// grammar's check characters.
+    pub fn read_span_as(&self, page: &Page, text: &PageText, chars: &[&TextChar], grammar: grammar::Grammar) -> Result<Option<Vec<TextChar>>, OcrError> {
+        let sources: Vec<CharSource> = chars.iter().filter_map(|c| c.source).collect();
+        let Some(first) = sources.first() else { return Ok(None) };
+        if sources.iter().any(|s| s.region != first.region) {
+            return Ok(None);
+        }
+        let Some(rr) = text.regions.get(first.region) else { return Ok(None) };
+        let (k0, k1) = (sources.iter().map(|s| s.index).min().unwrap_or(0), sources.iter().map(|s| s.index).max().unwrap_or(0));
+        let grey = match rr.ink {
+            seal::Ink::SealOver if self.params.see_through_seals => seal::red_channel(&rgb(page)),
+            seal::Ink::Red => page.image().to_luma8(),
+            _ => self.grey(page),
+        };
+        let read = recognize::recognize_span_as(&self.rec, &self.alphabet, &grey, &rr.region, self.params.rec_min_width, k0..=k1, grammar)
+            .map_err(|e| run_err(page, e))?;
+        Ok(read.map(|rt| {
+            rt.chars
+                .iter()
+                .map(|&(ch, confidence, s0, s1)| {
+                    let b = rr.region.span_bounds(s0, s1);
+                    TextChar { ch, confidence, bbox: page.to_stored_bbox(b.0, b.1, b.2, b.3), source: None }
+                })
+                .collect()
+        }))
     }
 }
 

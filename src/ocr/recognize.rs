@@ -184,17 +184,9 @@ fn recognize_batch(
         .collect())
 }
 
-/// Reads `region` as a code of `grammar` ([`super::grammar`]): the best
-/// reading of each of the grammar's shapes that passes its check
-/// characters, the most probable of them; `None` if none does.
-pub(crate) fn recognize_as(
-    rec: &rten::Model,
-    alphabet: &[char],
-    source: &GrayImage,
-    region: &TextRegion,
-    min_width: usize,
-    grammar: super::grammar::Grammar,
-) -> anyhow::Result<Option<RegionText>> {
+/// The recogniser's output for `region` alone: log-probabilities `[T, C]`,
+/// the frame count, the class count, and the crop's width and padded width.
+fn region_logits(rec: &rten::Model, source: &GrayImage, region: &TextRegion, min_width: usize) -> anyhow::Result<(Vec<f32>, usize, usize, usize, usize)> {
     let width = crop_width(region);
     let bw = width.max(min_width).div_ceil(8) * 8;
     let mut input = NdTensor::<f32, 4>::zeros([1, 1, CROP_H, bw]);
@@ -206,16 +198,67 @@ pub(crate) fn recognize_as(
     let [frames, 1, classes] = shape[..] else {
         return Err(anyhow!("recognition output has shape {shape:?}, expected [T, 1, C]"));
     };
-    let logp = out.to_vec();
-    let frame_w = bw as f32 / frames as f32;
-    let best = grammar
+    Ok((out.to_vec(), frames, classes, width, bw))
+}
+
+/// The most probable reading of frames `frames` of `logp` as one of
+/// `grammar`'s shapes that passes its check characters.
+fn best_reading(logp: &[f32], frames: std::ops::Range<usize>, classes: usize, alphabet: &[char], frame_w: f32, width: usize, grammar: super::grammar::Grammar) -> Option<RegionText> {
+    let part = &logp[frames.start * classes..frames.end * classes];
+    grammar
         .templates(alphabet)
         .iter()
-        .filter_map(|t| super::ctc::constrained_decode(&logp, frames, classes, t))
-        .map(|(d, score)| (place_chars(&d, alphabet, frame_w, width as f32), score))
+        .filter_map(|t| super::ctc::constrained_decode(part, frames.len(), classes, t))
+        .map(|(mut d, score)| {
+            for c in &mut d {
+                c.first += frames.start;
+                c.last += frames.start;
+            }
+            (place_chars(&d, alphabet, frame_w, width as f32), score)
+        })
         .filter(|(text, _)| grammar.accepts(&text.text()))
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    Ok(best.map(|(text, _)| text))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(text, _)| text)
+}
+
+/// Reads `region` as a code of `grammar` ([`super::grammar`]): the best
+/// reading of each of the grammar's shapes that passes its check
+/// characters, the most probable of them; `None` if none does.
+pub(crate) fn recognize_as(
+    rec: &rten::Model,
+    alphabet: &[char],
+    source: &GrayImage,
+    region: &TextRegion,
+    min_width: usize,
+    grammar: super::grammar::Grammar,
+) -> anyhow::Result<Option<RegionText>> {
+    let (logp, frames, classes, width, bw) = region_logits(rec, source, region, min_width)?;
+    Ok(best_reading(&logp, 0..frames, classes, alphabet, bw as f32 / frames as f32, width, grammar))
+}
+
+/// Reads the characters `span` (indices into what greedy decoding reads in
+/// `region`) again as a code of `grammar`, over their frames and those up
+/// to the characters around them, so a character greedy decoding dropped
+/// or merged there can come back. `None` if the region no longer reads
+/// that many characters or no reading passes the grammar.
+pub(crate) fn recognize_span_as(
+    rec: &rten::Model,
+    alphabet: &[char],
+    source: &GrayImage,
+    region: &TextRegion,
+    min_width: usize,
+    span: std::ops::RangeInclusive<usize>,
+    grammar: super::grammar::Grammar,
+) -> anyhow::Result<Option<RegionText>> {
+    let (logp, frames, classes, width, bw) = region_logits(rec, source, region, min_width)?;
+    let greedy = greedy_decode(&logp, frames, classes, classes);
+    let (a, b) = (*span.start(), *span.end());
+    if b >= greedy.len() {
+        return Ok(None);
+    }
+    let lo = if a == 0 { 0 } else { greedy[a - 1].last + 1 };
+    let hi = greedy.get(b + 1).map_or(frames, |c| c.first);
+    Ok(best_reading(&logp, lo..hi, classes, alphabet, bw as f32 / frames as f32, width, grammar))
 }
 
 /// Gives each decoded character a span along its crop: CTC emits characters
