@@ -307,6 +307,16 @@ impl Check {
         true
     }
 
+    /// [`Check::found_on_page`] for a validity end: a date as its date,
+    /// `long_term` as the 长期 printed for it.
+    pub fn found_until_on_page(&mut self, doc: &Document, key: &str, until: crate::types::Until) -> bool {
+        let printed = match until {
+            crate::types::Until::Date(d) => d.to_string(),
+            crate::types::Until::LongTerm => "长期".to_string(),
+        };
+        self.found_on_page(doc, key, &printed)
+    }
+
     /// The page's `key` equals the value held by `by` (the form or the
     /// registry): a low-confidence reading of it no longer warns, and a
     /// passing check's message says what confirmed it.

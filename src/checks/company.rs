@@ -111,23 +111,33 @@ pub fn c3_licences_valid(input: &Input, l: Lang) -> CheckResult {
     let (end, on) = (f.route.end_date, f.submitted_on);
     c.form("route.end_date", end.to_string());
     c.form("submitted_on", on.to_string());
-    if let Some(doc) = input.pages(DocKind::OperatingPermit, None).first()
-        && let Some(until) = c.until_field(doc, "valid_until")
-    {
+    let reg = input.registry.company(&f.carrier.uscc);
+    // Each page's date: the registry's, where it is printed there (then
+    // compared as it), else the extractor's reading, which the registry
+    // can still confirm.
+    let pages = [
+        (DocKind::OperatingPermit, "valid_until", reg.and_then(|r| r.permit_valid_until).map(Until::Date), end),
+        (DocKind::BusinessLicence, "term_until", reg.and_then(|r| r.term_until), on),
+    ];
+    for (kind, key, registered, must_cover) in pages {
+        let Some(doc) = input.pages(kind, None).first().copied() else { continue };
         let file = &doc.file;
-        c.expect_read(doc, "valid_until", until.covers(end), Status::Block, || {
-            tr!(
+        let fails = |until: Until| match kind {
+            DocKind::OperatingPermit => tr!(
                 l,
                 "{file} 上的道路运输经营许可证于{until}到期，早于通行期结束日{end}",
                 "the operating permit on {file} expires on {until}, before the travel window ends on {end}"
-            )
-        });
-    }
-    if let Some(doc) = input.pages(DocKind::BusinessLicence, None).first()
-        && let Some(until) = c.until_field(doc, "term_until")
-    {
-        let file = &doc.file;
-        c.expect_read(doc, "term_until", until.covers(on), Status::Block, || tr!(l, "{file} 上的营业期限已于{until}届满", "the business term on {file} ended on {until}"));
+            ),
+            _ => tr!(l, "{file} 上的营业期限已于{until}届满", "the business term on {file} ended on {until}"),
+        };
+        if let Some(u) = registered
+            && c.found_until_on_page(doc, key, u)
+        {
+            c.expect(u.covers(must_cover), Status::Block, || fails(u));
+        } else if let Some(until) = c.until_field(doc, key) {
+            c.expect_read(doc, key, until.covers(must_cover), Status::Block, || fails(until));
+            c.confirm_if(doc, key, Source::Registry, registered == Some(until));
+        }
     }
     if let Some(r) = company(&mut c, input) {
         c.registry("companies.permit_valid_until", opt(&r.permit_valid_until));

@@ -93,10 +93,28 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
                 });
                 page_class = Some(class);
             }
-            if let Some(from) = c.date_field(doc, "valid_from") {
-                c.expect_read(doc, "valid_from", from <= start, Status::Block, || tr!(l, "{who}的驾驶证自{from}起才有效", "{who}'s licence is only valid from {from}"));
+            // The registry's dates, where the page prints them, are compared
+            // as they are; else the extractor's reading, which the registry
+            // can still confirm.
+            let reg = input.registry.person(&d.id_number);
+            let from_msg = |from| tr!(l, "{who}的驾驶证自{from}起才有效", "{who}'s licence is only valid from {from}");
+            let reg_from = reg.and_then(|p| p.licence_valid_from);
+            if let Some(from) = reg_from
+                && c.found_on_page(doc, "valid_from", &from.to_string())
+            {
+                c.expect(from <= start, Status::Block, || from_msg(from));
+            } else if let Some(from) = c.date_field(doc, "valid_from") {
+                c.expect_read(doc, "valid_from", from <= start, Status::Block, || from_msg(from));
+                c.confirm_if(doc, "valid_from", Source::Registry, reg_from == Some(from));
             }
-            if let Some(until) = c.until_field(doc, "valid_until") {
+            if let Some(until) = reg.and_then(|p| p.licence_valid_until)
+                && c.found_until_on_page(doc, "valid_until", until)
+            {
+                c.expect(until.covers(end), Status::Block, || {
+                    tr!(l, "{who}的驾驶证于{until}到期，早于通行期结束日{end}", "{who}'s licence expires on {until}, before the travel window ends on {end}")
+                });
+                page_until = Some(until);
+            } else if let Some(until) = c.until_field(doc, "valid_until") {
                 c.expect_read(doc, "valid_until", until.covers(end), Status::Block, || {
                     tr!(l, "{who}的驾驶证于{until}到期，早于通行期结束日{end}", "{who}'s licence expires on {until}, before the travel window ends on {end}")
                 });

@@ -440,6 +440,20 @@ fn c3_accepts_a_permit_ending_on_the_last_day_but_not_the_day_before() {
 }
 
 #[test]
+fn c3_a_doubtful_validity_equal_to_the_registry_is_confirmed_and_one_a_day_off_warns() {
+    let mut w = World::clean();
+    w.doc(OperatingPermit, None).fields.get_mut("valid_until").unwrap().confidence = 0.5;
+    w.doc(BusinessLicence, None).fields.get_mut("term_until").unwrap().confidence = 0.3;
+    let c = w.check("C3");
+    assert_eq!(c.status, Pass, "{}", c.message);
+    assert!(c.message_in(Lang::En).contains("valid_until on operating_permit.jpg was read with low confidence (0.50) but equals the registry"));
+    w.set(OperatingPermit, None, "valid_until", json!("2028-01-01"));
+    let (s, m) = w.only("C3");
+    assert_eq!(s, Warn);
+    assert!(m.contains("valid_until") && m.contains("low confidence"), "{m}");
+}
+
+#[test]
 fn c3_blocks_a_revoked_company() {
     let mut w = World::clean();
     w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().status = crate::registry::CompanyStatus::Revoked;
