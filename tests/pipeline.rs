@@ -220,3 +220,18 @@ fn a_code_greedy_decoding_misreads_is_read_again_by_its_grammar() {
         assert!(got["confidence"].as_f64().unwrap() < 0.8, "a character the recogniser barely saw stays doubtful: {got:#}");
     }
 }
+
+#[test]
+fn a_blank_page_and_a_photo_with_no_document_on_it_are_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let blank = tmp.path().join("blank.png");
+    image::GrayImage::from_pixel(1200, 1600, image::Luma([250])).save(&blank).unwrap();
+    // A cargo photo, as far as OCR is concerned: texture and no words.
+    let photo = tmp.path().join("cargo.png");
+    image::GrayImage::from_fn(1200, 900, |x, y| image::Luma([(120 + ((x / 40 + y / 40) % 2) * 80 + (x * 7 + y * 13) % 41) as u8])).save(&photo).unwrap();
+    for page in [blank, photo] {
+        let doc = json(&run(&tmp.path().join("t.sqlite"), &["extract", page.to_str().unwrap()]));
+        assert_eq!(doc["kind"], "other", "{doc:#}");
+        assert!(doc["kind_confidence"].as_f64().unwrap() > 0.9, "{doc:#}");
+    }
+}
