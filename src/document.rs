@@ -99,15 +99,6 @@ impl FromStr for DocKind {
     }
 }
 
-/// An identifier with a grammar of its own, printed on a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Identifier {
-    IdNumber,
-    Vin,
-    Plate,
-    Uscc,
-}
-
 /// How a field's printed text becomes its value (`documents.md`,
 /// "Normalised values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,12 +260,13 @@ impl DocKind {
 
     /// The well-formed identifiers that stand for this kind's marks when
     /// its labels are unreadable (a faint ID card still shows its number).
-    pub fn identified_by(self) -> &'static [Identifier] {
+    pub fn identified_by(self) -> &'static [crate::types::Code] {
         use DocKind::*;
+        use crate::types::Code;
         match self {
-            IdCard | DrivingLicence => &[Identifier::IdNumber],
-            VehicleLicence | RoadTransportCertificate => &[Identifier::Vin, Identifier::Plate],
-            BusinessLicence => &[Identifier::Uscc],
+            IdCard | DrivingLicence => &[Code::IdNumber],
+            VehicleLicence | RoadTransportCertificate => &[Code::Vin, Code::Plate],
+            BusinessLicence => &[Code::Uscc],
             _ => &[],
         }
     }

@@ -12,7 +12,6 @@ use crate::db::Db;
 use crate::document::{self, DocKind, Document};
 use crate::extract::Extractor;
 use crate::ingest::{DecodeLimits, Page, decode_page};
-use crate::ocr::grammar::Grammar;
 use crate::ocr::{OcrEngine, OcrParams};
 use crate::form::{Application, FormError};
 use crate::registry;
@@ -97,17 +96,6 @@ impl Readers {
     }
 }
 
-/// The grammar a code field is read by, if it has one.
-fn grammar_of(key: &str) -> Option<Grammar> {
-    Some(match key {
-        "vin" => Grammar::Vin,
-        "plate_number" => Grammar::Plate,
-        "uscc" | "principal_uscc" => Grammar::Uscc,
-        "id_number" | "agent_id_number" | "licence_number" => Grammar::IdNumber,
-        _ => return None,
-    })
-}
-
 /// Reads again, by its grammar, every code field (VIN, plate, USCC, ID
 /// number) the extractor found but that is not of its grammar: the
 /// characters of its span are decoded once more with only the classes the
@@ -117,7 +105,7 @@ fn grammar_of(key: &str) -> Option<Grammar> {
 /// that does not leaves the field unreadable, as read.
 pub fn reread_codes(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, ex: &mut crate::extract::Extraction) {
     for (key, f) in ex.fields.iter_mut() {
-        let Some(grammar) = grammar_of(key) else { continue };
+        let Some(grammar) = crate::types::Code::of_field(key) else { continue };
         if f.is_readable() {
             continue;
         }

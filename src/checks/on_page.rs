@@ -20,7 +20,7 @@
 
 use crate::document::{Document, labels};
 use crate::ocr::TextLine;
-use crate::types::BBox;
+use crate::types::{BBox, normalize};
 use unicode_normalization::UnicodeNormalization;
 
 /// The value as it was found on the page.
@@ -125,16 +125,12 @@ impl Fold {
     /// be a piece of a longer run of them.
     fn runs_on(self, c: char) -> bool {
         match self {
-            Fold::Text => is_han(c),
+            Fold::Text => normalize::is_han(c),
             Fold::Code | Fold::Uscc => c.is_ascii_alphanumeric(),
             Fold::Digits => c.is_ascii_digit() || c == 'X',
             Fold::Date => c.is_ascii_digit(),
         }
     }
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
 }
 
 /// One OCR line folded, each folded character with the index of the

@@ -217,25 +217,10 @@ fn kind_by_marks(page: &PageText, kinds: &[String], probs: &[f32]) -> (DocKind, 
 
 /// The kinds of well-formed identifiers printed on the page: a card whose
 /// labels are too faint to read still shows its ID number or VIN whole.
-fn identifiers(page: &PageText) -> Vec<crate::document::Identifier> {
-    use crate::document::Identifier;
-    use crate::types::{IdNumber, Plate, Uscc, Vin, normalize};
-    let mut out = vec![];
-    for line in &page.lines {
-        for token in line.text.split(|c: char| c.is_whitespace() || matches!(c, ':' | '：')) {
-            let t = normalize::code(token);
-            let n = t.chars().count();
-            let found = match n {
-                17 if Vin::parse(&t).is_ok() => Some(Identifier::Vin),
-                18 if IdNumber::parse(&t).is_ok() => Some(Identifier::IdNumber),
-                18 if Uscc::parse(&t).is_ok() => Some(Identifier::Uscc),
-                7 | 8 if Plate::parse(&t).is_ok() => Some(Identifier::Plate),
-                _ => None,
-            };
-            out.extend(found);
-        }
-    }
-    out
+fn identifiers(page: &PageText) -> Vec<crate::types::Code> {
+    use crate::types::{Code, normalize};
+    let tokens = page.lines.iter().flat_map(|l| l.text.split(|c: char| c.is_whitespace() || matches!(c, ':' | '：')));
+    tokens.map(normalize::code).flat_map(|t| Code::ALL.into_iter().filter(move |c| c.check(&t).is_ok())).collect()
 }
 
 fn one_hot_o(n: usize) -> Vec<f32> {

@@ -258,18 +258,18 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
     let mut out = BTreeMap::new();
     for (key, t) in schema {
         let Some(cands) = by_field.get(*key) else { continue };
-        let typed = |s: &Span| value(*t, &s.text).filter(|v| super::typed::problem(kind, key, v, bounds).is_none());
-        let reads = |s: &Span| typed(s).is_some();
+        // The span's value, or why it is none: not normalised as its type,
+        // or not of the field's grammar or range.
+        let typed = |s: &Span| -> Result<Value, String> {
+            let v = value(*t, &s.text).ok_or_else(|| format!("not a {}", t.name()))?;
+            super::typed::problem(kind, key, &v, bounds).map_or(Ok(v), Err)
+        };
+        let reads = |s: &Span| typed(s).is_ok();
         let best = cands.iter().max_by(|a, b| (reads(a), a.confidence).partial_cmp(&(reads(b), b.confidence)).unwrap_or(std::cmp::Ordering::Equal)).expect("non-empty");
-        let field = match (typed(best), value(*t, &best.text)) {
-            (Some(Value::String(v)), _) if *key == "business_scope" => Field::new(json!(scope_separators(&v)), best.confidence, best.bbox),
-            (Some(v), _) => Field::new(v, best.confidence, best.bbox),
-            // Normalised but not of the field's grammar or range.
-            (None, Some(v)) => {
-                let why = super::typed::problem(kind, key, &v, bounds).unwrap_or_default();
-                Field::unreadable(&normalize::text(&best.text), why, best.confidence, best.bbox)
-            }
-            (None, None) => Field::unreadable(&normalize::text(&best.text), format!("not a {}", t.name()), best.confidence, best.bbox),
+        let field = match typed(best) {
+            Ok(Value::String(v)) if *key == "business_scope" => Field::new(json!(scope_separators(&v)), best.confidence, best.bbox),
+            Ok(v) => Field::new(v, best.confidence, best.bbox),
+            Err(why) => Field::unreadable(&normalize::text(&best.text), why, best.confidence, best.bbox),
         };
         out.insert(key.to_string(), field);
     }

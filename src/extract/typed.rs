@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::document::{DocKind, Document, Field, FieldType};
 use crate::rules::{Fields as Bounds, Plausible};
-use crate::types::{IdNumber, Month, Plate, Until, Uscc, Vin, normalize};
+use crate::types::{Code, Month, Until, normalize};
 
 /// The compiled-in bounds, for the extractor (which runs before any
 /// `--rules` are known; [`settle`] applies the run's own).
@@ -59,13 +59,10 @@ fn number_problem(value: &Value, b: &Plausible, unit: &str) -> Option<String> {
 }
 
 fn code_problem(key: &str, text: &str, bounds: &Bounds) -> Option<String> {
-    let err = |e: crate::types::IdError| Some(e.to_string());
+    if let Some(code) = Code::of_field(key) {
+        return code.check(text).err().map(|e| e.to_string());
+    }
     match key {
-        "vin" => Vin::parse(text).err().and_then(err),
-        "plate_number" => Plate::parse(text).err().and_then(err),
-        "uscc" | "principal_uscc" => Uscc::parse(text).err().and_then(err),
-        // A driving licence's number is its holder's ID number.
-        "id_number" | "agent_id_number" | "licence_number" => IdNumber::parse(text).err().and_then(err),
         "permitted_class" => {
             let classes = &bounds.licence_classes.value;
             let tokens = normalize::licence_classes(text);
@@ -79,18 +76,14 @@ fn code_problem(key: &str, text: &str, bounds: &Bounds) -> Option<String> {
     }
 }
 
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
-}
-
 fn text_problem(key: &str, text: &str) -> Option<String> {
     let n = text.chars().count();
-    let han = text.chars().filter(|&c| is_han(c)).count();
+    let han = text.chars().filter(|&c| normalize::is_han(c)).count();
     match key {
         // Chinese names have two characters or more; names of minorities
         // join their parts with a middle dot.
         "name" | "agent_name" | "legal_representative" => {
-            let ok = (2..=24).contains(&n) && text.chars().all(|c| is_han(c) || c == '·') && han >= 2;
+            let ok = (2..=24).contains(&n) && text.chars().all(|c| normalize::is_han(c) || c == '·') && han >= 2;
             (!ok).then(|| format!("{text} is not a person's name"))
         }
         "company_name" | "principal_name" | "operator_name" => (han < 4).then(|| format!("{text} is not a company's name")),

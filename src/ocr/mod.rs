@@ -463,7 +463,7 @@ impl OcrEngine {
         // A crop that reads like a code is read again by its grammar.
         if layout.crop
             && let [region] = regions.as_slice()
-            && let Some(g) = grammar::Grammar::suggested_by(&texts[0].text())
+            && let Some(g) = grammar::suggested_by(&texts[0].text())
             && let Some(t) = recognize::recognize_as(&self.rec, &self.alphabet, sources[0], region, self.params.rec_min_width, g)?
         {
             texts[0] = t;
@@ -517,7 +517,7 @@ impl OcrEngine {
     /// boxes and the confidences of that reading; `None` when the span's
     /// characters are not of one region, or no reading passes the
     /// grammar's check characters.
-    pub fn read_span_as(&self, page: &Page, text: &PageText, chars: &[&TextChar], grammar: grammar::Grammar) -> Result<Option<Vec<TextChar>>, OcrError> {
+    pub fn read_span_as(&self, page: &Page, text: &PageText, chars: &[&TextChar], grammar: crate::types::Code) -> Result<Option<Vec<TextChar>>, OcrError> {
         let sources: Vec<CharSource> = chars.iter().filter_map(|c| c.source).collect();
         let Some(first) = sources.first() else { return Ok(None) };
         if sources.iter().any(|s| s.region != first.region) {

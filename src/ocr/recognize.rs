@@ -203,10 +203,9 @@ fn region_logits(rec: &rten::Model, source: &GrayImage, region: &TextRegion, min
 
 /// The most probable reading of frames `frames` of `logp` as one of
 /// `grammar`'s shapes that passes its check characters.
-fn best_reading(logp: &[f32], frames: std::ops::Range<usize>, classes: usize, alphabet: &[char], frame_w: f32, width: usize, grammar: super::grammar::Grammar) -> Option<RegionText> {
+fn best_reading(logp: &[f32], frames: std::ops::Range<usize>, classes: usize, alphabet: &[char], frame_w: f32, width: usize, grammar: crate::types::Code) -> Option<RegionText> {
     let part = &logp[frames.start * classes..frames.end * classes];
-    grammar
-        .templates(alphabet)
+    super::grammar::templates(grammar, alphabet)
         .iter()
         .filter_map(|t| super::ctc::constrained_decode(part, frames.len(), classes, t))
         .map(|(mut d, score)| {
@@ -216,7 +215,7 @@ fn best_reading(logp: &[f32], frames: std::ops::Range<usize>, classes: usize, al
             }
             (place_chars(&d, alphabet, frame_w, width as f32), score)
         })
-        .filter(|(text, _)| grammar.accepts(&text.text()))
+        .filter(|(text, _)| grammar.check(&text.text()).is_ok())
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(text, _)| text)
 }
@@ -230,7 +229,7 @@ pub(crate) fn recognize_as(
     source: &GrayImage,
     region: &TextRegion,
     min_width: usize,
-    grammar: super::grammar::Grammar,
+    grammar: crate::types::Code,
 ) -> anyhow::Result<Option<RegionText>> {
     let (logp, frames, classes, width, bw) = region_logits(rec, source, region, min_width)?;
     Ok(best_reading(&logp, 0..frames, classes, alphabet, bw as f32 / frames as f32, width, grammar))
@@ -248,7 +247,7 @@ pub(crate) fn recognize_span_as(
     region: &TextRegion,
     min_width: usize,
     span: std::ops::RangeInclusive<usize>,
-    grammar: super::grammar::Grammar,
+    grammar: crate::types::Code,
 ) -> anyhow::Result<Option<RegionText>> {
     let (logp, frames, classes, width, bw) = region_logits(rec, source, region, min_width)?;
     let greedy = greedy_decode(&logp, frames, classes, classes);

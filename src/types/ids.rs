@@ -82,6 +82,46 @@ macro_rules! string_newtype {
     };
 }
 
+// ---------------------------------------------------------------- Code
+
+/// The four identifiers with a grammar of their own, as one kind of thing:
+/// what a page field holds (`of_field`), what OCR may decode a span as
+/// (`ocr::grammar`), what marks a page as a card (`DocKind::identified_by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Plate,
+    Vin,
+    Uscc,
+    IdNumber,
+}
+
+impl Code {
+    pub const ALL: [Code; 4] = [Code::Plate, Code::Vin, Code::Uscc, Code::IdNumber];
+
+    /// The code a document field holds, if it holds one of these (a
+    /// driving licence's number is its holder's ID number).
+    pub fn of_field(key: &str) -> Option<Code> {
+        Some(match key {
+            "vin" => Code::Vin,
+            "plate_number" => Code::Plate,
+            "uscc" | "principal_uscc" => Code::Uscc,
+            "id_number" | "agent_id_number" | "licence_number" => Code::IdNumber,
+            _ => return None,
+        })
+    }
+
+    /// Whether `s` (normalised) is a valid code of this kind, check
+    /// characters included, and why not.
+    pub fn check(self, s: &str) -> Result<(), IdError> {
+        match self {
+            Code::Plate => Plate::parse(s).map(drop),
+            Code::Vin => Vin::parse(s).map(drop),
+            Code::Uscc => Uscc::parse(s).map(drop),
+            Code::IdNumber => IdNumber::parse(s).map(drop),
+        }
+    }
+}
+
 // ---------------------------------------------------------------- USCC
 
 /// 统一社会信用代码, GB 32100-2015: 18 characters from a 31-character set

@@ -9,5 +9,5 @@ mod units;
 
 pub use bbox::BBox;
 pub use dates::{parse_date, Date, DateError, Month, Until};
-pub use ids::{mask_id, mask_ids, IdError, IdNumber, Plate, PlateKind, Uscc, Vin, PROVINCES};
+pub use ids::{mask_id, mask_ids, Code, IdError, IdNumber, Plate, PlateKind, Uscc, Vin, PROVINCES};
 pub use units::{Kg, Mm, UnitError};

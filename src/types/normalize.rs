@@ -71,6 +71,12 @@ pub fn outline(s: &str) -> Option<(Mm, Mm, Mm)> {
     Mm::parse_outline(&text(s)).ok()
 }
 
+/// A Chinese character (CJK unified ideographs, extensions A–F,
+/// compatibility ideographs): what names and company names are made of.
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
 /// The licence classes a printed 准驾车型 lists: `A2D` → [A2, D].
 pub fn licence_classes(code: &str) -> Vec<String> {
     let mut out: Vec<String> = vec![];
