@@ -145,7 +145,15 @@ pub struct BenchReport {
     /// Further model variants measured on the same pages in the same run
     /// (`--ocr a,b`, `--extractor a,b`).
     pub variants: Vec<VariantReport>,
+    /// The same measures on the dataset's held-out part (`DATASET/unseen`:
+    /// names and places no training input held), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unseen: Option<Box<BenchReport>>,
 }
+
+/// Where a dataset keeps its held-out part (`dajian dataset generate
+/// --held-out-pools`), measured and reported apart from the rest.
+pub const UNSEEN: &str = "unseen";
 
 fn sha256_short(path: &Path) -> String {
     use sha2::Digest;
@@ -347,7 +355,20 @@ fn model_hashes(ocr_dir: &Path, extractor_dir: &Path) -> BTreeMap<String, String
 }
 
 /// Runs the benchmark; `progress` gets one line per application.
+/// Measures the dataset, then its held-out part ([`UNSEEN`]) if it has one.
 pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<BenchReport> {
+    let mut r = run_one(p, &mut progress).await?;
+    let unseen = p.dataset.join(UNSEEN);
+    if unseen.join("apps").is_dir() {
+        progress(&format!("the held-out part: {}", unseen.display()));
+        let q = BenchParams { dataset: unseen, parallel: 0, ..p.clone() };
+        r.unseen = Some(Box::new(run_one(&q, &mut progress).await?));
+        r.peak_rss_mb = peak_rss_mb();
+    }
+    Ok(r)
+}
+
+async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<BenchReport> {
     let apps = apps_of(&p.dataset, p.apps)?;
     let (ocr_dir, extractor_dir) = match (p.ocr_dirs.first(), p.extractor_dirs.first()) {
         (Some(o), Some(e)) => (o.clone(), e.clone()),
@@ -620,20 +641,33 @@ pub fn markdown(r: &BenchReport) -> String {
         let _ = writeln!(s, "- model folders: {}", r.model_dirs.join(", "));
     }
     let _ = writeln!(s, "- {} applications, {} pages; models loaded in {:.0} ms; peak RSS {:.0} MB\n", r.applications, r.pages, r.model_load_ms, r.peak_rss_mb);
-    let _ = writeln!(s, "## Accuracy\n\n| measure | value |\n|---|---|");
-    let _ = writeln!(s, "| OCR CER, clean pages | {:.3} % |", 100.0 * r.ocr_cer_clean);
-    let _ = writeln!(s, "| OCR CER, degraded pages | {:.3} % |", 100.0 * r.ocr_cer_degraded);
-    let _ = writeln!(s, "| field values verbatim in OCR text | {} |", pct(&r.field_verbatim_in_ocr));
-    let _ = writeln!(s, "| pages turned upright | {} |", pct(&r.orientation));
-    let _ = writeln!(s, "| page kind | {} |", pct(&r.kind_accuracy));
-    let _ = writeln!(s, "| field exact match, clean pages | {} |", pct(&r.field_exact_clean));
-    let _ = writeln!(s, "| field exact match, degraded pages | {} |", pct(&r.field_exact_degraded));
-    let _ = writeln!(s, "| injected defects caught by their check | {} |", pct(&r.defects_caught));
-    let _ = writeln!(s, "| false flags (expected pass, got other) | {} |", pct(&r.false_flags));
-    let _ = writeln!(s, "| false blocks (expected pass, got block) | {} |", pct(&r.false_blocks));
-    let _ = writeln!(s, "| clean applications blocked | {} |", pct(&r.clean_blocked));
-    let _ = writeln!(s, "| check statuses as expected | {} |", pct(&r.check_status_match));
-    let _ = writeln!(s, "| verdict as expected | {} |", pct(&r.verdict_match));
+    // One column per part: the dataset, and its held-out part when measured.
+    let parts: Vec<&BenchReport> = std::iter::once(r).chain(r.unseen.as_deref()).collect();
+    if parts.len() > 1 {
+        let _ = writeln!(s, "## Accuracy\n\nSeen: names and places from the pools training draws from. Unseen: `{}` ({} applications, {} pages), names and places no training input held.\n", r.unseen.as_ref().map(|u| u.dataset.as_str()).unwrap_or(""), parts[1].applications, parts[1].pages);
+        let _ = writeln!(s, "| measure | seen | unseen |\n|---|---|---|");
+    } else {
+        let _ = writeln!(s, "## Accuracy\n\n| measure | value |\n|---|---|");
+    }
+    let rows: [(&str, fn(&BenchReport) -> String); 13] = [
+        ("OCR CER, clean pages", |r| format!("{:.3} %", 100.0 * r.ocr_cer_clean)),
+        ("OCR CER, degraded pages", |r| format!("{:.3} %", 100.0 * r.ocr_cer_degraded)),
+        ("field values verbatim in OCR text", |r| pct(&r.field_verbatim_in_ocr)),
+        ("pages turned upright", |r| pct(&r.orientation)),
+        ("page kind", |r| pct(&r.kind_accuracy)),
+        ("field exact match, clean pages", |r| pct(&r.field_exact_clean)),
+        ("field exact match, degraded pages", |r| pct(&r.field_exact_degraded)),
+        ("injected defects caught by their check", |r| pct(&r.defects_caught)),
+        ("false flags (expected pass, got other)", |r| pct(&r.false_flags)),
+        ("false blocks (expected pass, got block)", |r| pct(&r.false_blocks)),
+        ("clean applications blocked", |r| pct(&r.clean_blocked)),
+        ("check statuses as expected", |r| pct(&r.check_status_match)),
+        ("verdict as expected", |r| pct(&r.verdict_match)),
+    ];
+    for (label, value) in rows {
+        let cells: Vec<String> = parts.iter().map(|r| value(r)).collect();
+        let _ = writeln!(s, "| {label} | {} |", cells.join(" | "));
+    }
     let _ = writeln!(s, "\n## Speed (p50 / p95)\n\n| stage | time |\n|---|---|");
     for (k, t) in [("decode per page", &r.decode_ms), ("OCR per page", &r.ocr_ms), ("extraction per page", &r.extract_ms), ("page total", &r.page_ms), ("checks per application", &r.checks_ms), ("application, pages one by one", &r.application_ms)] {
         let _ = writeln!(s, "| {k} | {} |", ms(t));
@@ -705,7 +739,7 @@ pub fn markdown(r: &BenchReport) -> String {
         }
     }
     // A heading and its items, when there are any.
-    let mut list = |title: &str, items: &[String]| {
+    let list = |s: &mut String, title: &str, items: &[String]| {
         if !items.is_empty() {
             let _ = writeln!(s, "\n## {title}\n");
             for m in items {
@@ -713,9 +747,18 @@ pub fn markdown(r: &BenchReport) -> String {
             }
         }
     };
-    list("Pages not turned upright", &r.orientation_errors);
-    list("Defects missed", &r.defects_missed);
-    list("Fields read wrong (first 40)", &r.field_errors[..r.field_errors.len().min(40)]);
+    list(&mut s, "Pages not turned upright", &r.orientation_errors);
+    list(&mut s, "Defects missed", &r.defects_missed);
+    list(&mut s, "Fields read wrong (first 40)", &r.field_errors[..r.field_errors.len().min(40)]);
+    if let Some(u) = &r.unseen {
+        let _ = writeln!(s, "\n## Unseen part: field exact match by kind\n\n| kind | match |\n|---|---|");
+        for (k, v) in &u.field_exact_by_kind {
+            let _ = writeln!(s, "| {k} | {} |", pct(v));
+        }
+        list(&mut s, "Unseen part: false flags", &u.false_flag_list);
+        list(&mut s, "Unseen part: defects missed", &u.defects_missed);
+        list(&mut s, "Unseen part: fields read wrong (first 40)", &u.field_errors[..u.field_errors.len().min(40)]);
+    }
     s
 }
 

@@ -214,6 +214,10 @@ pub enum DatasetCommand {
         /// Only application.json and truth.json (boxes in layout pixels), no images.
         #[arg(long)]
         no_render: bool,
+        /// Draw names and places from the held-out part of the pools, which
+        /// training never sees (for test sets such as `datasets/test/unseen`).
+        #[arg(long)]
+        held_out_pools: bool,
     },
 }
 
@@ -469,12 +473,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 BenchFormat::Json => println!("{json}"),
             }
         }
-        Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render } } => {
+        Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render, held_out_pools } } => {
             if apps == 0 {
                 return Err(Failure::Input("--apps: at least one application".into()));
             }
             let mut p = crate::dataset::GenerateParams::new(seed, apps, &out);
             p.render = !no_render;
+            if held_out_pools {
+                p.pools = crate::dataset::Split::HeldOut;
+            }
             let s = crate::dataset::generate(&p).map_err(|e| Failure::Internal(format!("{}: {e:#}", out.display())))?;
             println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
         }

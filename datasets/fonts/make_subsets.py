@@ -2,10 +2,10 @@
 """Subsets the OFL CJK fonts that the dataset generator prints with.
 
 Characters kept: ASCII, Latin-1 punctuation, CJK and full-width punctuation,
-GB2312 level 1 (the 3755 most common hanzi) and every non-ASCII character
-that appears in the generator's source (src/dataset/**/*.rs), so whatever the
-generator can print is covered and later additions from GB2312 level 1 do not
-break. Run from the repository root after adding new text to the generator:
+all of GB 2312 (levels 1 and 2: 6 763 hanzi), every non-ASCII character that
+appears in the generator's source (src/dataset/**/*.rs) and in its word
+pools (datasets/pools/*.tsv, *.txt: place names use rarer characters), so
+whatever the generator can print is covered. Run from the repository root after adding new text to the generator:
 
     pip install fonttools
     apt-get install fonts-noto-cjk fonts-lxgw-wenkai
@@ -38,13 +38,15 @@ def charset():
     chars |= set(chr(c) for c in range(0xFF01, 0xFF5F))  # full-width ASCII
     chars |= set(chr(c) for c in range(0x3000, 0x3020))  # CJK punctuation
     chars |= set(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
-    for hi in range(0xB0, 0xD8):  # GB2312 level 1: rows 16-55
+    for hi in range(0xB0, 0xF8):  # GB2312 levels 1 and 2: rows 16-87
         for lo in range(0xA1, 0xFF):
             try:
                 chars.add(bytes([hi, lo]).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
-    for path in sorted((ROOT / "src" / "dataset").rglob("*.rs")):
+    sources = sorted((ROOT / "src" / "dataset").rglob("*.rs"))
+    sources += sorted((ROOT / "datasets" / "pools").glob("*.tsv")) + sorted((ROOT / "datasets" / "pools").glob("*.txt"))
+    for path in sources:
         chars |= {c for c in path.read_text(encoding="utf-8") if ord(c) > 0x7F}
     return sorted(c for c in chars if c.isprintable())
 

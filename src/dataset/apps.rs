@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use super::defects::{Needs, D};
 use super::docs::{self, PageDoc};
 use super::idgen;
-use super::pools::{self, pick, CargoKind, TractorModel, TrailerModel, CARGO, RIGIDS, TRACTORS, TRAILERS};
+use super::pools::{pick, Pools, Split, CargoKind, TractorModel, TrailerModel, CARGO, RIGIDS, TRACTORS, TRAILERS};
 use super::regions::{county_name, PROVINCES};
 use super::truth::{verdict, Authority, DefectTruth, Expected, Status, CHECK_IDS};
 use super::world::{Req, World};
@@ -33,6 +33,8 @@ pub struct CompanyExtra {
 
 pub struct Sim {
     pub world: World,
+    /// The part of the name and place pools this world draws from.
+    pub split: Split,
     pub company_extra: BTreeMap<String, CompanyExtra>,
     shared: Vec<usize>,
 }
@@ -310,8 +312,12 @@ fn make_rig(rng: &mut ChaCha8Rng, n: &Needs) -> Option<Rig> {
 // ------------------------------------------------------------ entities
 
 impl Sim {
-    pub fn new(rng: &mut ChaCha8Rng) -> Sim {
-        Sim { world: World::network(rng), company_extra: BTreeMap::new(), shared: vec![] }
+    pub fn new(rng: &mut ChaCha8Rng, split: Split) -> Sim {
+        Sim { world: World::network(rng), split, company_extra: BTreeMap::new(), shared: vec![] }
+    }
+
+    fn pools(&self) -> &'static Pools {
+        Pools::get(self.split)
     }
 
     fn all_counties() -> Vec<(&'static str, &'static str, &'static str)> {
@@ -321,9 +327,10 @@ impl Sim {
             .collect()
     }
 
-    fn address(rng: &mut ChaCha8Rng, county: &str) -> String {
+    /// An address in one of the road network's counties.
+    fn address(&self, rng: &mut ChaCha8Rng, county: &str) -> String {
         let (p, c, name) = county_name(county).expect("county");
-        format!("{}{}{}{}{}号", p.name, c.name, name, pick(rng, pools::STREETS), rng.random_range(1..400))
+        format!("{}{}{}{}", p.name, c.name, name, self.pools().street_address(rng, name))
     }
 
     fn new_company(&mut self, rng: &mut ChaCha8Rng) -> usize {
@@ -334,14 +341,9 @@ impl Sim {
         } else {
             *pick(rng, &counties)
         };
-        let (prov, cityr, _) = county_name(county).unwrap();
+        let (prov, cityr, county_label) = county_name(county).unwrap();
         loop {
-            let name = format!(
-                "{}{}{}",
-                cityr.name.trim_end_matches('市'),
-                pick(rng, pools::SHOP_NAMES),
-                pick(rng, pools::COMPANY_SUFFIXES)
-            );
+            let name = self.pools().company_name(rng, self.split, cityr.name, prov.name.trim_end_matches('省'), county_label);
             if self.world.companies.iter().any(|c| c.name == name) {
                 continue;
             }
@@ -351,10 +353,10 @@ impl Sim {
             let c = Company {
                 uscc: uscc.clone(),
                 name: name.clone(),
-                address: Some(Self::address(rng, county)),
+                address: Some(self.address(rng, county)),
                 legal_representative: Some({
                     let male = rng.random_bool(0.8);
-                    pools::person_name(rng, male)
+                    self.pools().person_name(rng, male)
                 }),
                 status: CompanyStatus::Active,
                 term_until: Some(if long_term { Until::LongTerm } else { Until::Date(rand_date(rng, date(2035, 1, 1), date(2060, 12, 31))) }),
@@ -398,18 +400,24 @@ impl Sim {
         let male = rng.random_bool(0.85);
         loop {
             let birth = rand_date(rng, date(1966, 1, 1), date(1999, 12, 31));
-            // Persons are born in a county of the world.
-            let home = if rng.random_bool(0.7) { county.to_string() } else { pick(rng, &Self::all_counties()).2.to_string() };
+            // Drivers mostly live where their carrier is; the others come
+            // from anywhere in the country (their part of the pools).
+            let (home, address) = if rng.random_bool(0.5) {
+                (county.to_string(), self.address(rng, county))
+            } else {
+                let c = self.pools().county(rng);
+                (c.code.to_string(), self.pools().address(rng, &c))
+            };
             let id = idgen::id_number(rng, &home, birth, male);
             if self.world.persons.iter().any(|p| p.id_number == id) {
                 continue;
             }
             self.world.persons.push(Person {
                 id_number: id,
-                name: pools::person_name(rng, male),
+                name: self.pools().person_name(rng, male),
                 sex: Some(if male { "男" } else { "女" }.into()),
                 birth_date: Some(birth),
-                address: Some(Self::address(rng, &home)),
+                address: Some(address),
                 licence_class: None,
                 licence_valid_from: None,
                 licence_valid_until: None,

@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::{DocKind, Subject};
 use crate::types::BBox;
 use layout::{Layout, Span};
+pub use pools::Split;
 use truth::{AppTruth, FieldTruth, LineTruth, PageTruth};
 
 #[derive(Debug, Clone)]
@@ -45,17 +46,23 @@ pub struct GenerateParams {
     pub render: bool,
     /// Worker threads for rendering (0: all cores). Output does not depend on it.
     pub threads: usize,
+    /// The part of the name and place pools drawn from (`HeldOut` only for
+    /// test sets: training never sees it).
+    pub pools: Split,
 }
 
 impl GenerateParams {
     pub fn new(seed: u64, apps: usize, out_dir: impl Into<PathBuf>) -> Self {
-        GenerateParams { seed, apps, out_dir: out_dir.into(), render: true, threads: 0 }
+        GenerateParams { seed, apps, out_dir: out_dir.into(), render: true, threads: 0, pools: Split::Seen }
     }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub seed: u64,
+    /// The part of the name and place pools the set's world drew from.
+    #[serde(default)]
+    pub pools: Split,
     pub apps: usize,
     pub clean: usize,
     pub pages: usize,
@@ -71,10 +78,16 @@ pub struct Summary {
     pub registry: BTreeMap<String, usize>,
 }
 
-/// Builds the world and every application (no layout, no pixels).
+/// Builds the world and every application (no layout, no pixels), with
+/// names and places from the seen part of the pools.
 pub fn world_and_apps(seed: u64, n: usize) -> Result<(apps::Sim, Vec<apps::AppCase>)> {
+    world_and_apps_in(seed, n, Split::Seen)
+}
+
+/// [`world_and_apps`] drawing names and places from the given part of the pools.
+pub fn world_and_apps_in(seed: u64, n: usize, split: Split) -> Result<(apps::Sim, Vec<apps::AppCase>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut sim = apps::Sim::new(&mut rng);
+    let mut sim = apps::Sim::new(&mut rng, split);
     let plans = apps::plan(&mut rng, n);
     let mut cases = Vec::with_capacity(n);
     for p in &plans {
@@ -237,14 +250,14 @@ fn write_json<T: Serialize>(path: &Path, v: &T) -> Result<()> {
 /// Writes a dataset: `registry/*.jsonl`, `apps/app_NNNN/{application.json,
 /// truth.json, pages…}` and `summary.json`.
 pub fn generate(p: &GenerateParams) -> Result<Summary> {
-    let (sim, cases) = world_and_apps(p.seed, p.apps)?;
+    let (sim, cases) = world_and_apps_in(p.seed, p.apps, p.pools)?;
     let out = &p.out_dir;
     std::fs::create_dir_all(out)?;
     sim.world.write(&out.join("registry"))?;
     let apps_dir = out.join("apps");
     std::fs::create_dir_all(&apps_dir)?;
     let results = crate::par::map(&cases, p.threads, |c| write_app(c, &apps_dir, p.render));
-    let mut sum = Summary { seed: p.seed, apps: cases.len(), ..Default::default() };
+    let mut sum = Summary { seed: p.seed, pools: p.pools, apps: cases.len(), ..Default::default() };
     for (c, r) in cases.iter().zip(results) {
         let t = r.with_context(|| c.name.clone())?;
         tally(&mut sum, &t);

@@ -20,6 +20,11 @@ struct Style {
     value_color: Rgb,
     line: Rgb,
     size: f32,
+    /// Picks among a label's wordings (`wording`), fixed per page.
+    wording: u64,
+    /// Print the English label under each Chinese one, as the current
+    /// editions of the vehicle and driving licences do.
+    bilingual: bool,
 }
 
 fn style(rng: &mut ChaCha8Rng) -> Style {
@@ -32,7 +37,61 @@ fn style(rng: &mut ChaCha8Rng) -> Style {
         value_color: *pick(rng, &[BLACK, [10, 10, 10], [30, 30, 50]]),
         line: *pick(rng, &[[90, 90, 90], [120, 80, 60], [60, 90, 120]]),
         size: rng.random_range(22.0..27.0),
+        wording: rng.random(),
+        bilingual: false,
     }
+}
+
+/// The ways editions and offices word a label; the first is the usual one.
+fn wordings(label: &'static str) -> &'static [&'static str] {
+    match label {
+        "车辆识别代号" => &["车辆识别代号", "车辆识别代号", "车架号", "车辆识别代号/车架号"],
+        "发动机号码" => &["发动机号码", "发动机号"],
+        "总质量" => &["总质量", "总质量(kg)"],
+        "整备质量" => &["整备质量", "整备质量(kg)"],
+        "核定载质量" => &["核定载质量", "核定载质量(kg)"],
+        "准牵引总质量" => &["准牵引总质量", "准牵引总质量(kg)"],
+        "外廓尺寸" => &["外廓尺寸", "外廓尺寸(mm)"],
+        "车辆号牌" => &["车辆号牌", "号牌号码", "车牌号码"],
+        "业户名称" => &["业户名称", "业户名称", "经营者名称"],
+        "证号" => &["证号", "证号", "驾驶证号"],
+        _ => &[],
+    }
+}
+
+/// This page's wording of `label`.
+fn word(st: &Style, label: &'static str) -> &'static str {
+    let opts = wordings(label);
+    if opts.is_empty() {
+        return label;
+    }
+    let h = label.bytes().fold(st.wording, |h, b| h.rotate_left(5) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    opts[(h >> 33) as usize % opts.len()]
+}
+
+/// The English label the bilingual editions print under a Chinese one.
+fn english(label: &str) -> Option<&'static str> {
+    Some(match label {
+        "号牌号码" | "号牌号" => "Plate No.",
+        "车辆类型" => "Vehicle Type",
+        "所有人" => "Owner",
+        "住址" => "Address",
+        "使用性质" => "Use Character",
+        "品牌型号" => "Model",
+        "车辆识别代号" | "车架号" | "车辆识别代号/车架号" => "Vehicle Identification Number",
+        "发动机号码" | "发动机号" => "Engine No.",
+        "注册日期" => "Register Date",
+        "发证日期" => "Issue Date",
+        "证号" | "驾驶证号" => "License No.",
+        "姓名" => "Name",
+        "性别" => "Sex",
+        "国籍" => "Nationality",
+        "出生日期" => "Date of Birth",
+        "初次领证日期" => "Date of First Issue",
+        "准驾车型" => "Class",
+        "有效期限" => "Valid Period",
+        _ => return None,
+    })
 }
 
 /// Largest size ≤ `size` at which `text` fits in `max_w`.
@@ -58,9 +117,24 @@ fn row(l: &mut Layout, st: &Style, x: f32, y: f32, h: f32, cells: &[Cell]) -> Re
     let base = y + h * 0.5 + st.size * 0.35;
     for c in cells {
         l.op(Op::Stroke { x: cx, y, w: c.label_w, h, width: 1.5, color: st.line });
-        let ls = fit(st.label, st.size * 0.9, c.label, c.label_w - 10.0);
-        let lw = fonts::width(st.label, ls, c.label);
-        l.run(cx + (c.label_w - lw) / 2.0, base, st.label, ls, st.label_color, &[t(c.label)])?;
+        let label = word(st, c.label);
+        match english(label).filter(|_| st.bilingual) {
+            Some(en) => {
+                let ls = fit(st.label, st.size * 0.75, label, c.label_w - 10.0);
+                let lw = fonts::width(st.label, ls, label);
+                // The Chinese label stays level with the value (OCR reads them
+                // as one row); the English sits small in the cell's foot.
+                l.run(cx + (c.label_w - lw) / 2.0, base - h * 0.08, st.label, ls, st.label_color, &[t(label)])?;
+                let es = fit(FontId::Sans, st.size * 0.42, en, c.label_w - 8.0);
+                let ew = fonts::width(FontId::Sans, es, en);
+                l.run(cx + (c.label_w - ew) / 2.0, y + h * 0.92, FontId::Sans, es, st.label_color, &[t(en)])?;
+            }
+            None => {
+                let ls = fit(st.label, st.size * 0.9, label, c.label_w - 10.0);
+                let lw = fonts::width(st.label, ls, label);
+                l.run(cx + (c.label_w - lw) / 2.0, base, st.label, ls, st.label_color, &[t(label)])?;
+            }
+        }
         cx += c.label_w;
         l.op(Op::Stroke { x: cx, y, w: c.value_w, h, width: 1.5, color: st.line });
         let text = l.text_of(&c.value);
@@ -85,7 +159,8 @@ fn card_base(l: &mut Layout, x: f32, y: f32, w: f32, h: f32, bg: Rgb, rng: &mut 
 
 pub fn layout(doc: &PageDoc) -> Result<(Layout, String, FontId)> {
     let mut rng = ChaCha8Rng::seed_from_u64(doc.seed);
-    let st = style(&mut rng);
+    let mut st = style(&mut rng);
+    st.bilingual = matches!(doc.kind, DocKind::VehicleLicence | DocKind::DrivingLicence) && rng.random_bool(0.5);
     let font = st.value;
     let (l, variant) = match doc.kind {
         DocKind::VehicleLicence => vehicle_licence(doc, &st, &mut rng)?,
@@ -120,7 +195,10 @@ fn vehicle_licence(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(L
     let bg = *pick(rng, &[[236, 240, 228], [240, 236, 226], [232, 238, 236]]);
     // Main page.
     card_base(&mut l, mx, my, cw, ch, bg, rng);
-    l.run_centered(mx + cw / 2.0, my + 56.0, FontId::SansBold, 30.0, BLACK, &[t("中华人民共和国机动车行驶证")])?;
+    l.run_centered(mx + cw / 2.0, my + 50.0, FontId::SansBold, 30.0, BLACK, &[t("中华人民共和国机动车行驶证")])?;
+    if st.bilingual {
+        l.run_centered(mx + cw / 2.0, my + 72.0, FontId::Sans, 14.0, GREY, &[t("Vehicle License of the People's Republic of China")])?;
+    }
     let rh = 54.0;
     let y0 = my + 80.0;
     let (a, b, c2, d) = (120.0, 230.0, 110.0, 240.0);
@@ -174,24 +252,39 @@ fn driving_licence(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(L
     let lx = 50.0;
     let vx = 230.0;
     let ls = st.size * 0.85;
-    let lab = |s: &'static str| (s, st.label, ls, BLUE);
     let val = (st.value, st.size, st.value_color);
     let mut y = 160.0;
     let lead = 52.0;
-    y = l.labelled(lx, vx, y, 520.0, lead, lab("证号"), (&[Seg::F("licence_number")], val.0, val.1 + 2.0, val.2))?;
-    l.run(lx, y, st.label, ls, BLUE, &[t("姓名")])?;
+    // A label at (x, baseline), with its English under it on bilingual cards.
+    let label = |l: &mut Layout, x: f32, y: f32, text: &'static str| -> Result<()> {
+        let text = word(st, text);
+        l.run(x, y, st.label, ls, BLUE, &[t(text)])?;
+        if let Some(en) = english(text).filter(|_| st.bilingual) {
+            l.run(x, y + ls * 0.75, FontId::Sans, st.size * 0.42, BLUE, &[t(en)])?;
+        }
+        Ok(())
+    };
+    let none = ("", st.label, ls, BLUE);
+    label(&mut l, lx, y, "证号")?;
+    y = l.labelled(lx, vx, y, 520.0, lead, none, (&[Seg::F("licence_number")], val.0, val.1 + 2.0, val.2))?;
+    label(&mut l, lx, y, "姓名")?;
     l.run(vx, y, val.0, val.1, val.2, &[Seg::F("name")])?;
-    l.run(vx + 170.0, y, st.label, ls, BLUE, &[t("性别")])?;
+    label(&mut l, vx + 170.0, y, "性别")?;
     l.run(vx + 240.0, y, val.0, val.1, val.2, &[Seg::F("sex")])?;
-    l.run(vx + 300.0, y, st.label, ls, BLUE, &[t("国籍")])?;
+    label(&mut l, vx + 300.0, y, "国籍")?;
     l.run(vx + 370.0, y, val.0, val.1, val.2, &[Seg::F("nationality")])?;
     y += lead;
-    y = l.labelled(lx, vx, y, 520.0, 34.0, lab("住址"), (&[Seg::F("address")], val.0, val.1 * 0.9, val.2))?;
+    label(&mut l, lx, y, "住址")?;
+    y = l.labelled(lx, vx, y, 520.0, 34.0, none, (&[Seg::F("address")], val.0, val.1 * 0.9, val.2))?;
     y += lead - 34.0;
-    y = l.labelled(lx, vx, y, 520.0, lead, lab("出生日期"), (&[Seg::F("birth_date")], val.0, val.1, val.2))?;
-    y = l.labelled(lx, vx, y, 520.0, lead, lab("初次领证日期"), (&[Seg::F("first_issue_date")], val.0, val.1, val.2))?;
-    y = l.labelled(lx, vx, y, 520.0, lead, lab("准驾车型"), (&[Seg::F("permitted_class")], FontId::SansBold, val.1 + 4.0, val.2))?;
-    l.labelled(lx, vx, y, 700.0, lead, lab("有效期限"), (&[Seg::F("valid_from"), t(" 至 "), Seg::F("valid_until")], val.0, val.1, val.2))?;
+    label(&mut l, lx, y, "出生日期")?;
+    y = l.labelled(lx, vx, y, 520.0, lead, none, (&[Seg::F("birth_date")], val.0, val.1, val.2))?;
+    label(&mut l, lx, y, "初次领证日期")?;
+    y = l.labelled(lx, vx, y, 520.0, lead, none, (&[Seg::F("first_issue_date")], val.0, val.1, val.2))?;
+    label(&mut l, lx, y, "准驾车型")?;
+    y = l.labelled(lx, vx, y, 520.0, lead, none, (&[Seg::F("permitted_class")], FontId::SansBold, val.1 + 4.0, val.2))?;
+    label(&mut l, lx, y, "有效期限")?;
+    l.labelled(lx, vx, y, 700.0, lead, none, (&[Seg::F("valid_from"), t(" 至 "), Seg::F("valid_until")], val.0, val.1, val.2))?;
     photo(&mut l, 790.0, 150.0, 190.0, 250.0);
     let auth = doc.extra.get("authority").cloned().unwrap_or_default();
     l.seal(860.0, 520.0, 80.0, FontId::Sans, &auth, "")?;

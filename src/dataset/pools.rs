@@ -1,23 +1,228 @@
-//! Word pools the synthetic world draws from. Every character here is in
-//! the shipped font subsets (`datasets/fonts/make_subsets.py` scans this
-//! folder).
+//! Word pools the synthetic world draws from.
+//!
+//! Names and places come from reference lists as wide as the country
+//! (`datasets/pools/`, made by `make_pools.py` from PyPI's `faker` and
+//! `cpca`, with their sources): 420 surnames weighted by frequency, given
+//! names from common ones and from any of the 3 755 GB 2312 level-1 hanzi,
+//! every GB/T 2260 province, prefecture and county. Each list is split in
+//! two by a fixed hash ([`Split`]): training worlds draw from the seen
+//! part only, and `datasets/test/unseen` from the held-out part, so the
+//! bench can tell reading names from remembering them.
+//!
+//! Every character here is in the shipped font subsets
+//! (`datasets/fonts/make_subsets.py` reads this folder and `datasets/pools/`).
+
+use std::sync::OnceLock;
 
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
-pub const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗",
-    "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕",
-    "孔", "颜", "孟", "庞", "欧阳", "司马",
-];
+/// Which part of the name and place pools a world draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Split {
+    /// What training and `datasets/dev`/`test` draw from.
+    #[default]
+    Seen,
+    /// Never drawn by training: surnames, given-name characters, places
+    /// and shop-name characters whose hash falls in one seventh.
+    HeldOut,
+}
 
-pub const GIVEN_MALE: &str = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林阳建国庆春海峰亮志新东文利";
-pub const GIVEN_FEMALE: &str = "芳娜敏静丽艳娟霞秀玲桂英华燕萍红琴云莲梅雪慧颖婷倩";
+impl Split {
+    /// The part `key` (a surname, a character, a prefecture code) is in.
+    pub fn of(key: &str) -> Split {
+        // FNV-1a: stable across platforms and Rust versions, unlike std's hasher.
+        let mut h: u32 = 0x811c_9dc5;
+        for b in key.bytes() {
+            h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+        }
+        if h % 7 == 3 { Split::HeldOut } else { Split::Seen }
+    }
+}
 
+const SURNAMES_TSV: &str = include_str!("../../datasets/pools/surnames.tsv");
+const GIVEN_TSV: &str = include_str!("../../datasets/pools/given_names.tsv");
+const HANZI: &str = include_str!("../../datasets/pools/hanzi_level1.txt");
+const DIVISIONS_TSV: &str = include_str!("../../datasets/pools/divisions.tsv");
+/// What the recogniser can emit: a name it could never read is not a test
+/// of the extractor (8 level-1 hanzi are missing from it).
+const OCR_ALPHABET: &str = include_str!("../../models/ocr/alphabet.txt");
+
+/// One part of the pools.
+pub struct Pools {
+    /// (surname, cumulative weight)
+    surnames: Vec<(&'static str, f64)>,
+    given_male: Vec<&'static str>,
+    given_female: Vec<&'static str>,
+    /// Level-1 hanzi of this part: given names, shop names, streets, towns.
+    hanzi: Vec<char>,
+    /// County-level divisions: (code, province, prefecture or "", county).
+    pub counties: Vec<County>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct County {
+    pub code: &'static str,
+    pub province: &'static str,
+    pub prefecture: &'static str,
+    pub name: &'static str,
+}
+
+impl Pools {
+    pub fn get(split: Split) -> &'static Pools {
+        static POOLS: OnceLock<[Pools; 2]> = OnceLock::new();
+        let all = POOLS.get_or_init(|| [Pools::build(Split::Seen), Pools::build(Split::HeldOut)]);
+        &all[split as usize]
+    }
+
+    fn build(split: Split) -> Pools {
+        // The committed real-OCR samples (`datasets/ocr-samples.jsonl`) were
+        // made from the narrow pools before these; what they hold is not
+        // held out, so the held-out part is unseen by any training input.
+        let held = |key: &str, old: &str| Split::of(key) == split && (split == Split::Seen || !old.contains(key));
+        let mut surnames = vec![];
+        let mut total = 0.0;
+        for line in SURNAMES_TSV.lines() {
+            let (s, w) = line.split_once('\t').expect("surnames.tsv: name<TAB>weight");
+            if held(s, OLD_SURNAMES) {
+                total += w.parse::<f64>().expect("surnames.tsv: weight");
+                surnames.push((s, total));
+            }
+        }
+        let hanzi: Vec<char> = HANZI.trim().chars().filter(|c| OCR_ALPHABET.contains(*c) && held(&c.to_string(), OLD_GIVEN)).collect();
+        let in_part = |name: &str| name.chars().all(|c| hanzi.contains(&c));
+        let (mut given_male, mut given_female) = (vec![], vec![]);
+        for line in GIVEN_TSV.lines() {
+            let (n, sex) = line.split_once('\t').expect("given_names.tsv: name<TAB>sex");
+            if in_part(n) {
+                if sex == "m" { &mut given_male } else { &mut given_female }.push(n);
+            }
+        }
+        let name_of = |code: &str| DIVISIONS_TSV.lines().find_map(|l| l.strip_prefix(code)?.strip_prefix('\t'));
+        let mut counties = vec![];
+        for line in DIVISIONS_TSV.lines() {
+            let (code, name) = line.split_once('\t').expect("divisions.tsv: code<TAB>name");
+            if code.ends_with("00") || !held(&code[..4], OLD_PREFECTURES) {
+                continue;
+            }
+            let Some(province) = name_of(&format!("{}0000", &code[..2])) else { continue };
+            // Municipalities and 省直辖 counties have no prefecture row.
+            let prefecture = name_of(&format!("{}00", &code[..4])).unwrap_or("");
+            counties.push(County { code, province, prefecture, name });
+        }
+        Pools { surnames, given_male, given_female, hanzi, counties }
+    }
+
+    pub fn surname<R: Rng>(&self, rng: &mut R) -> &'static str {
+        let total = self.surnames.last().expect("surnames").1;
+        let x = rng.random_range(0.0..total);
+        self.surnames[self.surnames.partition_point(|s| s.1 <= x).min(self.surnames.len() - 1)].0
+    }
+
+    /// Any level-1 hanzi of this part.
+    pub fn hanzi<R: Rng>(&self, rng: &mut R) -> char {
+        self.hanzi[rng.random_range(0..self.hanzi.len())]
+    }
+
+    fn hanzi_word<R: Rng>(&self, rng: &mut R, n: usize) -> String {
+        (0..n).map(|_| self.hanzi(rng)).collect()
+    }
+
+    /// A person's name: a weighted surname, then a common given name or one
+    /// or two characters from all of level 1 (names use thousands).
+    pub fn person_name<R: Rng>(&self, rng: &mut R, male: bool) -> String {
+        let mut n = self.surname(rng).to_string();
+        let common = if male { &self.given_male } else { &self.given_female };
+        if rng.random_bool(0.45) && !common.is_empty() {
+            n.push_str(common[rng.random_range(0..common.len())]);
+        } else {
+            let len = if rng.random_bool(0.65) { 2 } else { 1 };
+            n.push_str(&self.hanzi_word(rng, len));
+        }
+        n
+    }
+
+    pub fn county<R: Rng>(&self, rng: &mut R) -> County {
+        self.counties[rng.random_range(0..self.counties.len())]
+    }
+
+    /// What follows the county in an address: a street and number in a
+    /// district, or a town, a village and a number elsewhere.
+    pub fn street_address<R: Rng>(&self, rng: &mut R, county: &str) -> String {
+        let street = |rng: &mut R| {
+            let len = if rng.random_bool(0.8) { 2 } else { 3 };
+            let word = self.hanzi_word(rng, len);
+            format!("{word}{}", pick(rng, &["路", "街", "大街", "大道", "路", "中路", "东路", "西路", "南街", "北街"]))
+        };
+        if county.ends_with('区') || rng.random_bool(0.3) {
+            let mut s = format!("{}{}号", street(rng), rng.random_range(1..999));
+            if rng.random_bool(0.25) {
+                s.push_str(&format!("{}号楼{}单元{}室", rng.random_range(1..30), rng.random_range(1..6), rng.random_range(101..2800)));
+            }
+            s
+        } else {
+            let town = format!("{}{}", self.hanzi_word(rng, 2), pick(rng, &["镇", "乡", "街道", "镇"]));
+            if rng.random_bool(0.5) {
+                format!("{town}{}村{}号", self.hanzi_word(rng, 2), rng.random_range(1..300))
+            } else {
+                format!("{town}{}{}号", street(rng), rng.random_range(1..300))
+            }
+        }
+    }
+
+    /// A full address in any county of this part of the country.
+    pub fn address<R: Rng>(&self, rng: &mut R, county: &County) -> String {
+        format!("{}{}{}{}", county.province, county.prefecture, county.name, self.street_address(rng, county.name))
+    }
+
+    /// A company's trade name (字号): a known one or two to four hanzi.
+    pub fn shop_name<R: Rng>(&self, rng: &mut R, split: Split) -> String {
+        let known: Vec<&&str> = SHOP_NAMES.iter().filter(|w| w.chars().all(|c| Split::of(&c.to_string()) == split)).collect();
+        if rng.random_bool(0.25) && !known.is_empty() {
+            known[rng.random_range(0..known.len())].to_string()
+        } else {
+            let n = *pick(rng, &[2, 2, 2, 3, 4]);
+            self.hanzi_word(rng, n)
+        }
+    }
+
+    /// A carrier's name as registered: place, trade name, trade and form,
+    /// sometimes a bracketed region, a group or a branch.
+    pub fn company_name<R: Rng>(&self, rng: &mut R, split: Split, city: &str, province_short: &str, county: &str) -> String {
+        let shop = self.shop_name(rng, split);
+        let trade = pick(rng, TRADES);
+        let form = pick(rng, &["有限公司", "有限公司", "有限责任公司", "股份有限公司", "集团有限公司"]);
+        let city = city.trim_end_matches('市');
+        let mut name = match rng.random_range(0..10) {
+            // Brackets as the NFKC form keeps them (ASCII): the form and the registry
+            // hold names normalised.
+            0 => format!("{shop}({province_short}){trade}{form}"),
+            1 => format!("{shop}{trade}{form}"),
+            _ => format!("{city}{shop}{trade}{form}"),
+        };
+        if rng.random_bool(0.08) {
+            name.push_str(&format!("{}分公司", county.trim_end_matches(['区', '县', '市'])));
+        }
+        name
+    }
+}
+
+/// The pools of the first generator (before issue 22), which the committed
+/// real-OCR samples were drawn from: never part of the held-out part.
+const OLD_SURNAMES: &str = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕孔颜孟庞欧阳司马";
+const OLD_GIVEN: &str = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林阳建国庆春海峰亮志新东文利芳娜敏静丽艳娟霞秀玲桂英华燕萍红琴云莲梅雪慧颖婷倩";
+const OLD_PREFECTURES: &str = "3701 3702 3703 3708 3709 3711 3713 3717 3203 3207 4101 4114 1301 1304";
+
+/// Well-known trade names; most are drawn from all of level 1 instead.
 pub const SHOP_NAMES: &[&str] = &[
     "顺达", "通远", "恒泰", "鑫源", "宏运", "安达", "路通", "华宇", "金桥", "东方", "中联", "远航", "鲁通", "泰山", "运河",
     "海川", "永盛", "盛世", "众诚", "力拓", "长城", "大道", "正阳", "鼎盛", "坤元",
 ];
-pub const COMPANY_SUFFIXES: &[&str] = &["大件运输有限公司", "物流有限公司", "重型物流有限公司", "运输有限公司", "大件物流有限责任公司", "专用运输有限公司"];
+pub const TRADES: &[&str] = &[
+    "大件运输", "物流", "重型物流", "运输", "大件物流", "专用运输", "供应链管理", "重型设备运输", "吊装运输", "工程运输",
+    "汽车运输", "货运", "国际物流", "运输服务", "重工物流", "物流科技",
+];
 pub const STREETS: &[&str] = &["建设路", "人民路", "解放路", "工业大道", "光明路", "济安桥路", "开发区纬二路", "物流园经三路", "港口大道", "太白湖路", "红星路", "运河路"];
 pub const PARKS: &[&str] = &["经济开发区", "高新技术产业园", "港口物流园", "重工业园", "装备制造园", "化工园区", "风电产业园", "电力设备产业园", "建材工业园", "货运枢纽"];
 
@@ -104,12 +309,45 @@ pub fn pick_char<R: Rng>(rng: &mut R, s: &str) -> char {
     v[rng.random_range(0..v.len())]
 }
 
-pub fn person_name<R: Rng>(rng: &mut R, male: bool) -> String {
-    let mut n = pick(rng, SURNAMES).to_string();
-    let pool = if male { GIVEN_MALE } else { GIVEN_FEMALE };
-    n.push(pick_char(rng, pool));
-    if rng.random_bool(0.6) {
-        n.push(pick_char(rng, pool));
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn the_two_parts_share_no_surname_given_name_character_or_prefecture() {
+        let (seen, held) = (Pools::get(Split::Seen), Pools::get(Split::HeldOut));
+        assert!(seen.surnames.len() > 300 && held.surnames.len() > 30, "{} / {}", seen.surnames.len(), held.surnames.len());
+        assert!(seen.hanzi.len() > 3000 && held.hanzi.len() > 400, "{} / {}", seen.hanzi.len(), held.hanzi.len());
+        assert!(seen.counties.len() > 2000 && held.counties.len() > 200);
+        assert!(seen.surnames.iter().all(|s| !held.surnames.iter().any(|h| h.0 == s.0)));
+        assert!(seen.hanzi.iter().all(|c| !held.hanzi.contains(c)));
+        assert!(seen.counties.iter().all(|c| !held.counties.iter().any(|h| h.code[..4] == c.code[..4])));
+        // Nothing the old narrow pools (and so the committed OCR samples) hold is held out.
+        assert!(OLD_GIVEN.chars().all(|c| !held.hanzi.contains(&c)));
     }
-    n
+
+    #[test]
+    fn names_and_addresses_of_the_held_out_part_use_only_its_own_characters() {
+        let held = Pools::get(Split::HeldOut);
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..200 {
+            let male = rng.random_bool(0.5);
+            let name = held.person_name(&mut rng, male);
+            let given: String = name.chars().skip(held.surnames.iter().find(|s| name.starts_with(s.0)).unwrap().0.chars().count()).collect();
+            assert!(!given.is_empty() && given.chars().all(|c| held.hanzi.contains(&c)), "{name}");
+            let county = held.county(&mut rng);
+            let address = held.address(&mut rng, &county);
+            assert!(address.starts_with(county.province) && address.contains(county.name), "{address}");
+        }
+    }
+
+    #[test]
+    fn every_province_of_the_country_is_in_the_pools() {
+        let mut provinces: Vec<&str> = Pools::get(Split::Seen).counties.iter().chain(&Pools::get(Split::HeldOut).counties).map(|c| c.province).collect();
+        provinces.sort();
+        provinces.dedup();
+        assert!(provinces.len() >= 31, "{provinces:?}");
+    }
 }
