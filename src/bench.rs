@@ -16,11 +16,11 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::dataset::truth::{AppTruth, PageTruth};
+use crate::truth::{AppTruth, PageTruth};
 use crate::extract::Extraction;
 use crate::ocr::PageText;
 use crate::report::Report;
-use crate::dataset::layout::Role;
+use crate::truth::Role;
 use crate::db::Db;
 use crate::form::Application;
 use crate::ingest::decode_page;

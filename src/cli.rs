@@ -9,7 +9,6 @@ use clap::{Parser, Subcommand};
 
 use crate::checks::CheckConfig;
 use crate::db::{DEFAULT_URL, Db};
-use crate::extract::train::TrainParams;
 use crate::lang::Lang;
 use crate::pipeline::{self, PipelineError, Precheck};
 use crate::registry;
@@ -66,15 +65,19 @@ pub enum Command {
         #[arg(long)]
         models: Option<PathBuf>,
     },
-    /// Synthetic datasets (`datasets/README.md`).
+    /// Synthetic datasets (`datasets/README.md`): `dataset generate …`.
+    /// Runs `dajian-datasets`, the workspace's generator crate.
+    #[command(disable_help_flag = true)]
     Dataset {
-        #[command(subcommand)]
-        command: DatasetCommand,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
     },
-    /// Trains a model from synthetic data.
+    /// Trains a model from synthetic data: `train extractor …`,
+    /// `train ocr-samples …`. Runs `dajian-datasets`.
+    #[command(disable_help_flag = true)]
     Train {
-        #[command(subcommand)]
-        command: TrainCommand,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
     },
     /// Reads one page (OCR, then the extraction model) and prints its
     /// report `documents[]` entry: kind, kind_confidence, fields.
@@ -201,88 +204,9 @@ pub enum RegistryCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum DatasetCommand {
-    /// Writes a registry, applications with their page images and ground
-    /// truth to OUT; the same seed gives the same bytes.
-    Generate {
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long, default_value_t = 40)]
-        apps: usize,
-        #[arg(long)]
-        out: PathBuf,
-        /// Only application.json and truth.json (boxes in layout pixels), no images.
-        #[arg(long)]
-        no_render: bool,
-        /// Draw names and places from the held-out part of the pools, which
-        /// training never sees (for test sets such as `datasets/test/unseen`).
-        #[arg(long)]
-        held_out_pools: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
 pub enum BenchCommand {
     /// Two JSON reports (`bench --json-out`) side by side, with differences.
     Compare { a: PathBuf, b: PathBuf },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum TrainCommand {
-    /// The field extraction model (`models/extractor/MODEL_CARD.md` gives
-    /// the settings the shipped model was trained with).
-    Extractor {
-        #[arg(long, default_value_os_t = TrainParams::default().out)]
-        out: PathBuf,
-        /// Seed of the synthetic world (1 and 13 are datasets/dev and test).
-        #[arg(long, default_value_t = TrainParams::default().seed)]
-        seed: u64,
-        /// Applications generated for training (≈ 11 pages each).
-        #[arg(long, default_value_t = TrainParams::default().apps)]
-        apps: usize,
-        #[arg(long, default_value_t = TrainParams::default().steps)]
-        steps: usize,
-        #[arg(long, default_value_t = TrainParams::default().batch)]
-        batch: usize,
-        #[arg(long, default_value_t = TrainParams::default().lr)]
-        lr: f64,
-        #[arg(long, default_value_t = TrainParams::default().hidden)]
-        hidden: usize,
-        #[arg(long, default_value_t = TrainParams::default().layers)]
-        layers: usize,
-        #[arg(long, default_value_t = TrainParams::default().heads)]
-        heads: usize,
-        /// Per-character rate of OCR-like noise.
-        #[arg(long, default_value_t = TrainParams::default().noise)]
-        noise: f32,
-        /// Pages as the real OCR read them (`dajian train ocr-samples`); a
-        /// tenth is held out for evaluation. `--ocr-share 0` trains without.
-        #[arg(long, default_value_os_t = TrainParams::default().ocr_samples)]
-        ocr_samples: PathBuf,
-        /// Share of each batch taken from --ocr-samples.
-        #[arg(long, default_value_t = TrainParams::default().ocr_share)]
-        ocr_share: f32,
-        /// Fine-tune: start from this model folder's weights, config and
-        /// tokenizer (--hidden, --layers, --heads are then ignored).
-        #[arg(long)]
-        init: Option<PathBuf>,
-    },
-    /// Renders synthetic pages, reads them with the OCR stage and writes
-    /// where the field values are in the OCR text (JSON lines), for
-    /// `train extractor --ocr-samples`.
-    OcrSamples {
-        #[arg(long, default_value_os_t = TrainParams::default().ocr_samples)]
-        out: PathBuf,
-        /// Seed of the synthetic world (not 1 or 13, the committed datasets,
-        /// nor the extractor's --seed).
-        #[arg(long, default_value_t = 2000)]
-        seed: u64,
-        #[arg(long, default_value_t = 60)]
-        apps: usize,
-        /// Pages read side by side.
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -473,44 +397,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 BenchFormat::Json => println!("{json}"),
             }
         }
-        Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render, held_out_pools } } => {
-            if apps == 0 {
-                return Err(Failure::Input("--apps: at least one application".into()));
-            }
-            let mut p = crate::dataset::GenerateParams::new(seed, apps, &out);
-            p.render = !no_render;
-            if held_out_pools {
-                p.pools = crate::dataset::Split::HeldOut;
-            }
-            let s = crate::dataset::generate(&p).map_err(|e| Failure::Internal(format!("{}: {e:#}", out.display())))?;
-            println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
-        }
-        Command::Train { command: TrainCommand::OcrSamples { out, seed, apps, threads } } => {
-            if apps == 0 || threads == 0 {
-                return Err(Failure::Input("--apps and --threads must be positive".into()));
-            }
-            let ocr = crate::ocr::OcrEngine::load_default(crate::ocr::OcrParams::default()).map_err(|e| Failure::Internal(e.to_string()))?;
-            let progress = |done: usize, total: usize| {
-                if done.is_multiple_of(25) || done == total {
-                    eprintln!("[{done}/{total}] pages read");
-                }
-            };
-            let (samples, counts) = crate::extract::ocr_samples::collect(seed, apps, &ocr, threads, progress).map_err(|e| Failure::Internal(format!("{e:#}")))?;
-            crate::extract::ocr_samples::write_jsonl(&out, &samples).map_err(|e| Failure::Internal(format!("{e:#}")))?;
-            println!("{}", serde_json::to_string_pretty(&counts).expect("counts serialise"));
-        }
-        Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise, ocr_samples, ocr_share, init } } => {
-            let dev = crate::extract::model::device(&precheck.device).map_err(Failure::Input)?;
-            if steps == 0 || batch == 0 || apps == 0 || heads == 0 || hidden % heads != 0 {
-                return Err(Failure::Input("--steps, --batch, --apps and --heads must be positive and --hidden a multiple of --heads".into()));
-            }
-            if !(0.0..=1.0).contains(&ocr_share) {
-                return Err(Failure::Input(format!("--ocr-share must be between 0 and 1, got {ocr_share}")));
-            }
-            let p = TrainParams { seed, apps, steps, batch, lr, hidden, layers, heads, noise, out, ocr_samples, ocr_share, init, ..Default::default() };
-            let e = crate::extract::train::train(&p, &dev).map_err(|e| Failure::Internal(format!("{e:#}")))?;
-            println!("{}", serde_json::to_string_pretty(&e).expect("an evaluation serialises"));
-        }
+        Command::Dataset { args } => run_datasets_tool("dataset", &args, &cli.device)?,
+        Command::Train { args } => run_datasets_tool("train", &args, &cli.device)?,
         Command::Demo => {
             let db = open_db(&cli.db).await?;
             let dir = Path::new(DEMO_DIR);
@@ -523,6 +411,27 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `dajian dataset …` and `dajian train …` run the generator crate's
+/// binary (`datasets/generator`), which sits beside this one after a
+/// `cargo build` of the workspace: the service binary does not carry the
+/// generator or the training code.
+fn run_datasets_tool(command: &str, args: &[std::ffi::OsString], device: &str) -> Result<(), Failure> {
+    const TOOL: &str = "dajian-datasets";
+    let beside = std::env::current_exe().ok().map(|exe| exe.with_file_name(TOOL)).filter(|p| p.is_file());
+    let tool = beside.unwrap_or_else(|| PathBuf::from(TOOL));
+    let status = std::process::Command::new(&tool).arg(command).args(args).env("DAJIAN_DEVICE", device).status().map_err(|e| {
+        Failure::Input(format!(
+            "`dajian {command}` runs {TOOL}, which was not found beside {} or on PATH ({e}); build it with `cargo build --release` in the repository (it is the workspace member datasets/generator)",
+            std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default()
+        ))
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Failure::Input(format!("{TOOL} {command} failed ({status})")))
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -6,15 +6,15 @@
 //! Around it: [`registry`] (what the authority already knows), [`rules`]
 //! (regulation thresholds with their sources), [`db`] (SQLite or
 //! PostgreSQL), the service in [`http`] with its queue in [`jobs`], and the
-//! command line in `cli`. Tooling: [`dataset`] (synthetic applications
-//! with ground truth) and [`bench`] (accuracy and speed on a dataset).
+//! command line in `cli`. Tooling: [`bench`] (accuracy and speed on a
+//! dataset whose [`truth`] is known). The synthetic world and the
+//! extractor's training are the separate crate `datasets/generator`.
 
 pub mod archive;
 pub mod bench;
 pub mod checks;
 pub mod cli;
 pub mod config;
-pub mod dataset;
 pub mod db;
 pub mod demo;
 pub mod document;
@@ -31,6 +31,7 @@ pub mod pipeline;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod truth;
 pub mod types;
 
 pub use types::BBox;

@@ -190,3 +190,17 @@ fn the_demo_runs_on_a_fresh_database() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("verdict Pass"), "{}", stdout(&out));
 }
+
+#[test]
+fn dataset_commands_without_the_generator_binary_say_how_to_build_it() {
+    // A copy of dajian alone in a folder, with nothing on PATH: the
+    // generator crate's binary is neither beside it nor findable.
+    let env = Env::new();
+    let lone = env.path("dajian");
+    std::fs::copy(env!("CARGO_BIN_EXE_dajian"), &lone).unwrap();
+    let o = Command::new(&lone).args(["dataset", "generate", "--seed", "1", "--apps", "1", "--out"]).arg(env.path("set")).env("PATH", "").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("dajian-datasets") && err.contains("cargo build --release"), "{err}");
+    assert!(!env.path("set").exists());
+}

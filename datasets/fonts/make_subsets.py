@@ -3,7 +3,7 @@
 
 Characters kept: ASCII, Latin-1 punctuation, CJK and full-width punctuation,
 all of GB 2312 (levels 1 and 2: 6 763 hanzi), every non-ASCII character that
-appears in the generator's source (src/dataset/**/*.rs) and in its word
+appears in the generator's source (datasets/generator/src/**/*.rs) and in its word
 pools (datasets/pools/*.tsv, *.txt: place names use rarer characters), so
 whatever the generator can print is covered. Run from the repository root after adding new text to the generator:
 
@@ -44,7 +44,7 @@ def charset():
                 chars.add(bytes([hi, lo]).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
-    sources = sorted((ROOT / "src" / "dataset").rglob("*.rs"))
+    sources = sorted((ROOT / "datasets" / "generator" / "src").rglob("*.rs"))
     sources += sorted((ROOT / "datasets" / "pools").glob("*.tsv")) + sorted((ROOT / "datasets" / "pools").glob("*.txt"))
     for path in sources:
         chars |= {c for c in path.read_text(encoding="utf-8") if ord(c) > 0x7F}

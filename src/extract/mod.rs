@@ -9,10 +9,8 @@
 //! - [`Extractor`]: the loaded model applied to one page's [`PageText`].
 
 pub mod model;
-pub mod ocr_samples;
 pub mod spans;
 pub mod tokenizer;
-pub mod train;
 pub mod typed;
 
 use std::collections::BTreeMap;
@@ -281,7 +279,7 @@ pub(crate) fn viterbi(probs: &[Vec<f32>], labels: &[String], allowed: &[bool]) -
 
 /// Ranges of at most `max` characters, cut after a `\n` where possible:
 /// the model sees a long page as several windows of whole lines.
-pub(crate) fn windows(chars: &[char], max: usize) -> Vec<std::ops::Range<usize>> {
+pub fn windows(chars: &[char], max: usize) -> Vec<std::ops::Range<usize>> {
     let mut out = vec![];
     let mut start = 0;
     while start < chars.len() || out.is_empty() {

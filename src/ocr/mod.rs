@@ -553,7 +553,7 @@ impl OcrEngine {
 /// ocrs's `find_text_lines` was tried first: on forms its column
 /// separators put the whole label column after the values (第1条…第11条 at
 /// the end of the A4 page), so this simpler rule is used.
-pub(crate) fn group_lines(regions: &[TextRegion], dir: (f32, f32)) -> Vec<Vec<TextRegion>> {
+pub fn group_lines(regions: &[TextRegion], dir: (f32, f32)) -> Vec<Vec<TextRegion>> {
     let down = (-dir.1, dir.0);
     // (x, y) of each centre in the upright frame.
     let upright: Vec<(f32, f32)> = regions

@@ -12,10 +12,10 @@ use serde_json::{json, Value};
 use super::apps::{add_days, Sim};
 use super::layout::Printed;
 use super::pools::pick;
-use crate::document::{DocKind, Subject};
-use crate::form::Application;
-use crate::registry::{Person, Vehicle};
-use crate::types::{normalize, Date, Month, Until};
+use dajian::document::{DocKind, Subject};
+use dajian::form::Application;
+use dajian::registry::{Person, Vehicle};
+use dajian::types::{normalize, Date, Month, Until};
 
 pub const SECTIONS: [(&str, &str); 5] = [
     ("vehicles", "护送车辆配置"),

@@ -1,6 +1,6 @@
 //! The catalogue of injected defects. Each flips exactly one check.
 
-use super::truth::Status;
+use dajian::truth::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum D {

@@ -14,12 +14,12 @@ use super::docs::{self, PageDoc};
 use super::idgen;
 use super::pools::{pick, Pools, Split, CargoKind, TractorModel, TrailerModel, CARGO, RIGIDS, TRACTORS, TRAILERS};
 use super::regions::{county_name, PROVINCES};
-use super::truth::{verdict, Authority, DefectTruth, Expected, Status, CHECK_IDS};
+use dajian::truth::{verdict, Authority, DefectTruth, Expected, Status, CHECK_IDS};
 use super::world::{Req, World};
-use crate::document::{DocKind, Subject};
-use crate::form::{self, Application, TrailerKind};
-use crate::registry::{Company, CompanyStatus, LicenceStatus, Person, RoadClass, StructureKind, Vehicle, Violation};
-use crate::types::{Date, Kg, Mm, Month, Until};
+use dajian::document::{DocKind, Subject};
+use dajian::form::{self, Application, TrailerKind};
+use dajian::registry::{Company, CompanyStatus, LicenceStatus, Person, RoadClass, StructureKind, Vehicle, Violation};
+use dajian::types::{Date, Kg, Mm, Month, Until};
 
 /// Facts about a company that only its pages print.
 #[derive(Debug, Clone)]
@@ -432,7 +432,7 @@ impl Sim {
         }
     }
 
-    fn make_driver(&mut self, rng: &mut ChaCha8Rng, pi: usize, class: &str, employer: &crate::types::Uscc) {
+    fn make_driver(&mut self, rng: &mut ChaCha8Rng, pi: usize, class: &str, employer: &dajian::types::Uscc) {
         let p = &mut self.world.persons[pi];
         let from = rand_date(rng, date(2018, 1, 1), date(2023, 12, 31));
         p.licence_class = Some(class.to_string());
@@ -613,7 +613,7 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
     let company_name = sim.world.companies[ci].name.clone();
     let company_addr = sim.world.companies[ci].address.clone();
     let inspection = Month::of(add_days(submitted, rng.random_range(250..=400)));
-    let mk_vehicle = |rng: &mut ChaCha8Rng, plate, vin: crate::types::Vin, vt: &str, bm: &str, curb: u32, axles: u32, tyres: u32, total: u32, rated: Option<u32>, towing: Option<u32>, dims: (u32, u32, u32), engine: Option<String>| Vehicle {
+    let mk_vehicle = |rng: &mut ChaCha8Rng, plate, vin: dajian::types::Vin, vt: &str, bm: &str, curb: u32, axles: u32, tyres: u32, total: u32, rated: Option<u32>, towing: Option<u32>, dims: (u32, u32, u32), engine: Option<String>| Vehicle {
         plate,
         vin: Some(vin.to_string()),
         engine_number: engine,
@@ -1048,7 +1048,7 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
             note(format!("the business licence names the company {name}"), "document");
         }
         Some(D::V1TrailerVinPage) => {
-            let other = idgen::other_vin(rng, &crate::types::Vin::parse(&app.trailer.as_ref().unwrap().vin).unwrap());
+            let other = idgen::other_vin(rng, &dajian::types::Vin::parse(&app.trailer.as_ref().unwrap().vin).unwrap());
             let pg = docs::page_mut(&mut pages, DocKind::VehicleLicence, Some(Subject::Trailer));
             pg.set_code("vin", other.as_str());
             defect_file = Some(pg.file.clone());

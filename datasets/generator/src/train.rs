@@ -1,9 +1,9 @@
 //! Training the extractor on synthetic pages (`dajian train extractor`).
 //!
 //! The model reads OCR output, not the generator's neat lines, so each
-//! page is first arranged the way [`crate::ocr`] arranges a page: the
+//! page is first arranged the way [`dajian::ocr`] arranges a page: the
 //! printed lines become text regions grouped into rows by the OCR's own
-//! [`group_lines`](crate::ocr::group_lines), regions of a row joined by a
+//! [`group_lines`](dajian::ocr::group_lines), regions of a row joined by a
 //! space, rows by `\n`. Then OCR-like noise: look-alike characters swapped,
 //! characters lost, spaces dropped, seal text partly read, a region missed.
 //! Every character keeps the BIO tag of the field it was printed for.
@@ -21,20 +21,20 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use tokenizers::Tokenizer;
 
-use super::model::{Config, TrainModel, masked_cross_entropy};
-use super::spans::{self, TaggedChar};
-use super::tokenizer;
-use crate::dataset::TextPage;
-use crate::document::{DocKind, FieldType};
-use crate::ocr::TextRegion;
-use crate::types::BBox;
+use dajian::extract::model::{Config, TrainModel, masked_cross_entropy};
+use dajian::extract::spans::{self, TaggedChar};
+use dajian::extract::tokenizer;
+use crate::TextPage;
+use dajian::document::{DocKind, FieldType};
+use dajian::ocr::TextRegion;
+use dajian::types::BBox;
 
 #[derive(Debug, Clone)]
 pub struct TrainParams {
     /// Seed of the synthetic world the pages come from (not 1 or 13: those
     /// are `datasets/dev` and `datasets/test`).
     pub seed: u64,
-    /// Applications generated for training (≈ 11 pages each).
+    /// Applications generated for training (about 11 pages each).
     pub apps: usize,
     pub steps: usize,
     pub batch: usize,
@@ -47,7 +47,7 @@ pub struct TrainParams {
     /// Per-character rate of OCR-like noise.
     pub noise: f32,
     pub out: PathBuf,
-    /// Pages as the real OCR read them ([`super::ocr_samples`]).
+    /// Pages as the real OCR read them ([`crate::ocr_samples`]).
     pub ocr_samples: PathBuf,
     /// Share of each batch drawn from `ocr_samples` (0: none, file unused).
     pub ocr_share: f32,
@@ -84,7 +84,7 @@ impl Default for TrainParams {
 /// (the escort plan's sections are found by their headings instead).
 pub fn labels() -> Vec<String> {
     let mut keys: Vec<&str> = vec![];
-    for (_, fields) in crate::document::FIELDS {
+    for (_, fields) in dajian::document::FIELDS {
         for (k, t) in *fields {
             if *t != FieldType::Sections && !keys.contains(k) {
                 keys.push(k);
@@ -146,7 +146,7 @@ pub fn ocr_view(page: &TextPage, label_index: &HashMap<String, u32>, noise: f32,
         regions.push(TextRegion { center: ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0), dir: (1.0, 0.0), length: w, thickness: h });
         region_line.push(i);
     }
-    let rows = crate::ocr::group_lines(&regions, (1.0, 0.0));
+    let rows = dajian::ocr::group_lines(&regions, (1.0, 0.0));
     let mut chars = vec![];
     let mut tags = vec![];
     for (r, row) in rows.iter().enumerate() {
@@ -199,7 +199,7 @@ fn window(s: Sample, max: usize, rng: &mut impl Rng) -> Sample {
     if s.chars.len() <= max {
         return s;
     }
-    let ws = super::windows(&s.chars, max);
+    let ws = dajian::extract::windows(&s.chars, max);
     let r = if rng.random_bool(1.0 / 3.0) { ws[0].clone() } else { ws.choose(rng).expect("at least one window").clone() };
     s.slice(r)
 }
@@ -258,7 +258,7 @@ pub struct Eval {
     pub field_exact_match: f64,
     pub fields: usize,
     pub token_accuracy: f64,
-    /// Held-out pages as the real OCR read them ([`super::ocr_samples`]).
+    /// Held-out pages as the real OCR read them ([`crate::ocr_samples`]).
     pub ocr_pages: usize,
     /// Share of their values whose characters got exactly their field's tags.
     pub ocr_span_exact_match: f64,
@@ -272,7 +272,7 @@ fn evaluate(model: &TrainModel, tok: &Tokenizer, cfg: &Config, pages: &[TextPage
     for page in pages {
         let s = ocr_view(page, &index, 0.0, &mut rng);
         // Windows of one page as one batch, stitched back as inference does.
-        let ranges = super::windows(&s.chars, cfg.max_position_embeddings - 1);
+        let ranges = dajian::extract::windows(&s.chars, cfg.max_position_embeddings - 1);
         let parts: Vec<Sample> = ranges.iter().map(|r| s.slice(r.clone())).collect();
         let b = batch(tok, &parts, &cfg.kinds, cfg.max_position_embeddings, dev)?;
         let (tags, kinds) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, false)?;
@@ -324,7 +324,7 @@ fn evaluate_ocr(model: &TrainModel, tok: &Tokenizer, cfg: &Config, samples: &[Sa
     let field_of = |t: u32| cfg.labels[t as usize].split_once('-').map(|(_, f)| f.to_string());
     let (mut ok, mut total) = (0usize, 0usize);
     for s in samples {
-        let ranges = super::windows(&s.chars, cfg.max_position_embeddings - 1);
+        let ranges = dajian::extract::windows(&s.chars, cfg.max_position_embeddings - 1);
         let parts: Vec<Sample> = ranges.iter().map(|r| s.slice(r.clone())).collect();
         let b = batch(tok, &parts, &cfg.kinds, cfg.max_position_embeddings, dev)?;
         let (tags, _) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, false)?;
@@ -394,16 +394,16 @@ fn keep_freed_memory() {
 /// `config.json`, `tokenizer.json` and `train_log.jsonl` to `p.out`
 /// (checkpoints along the way, so a stopped run leaves a usable model).
 /// Every character the OCR's recogniser can emit (`models/ocr/alphabet.txt`).
-const OCR_ALPHABET: &str = include_str!("../../models/ocr/alphabet.txt");
+const OCR_ALPHABET: &str = include_str!("../../../models/ocr/alphabet.txt");
 
 pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
     keep_freed_memory();
     let t0 = Instant::now();
-    let pages = crate::dataset::pages_text(p.seed, p.apps)?;
-    let held_out = crate::dataset::pages_text(p.seed + 1, (p.apps / 50).clamp(5, 40))?;
+    let pages = crate::pages_text(p.seed, p.apps)?;
+    let held_out = crate::pages_text(p.seed + 1, (p.apps / 50).clamp(5, 40))?;
     eprintln!("{} training pages, {} held out ({:.1} s)", pages.len(), held_out.len(), t0.elapsed().as_secs_f64());
     // Real-OCR pages: every tenth held out.
-    let ocr_samples = if p.ocr_share > 0.0 { super::ocr_samples::read_jsonl(&p.ocr_samples)? } else { vec![] };
+    let ocr_samples = if p.ocr_share > 0.0 { crate::ocr_samples::read_jsonl(&p.ocr_samples)? } else { vec![] };
     let (mut ocr_held, mut ocr_train) = (vec![], vec![]);
     for (i, sample) in ocr_samples.into_iter().enumerate() {
         if i % 10 == 0 { &mut ocr_held } else { &mut ocr_train }.push(sample);
@@ -539,9 +539,9 @@ mod tests {
     use super::*;
 
     fn page() -> TextPage {
-        let (_, cases) = crate::dataset::world_and_apps(3, 1).unwrap();
+        let (_, cases) = crate::world_and_apps(3, 1).unwrap();
         let doc = cases[0].pages.iter().find(|p| p.kind == DocKind::VehicleLicence).unwrap();
-        crate::dataset::page_text(doc).unwrap()
+        crate::page_text(doc).unwrap()
     }
 
     #[test]
@@ -566,12 +566,12 @@ mod tests {
 
     #[test]
     fn label_and_value_share_a_row_on_plain_and_bilingual_licences_alike() {
-        let (_, cases) = crate::dataset::world_and_apps(3, 4).unwrap();
+        let (_, cases) = crate::world_and_apps(3, 4).unwrap();
         let index: HashMap<String, u32> = labels().iter().enumerate().map(|(i, l)| (l.clone(), i as u32)).collect();
-        let vin_labels = crate::document::labels(DocKind::VehicleLicence, "vin");
+        let vin_labels = dajian::document::labels(DocKind::VehicleLicence, "vin");
         let mut bilingual = 0;
         for doc in cases.iter().flat_map(|c| &c.pages).filter(|p| p.kind == DocKind::VehicleLicence) {
-            let p = crate::dataset::page_text(doc).unwrap();
+            let p = crate::page_text(doc).unwrap();
             let s = ocr_view(&p, &index, 0.0, &mut ChaCha8Rng::seed_from_u64(0));
             let text: String = s.chars.iter().collect();
             bilingual += text.contains("Plate No.") as usize;

@@ -31,10 +31,10 @@ impl FontId {
 }
 
 static BYTES: [&[u8]; 4] = [
-    include_bytes!("../../datasets/fonts/NotoSansSC-Regular.otf"),
-    include_bytes!("../../datasets/fonts/NotoSansSC-Bold.otf"),
-    include_bytes!("../../datasets/fonts/NotoSerifSC-Regular.otf"),
-    include_bytes!("../../datasets/fonts/DajianKai-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansSC-Regular.otf"),
+    include_bytes!("../../fonts/NotoSansSC-Bold.otf"),
+    include_bytes!("../../fonts/NotoSerifSC-Regular.otf"),
+    include_bytes!("../../fonts/DajianKai-Regular.ttf"),
 ];
 
 static FONTS: OnceLock<Vec<FontRef<'static>>> = OnceLock::new();

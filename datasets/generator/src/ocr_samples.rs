@@ -14,10 +14,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::train::Sample;
-use crate::dataset::TextPage;
-use crate::document::DocKind;
-use crate::types::BBox;
+use crate::train::Sample;
+use crate::TextPage;
+use dajian::document::DocKind;
+use dajian::types::BBox;
 
 /// One page's OCR text and where its field values are in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,7 +102,7 @@ fn best_substring(line: &[char], text: &[char]) -> (f32, Vec<Option<usize>>) {
 
 /// The OCR text of a page as the extractor reads it (lines joined by
 /// `\n`), each character with its box (none for the line breaks).
-pub fn ocr_chars(page: &crate::ocr::PageText) -> Vec<(char, Option<BBox>)> {
+pub fn ocr_chars(page: &dajian::ocr::PageText) -> Vec<(char, Option<BBox>)> {
     page.chars().into_iter().map(|c| c.map_or(('\n', None), |c| (c.ch, Some(c.bbox)))).collect()
 }
 
@@ -164,15 +164,15 @@ pub struct Collected {
 /// Renders the pages of `apps` applications of world `seed`, reads them
 /// with `ocr` on `threads` threads and aligns the truth. Pages that cannot
 /// be aligned are counted and left out.
-pub fn collect(seed: u64, apps: usize, ocr: &crate::ocr::OcrEngine, threads: usize, progress: impl Fn(usize, usize) + Sync) -> anyhow::Result<(Vec<OcrSample>, Collected)> {
-    let (_, cases) = crate::dataset::world_and_apps(seed, apps)?;
+pub fn collect(seed: u64, apps: usize, ocr: &dajian::ocr::OcrEngine, threads: usize, progress: impl Fn(usize, usize) + Sync) -> anyhow::Result<(Vec<OcrSample>, Collected)> {
+    let (_, cases) = crate::world_and_apps(seed, apps)?;
     let docs: Vec<_> = cases.iter().flat_map(|c| c.pages.iter()).collect();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results = crate::par::map(&docs, threads, |doc| -> anyhow::Result<Option<Result<OcrSample, Unaligned>>> {
-        let text_page = crate::dataset::page_text(doc)?;
-        let (bytes, truth) = crate::dataset::render_page_bytes(doc)?;
+    let results = dajian::par::map(&docs, threads, |doc| -> anyhow::Result<Option<Result<OcrSample, Unaligned>>> {
+        let text_page = crate::page_text(doc)?;
+        let (bytes, truth) = crate::render_page_bytes(doc)?;
         let boxes: Vec<BBox> = truth.lines.iter().map(|l| l.bbox).collect();
-        let page = crate::ingest::decode_page(&bytes, &doc.file, &crate::ingest::DecodeLimits::default())?;
+        let page = dajian::ingest::decode_page(&bytes, &doc.file, &dajian::ingest::DecodeLimits::default())?;
         let read = ocr.read(&page);
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, docs.len());
         let Ok(read) = read else { return Ok(None) };
@@ -222,8 +222,8 @@ pub fn write_jsonl(path: &std::path::Path, samples: &[OcrSample]) -> anyhow::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::TextField;
-    use crate::dataset::layout::Span;
+    use crate::TextField;
+    use crate::layout::Span;
 
     fn page(lines: &[&str], fields: &[(&str, usize, usize, usize)]) -> TextPage {
         TextPage {

@@ -41,13 +41,13 @@ impl Split {
     }
 }
 
-const SURNAMES_TSV: &str = include_str!("../../datasets/pools/surnames.tsv");
-const GIVEN_TSV: &str = include_str!("../../datasets/pools/given_names.tsv");
-const HANZI: &str = include_str!("../../datasets/pools/hanzi_level1.txt");
-const DIVISIONS_TSV: &str = include_str!("../../datasets/pools/divisions.tsv");
+const SURNAMES_TSV: &str = include_str!("../../pools/surnames.tsv");
+const GIVEN_TSV: &str = include_str!("../../pools/given_names.tsv");
+const HANZI: &str = include_str!("../../pools/hanzi_level1.txt");
+const DIVISIONS_TSV: &str = include_str!("../../pools/divisions.tsv");
 /// What the recogniser can emit: a name it could never read is not a test
 /// of the extractor (8 level-1 hanzi are missing from it).
-const OCR_ALPHABET: &str = include_str!("../../models/ocr/alphabet.txt");
+const OCR_ALPHABET: &str = include_str!("../../../models/ocr/alphabet.txt");
 
 /// One part of the pools.
 pub struct Pools {

@@ -8,6 +8,14 @@
 //!   without rendering a pixel, for training the extractor fast.
 //!
 //! Same seed → byte-identical output.
+//!
+//! A crate of its own (issue 22): the service binary neither compiles nor
+//! ships the world generator or the training code. It depends on
+//! `dajian`'s public types and OCR stage, never the other way round; the
+//! truth format it writes is `dajian::truth`, which `dajian bench` reads.
+//! [`train`] trains the extractor, [`ocr_samples`] makes its real-OCR
+//! samples; `dajian dataset …` and `dajian train …` run this crate's
+//! `dajian-datasets` binary.
 
 pub mod apps;
 pub mod defects;
@@ -15,12 +23,15 @@ pub mod docs;
 pub mod fonts;
 pub mod idgen;
 pub mod layout;
+pub mod ocr_samples;
 pub mod pages;
 pub mod pools;
 pub mod regions;
 pub mod render;
-pub mod truth;
+pub mod train;
 pub mod world;
+
+pub use dajian::truth;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,8 +41,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::document::{DocKind, Subject};
-use crate::types::BBox;
+use dajian::document::{DocKind, Subject};
+use dajian::types::BBox;
 use layout::{Layout, Span};
 pub use pools::Split;
 use truth::{AppTruth, FieldTruth, LineTruth, PageTruth};
@@ -178,7 +189,7 @@ fn page_truth(doc: &docs::PageDoc, l: &Layout, variant: String, font: fonts::Fon
         subject: doc.subject,
         declared: doc.declared,
         layout: variant,
-        font,
+        font: serde_json::to_value(font).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
         width: w,
         height: h,
         degradation: deg,
@@ -256,7 +267,7 @@ pub fn generate(p: &GenerateParams) -> Result<Summary> {
     sim.world.write(&out.join("registry"))?;
     let apps_dir = out.join("apps");
     std::fs::create_dir_all(&apps_dir)?;
-    let results = crate::par::map(&cases, p.threads, |c| write_app(c, &apps_dir, p.render));
+    let results = dajian::par::map(&cases, p.threads, |c| write_app(c, &apps_dir, p.render));
     let mut sum = Summary { seed: p.seed, pools: p.pools, apps: cases.len(), ..Default::default() };
     for (c, r) in cases.iter().zip(results) {
         let t = r.with_context(|| c.name.clone())?;
@@ -333,7 +344,7 @@ mod tests {
             let (l, _, _) = pages::layout(doc).unwrap();
             let drawn = render::render(&l, doc.seed);
             let bytes = std::fs::read(dir.path().join(&doc.file)).unwrap();
-            let page = crate::ingest::decode_page(&bytes, &doc.file, &crate::ingest::DecodeLimits::default()).unwrap();
+            let page = dajian::ingest::decode_page(&bytes, &doc.file, &dajian::ingest::DecodeLimits::default()).unwrap();
             let read = page.image().to_rgb8();
             assert_eq!(read.dimensions(), drawn.dimensions());
             let diff = read.as_raw().iter().zip(drawn.as_raw()).map(|(&a, &b)| (a as f64 - b as f64).abs()).sum::<f64>()

@@ -10,7 +10,7 @@ use super::docs::{PageDoc, SECTIONS};
 use super::fonts::{self, FontId};
 use super::layout::{t, Layout, Op, Rgb, Seg, BLACK, BLUE, GREY, RED};
 use super::pools::pick;
-use crate::document::DocKind;
+use dajian::document::DocKind;
 
 /// Per-page look: fonts, sizes and colours drawn from the page's seed.
 struct Style {

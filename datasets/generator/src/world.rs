@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::pools::{pick, PARKS, STREETS};
 use super::regions::{county_name, LINKS, PROVINCES};
-use crate::registry::{Company, Person, RoadClass, RoadNode, RoadSegment, Structure, StructureKind, Vehicle};
-use crate::types::{Kg, Mm};
+use dajian::registry::{Company, Person, RoadClass, RoadNode, RoadSegment, Structure, StructureKind, Vehicle};
+use dajian::types::{Kg, Mm};
 
 /// What a loaded combination needs from every structure on its route.
 #[derive(Debug, Clone, Copy)]

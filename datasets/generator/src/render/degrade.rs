@@ -6,7 +6,7 @@ use image::{Rgb, RgbImage};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::dataset::truth::Degradation;
+use dajian::truth::Degradation;
 
 /// An axis-aligned box [x0, y0, x1, y1] in pixels.
 pub type Rect = [f32; 4];

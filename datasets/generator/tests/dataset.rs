@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
-use dajian::dataset::{self, truth::AppTruth, GenerateParams};
+use dajian_datasets::{self as dataset, truth::AppTruth, GenerateParams};
 use dajian::document::{DocKind, Subject};
 use dajian::form::{Application, TrailerKind};
 use dajian::registry::{Company, CompanyStatus, LicenceStatus, Person, RoadClass, RoadNode, RoadSegment, Structure, Vehicle};
@@ -598,7 +598,7 @@ fn every_field_value_is_the_normalisation_of_what_is_printed() {
 
 #[test]
 fn a_character_missing_from_a_font_is_an_error_not_tofu() {
-    use dajian::dataset::fonts::{check, FontId};
+    use dajian_datasets::fonts::{check, FontId};
     assert!(check(FontId::Sans, "济宁顺达大件运输有限公司ＡＢＣ（）：").is_ok());
     let err = check(FontId::Serif, "𪚥").unwrap_err().to_string();
     assert!(err.contains("U+2A6A5") && err.contains("make_subsets.py"), "{err}");

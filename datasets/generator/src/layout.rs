@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use serde::{Deserialize, Serialize};
+
 
 use super::fonts::{self, FontId};
 
@@ -36,15 +36,7 @@ pub enum Op {
     Ellipse { cx: f32, cy: f32, rx: f32, ry: f32, width: f32, color: Rgb },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Ordinary printed text: what OCR should read.
-    Text,
-    /// Text of a seal (curved or stamped over other text): reported, but
-    /// OCR metrics usually leave it out.
-    Seal,
-}
+pub use dajian::truth::Role;
 
 #[derive(Debug, Clone)]
 pub struct LineOut {
@@ -68,13 +60,7 @@ impl LineOut {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Span {
-    pub line: usize,
-    /// Character (not byte) offsets into the line's text.
-    pub start: usize,
-    pub end: usize,
-}
+pub use dajian::truth::Span;
 
 #[derive(Debug, Clone)]
 pub struct FieldOut {

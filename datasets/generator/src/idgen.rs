@@ -5,7 +5,7 @@
 use chrono::Datelike;
 use rand::Rng;
 
-use crate::types::{Date, IdNumber, Plate, Uscc, Vin};
+use dajian::types::{Date, IdNumber, Plate, Uscc, Vin};
 
 const USCC_BODY: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 

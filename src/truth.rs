@@ -1,11 +1,10 @@
-//! Ground-truth types, written next to every application as `truth.json`.
+//! Ground-truth types, written next to every application as `truth.json`
+//! by the dataset generator (`datasets/generator`) and read by `dajian bench`.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::fonts::FontId;
-use super::layout::{Role, Span};
 use crate::document::{DocKind, Subject};
 use crate::types::BBox;
 
@@ -13,6 +12,25 @@ use crate::types::BBox;
 pub const CHECK_IDS: [&str; 21] = [
     "P1", "P2", "P3", "P4", "C1", "C2", "C3", "C4", "V1", "V2", "V3", "V4", "V5", "R1", "R2", "R3", "R4", "G1", "G2", "G3", "G4",
 ];
+
+/// A field value's place in a page's printed lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub line: usize,
+    /// Character (not byte) offsets into the line's text.
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Ordinary printed text: what OCR should read.
+    Text,
+    /// Text of a seal (curved or stamped over other text): reported, but
+    /// OCR metrics usually leave it out.
+    Seal,
+}
 
 /// The report's own status and verdict types, so truth and reports compare directly.
 pub use crate::report::{Status, Verdict};
@@ -105,7 +123,8 @@ pub struct PageTruth {
     pub declared: bool,
     /// Layout variant, e.g. `vehicle_licence/side_by_side`.
     pub layout: String,
-    pub font: FontId,
+    /// The page style's value font: `sans`, `sans_bold`, `serif` or `kai`.
+    pub font: String,
     pub width: u32,
     pub height: u32,
     pub degradation: Option<Degradation>,
