@@ -254,6 +254,15 @@ impl Check {
             self.confirm(doc, key, Source::Form);
         } else if f.confidence < self.min_confidence {
             // Its low-confidence warning stands; an unsure reading cannot block.
+        } else if status == Status::Block && one_character_apart(&read, expected) {
+            // A long name one character off is what OCR does (a character
+            // dropped, added or confused), not another company: only clear
+            // evidence may block, so the clerk compares on the page.
+            let (file, zh, en) = (&doc.file, what.0, what.1);
+            self.fail(
+                Status::Warn,
+                tr!(self.l, "{file} 上的{zh}读作“{read}”，与申请表“{expected}”仅差一个字：可能是识别错误，请对照原件", "{en} on {file} reads '{read}', one character from the form's '{expected}': likely a misreading, compare with the page"),
+            );
         } else {
             let (file, zh, en) = (&doc.file, what.0, what.1);
             self.fail(status, tr!(self.l, "{file} 上的{zh}为“{read}”，申请表为“{expected}”", "{en} on {file} is '{read}', the form says '{expected}'"));
@@ -433,4 +442,14 @@ impl Check {
             }
         }
     }
+}
+
+/// Whether `read` is `expected`, a name of four Han characters or more,
+/// with one character dropped, added or changed. Shorter names (a person's)
+/// one character apart are another person as often as a misreading, and
+/// codes have their own grammar and check digits.
+fn one_character_apart(read: &str, expected: &str) -> bool {
+    let e: Vec<char> = expected.chars().collect();
+    let r: Vec<char> = read.chars().collect();
+    e.iter().filter(|c| crate::types::normalize::is_han(**c)).count() >= 4 && crate::ocr::metrics::edit_distance(&r, &e) == 1
 }

@@ -265,6 +265,20 @@ fn p2_blocks_a_letter_naming_another_agent() {
 }
 
 #[test]
+fn p2_warns_on_a_company_name_one_character_off_and_blocks_another_company() {
+    let mut w = World::clean();
+    let name = w.form.carrier.name.clone();
+    // One character dropped, as OCR drops one: a misreading, not clear evidence.
+    let dropped: String = name.chars().enumerate().filter(|(i, _)| *i != 3).map(|(_, c)| c).collect();
+    w.set(AuthorizationLetter, None, "principal_name", json!(dropped));
+    let (s, m) = w.only("P2");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("one character from the form"), "{m}");
+    w.set(AuthorizationLetter, None, "principal_name", json!("青岛远航重型物流有限公司"));
+    assert_eq!(w.only("P2").0, Block);
+}
+
+#[test]
 fn p2_blocks_a_missing_letter() {
     let mut w = World::clean();
     w.remove(AuthorizationLetter, None);
