@@ -619,6 +619,19 @@ fn v5_accepts_exact_towing_capacity_and_blocks_one_kilogram_less() {
 }
 
 #[test]
+fn v5_warns_on_a_page_reading_the_registry_contradicts_and_blocks_when_both_fall_short() {
+    let mut w = World::clean();
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = Some(Kg(60000));
+    // OCR dropped a zero: the registry's capacity suffices, so it is no clear evidence.
+    w.set(VehicleLicence, Some(Tractor), "towing_mass_kg", json!(6000));
+    let (s, m) = w.only("V5");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("allows towing 6000 kg"), "{m}");
+    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = Some(Kg(6000));
+    assert_eq!(w.only("V5").0, Block);
+}
+
+#[test]
 fn v5_warns_when_the_towing_capacity_is_unknown_and_is_not_applicable_to_a_rigid_truck() {
     let mut w = World::clean();
     w.drop_field(VehicleLicence, Some(Tractor), "towing_mass_kg");

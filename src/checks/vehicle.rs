@@ -286,19 +286,27 @@ pub fn v5_towing(input: &Input, l: Lang) -> CheckResult {
     let need = trailer.curb_mass_kg.0 as u64 + f.cargo.mass_kg.0 as u64;
     c.form("trailer.curb_mass_kg", trailer.curb_mass_kg.0);
     c.form("cargo.mass_kg", f.cargo.mass_kg.0);
+    let registered = if f.tractor.temporary_plate { None } else { f.tractor.plate.as_deref().and_then(|p| input.registry.vehicle(p)) };
+    let registry_kg = registered.and_then(|r| r.towing_mass_kg).map(|k| k.0 as u64);
     let (mut known, mut on_page) = (false, None);
-    if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(Subject::Tractor)).first()
-        && let Some(kg) = c.number_field(doc, "towing_mass_kg")
-    {
-        known = true;
-        on_page = Some((*doc, kg));
-        c.expect_read(doc, "towing_mass_kg", kg >= need, Status::Block, || {
-            tr!(l, "牵引车行驶证准牵引总质量为{kg} kg，挂车与货物共{need} kg", "the tractor's licence allows towing {kg} kg; trailer and cargo weigh {need} kg")
-        });
+    if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(Subject::Tractor)).first() {
+        if let Some(r) = registry_kg
+            && c.found_on_page(doc, "towing_mass_kg", &r.to_string())
+        {
+            // The page prints the registry's capacity: the registry's rule below judges it.
+            known = true;
+        } else if let Some(kg) = c.number_field(doc, "towing_mass_kg") {
+            known = true;
+            on_page = Some((*doc, kg));
+            // A reading the registry contradicts (a digit dropped: 4000 for
+            // 40000) is not clear evidence while the registry's capacity suffices.
+            let status = if registry_kg.is_some_and(|r| r != kg && r >= need) { Status::Warn } else { Status::Block };
+            c.expect_read(doc, "towing_mass_kg", kg >= need, status, || {
+                tr!(l, "牵引车行驶证准牵引总质量为{kg} kg，挂车与货物共{need} kg", "the tractor's licence allows towing {kg} kg; trailer and cargo weigh {need} kg")
+            });
+        }
     }
-    if !f.tractor.temporary_plate
-        && let Some(r) = f.tractor.plate.as_deref().and_then(|p| input.registry.vehicle(p))
-    {
+    if let Some(r) = registered {
         c.registry("vehicles.towing_mass_kg", opt(&r.towing_mass_kg));
         if let Some(kg) = r.towing_mass_kg {
             known = true;
