@@ -60,11 +60,13 @@ pub struct GenerateParams {
     /// The part of the name and place pools drawn from (`HeldOut` only for
     /// test sets: training never sees it).
     pub pools: Split,
+    /// Lay pages out in the held-out layout families (test sets only).
+    pub held_out_families: bool,
 }
 
 impl GenerateParams {
     pub fn new(seed: u64, apps: usize, out_dir: impl Into<PathBuf>) -> Self {
-        GenerateParams { seed, apps, out_dir: out_dir.into(), render: true, threads: 0, pools: Split::Seen }
+        GenerateParams { seed, apps, out_dir: out_dir.into(), render: true, threads: 0, pools: Split::Seen, held_out_families: false }
     }
 }
 
@@ -74,6 +76,9 @@ pub struct Summary {
     /// The part of the name and place pools the set's world drew from.
     #[serde(default)]
     pub pools: Split,
+    /// Whether its pages use the held-out layout families.
+    #[serde(default)]
+    pub held_out_families: bool,
     pub apps: usize,
     pub clean: usize,
     pub pages: usize,
@@ -97,8 +102,14 @@ pub fn world_and_apps(seed: u64, n: usize) -> Result<(apps::Sim, Vec<apps::AppCa
 
 /// [`world_and_apps`] drawing names and places from the given part of the pools.
 pub fn world_and_apps_in(seed: u64, n: usize, split: Split) -> Result<(apps::Sim, Vec<apps::AppCase>)> {
+    world_and_apps_with(seed, n, split, false)
+}
+
+/// [`world_and_apps_in`], its pages in the held-out layout families if asked.
+pub fn world_and_apps_with(seed: u64, n: usize, split: Split, held_out_families: bool) -> Result<(apps::Sim, Vec<apps::AppCase>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut sim = apps::Sim::new(&mut rng, split);
+    sim.held_out_families = held_out_families;
     let plans = apps::plan(&mut rng, n);
     let mut cases = Vec::with_capacity(n);
     for p in &plans {
@@ -261,14 +272,14 @@ fn write_json<T: Serialize>(path: &Path, v: &T) -> Result<()> {
 /// Writes a dataset: `registry/*.jsonl`, `apps/app_NNNN/{application.json,
 /// truth.json, pages…}` and `summary.json`.
 pub fn generate(p: &GenerateParams) -> Result<Summary> {
-    let (sim, cases) = world_and_apps_in(p.seed, p.apps, p.pools)?;
+    let (sim, cases) = world_and_apps_with(p.seed, p.apps, p.pools, p.held_out_families)?;
     let out = &p.out_dir;
     std::fs::create_dir_all(out)?;
     sim.world.write(&out.join("registry"))?;
     let apps_dir = out.join("apps");
     std::fs::create_dir_all(&apps_dir)?;
     let results = dajian::par::map(&cases, p.threads, |c| write_app(c, &apps_dir, p.render));
-    let mut sum = Summary { seed: p.seed, pools: p.pools, apps: cases.len(), ..Default::default() };
+    let mut sum = Summary { seed: p.seed, pools: p.pools, held_out_families: p.held_out_families, apps: cases.len(), ..Default::default() };
     for (c, r) in cases.iter().zip(results) {
         let t = r.with_context(|| c.name.clone())?;
         tally(&mut sum, &t);

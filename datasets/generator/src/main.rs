@@ -55,6 +55,10 @@ enum DatasetCommand {
         /// training never sees (for test sets such as `datasets/test/unseen`).
         #[arg(long)]
         held_out_pools: bool,
+        /// Lay pages out in the held-out layout families, which training
+        /// never sees (today: the paper road transport certificate).
+        #[arg(long)]
+        held_out_families: bool,
     },
 }
 
@@ -148,7 +152,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render, held_out_pools } } => {
+        Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render, held_out_pools, held_out_families } } => {
             if apps == 0 {
                 return Err(input("--apps: at least one application".into()));
             }
@@ -157,6 +161,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if held_out_pools {
                 p.pools = dajian_datasets::Split::HeldOut;
             }
+            p.held_out_families = held_out_families;
             let s = dajian_datasets::generate(&p).map_err(|e| internal(format!("{}: {e:#}", out.display())))?;
             println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
         }
