@@ -346,7 +346,7 @@ impl Sim {
         };
         let (prov, cityr, county_label) = county_name(county).unwrap();
         loop {
-            let name = self.pools().company_name(rng, self.split, cityr.name, prov.name.trim_end_matches('省'), county_label);
+            let name = self.pools().company_name(rng, cityr.name, prov.name.trim_end_matches('省'), county_label);
             if self.world.companies.iter().any(|c| c.name == name) {
                 continue;
             }

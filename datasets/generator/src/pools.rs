@@ -57,6 +57,8 @@ pub struct Pools {
     given_female: Vec<&'static str>,
     /// Level-1 hanzi of this part: given names, shop names, streets, towns.
     hanzi: Vec<char>,
+    /// The entries of [`SHOP_NAMES`] whose characters all hash into this part.
+    known_shops: Vec<&'static str>,
     /// County-level divisions: (code, province, prefecture or "", county).
     pub counties: Vec<County>,
 }
@@ -103,7 +105,9 @@ impl Pools {
                 if sex == "m" { &mut given_male } else { &mut given_female }.push(n);
             }
         }
-        let name_of = |code: &str| DIVISIONS_TSV.lines().find_map(|l| l.strip_prefix(code)?.strip_prefix('\t'));
+        let names: std::collections::HashMap<&str, &str> =
+            DIVISIONS_TSV.lines().map(|l| l.split_once('\t').expect("divisions.tsv: code<TAB>name")).collect();
+        let name_of = |code: &str| names.get(code).copied();
         let mut counties = vec![];
         for line in DIVISIONS_TSV.lines() {
             let (code, name) = line.split_once('\t').expect("divisions.tsv: code<TAB>name");
@@ -115,7 +119,8 @@ impl Pools {
             let prefecture = name_of(&format!("{}00", &code[..4])).unwrap_or("");
             counties.push(County { code, province, prefecture, name });
         }
-        Pools { surnames, given_male, given_female, hanzi, counties }
+        let known_shops = SHOP_NAMES.iter().copied().filter(|w| w.chars().all(|c| Split::of(&c.to_string()) == split)).collect();
+        Pools { surnames, given_male, given_female, hanzi, known_shops, counties }
     }
 
     pub fn surname<R: Rng>(&self, rng: &mut R) -> &'static str {
@@ -181,8 +186,8 @@ impl Pools {
     }
 
     /// A company's trade name (字号): a known one or two to four hanzi.
-    pub fn shop_name<R: Rng>(&self, rng: &mut R, split: Split) -> String {
-        let known: Vec<&&str> = SHOP_NAMES.iter().filter(|w| w.chars().all(|c| Split::of(&c.to_string()) == split)).collect();
+    pub fn shop_name<R: Rng>(&self, rng: &mut R) -> String {
+        let known = &self.known_shops;
         if rng.random_bool(0.25) && !known.is_empty() {
             known[rng.random_range(0..known.len())].to_string()
         } else {
@@ -193,8 +198,8 @@ impl Pools {
 
     /// A carrier's name as registered: place, trade name, trade and form,
     /// sometimes a bracketed region, a group or a branch.
-    pub fn company_name<R: Rng>(&self, rng: &mut R, split: Split, city: &str, province_short: &str, county: &str) -> String {
-        let shop = self.shop_name(rng, split);
+    pub fn company_name<R: Rng>(&self, rng: &mut R, city: &str, province_short: &str, county: &str) -> String {
+        let shop = self.shop_name(rng);
         let trade = pick(rng, TRADES);
         let form = pick(rng, &["有限公司", "有限公司", "有限责任公司", "股份有限公司", "集团有限公司"]);
         let city = city.trim_end_matches('市');
