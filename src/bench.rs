@@ -146,13 +146,13 @@ pub struct BenchReport {
     /// (`--ocr a,b`, `--extractor a,b`).
     pub variants: Vec<VariantReport>,
     /// The same measures on the dataset's held-out part (`DATASET/unseen`:
-    /// names and places no training input held), when it has one.
+    /// names, places and layout families no training input held), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unseen: Option<Box<BenchReport>>,
 }
 
 /// Where a dataset keeps its held-out part (`dajian dataset generate
-/// --held-out-pools`), measured and reported apart from the rest.
+/// --held-out-pools --held-out-families`), measured and reported apart.
 pub const UNSEEN: &str = "unseen";
 
 fn sha256_short(path: &Path) -> String {
@@ -354,8 +354,8 @@ fn model_hashes(ocr_dir: &Path, extractor_dir: &Path) -> BTreeMap<String, String
     m
 }
 
-/// Runs the benchmark; `progress` gets one line per application.
-/// Measures the dataset, then its held-out part ([`UNSEEN`]) if it has one.
+/// Runs the benchmark on the dataset, then on its held-out part
+/// ([`UNSEEN`]) if it has one; `progress` gets one line per application.
 pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<BenchReport> {
     let mut r = run_one(p, &mut progress).await?;
     let unseen = p.dataset.join(UNSEEN);
@@ -368,6 +368,8 @@ pub async fn run(p: &BenchParams, mut progress: impl FnMut(&str)) -> Result<Benc
     Ok(r)
 }
 
+/// One dataset: its own registry in a scratch database, its own models
+/// loaded (a few tens of ms, so the held-out part loads them again).
 async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<BenchReport> {
     let apps = apps_of(&p.dataset, p.apps)?;
     let (ocr_dir, extractor_dir) = match (p.ocr_dirs.first(), p.extractor_dirs.first()) {
@@ -644,7 +646,7 @@ pub fn markdown(r: &BenchReport) -> String {
     // One column per part: the dataset, and its held-out part when measured.
     let parts: Vec<&BenchReport> = std::iter::once(r).chain(r.unseen.as_deref()).collect();
     if parts.len() > 1 {
-        let _ = writeln!(s, "## Accuracy\n\nSeen: names and places from the pools training draws from. Unseen: `{}` ({} applications, {} pages), names and places no training input held.\n", r.unseen.as_ref().map(|u| u.dataset.as_str()).unwrap_or(""), parts[1].applications, parts[1].pages);
+        let _ = writeln!(s, "## Accuracy\n\nSeen: names, places and layouts as training draws them. Unseen: `{}` ({} applications, {} pages), names, places and layout families no training input held.\n", r.unseen.as_ref().map(|u| u.dataset.as_str()).unwrap_or(""), parts[1].applications, parts[1].pages);
         let _ = writeln!(s, "| measure | seen | unseen |\n|---|---|---|");
     } else {
         let _ = writeln!(s, "## Accuracy\n\n| measure | value |\n|---|---|");
