@@ -2,12 +2,14 @@
 //! (`spec/documents.md`), with a model dajian trains itself
 //! (`dajian train extractor`) and runs with candle.
 //!
-//! - [`model`]: the char-level BERT (tag and kind heads) and its training twin;
+//! - [`model`]: the char-level BERT (tag and kind heads, layout embeddings);
+//! - [`layout`]: each character's box on the page, as the model reads it;
 //! - [`tokenizer`]: one token per character, so OCR boxes follow tokens;
 //! - [`spans`]: tags → typed values with boxes and confidences;
 //! - [`train`]: synthetic OCR-like pages and the training loop;
 //! - [`Extractor`]: the loaded model applied to one page's [`PageText`].
 
+pub mod layout;
 pub mod model;
 pub mod spans;
 pub mod tokenizer;
@@ -81,7 +83,8 @@ impl Extractor {
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, device).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
         let model = Model::load(vb, &config).map_err(|e| load_err(w_path.clone(), e.to_string()))?;
         let name = format!(
-            "dajian-extractor char-BERT h{}×{} sha256:{}",
+            "dajian-extractor char-BERT{} h{}×{} sha256:{}",
+            if config.max_2d_position_embeddings.is_some() { "+layout" } else { "" },
             config.hidden_size,
             config.num_hidden_layers,
             digest.iter().take(4).map(|b| format!("{b:02x}")).collect::<String>()
@@ -104,6 +107,7 @@ impl Extractor {
     /// given), and that kind's probabilities.
     pub fn tag(&self, page: &PageText, kind: Option<DocKind>) -> Result<(Vec<TaggedChar>, Vec<f32>), ExtractError> {
         let chars: Vec<(char, BBox, f32)> = page.chars().into_iter().map(|c| c.map_or(('\n', BBox::default(), 1.0), |c| (c.ch, c.bbox, c.confidence))).collect();
+        let boxes = self.config.max_2d_position_embeddings.map(|_| layout::page_boxes(page));
         let plain: Vec<char> = chars.iter().map(|c| c.0).collect();
         let windows = windows(&plain, self.config.max_position_embeddings - 1);
         let mut tag_probs: Vec<Option<Vec<f32>>> = vec![None; chars.len()];
@@ -114,7 +118,16 @@ impl Extractor {
             let n = ids.len().min(self.config.max_position_embeddings);
             let ids = Tensor::from_vec(ids[..n].to_vec(), (1, n), &self.device).map_err(run_err)?;
             let att = ids.ones_like().map_err(run_err)?;
-            let (tags, kinds) = self.model.forward(&ids, &ids.zeros_like().map_err(run_err)?, &att).map_err(run_err)?;
+            // Each token has its character's box; [CLS] has none.
+            let token_boxes = boxes
+                .as_ref()
+                .map(|b| {
+                    let per_token: Vec<layout::Box4> = offsets[..n].iter().map(|o| o.map_or([0; 4], |c| b[range.start + c])).collect();
+                    Tensor::from_vec(self.config.layout_rows(&per_token), (1, n, 4), &self.device)
+                })
+                .transpose()
+                .map_err(run_err)?;
+            let (tags, kinds) = self.model.probabilities(&ids, &ids.zeros_like().map_err(run_err)?, token_boxes.as_ref(), &att).map_err(run_err)?;
             let tags: Vec<Vec<f32>> = tags.squeeze(0).and_then(|t| t.to_vec2()).map_err(run_err)?;
             if w == 0 {
                 kind_probs = kinds.squeeze(0).and_then(|k| k.to_vec1()).map_err(run_err)?;

@@ -101,6 +101,11 @@ enum TrainCommand {
         /// tokenizer (--hidden, --layers, --heads are then ignored).
         #[arg(long)]
         init: Option<PathBuf>,
+        /// Rows of each layout table: the model reads each character's box
+        /// on the page (0: text alone). An --init model without layout
+        /// gets the tables, starting at zero.
+        #[arg(long, default_value_t = TrainParams::default().layout)]
+        layout: usize,
     },
     /// Renders synthetic pages, reads them with the OCR stage and writes
     /// where the field values are in the OCR text (JSON lines), for
@@ -179,15 +184,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
             dajian_datasets::ocr_samples::write_jsonl(&out, &samples).map_err(|e| internal(format!("{e:#}")))?;
             println!("{}", serde_json::to_string_pretty(&counts).expect("counts serialise"));
         }
-        Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise, ocr_samples, ocr_share, init } } => {
+        Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise, ocr_samples, ocr_share, init, layout } } => {
             let dev = dajian::extract::model::device(&cli.device).map_err(Failure::Input)?;
+            if layout == 1 {
+                return Err(input("--layout must be 0 (no layout) or at least 2 rows".into()));
+            }
             if steps == 0 || batch == 0 || apps == 0 || heads == 0 || hidden % heads != 0 {
                 return Err(input("--steps, --batch, --apps and --heads must be positive and --hidden a multiple of --heads".into()));
             }
             if !(0.0..=1.0).contains(&ocr_share) {
                 return Err(input(format!("--ocr-share must be between 0 and 1, got {ocr_share}")));
             }
-            let p = TrainParams { seed, apps, steps, batch, lr, hidden, layers, heads, noise, out, ocr_samples, ocr_share, init, ..Default::default() };
+            let p = TrainParams { seed, apps, steps, batch, lr, hidden, layers, heads, noise, out, ocr_samples, ocr_share, init, layout, ..Default::default() };
             let e = dajian_datasets::train::train(&p, &dev).map_err(|e| internal(format!("{e:#}")))?;
             println!("{}", serde_json::to_string_pretty(&e).expect("an evaluation serialises"));
         }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::train::Sample;
 use crate::TextPage;
 use dajian::document::DocKind;
+use dajian::extract::layout::Box4;
 use dajian::types::BBox;
 
 /// One page's OCR text and where its field values are in it.
@@ -27,6 +28,13 @@ pub struct OcrSample {
     pub text: String,
     /// `(field, start, end)` in characters of `text`; each starts a `B-`.
     pub spans: Vec<(String, usize, usize)>,
+    /// Each character's box as the model reads it
+    /// ([`dajian::extract::layout::page_boxes`]), in runs of one box:
+    /// `(start, end, box)` in characters of `text`; characters in no run
+    /// (separators) have none. Empty in samples made before the model
+    /// read boxes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layout: Vec<(usize, usize, Box4)>,
 }
 
 impl OcrSample {
@@ -43,8 +51,25 @@ impl OcrSample {
                 }
             }
         }
-        Sample { chars, tags, kind: self.kind }
+        let mut boxes = vec![[0; 4]; chars.len()];
+        for &(start, end, b) in &self.layout {
+            boxes[start.min(chars.len())..end.min(chars.len())].fill(b);
+        }
+        Sample { chars, tags, boxes, kind: self.kind }
     }
+}
+
+/// Boxes per character as runs of one box, separators (`[0; 4]`) left out.
+pub fn layout_runs(boxes: &[Box4]) -> Vec<(usize, usize, Box4)> {
+    let mut runs: Vec<(usize, usize, Box4)> = vec![];
+    for (i, &b) in boxes.iter().enumerate() {
+        match runs.last_mut() {
+            Some(r) if r.1 == i && r.2 == b => r.1 += 1,
+            _ if b == [0; 4] => {}
+            _ => runs.push((i, i + 1, b)),
+        }
+    }
+    runs
 }
 
 /// Why a page could not be used: a printed line holding a value is not in
@@ -177,7 +202,8 @@ pub fn collect(seed: u64, apps: usize, ocr: &dajian::ocr::OcrEngine, threads: us
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, docs.len());
         let Ok(read) = read else { return Ok(None) };
         let chars = ocr_chars(&read);
-        Ok(Some(align(&text_page, &boxes, &chars).map(|spans| OcrSample { kind: doc.kind, text: chars.iter().map(|c| c.0).collect(), spans })))
+        let layout = layout_runs(&dajian::extract::layout::page_boxes(&read));
+        Ok(Some(align(&text_page, &boxes, &chars).map(|spans| OcrSample { kind: doc.kind, text: chars.iter().map(|c| c.0).collect(), spans, layout })))
     });
     let mut c = Collected { pages: docs.len(), ..Default::default() };
     let mut out = vec![];
@@ -294,8 +320,23 @@ mod tests {
 
     #[test]
     fn samples_tag_b_then_i_and_leave_line_breaks_o() {
-        let s = OcrSample { kind: DocKind::VehicleLicence, text: "号 鲁H\n67".into(), spans: vec![("plate".into(), 2, 7)] };
+        let s = OcrSample { kind: DocKind::VehicleLicence, text: "号 鲁H\n67".into(), spans: vec![("plate".into(), 2, 7)], layout: vec![] };
         let index: HashMap<String, u32> = [("O", 0), ("B-plate", 1), ("I-plate", 2)].iter().map(|(k, v)| (k.to_string(), *v)).collect();
         assert_eq!(s.to_sample(&index).tags, vec![0, 0, 1, 2, 0, 2, 2]);
+    }
+
+    #[test]
+    fn boxes_are_stored_as_runs_and_come_back_per_character() {
+        let (a, b) = ([0, 0, 100, 500], [300, 0, 1000, 500]);
+        let boxes = vec![a, [0; 4], b, b, [0; 4], a];
+        let runs = layout_runs(&boxes);
+        assert_eq!(runs, [(0, 1, a), (2, 4, b), (5, 6, a)]);
+        let s = OcrSample { kind: DocKind::VehicleLicence, text: "号 鲁H\n6".into(), spans: vec![], layout: runs };
+        let line = serde_json::to_string(&s).unwrap();
+        let back: OcrSample = serde_json::from_str(&line).unwrap();
+        assert_eq!(back.to_sample(&HashMap::new()).boxes, boxes);
+        // Samples made before boxes read as before, with no boxes.
+        let old = r#"{"kind":"vehicle_licence","text":"ab","spans":[]}"#;
+        assert_eq!(serde_json::from_str::<OcrSample>(old).unwrap().to_sample(&HashMap::new()).boxes, [[0; 4]; 2]);
     }
 }

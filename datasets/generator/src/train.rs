@@ -21,7 +21,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use tokenizers::Tokenizer;
 
-use dajian::extract::model::{Config, TrainModel, masked_cross_entropy};
+use dajian::extract::layout::{self, Box4};
+use dajian::extract::model::{Config, Model, masked_cross_entropy};
 use dajian::extract::spans::{self, TaggedChar};
 use dajian::extract::tokenizer;
 use crate::TextPage;
@@ -54,6 +55,10 @@ pub struct TrainParams {
     /// Start from this model's weights, config and tokenizer (fine-tuning)
     /// instead of from scratch; `hidden`, `layers` and `heads` are then its own.
     pub init: Option<PathBuf>,
+    /// Rows of each layout table (0: the model reads text alone). A model
+    /// given by `init` without layout tables gets them, starting at zero,
+    /// so that training starts from exactly that model.
+    pub layout: usize,
     /// Progress line every this many steps; checkpoint every 10 of them.
     pub log_every: usize,
 }
@@ -75,6 +80,7 @@ impl Default for TrainParams {
             ocr_samples: PathBuf::from("datasets/ocr-samples.jsonl"),
             ocr_share: 0.5,
             init: None,
+            layout: 128,
             log_every: 25,
         }
     }
@@ -99,11 +105,13 @@ pub fn labels() -> Vec<String> {
     out
 }
 
-/// A page as the model sees it: characters, a tag index per character, the kind.
+/// A page as the model sees it: characters, a tag index and a box
+/// ([`layout`]) per character, the kind.
 #[derive(Debug, Clone)]
 pub struct Sample {
     pub chars: Vec<char>,
     pub tags: Vec<u32>,
+    pub boxes: Vec<Box4>,
     pub kind: DocKind,
 }
 
@@ -134,6 +142,18 @@ pub fn ocr_view(page: &TextPage, label_index: &HashMap<String, u32>, noise: f32,
     }
     let mut regions = vec![];
     let mut region_line = vec![];
+    // Where each line's characters sit, for the layout embeddings; moved
+    // a little under noise (up to a third of the line's height down or
+    // up, a height left or right), as a skewed photo or another edition
+    // moves them, so the model learns the arrangement, not the pixel.
+    let mut line_boxes = page.line_boxes.clone();
+    if noise > 0.0 {
+        for b in &mut line_boxes {
+            let h = b[3] - b[1];
+            let (dx, dy) = (rng.random_range(-1.0..=1.0) * h, rng.random_range(-0.33..=0.33) * h);
+            *b = [b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy];
+        }
+    }
     for (i, b) in page.line_boxes.iter().enumerate() {
         // OCR misses most seal text (curved, under other ink) and now and then a region.
         if page.line_is_seal[i] && !rng.random_bool(0.15) || noise > 0.0 && rng.random_bool((2.0 * noise as f64).min(1.0)) {
@@ -149,10 +169,14 @@ pub fn ocr_view(page: &TextPage, label_index: &HashMap<String, u32>, noise: f32,
     let rows = dajian::ocr::group_lines(&regions, (1.0, 0.0));
     let mut chars = vec![];
     let mut tags = vec![];
+    // Each character has its region's box (here: its printed line's), as
+    // the OCR's characters have their detected region's; separators none.
+    let mut boxes: Vec<Option<[f32; 4]>> = vec![];
     for (r, row) in rows.iter().enumerate() {
         if r > 0 {
             chars.push('\n');
             tags.push(0);
+            boxes.push(None);
         }
         let mut prev: Option<&TextRegion> = None;
         for reg in row {
@@ -164,6 +188,7 @@ pub fn ocr_view(page: &TextPage, label_index: &HashMap<String, u32>, noise: f32,
                 if !(noise > 0.0 && gap < reg.thickness && rng.random_bool(0.5)) {
                     chars.push(' ');
                     tags.push(0);
+                    boxes.push(None);
                 }
             }
             prev = Some(reg);
@@ -186,10 +211,11 @@ pub fn ocr_view(page: &TextPage, label_index: &HashMap<String, u32>, noise: f32,
                 let c = if noise > 0.0 && rng.random_bool(noise as f64) { lookalike(c, rng).unwrap_or(c) } else { c };
                 chars.push(c);
                 tags.push(t);
+                boxes.push(Some(line_boxes[line]));
             }
         }
     }
-    Sample { chars, tags, kind: page.kind }
+    Sample { chars, tags, boxes: layout::normalise(&boxes), kind: page.kind }
 }
 
 /// A window of whole lines of at most `max` characters, as inference cuts
@@ -207,44 +233,62 @@ fn window(s: Sample, max: usize, rng: &mut impl Rng) -> Sample {
 impl Sample {
     /// The characters in `r` with their tags.
     fn slice(&self, r: std::ops::Range<usize>) -> Sample {
-        Sample { chars: self.chars[r.clone()].to_vec(), tags: self.tags[r].to_vec(), kind: self.kind }
+        Sample { chars: self.chars[r.clone()].to_vec(), tags: self.tags[r.clone()].to_vec(), boxes: self.boxes[r].to_vec(), kind: self.kind }
     }
 }
 
-/// Tensors of one batch: ids, attention, tags `[b, t]` and kinds `[b]`.
+/// Tensors of one batch: ids, attention, tags `[b, t]`, boxes `[b, t, 4]`
+/// (for a model with layout) and kinds `[b]`.
 struct Batch {
     ids: Tensor,
     attention: Tensor,
     tags: Tensor,
+    boxes: Option<Tensor>,
     kinds: Tensor,
 }
 
-/// Encodes a sample as token ids with `[CLS]` first and the tag of each
-/// token's character, cut to `max_len` tokens.
-fn encode(tok: &Tokenizer, s: &Sample, max_len: usize) -> Result<(Vec<u32>, Vec<u32>)> {
+impl Batch {
+    /// Logits of `model` on this batch.
+    fn forward(&self, model: &Model, train: bool) -> Result<(Tensor, Tensor)> {
+        Ok(model.forward(&self.ids, &self.ids.zeros_like()?, self.boxes.as_ref(), &self.attention, train)?)
+    }
+}
+
+/// One sample as tokens, `[CLS]` first, cut to `max_len`: ids, the tag of
+/// each token's character and its layout rows (4 per token).
+struct Encoded {
+    ids: Vec<u32>,
+    tags: Vec<u32>,
+    boxes: Vec<u32>,
+}
+
+fn encode(tok: &Tokenizer, cfg: &Config, s: &Sample, max_len: usize) -> Result<Encoded> {
     let text: String = s.chars.iter().collect();
     let (ids, chars) = tokenizer::encode(tok, &text)?;
     // Offsets are in chars of `text`, which are `s.chars`.
-    let tags: Vec<u32> = chars.iter().map(|c| c.map(|i| s.tags[i]).unwrap_or(0)).collect();
     let n = ids.len().min(max_len);
-    Ok((ids[..n].to_vec(), tags[..n].to_vec()))
+    let tags: Vec<u32> = chars[..n].iter().map(|c| c.map(|i| s.tags[i]).unwrap_or(0)).collect();
+    let boxes: Vec<Box4> = chars[..n].iter().map(|c| c.map(|i| s.boxes[i]).unwrap_or([0; 4])).collect();
+    Ok(Encoded { ids: ids[..n].to_vec(), tags, boxes: cfg.layout_rows(&boxes) })
 }
 
-fn batch(tok: &Tokenizer, samples: &[Sample], kinds: &[String], max_len: usize, dev: &Device) -> Result<Batch> {
-    let enc: Vec<(Vec<u32>, Vec<u32>)> = samples.iter().map(|s| encode(tok, s, max_len)).collect::<Result<_>>()?;
-    let t = enc.iter().map(|e| e.0.len()).max().unwrap_or(1);
+fn batch(tok: &Tokenizer, samples: &[Sample], cfg: &Config, max_len: usize, dev: &Device) -> Result<Batch> {
+    let enc: Vec<Encoded> = samples.iter().map(|s| encode(tok, cfg, s, max_len)).collect::<Result<_>>()?;
+    let t = enc.iter().map(|e| e.ids.len()).max().unwrap_or(1);
     let b = samples.len();
-    let (mut ids, mut att, mut tags) = (vec![0u32; b * t], vec![0u32; b * t], vec![0u32; b * t]);
-    for (r, (i, g)) in enc.iter().enumerate() {
-        ids[r * t..r * t + i.len()].copy_from_slice(i);
-        tags[r * t..r * t + g.len()].copy_from_slice(g);
-        att[r * t..r * t + i.len()].fill(1);
+    let (mut ids, mut att, mut tags, mut boxes) = (vec![0u32; b * t], vec![0u32; b * t], vec![0u32; b * t], vec![0u32; b * t * 4]);
+    for (r, e) in enc.iter().enumerate() {
+        ids[r * t..r * t + e.ids.len()].copy_from_slice(&e.ids);
+        tags[r * t..r * t + e.tags.len()].copy_from_slice(&e.tags);
+        att[r * t..r * t + e.ids.len()].fill(1);
+        boxes[r * t * 4..r * t * 4 + e.boxes.len()].copy_from_slice(&e.boxes);
     }
-    let kinds: Vec<u32> = samples.iter().map(|s| kinds.iter().position(|k| k == s.kind.key()).unwrap() as u32).collect();
+    let kinds: Vec<u32> = samples.iter().map(|s| cfg.kinds.iter().position(|k| k == s.kind.key()).unwrap() as u32).collect();
     Ok(Batch {
         ids: Tensor::from_vec(ids, (b, t), dev)?,
         attention: Tensor::from_vec(att, (b, t), dev)?,
         tags: Tensor::from_vec(tags, (b, t), dev)?,
+        boxes: cfg.max_2d_position_embeddings.map(|_| Tensor::from_vec(boxes, (b, t, 4), dev)).transpose()?,
         kinds: Tensor::from_vec(kinds, b, dev)?,
     })
 }
@@ -264,7 +308,7 @@ pub struct Eval {
     pub ocr_span_exact_match: f64,
 }
 
-fn evaluate(model: &TrainModel, tok: &Tokenizer, cfg: &Config, pages: &[TextPage], dev: &Device) -> Result<Eval> {
+fn evaluate(model: &Model, tok: &Tokenizer, cfg: &Config, pages: &[TextPage], dev: &Device) -> Result<Eval> {
     let index = label_index(cfg);
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     let mut e = Eval { pages: pages.len(), ..Default::default() };
@@ -274,8 +318,8 @@ fn evaluate(model: &TrainModel, tok: &Tokenizer, cfg: &Config, pages: &[TextPage
         // Windows of one page as one batch, stitched back as inference does.
         let ranges = dajian::extract::windows(&s.chars, cfg.max_position_embeddings - 1);
         let parts: Vec<Sample> = ranges.iter().map(|r| s.slice(r.clone())).collect();
-        let b = batch(tok, &parts, &cfg.kinds, cfg.max_position_embeddings, dev)?;
-        let (tags, kinds) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, false)?;
+        let b = batch(tok, &parts, cfg, cfg.max_position_embeddings, dev)?;
+        let (tags, kinds) = b.forward(model, false)?;
         let tags = candle_nn::ops::softmax_last_dim(&tags)?;
         let best: Vec<Vec<u32>> = tags.argmax(candle_core::D::Minus1)?.to_vec2()?;
         let prob: Vec<Vec<f32>> = tags.max(candle_core::D::Minus1)?.to_vec2()?;
@@ -320,14 +364,14 @@ fn evaluate(model: &TrainModel, tok: &Tokenizer, cfg: &Config, pages: &[TextPage
 /// Span exact match on held-out real-OCR pages: a value counts when the
 /// characters tagged with its field (B or I, per-character argmax) are
 /// exactly its characters.
-fn evaluate_ocr(model: &TrainModel, tok: &Tokenizer, cfg: &Config, samples: &[Sample], e: &mut Eval, dev: &Device) -> Result<()> {
+fn evaluate_ocr(model: &Model, tok: &Tokenizer, cfg: &Config, samples: &[Sample], e: &mut Eval, dev: &Device) -> Result<()> {
     let field_of = |t: u32| cfg.labels[t as usize].split_once('-').map(|(_, f)| f.to_string());
     let (mut ok, mut total) = (0usize, 0usize);
     for s in samples {
         let ranges = dajian::extract::windows(&s.chars, cfg.max_position_embeddings - 1);
         let parts: Vec<Sample> = ranges.iter().map(|r| s.slice(r.clone())).collect();
-        let b = batch(tok, &parts, &cfg.kinds, cfg.max_position_embeddings, dev)?;
-        let (tags, _) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, false)?;
+        let b = batch(tok, &parts, cfg, cfg.max_position_embeddings, dev)?;
+        let (tags, _) = b.forward(model, false)?;
         let best: Vec<Vec<u32>> = tags.argmax(candle_core::D::Minus1)?.to_vec2()?;
         let mut predicted: Vec<u32> = vec![];
         for (w, part) in parts.iter().enumerate() {
@@ -377,6 +421,23 @@ fn save(vm: &VarMap, cfg: &Config, tok: &Tokenizer, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Sets the model's weights from a checkpoint. Layout tables the
+/// checkpoint lacks (it read text alone) start at zero, so the model starts
+/// out reading exactly as that checkpoint did; any other missing tensor is
+/// an error.
+fn load_init(vm: &VarMap, path: &Path, dev: &Device) -> Result<()> {
+    let saved = candle_core::safetensors::load(path, dev)?;
+    let layout = Model::layout_tensor_names();
+    for (name, var) in vm.data().lock().expect("no other user of the VarMap").iter() {
+        match saved.get(name) {
+            Some(t) => var.set(t)?,
+            None if layout.contains(name) => var.set(&var.zeros_like()?)?,
+            None => anyhow::bail!("no tensor {name}"),
+        }
+    }
+    Ok(())
+}
+
 /// Every training step allocates and frees tensors of megabytes; glibc
 /// serves those with mmap/munmap by default, and the page faults took as
 /// much time as the arithmetic (measured: 1.8 s → 0.95 s per step). Keep
@@ -419,9 +480,12 @@ pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
         Some(dir) => {
             let tok = Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| anyhow::anyhow!("{}: {e}", dir.join("tokenizer.json").display()))?;
             let path = dir.join("config.json");
-            let cfg: Config = serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| path.display().to_string())?).with_context(|| path.display().to_string())?;
+            let mut cfg: Config = serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| path.display().to_string())?).with_context(|| path.display().to_string())?;
             if cfg.labels != labels() {
                 anyhow::bail!("{}: its labels are not this version's fields; train from scratch", path.display());
+            }
+            if cfg.max_2d_position_embeddings.is_none() && p.layout > 0 {
+                cfg.max_2d_position_embeddings = Some(p.layout);
             }
             (tok, cfg)
         }
@@ -448,22 +512,29 @@ pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
                 type_vocab_size: 2,
                 layer_norm_eps: 1e-12,
                 hidden_dropout_prob: 0.1,
+                max_2d_position_embeddings: (p.layout > 0).then_some(p.layout),
                 labels: labels(),
                 kinds: DocKind::ALL.iter().map(|k| k.key().to_string()).collect(),
             };
             (tok, cfg)
         }
     };
+    if cfg.max_2d_position_embeddings.is_some() && ocr_train.iter().chain(&ocr_held).any(|s| s.layout.is_empty() && !s.text.trim().is_empty()) {
+        anyhow::bail!(
+            "{}: samples without boxes, made before the extractor read them; make them again with `train ocr-samples` (docs/extraction.md), or train with --layout 0",
+            p.ocr_samples.display()
+        );
+    }
     let index = label_index(&cfg);
     let ocr_train: Vec<Sample> = ocr_train.iter().map(|s| s.to_sample(&index)).collect();
     let ocr_held: Vec<Sample> = ocr_held.iter().map(|s| s.to_sample(&index)).collect();
     let n_ocr = ((p.batch as f32 * p.ocr_share).round() as usize).min(p.batch);
     let mut ocr_order: Vec<usize> = vec![];
-    let mut vm = VarMap::new();
-    let model = TrainModel::load(VarBuilder::from_varmap(&vm, DType::F32, dev), &cfg)?;
+    let vm = VarMap::new();
+    let model = Model::load(VarBuilder::from_varmap(&vm, DType::F32, dev), &cfg)?;
     if let Some(dir) = &p.init {
         let path = dir.join("model.safetensors");
-        vm.load(&path).with_context(|| path.display().to_string())?;
+        load_init(&vm, &path, dev).with_context(|| path.display().to_string())?;
         eprintln!("starting from {}", path.display());
     }
     let params = ParamsAdamW { lr: p.lr, weight_decay: 0.01, ..Default::default() };
@@ -497,9 +568,9 @@ pub fn train(p: &TrainParams, dev: &Device) -> Result<Eval> {
             }
             samples.extend(ocr_order.drain(..n_ocr).map(|i| window(ocr_train[i].clone(), p.max_len - 1, &mut rng)));
         }
-        let b = batch(&tok, &samples, &cfg.kinds, p.max_len, dev)?;
+        let b = batch(&tok, &samples, &cfg, p.max_len, dev)?;
         opt.set_learning_rate(lr_at(p, step));
-        let (tags, kinds) = model.forward(&b.ids, &b.ids.zeros_like()?, &b.attention, true)?;
+        let (tags, kinds) = b.forward(&model, true)?;
         let loss = (masked_cross_entropy(&tags, &b.tags, &b.attention)? + candle_nn::loss::cross_entropy(&kinds, &b.kinds)?)?;
         opt.backward_step(&loss)?;
         loss_sum += loss.to_scalar::<f32>()?;
@@ -580,6 +651,23 @@ mod tests {
             assert!(text.lines().any(|l| l.contains(vin) && vin_labels.iter().any(|lab| l.contains(lab))), "{text}");
         }
         assert!(bilingual > 0, "no bilingual licence among the pages");
+    }
+
+    #[test]
+    fn every_character_has_its_line_box_and_separators_have_none() {
+        let p = page();
+        let index: HashMap<String, u32> = labels().iter().enumerate().map(|(i, l)| (l.clone(), i as u32)).collect();
+        let s = ocr_view(&p, &index, 0.0, &mut ChaCha8Rng::seed_from_u64(0));
+        assert_eq!(s.boxes.len(), s.chars.len());
+        assert!(s.chars.iter().zip(&s.boxes).filter(|(c, _)| **c == '\n').all(|(_, b)| *b == [0; 4]));
+        // Non-space characters all lie somewhere on the text extent, which they span.
+        let inked: Vec<Box4> = s.chars.iter().zip(&s.boxes).filter(|(c, _)| !c.is_whitespace()).map(|(_, b)| *b).collect();
+        assert!(inked.iter().all(|b| b[2] > b[0] && b[3] > b[1]), "{inked:?}");
+        assert_eq!(inked.iter().map(|b| b[0]).min(), Some(0));
+        assert_eq!(inked.iter().map(|b| b[3]).max(), Some(layout::SCALE));
+        // A window keeps each character's box.
+        let w = s.slice(3..10);
+        assert_eq!(w.boxes, s.boxes[3..10]);
     }
 
     #[test]
