@@ -162,11 +162,18 @@ pub fn layout(doc: &PageDoc) -> Result<(Layout, String, FontId)> {
     let mut st = style(&mut rng);
     st.bilingual = matches!(doc.kind, DocKind::VehicleLicence | DocKind::DrivingLicence) && rng.random_bool(0.5);
     let font = st.value;
+    // The family is drawn from its own stream, so adding one left every
+    // other page as it was.
+    let family = doc.extra.get("family").map(String::as_str).or_else(|| {
+        let mut f = ChaCha8Rng::seed_from_u64(doc.seed ^ 0x0e1e_c7e0);
+        (printout_rows(doc.kind, &st).is_some() && f.random_bool(PRINTOUT_SHARE)).then_some("printout")
+    });
     let (l, variant) = match doc.kind {
+        _ if family == Some("printout") => printout(doc, &st, &mut rng)?,
         DocKind::VehicleLicence => vehicle_licence(doc, &st, &mut rng)?,
         DocKind::DrivingLicence => driving_licence(doc, &st, &mut rng)?,
         DocKind::QualificationCertificate => qualification(doc, &st, &mut rng)?,
-        DocKind::RoadTransportCertificate if doc.extra.get("family").is_some_and(|f| f == "paper") => rtc_paper(doc, &st, &mut rng)?,
+        DocKind::RoadTransportCertificate if family == Some("paper") => rtc_paper(doc, &st, &mut rng)?,
         DocKind::RoadTransportCertificate => rtc(doc, &st, &mut rng)?,
         DocKind::BusinessLicence => business_licence(doc, &st, &mut rng)?,
         DocKind::OperatingPermit => operating_permit(doc, &st, &mut rng)?,
@@ -376,6 +383,138 @@ fn rtc_paper(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout,
     l.run(rx, y + 1.6 * lead, st.label, st.size, st.label_color, &[t(format!("核发机关：{auth}"))])?;
     l.seal(rx + 330.0, y + 1.3 * lead, 80.0, FontId::Sans, &auth, "道路运输证专用章")?;
     Ok((l, "paper".into()))
+}
+
+// ------------------------------------------------------------ 电子证照
+
+/// Share of the pages of a kind with an electronic edition laid out as its printout.
+const PRINTOUT_SHARE: f64 = 0.2;
+
+/// The rows of a kind's electronic licence (电子证照) as its printout
+/// lists them, in the card's order; `None`: the kind has none.
+fn printout_rows(kind: DocKind, st: &Style) -> Option<Vec<(&'static str, Vec<Seg>)>> {
+    let f = |k: &'static str| vec![Seg::F(k)];
+    let w = |label: &'static str| word(st, label);
+    Some(match kind {
+        DocKind::VehicleLicence => vec![
+            (w("号牌号码"), f("plate_number")),
+            (w("车辆类型"), f("vehicle_type")),
+            (w("所有人"), f("owner")),
+            (w("住址"), f("address")),
+            (w("使用性质"), f("use_character")),
+            (w("品牌型号"), f("brand_model")),
+            (w("车辆识别代号"), f("vin")),
+            (w("发动机号码"), f("engine_number")),
+            (w("注册日期"), f("register_date")),
+            (w("发证日期"), f("issue_date")),
+            (w("档案编号"), f("file_number")),
+            (w("核定载人数"), vec![Seg::F("approved_passengers"), t("人")]),
+            (w("总质量"), f("total_mass_kg")),
+            (w("整备质量"), f("curb_mass_kg")),
+            (w("核定载质量"), f("rated_load_kg")),
+            (w("外廓尺寸"), vec![Seg::F("length_mm"), t("×"), Seg::F("width_mm"), t("×"), Seg::F("height_mm"), t("mm")]),
+            (w("准牵引总质量"), f("towing_mass_kg")),
+            ("检验有效期至", f("inspection_valid_until")),
+        ],
+        DocKind::DrivingLicence => vec![
+            (w("证号"), f("licence_number")),
+            (w("姓名"), f("name")),
+            (w("性别"), f("sex")),
+            (w("国籍"), f("nationality")),
+            (w("住址"), f("address")),
+            (w("出生日期"), f("birth_date")),
+            (w("初次领证日期"), f("first_issue_date")),
+            (w("准驾车型"), f("permitted_class")),
+            (w("有效期限"), vec![Seg::F("valid_from"), t(" 至 "), Seg::F("valid_until")]),
+        ],
+        DocKind::QualificationCertificate => vec![
+            ("姓名", f("name")),
+            ("性别", f("sex")),
+            ("从业资格证号", f("certificate_number")),
+            ("从业资格类别", f("category")),
+            ("发证日期", f("issue_date")),
+            ("有效期至", f("valid_until")),
+        ],
+        DocKind::RoadTransportCertificate => vec![
+            ("道路运输证号", f("certificate_number")),
+            (w("业户名称"), f("operator_name")),
+            (w("车辆号牌"), f("plate_number")),
+            ("经营许可证号", f("operating_permit_number")),
+            ("车辆类型", f("vehicle_type")),
+            ("吨(座)位", f("tonnage_kg")),
+            ("车辆规格(mm)", vec![Seg::F("length_mm"), t("×"), Seg::F("width_mm"), t("×"), Seg::F("height_mm")]),
+            ("经营范围", f("business_scope")),
+            ("发证日期", f("issue_date")),
+            ("有效期至", f("valid_until")),
+        ],
+        DocKind::BusinessLicence => vec![
+            ("统一社会信用代码", f("uscc")),
+            ("名称", f("company_name")),
+            ("类型", f("company_type")),
+            ("法定代表人", f("legal_representative")),
+            ("注册资本", f("registered_capital")),
+            ("成立日期", f("established_date")),
+            ("营业期限至", f("term_until")),
+            ("住所", f("address")),
+            ("经营范围", f("business_scope")),
+        ],
+        DocKind::OperatingPermit => vec![
+            ("许可证号", f("permit_number")),
+            (w("业户名称"), f("company_name")),
+            ("地址", f("address")),
+            ("经营范围", f("business_scope")),
+            ("有效期", vec![Seg::F("valid_from"), t(" 至 "), Seg::F("valid_until")]),
+        ],
+        _ => return None,
+    })
+}
+
+/// The printout of an electronic licence (电子证照), a layout family of
+/// every licence kind: an A4 page listing label and value one row each,
+/// in one column, with a QR code and a verification note. Varies: rules
+/// between rows or none, a colon after the label or none, two neighbouring
+/// rows swapped, leading, label column width. Rows whose field the page
+/// does not print are left out, as the printouts leave them blank.
+fn printout(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, String)> {
+    let (w, h) = (1240.0, 1754.0);
+    let mut l = a4(doc, rng);
+    let mut rows = printout_rows(doc.kind, st).expect("a kind with a printout");
+    rows.retain(|(_, segs)| segs.iter().all(|s| !matches!(s, Seg::F(k) if !l.has(k))));
+    if rows.len() > 3 && rng.random_bool(0.5) {
+        let i = rng.random_range(1..rows.len() - 1);
+        rows.swap(i, i + 1);
+    }
+    l.run_centered(w / 2.0, 170.0, FontId::SansBold, 44.0, BLACK, &[t(doc.kind.title_zh())])?;
+    l.run_centered(w / 2.0, 220.0, FontId::Sans, 22.0, GREY, &[t("电子证照")])?;
+    for i in 0..10 {
+        for j in 0..10 {
+            if (i * 5 + j * 11 + (i * j) % 7) % 3 == 0 || i == 0 || j == 0 || i == 9 || j == 9 {
+                l.op(Op::Fill { x: 1000.0 + i as f32 * 11.0, y: 90.0 + j as f32 * 11.0, w: 11.0, h: 11.0, color: BLACK });
+            }
+        }
+    }
+    let colon = rng.random_bool(0.5);
+    let rules = rng.random_bool(0.5);
+    let lead = rng.random_range(62.0..80.0);
+    let sz = st.size + 2.0;
+    let (lx, vx) = (140.0, 140.0 + rng.random_range(250.0..330.0));
+    let mut y = 320.0;
+    for (label, segs) in &rows {
+        let label = if colon { format!("{label}：") } else { label.to_string() };
+        if rules {
+            l.op(Op::Stroke { x: lx - 20.0, y: y - sz - 14.0, w: w - 2.0 * lx + 40.0, h: 0.5, width: 1.0, color: st.line });
+        }
+        let next = l.labelled(lx, vx, y, w - vx - 120.0, sz * 1.5, (&label, st.label, sz * 0.9, st.label_color), (segs, st.value, sz, st.value_color))?;
+        y = next + lead - sz * 1.5;
+    }
+    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    y += lead * 0.5;
+    if !auth.is_empty() {
+        l.run(lx, y, st.label, sz * 0.9, st.label_color, &[t(format!("发证机关：{auth}"))])?;
+        l.seal(w - 330.0, y - 20.0, 90.0, FontId::Sans, &auth, "")?;
+    }
+    l.run_centered(w / 2.0, h - 120.0, FontId::Sans, 18.0, GREY, &[t("本打印件由电子证照生成，可扫描二维码核验真伪")])?;
+    Ok((l, "printout".into()))
 }
 
 // ------------------------------------------------------------ 营业执照

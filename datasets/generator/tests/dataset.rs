@@ -572,6 +572,37 @@ fn held_out_layout_families_appear_only_when_asked_and_print_every_field_on_ink(
 }
 
 #[test]
+fn electronic_licence_printouts_are_drawn_in_training_worlds_and_print_every_field_on_ink() {
+    let (_, cases) = dataset::world_and_apps(3, 12).unwrap();
+    let pages: Vec<_> = cases.iter().flat_map(|c| &c.pages).collect();
+    let printouts: Vec<_> = pages.iter().filter(|p| dataset::page_truth_text(p).unwrap().layout.ends_with("/printout")).collect();
+    assert!(!printouts.is_empty() && printouts.len() < pages.len() / 3, "{} printouts of {} pages", printouts.len(), pages.len());
+    let tmp = tempfile::tempdir().unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for p in pages.iter().filter(|p| matches!(p.kind, DocKind::VehicleLicence | DocKind::DrivingLicence | DocKind::QualificationCertificate | DocKind::RoadTransportCertificate | DocKind::BusinessLicence | DocKind::OperatingPermit)) {
+        if !kinds.insert(p.kind) {
+            continue;
+        }
+        let mut doc = (*p).clone();
+        doc.degraded = false;
+        doc.file = "page.png".into();
+        doc.extra.insert("family", "printout".into());
+        let t = dataset::render_page(&doc, tmp.path()).unwrap();
+        assert!(t.layout.ends_with("/printout"), "{}", t.layout);
+        let img = image::open(tmp.path().join(&doc.file)).unwrap().to_rgb8();
+        for (k, f) in &t.fields {
+            assert!(ink(&img, f.bbox), "{} {k} box {:?} has no ink", t.layout, f.bbox);
+        }
+        // The same fields as the card edition prints.
+        let mut card = doc.clone();
+        card.extra.remove("family");
+        let card = dataset::page_truth_text(&card).unwrap();
+        assert_eq!(t.fields.keys().collect::<Vec<_>>(), card.fields.keys().collect::<Vec<_>>(), "{}", t.layout);
+    }
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+}
+
+#[test]
 fn the_text_path_prints_the_same_lines_and_spans_as_the_rendered_truth() {
     let (_, cases) = dataset::world_and_apps(13, 4).unwrap();
     let t0 = std::time::Instant::now();
