@@ -444,12 +444,17 @@ impl Check {
     }
 }
 
-/// Whether `read` is `expected`, a name of four Han characters or more,
-/// with one character dropped, added or changed. Shorter names (a person's)
-/// one character apart are another person as often as a misreading, and
-/// codes have their own grammar and check digits.
+/// Whether `read` is `expected` with one character dropped, added or
+/// changed, where `expected` is a name of four Han characters or more, or
+/// a brand and model (a Han brand and the maker's code, 三一牌SYM9800TDX:
+/// the OCR dropped the 三 of one). Shorter names (a person's) one
+/// character apart are another person as often as a misreading, and codes
+/// (VIN, plate, USCC) have their own grammar and check digits.
 fn one_character_apart(read: &str, expected: &str) -> bool {
     let e: Vec<char> = expected.chars().collect();
     let r: Vec<char> = read.chars().collect();
-    e.iter().filter(|c| crate::types::normalize::is_han(**c)).count() >= 4 && crate::ocr::metrics::edit_distance(&r, &e) == 1
+    let han = e.iter().filter(|c| crate::types::normalize::is_han(**c)).count();
+    let code = e.iter().filter(|c| c.is_ascii_alphanumeric()).count();
+    let brand_model = han >= 2 && code >= 4 && crate::types::Plate::parse(expected).is_err();
+    (han >= 4 || brand_model) && crate::ocr::metrics::edit_distance(&r, &e) == 1
 }

@@ -596,8 +596,32 @@ fn v4_accepts_a_curb_mass_at_the_tolerance_edge_and_blocks_one_past_it() {
 #[test]
 fn v4_blocks_another_brand_model() {
     let mut w = World::clean();
-    w.set(VehicleLicence, Some(Tractor), "brand_model", json!("豪沃牌ZZ4257V324HE1C"));
+    w.set(VehicleLicence, Some(Tractor), "brand_model", json!("东风牌DFH4250C"));
     assert_eq!(w.only("V4").0, Block);
+}
+
+#[test]
+fn v4_warns_on_a_brand_model_one_character_off() {
+    let mut w = World::clean();
+    let bm = w.form.tractor.brand_model.clone();
+    // The first character of the brand dropped, as OCR drops one.
+    w.set(VehicleLicence, Some(Tractor), "brand_model", json!(bm.chars().skip(1).collect::<String>()));
+    let (s, m) = w.only("V4");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("one character from the form"), "{m}");
+    // One character of the maker's code changed: still one character.
+    let mut changed: Vec<char> = bm.chars().collect();
+    let last = changed.len() - 1;
+    changed[last] = if changed[last] == 'X' { 'Y' } else { 'X' };
+    w.set(VehicleLicence, Some(Tractor), "brand_model", json!(changed.iter().collect::<String>()));
+    assert_eq!(w.only("V4").0, Warn);
+}
+
+#[test]
+fn a_plate_one_character_off_still_blocks() {
+    let mut w = World::clean();
+    w.set(VehicleLicence, Some(Tractor), "plate_number", json!("鲁H12346"));
+    assert_eq!(w.only("V1").0, Block);
 }
 
 #[test]
