@@ -110,6 +110,10 @@ pub struct BenchReport {
     pub field_exact_clean: Rate,
     pub field_exact_degraded: Rate,
     pub field_exact_by_kind: BTreeMap<String, Rate>,
+    /// By layout family (`kind/family` of the page's truth: `vehicle_licence/stacked`,
+    /// `road_transport_certificate/paper`, …), clean and degraded pages together.
+    #[serde(default)]
+    pub field_exact_by_layout: BTreeMap<String, Rate>,
     pub field_exact_by_field: BTreeMap<String, Rate>,
     /// Injected defects whose check came out as the truth says.
     pub defects_caught: Rate,
@@ -216,6 +220,7 @@ struct Tally {
     field_exact_clean: Rate,
     field_exact_degraded: Rate,
     field_exact_by_kind: BTreeMap<String, Rate>,
+    field_exact_by_layout: BTreeMap<String, Rate>,
     field_exact_by_field: BTreeMap<String, Rate>,
     field_errors: Vec<String>,
     defects_caught: Rate,
@@ -256,6 +261,7 @@ impl Tally {
             let hit = got == Some(&ft.value);
             if degraded { &mut self.field_exact_degraded } else { &mut self.field_exact_clean }.add(hit);
             self.field_exact_by_kind.entry(pt.kind.key().to_string()).or_default().add(hit);
+            self.field_exact_by_layout.entry(pt.layout.clone()).or_default().add(hit);
             self.field_exact_by_field.entry(format!("{}.{key}", pt.kind.key())).or_default().add(hit);
             if !hit {
                 let got = got.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
@@ -315,6 +321,8 @@ pub struct VariantReport {
     pub kind_accuracy: Rate,
     pub field_exact_clean: Rate,
     pub field_exact_degraded: Rate,
+    #[serde(default)]
+    pub field_exact_by_layout: BTreeMap<String, Rate>,
     pub defects_caught: Rate,
     pub false_flags: Rate,
     pub verdict_match: Rate,
@@ -498,6 +506,7 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
     r.field_exact_clean = tally.field_exact_clean;
     r.field_exact_degraded = tally.field_exact_degraded;
     r.field_exact_by_kind = tally.field_exact_by_kind;
+    r.field_exact_by_layout = tally.field_exact_by_layout;
     r.field_exact_by_field = tally.field_exact_by_field;
     r.field_errors = tally.field_errors;
     r.defects_caught = tally.defects_caught;
@@ -521,6 +530,7 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
             kind_accuracy: v.tally.kind_accuracy,
             field_exact_clean: v.tally.field_exact_clean,
             field_exact_degraded: v.tally.field_exact_degraded,
+            field_exact_by_layout: v.tally.field_exact_by_layout,
             defects_caught: v.tally.defects_caught,
             false_flags: v.tally.false_flags,
             verdict_match: v.tally.verdict_match,
@@ -630,6 +640,31 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
 }
 
 /// The report as a Markdown page.
+/// Field exact match per layout family, a column per extractor (the main
+/// one, then each variant's), so editions training never saw stand apart.
+fn by_layout(s: &mut String, title: &str, r: &BenchReport) {
+    use std::fmt::Write;
+    if r.field_exact_by_layout.is_empty() {
+        return;
+    }
+    let name = |d: &str| Path::new(d).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| d.to_string());
+    let main_extractor = r.model_dirs.get(1).map(String::as_str).unwrap_or("main");
+    let mut head = format!("| layout | {} |", name(main_extractor));
+    for v in &r.variants {
+        // An OCR variant runs with the main extractor: name its OCR instead.
+        let which = if v.extractor == main_extractor { &v.ocr } else { &v.extractor };
+        let _ = write!(head, " {} |", name(which));
+    }
+    let _ = writeln!(s, "\n## {title}\n\n{head}\n|---|{}", "---|".repeat(1 + r.variants.len()));
+    for (k, v) in &r.field_exact_by_layout {
+        let mut row = format!("| {k} | {} |", pct(v));
+        for var in &r.variants {
+            let _ = write!(row, " {} |", var.field_exact_by_layout.get(k).map(pct).unwrap_or_default());
+        }
+        let _ = writeln!(s, "{row}");
+    }
+}
+
 pub fn markdown(r: &BenchReport) -> String {
     let mut s = String::new();
     use std::fmt::Write;
@@ -726,6 +761,7 @@ pub fn markdown(r: &BenchReport) -> String {
     for (k, v) in &r.field_exact_by_kind {
         let _ = writeln!(s, "| {k} | {} |", pct(v));
     }
+    by_layout(&mut s, "Field exact match by layout family", r);
     let _ = writeln!(s, "\n## Field exact match by field\n\n| field | match |\n|---|---|");
     for (k, v) in &r.field_exact_by_field {
         let _ = writeln!(s, "| {k} | {} |", pct(v));
@@ -757,6 +793,7 @@ pub fn markdown(r: &BenchReport) -> String {
         for (k, v) in &u.field_exact_by_kind {
             let _ = writeln!(s, "| {k} | {} |", pct(v));
         }
+        by_layout(&mut s, "Unseen part: field exact match by layout family", u);
         list(&mut s, "Unseen part: false flags", &u.false_flag_list);
         list(&mut s, "Unseen part: defects missed", &u.defects_missed);
         list(&mut s, "Unseen part: fields read wrong (first 40)", &u.field_errors[..u.field_errors.len().min(40)]);
@@ -803,6 +840,22 @@ mod tests {
         assert!(md.contains("## Pages not turned upright\n\n- app_0001/a.jpg: turned 180°, needed 0°"), "{md}");
         assert!(md.contains("- field 39\n") && !md.contains("- field 40"), "{md}");
         assert!(!md.contains("## Defects missed"), "{md}");
+    }
+
+    #[test]
+    fn fields_by_layout_family_are_shown_for_the_main_extractor_and_each_variant() {
+        let layouts = |a: usize, b: usize| -> BTreeMap<String, Rate> {
+            [("road_transport_certificate/card".to_string(), Rate { hits: a, total: 10 }), ("road_transport_certificate/paper".to_string(), Rate { hits: b, total: 10 })].into()
+        };
+        let r = BenchReport {
+            model_dirs: vec!["models/ocr".into(), "models/extractor".into()],
+            field_exact_by_layout: layouts(10, 9),
+            variants: vec![VariantReport { ocr: "models/ocr".into(), extractor: "/tmp/ext-v2".into(), field_exact_by_layout: layouts(10, 7), ..Default::default() }],
+            ..Default::default()
+        };
+        let md = markdown(&r);
+        assert!(md.contains("## Field exact match by layout family\n\n| layout | extractor | ext-v2 |\n|---|---|---|"), "{md}");
+        assert!(md.contains("| road_transport_certificate/paper | 90.00 % (9/10) | 70.00 % (7/10) |"), "{md}");
     }
 
     #[test]
