@@ -618,6 +618,21 @@ fn v4_warns_on_a_brand_model_one_character_off() {
 }
 
 #[test]
+fn a_value_read_only_in_part_warns_and_one_with_more_blocks() {
+    let mut w = World::clean();
+    // The tagger stopped after the brand's first character.
+    w.set(VehicleLicence, Some(Tractor), "brand_model", json!("豪"));
+    let (s, m) = w.only("V4");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("part of the form's"), "{m}");
+    // Something the form's value does not hold is another value.
+    w.set(VehicleLicence, Some(Tractor), "brand_model", json!("豪沃牌ZZ4257V324HE1B重"));
+    assert_eq!(w.only("V4").0, Warn, "one character added is still one character");
+    w.set(VehicleLicence, Some(Tractor), "brand_model", json!("豪沃牌ZZ4257V324HE1B加长型"));
+    assert_eq!(w.only("V4").0, Block);
+}
+
+#[test]
 fn a_plate_one_character_off_still_blocks() {
     let mut w = World::clean();
     w.set(VehicleLicence, Some(Tractor), "plate_number", json!("鲁H12346"));
