@@ -428,14 +428,17 @@ mod tests {
             let (t, _) = m.forward(&ids, &ids.zeros_like().unwrap(), Some(&boxes), &att, true).unwrap();
             masked_cross_entropy(&t, &tags, &att).unwrap()
         };
-        let mut opt = candle_nn::AdamW::new_lr(vm.all_vars(), 1e-2).unwrap();
-        for _ in 0..100 {
+        let mut opt = candle_nn::AdamW::new_lr(vm.all_vars(), 3e-3).unwrap();
+        for _ in 0..500 {
             opt.backward_step(&loss(&model)).unwrap();
         }
-        // Text alone can do no better than 3 of 6 value-or-not tokens:
-        // a loss of at least ln 2 / 2 on them.
+        // Text alone cannot tell the rows apart: each of the 6 value-or-not
+        // tokens is a coin toss, ln 2 apiece, a mean of at least 0.52 over
+        // the 8 tokens. The weights start random (candle cannot seed them):
+        // at lr 1e-2 about one start in 20 stalled (0.24, once 0.90); at
+        // 3e-3, 60 starts of 60 ended under 0.001.
         let last = loss(&model).to_scalar::<f32>().unwrap();
-        assert!(last < 0.1, "loss {last}");
+        assert!(last < 0.1, "loss {last}: no better than reading the text alone");
     }
 
     #[test]
