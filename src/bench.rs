@@ -419,7 +419,6 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
         readers: Some(readers.clone()),
     });
 
-    let keep_pages = variants.iter().any(|v| !v.same_ocr);
     let mut tally = Tally::default();
     let (mut decode_ms, mut page_ms, mut app_ms, mut checks_ms) = (vec![], vec![], vec![], vec![]);
     let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
@@ -448,11 +447,12 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
             reading.documents.push(crate::pipeline::page_document(&pt.file, &text, ex));
             reading.ocr_ms += ms(t1, t2) as u64;
             reading.extract_ms += ms(t2, t3) as u64;
-            // Kept only for the variants: the main OCR's text for extractor
-            // variants, the decoded page for OCR variants (not held
-            // otherwise, as it would swell the peak RSS measured).
+            // Kept only for the variants: the main OCR's text, and the
+            // file's bytes (decoded again for an OCR variant and for the
+            // re-reading of codes; holding decoded pages would swell the
+            // peak RSS measured).
             if !variants.is_empty() {
-                texts.push((keep_pages.then_some(page), text));
+                texts.push((bytes, text));
             }
         }
         let t_checks = Instant::now();
@@ -465,15 +465,16 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
 
         // The same pages through each variant, then the checks on what it read.
         for v in &mut variants {
-            for (pt, (page, main_text)) in truth.pages.iter().zip(&texts) {
+            for (pt, (bytes, main_text)) in truth.pages.iter().zip(&texts) {
+                let page = decode_page(bytes, &pt.file, &readers.limits)?;
                 let t1 = Instant::now();
-                let own_text = match page {
-                    Some(page) if !v.same_ocr => Some(v.readers.ocr.read(page)?),
-                    _ => None,
-                };
+                let own_text = if v.same_ocr { None } else { Some(v.readers.ocr.read(&page)?) };
                 let text = own_text.as_ref().unwrap_or(main_text);
                 let t2 = Instant::now();
-                let ex = v.readers.extractor.extract(text, None)?;
+                // As the main pair: codes not of their grammar read again,
+                // so the variants' false flags compare with the main row's.
+                let mut ex = v.readers.extractor.extract(text, None)?;
+                crate::pipeline::reread_codes(&v.readers.ocr, &page, text, &mut ex);
                 if !v.same_ocr {
                     v.tally.ocr_ms.push(ms(t1, t2));
                 }

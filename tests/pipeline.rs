@@ -113,6 +113,20 @@ fn bench_measures_an_extractor_variant_on_the_same_pages_in_the_same_run() {
     assert!(v["extract_ms"]["n"].as_u64().unwrap() > 0);
 }
 
+#[test]
+fn the_main_extractor_measured_again_as_a_variant_scores_exactly_as_the_main_row() {
+    // A variant goes through everything the main pair does (the grammar
+    // re-read of codes included), so its figures compare with the main row's.
+    let tmp = tempfile::tempdir().unwrap();
+    let again = format!("{}/models/extractor", env!("CARGO_MANIFEST_DIR"));
+    let out = run(&tmp.path().join("t.sqlite"), &["bench", "--dataset", TEST_SET, "--apps", "2", "--extractor", &format!("extractor,{again}"), "--format", "json"]);
+    let r = json(&out);
+    let v = &r["variants"][0];
+    for key in ["field_exact_clean", "field_exact_degraded", "kind_accuracy", "defects_caught", "false_flags", "verdict_match", "field_exact_by_layout"] {
+        assert_eq!(v[key], r[key], "{key}");
+    }
+}
+
 /// A copy of `name` and the test registry in a scratch folder, with `edit`
 /// applied to the application's folder and the registry's.
 fn copied(name: &str, edit: impl FnOnce(&Path, &Path)) -> (tempfile::TempDir, PathBuf) {
