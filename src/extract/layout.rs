@@ -36,6 +36,14 @@ pub fn normalise(boxes: &[Option<[f32; 4]>]) -> Vec<Box4> {
         .collect()
 }
 
+/// The box of each token, given the character each one stands for
+/// ([`super::tokenizer::encode`]'s offsets) and the characters' boxes;
+/// `[CLS]` (no character) has none. Inference and training both encode
+/// through here, so the model is shown boxes as it was taught them.
+pub fn token_boxes(offsets: &[Option<usize>], char_boxes: &[Box4]) -> Vec<Box4> {
+    offsets.iter().map(|o| o.map_or([0; 4], |c| char_boxes[c])).collect()
+}
+
 /// One box per entry of [`PageText::chars`] (line breaks included).
 ///
 /// A character the OCR read has the box of its detected region, taken in
@@ -129,6 +137,12 @@ mod tests {
         assert_eq!(b[3], [600, 0, 1000, 333]);
         assert_eq!(b[5], [0; 4]);
         assert_eq!(b[6], [0, 667, 200, 1000]);
+    }
+
+    #[test]
+    fn each_token_has_its_characters_box_and_cls_none() {
+        let (a, b) = ([1, 2, 3, 4], [5, 6, 7, 8]);
+        assert_eq!(token_boxes(&[None, Some(1), Some(0)], &[a, b]), [[0; 4], b, a]);
     }
 
     #[test]

@@ -118,13 +118,9 @@ impl Extractor {
             let n = ids.len().min(self.config.max_position_embeddings);
             let ids = Tensor::from_vec(ids[..n].to_vec(), (1, n), &self.device).map_err(run_err)?;
             let att = ids.ones_like().map_err(run_err)?;
-            // Each token has its character's box; [CLS] has none.
             let token_boxes = boxes
                 .as_ref()
-                .map(|b| {
-                    let per_token: Vec<layout::Box4> = offsets[..n].iter().map(|o| o.map_or([0; 4], |c| b[range.start + c])).collect();
-                    Tensor::from_vec(self.config.layout_rows(&per_token), (1, n, 4), &self.device)
-                })
+                .map(|b| Tensor::from_vec(self.config.layout_rows(&layout::token_boxes(&offsets[..n], &b[range.clone()])), (1, n, 4), &self.device))
                 .transpose()
                 .map_err(run_err)?;
             let (tags, kinds) = self.model.probabilities(&ids, &ids.zeros_like().map_err(run_err)?, token_boxes.as_ref(), &att).map_err(run_err)?;

@@ -268,8 +268,7 @@ fn encode(tok: &Tokenizer, cfg: &Config, s: &Sample, max_len: usize) -> Result<E
     // Offsets are in chars of `text`, which are `s.chars`.
     let n = ids.len().min(max_len);
     let tags: Vec<u32> = chars[..n].iter().map(|c| c.map(|i| s.tags[i]).unwrap_or(0)).collect();
-    let boxes: Vec<Box4> = chars[..n].iter().map(|c| c.map(|i| s.boxes[i]).unwrap_or([0; 4])).collect();
-    Ok(Encoded { ids: ids[..n].to_vec(), tags, boxes: cfg.layout_rows(&boxes) })
+    Ok(Encoded { ids: ids[..n].to_vec(), tags, boxes: cfg.layout_rows(&layout::token_boxes(&chars[..n], &s.boxes)) })
 }
 
 fn batch(tok: &Tokenizer, samples: &[Sample], cfg: &Config, max_len: usize, dev: &Device) -> Result<Batch> {
