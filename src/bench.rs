@@ -640,7 +640,6 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
     s
 }
 
-/// The report as a Markdown page.
 /// Field exact match per layout family, a column per extractor (the main
 /// one, then each variant's), so editions training never saw stand apart.
 fn by_layout(s: &mut String, title: &str, r: &BenchReport) {
@@ -648,13 +647,12 @@ fn by_layout(s: &mut String, title: &str, r: &BenchReport) {
     if r.field_exact_by_layout.is_empty() {
         return;
     }
-    let name = |d: &str| Path::new(d).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| d.to_string());
     let main_extractor = r.model_dirs.get(1).map(String::as_str).unwrap_or("main");
-    let mut head = format!("| layout | {} |", name(main_extractor));
+    let mut head = format!("| layout | {} |", folder_name(main_extractor));
     for v in &r.variants {
         // An OCR variant runs with the main extractor: name its OCR instead.
         let which = if v.extractor == main_extractor { &v.ocr } else { &v.extractor };
-        let _ = write!(head, " {} |", name(which));
+        let _ = write!(head, " {} |", folder_name(which));
     }
     let _ = writeln!(s, "\n## {title}\n\n{head}\n|---|{}", "---|".repeat(1 + r.variants.len()));
     for (k, v) in &r.field_exact_by_layout {
@@ -666,6 +664,12 @@ fn by_layout(s: &mut String, title: &str, r: &BenchReport) {
     }
 }
 
+/// The last part of a model folder's path, to name it in a table.
+fn folder_name(d: &str) -> String {
+    Path::new(d).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| d.to_string())
+}
+
+/// The report as a Markdown page.
 pub fn markdown(r: &BenchReport) -> String {
     let mut s = String::new();
     use std::fmt::Write;
@@ -734,14 +738,13 @@ pub fn markdown(r: &BenchReport) -> String {
             extract_ms: r.extract_ms.clone(),
             ..Default::default()
         };
-        let name = |d: &str| Path::new(d).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| d.to_string());
         for v in std::iter::once(&main).chain(&r.variants) {
             let ocr_p50 = if v.ocr_ms.n == 0 { "(main)".to_string() } else { format!("{:.0} ms", v.ocr_ms.p50) };
             let _ = writeln!(
                 s,
                 "| {} | {} | {:.2} / {:.2} % | {} | {} | {} | {} | {} | {} | {ocr_p50} | {:.1} ms |",
-                name(&v.ocr),
-                name(&v.extractor),
+                folder_name(&v.ocr),
+                folder_name(&v.extractor),
                 100.0 * v.ocr_cer_clean,
                 100.0 * v.ocr_cer_degraded,
                 pct(&v.kind_accuracy),
