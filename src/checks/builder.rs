@@ -250,6 +250,7 @@ impl Check {
         }
         let Some(f) = self.field(doc, key) else { return };
         let read = f.text();
+        let (file, zh, en) = (&doc.file, what.0, what.1);
         if read == expected {
             self.confirm(doc, key, Source::Form);
         } else if f.confidence < self.min_confidence {
@@ -258,7 +259,6 @@ impl Check {
             // A long name one character off is what OCR does (a character
             // dropped, added or confused), not another company: only clear
             // evidence may block, so the clerk compares on the page.
-            let (file, zh, en) = (&doc.file, what.0, what.1);
             self.fail(
                 Status::Warn,
                 tr!(self.l, "{file} 上的{zh}读作“{read}”，与申请表“{expected}”仅差一个字：可能是识别错误，请对照原件", "{en} on {file} reads '{read}', one character from the form's '{expected}': likely a misreading, compare with the page"),
@@ -267,13 +267,11 @@ impl Check {
             // Part of the form's value and nothing else: the rest was not
             // read (a span cut short, a box lost), which says nothing of
             // another value.
-            let (file, zh, en) = (&doc.file, what.0, what.1);
             self.fail(
                 Status::Warn,
                 tr!(self.l, "{file} 上的{zh}只读出“{read}”，是申请表“{expected}”的一部分：请对照原件", "{en} on {file} reads only '{read}', part of the form's '{expected}': compare with the page"),
             );
         } else {
-            let (file, zh, en) = (&doc.file, what.0, what.1);
             self.fail(status, tr!(self.l, "{file} 上的{zh}为“{read}”，申请表为“{expected}”", "{en} on {file} is '{read}', the form says '{expected}'"));
         }
     }
