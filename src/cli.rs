@@ -151,6 +151,11 @@ pub enum Command {
         #[arg(long, env = "DAJIAN_MAX_QUEUED", default_value_t = 200)]
         max_queued: i64,
     },
+    /// Routes over the registry's road network.
+    Route {
+        #[command(subcommand)]
+        command: RouteCommand,
+    },
     /// Accounts for the clerk's desk.
     User {
         #[command(subcommand)]
@@ -201,6 +206,20 @@ pub enum RegistryCommand {
     /// Loads the JSONL files of DIR (companies, persons, vehicles,
     /// road_nodes, road_segments, structures); all or nothing.
     Import { dir: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RouteCommand {
+    /// The shortest route the application's combination can take between
+    /// its origin and destination (the one R3 suggests), as JSON on stdout,
+    /// with a sentence on stderr; or what cuts the network.
+    Suggest {
+        /// The application.json (only its route and combination are read).
+        application: PathBuf,
+        /// The language of the sentence: zh (default) or en.
+        #[arg(long, default_value = "zh", value_parser = parse_lang)]
+        lang: Lang,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -323,6 +342,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             crate::http::serve(state, listener, crate::http::ServeOptions { workers: workers.max(1), lease: Some(std::time::Duration::from_secs(lease_secs)) }, shutdown_signal())
                 .await
                 .map_err(|e| Failure::Internal(e.to_string()))?;
+        }
+        Command::Route { command: RouteCommand::Suggest { application, lang } } => {
+            let (app, _) = pipeline::read_application(&application)?;
+            let db = open_db(&cli.db).await?;
+            let net = registry::network(&db, &precheck.rules.route).await.map_err(|e| Failure::Internal(e.to_string()))?;
+            if net.segment_count() == 0 {
+                return Err(Failure::Input(format!("{}: the registry in {} has no road network: import one with `dajian registry import DIR`", application.display(), cli.db)));
+            }
+            let r = &app.route;
+            let s = crate::route::suggest(&net, &r.origin, &r.destination, &crate::route::Load::of(&app), &r.segments);
+            println!("{}", serde_json::to_string_pretty(&s).expect("a suggestion serialises"));
+            eprintln!("{}", s.summary(lang));
         }
         Command::User { command: UserCommand::Create { name, role, password_env } } => {
             let password = match password_env {

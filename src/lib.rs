@@ -30,6 +30,7 @@ pub mod par;
 pub mod pipeline;
 pub mod registry;
 pub mod report;
+pub mod route;
 pub mod rules;
 pub mod truth;
 pub mod types;

@@ -15,7 +15,8 @@ use crate::ingest::{DecodeLimits, Page, decode_page};
 use crate::ocr::{OcrEngine, OcrParams};
 use crate::form::{Application, FormError};
 use crate::registry;
-use crate::report::{ModelInfo, Report, Timings};
+use crate::report::{CheckResult, ModelInfo, Report, Status, Timings};
+use crate::route;
 use crate::rules::Rules;
 
 /// Why an application could not be checked at all.
@@ -296,6 +297,25 @@ impl Precheck {
         self.run_reading(db, app, read.into()).await
     }
 
+    /// When R3 flags the declared route, its evidence gets a route the load
+    /// can take, or what cuts the network ([`route::suggest`]), and its
+    /// message a sentence saying so. The whole network is read for it, so
+    /// only then; R3's status stays as it was.
+    async fn suggest_route(&self, db: &Db, app: &Application, checks: &mut [CheckResult]) -> Result<(), PipelineError> {
+        let Some(r3) = checks.iter_mut().find(|c| c.id == "R3" && matches!(c.status, Status::Warn | Status::Block)) else {
+            return Ok(());
+        };
+        let net = registry::network(db, &self.rules.route).await?;
+        let r = &app.route;
+        let s = route::suggest(&net, &r.origin, &r.destination, &route::Load::of(app), &r.segments);
+        r3.message = format!("{}；{}", r3.message, s.summary(crate::lang::Lang::Zh));
+        if let Some(en) = &mut r3.message_en {
+            *en = format!("{en}; {}", s.summary(crate::lang::Lang::En));
+        }
+        r3.evidence.push(route::evidence(&s));
+        Ok(())
+    }
+
     /// Runs the checks for `app` against the registry in `db`.
     pub async fn run_reading(&self, db: &Db, app: &Application, reading: Reading) -> Result<Report, PipelineError> {
         let start = Instant::now();
@@ -305,7 +325,8 @@ impl Precheck {
         documents.extend(archived);
         let view = registry::view_for(db, app).await?;
         let t_checks = Instant::now();
-        let outcome = checks::run(&Input { form: app, documents: &documents, registry: &view, rules: &self.rules, config: &self.config });
+        let mut outcome = checks::run(&Input { form: app, documents: &documents, registry: &view, rules: &self.rules, config: &self.config });
+        self.suggest_route(db, app, &mut outcome.checks).await?;
         let checks_ms = t_checks.elapsed().as_millis() as u64;
         Ok(Report {
             id: ulid::Ulid::new().to_string(),

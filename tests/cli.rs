@@ -204,3 +204,95 @@ fn dataset_commands_without_the_generator_binary_say_how_to_build_it() {
     assert!(err.contains("dajian-datasets") && err.contains("cargo build --release"), "{err}");
     assert!(!env.path("set").exists());
 }
+
+/// The fixture's application with its combination changed by `edit`,
+/// written into the test's folder; its path.
+fn edited_application(env: &Env, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut form: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{FIXTURE}/application.json")).unwrap()).unwrap();
+    edit(&mut form);
+    let dir = env.path("app");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("application.json");
+    std::fs::write(&path, form.to_string()).unwrap();
+    path
+}
+
+fn ids(route: &serde_json::Value) -> Vec<&str> {
+    route["segments"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn route_suggest_finds_a_detour_round_a_bridge_whose_axle_limit_the_load_exceeds() {
+    let env = Env::new();
+    assert!(env.run(&["registry", "import", &format!("{FIXTURE}/registry")]).status.success());
+    // 泗河大桥 on S-0012 carries 13 t an axle; G105 (S-0014) is the way round.
+    let app = edited_application(&env, |f| f["combination"]["axle_loads_kg"][5] = 13_600.into());
+    let out = env.run(&["route", "suggest", app.to_str().unwrap(), "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(ids(&s["declared"]), ["S-0012", "S-0013", "S-0101"]);
+    assert_eq!(ids(&s["route"]), ["S-0014", "S-0013", "S-0101"]);
+    assert_eq!(s["route"]["length_m"], 52_000 + 190_000 + 6_500);
+    let bridge = s["route"]["structures"].as_array().unwrap().iter().find(|x| x["id"] == "B-0014-1").unwrap();
+    assert_eq!(bridge["margins"][1], serde_json::json!({"limit": "axle_kg", "allowed": 14000, "needed": 13600, "margin": 400}));
+    assert!(stderr(&out).contains("suggested route: S-0014 G105国道"), "{}", stderr(&out));
+}
+
+#[test]
+fn route_suggest_without_a_detour_names_the_limit_that_cuts_the_network() {
+    let env = Env::new();
+    assert!(env.run(&["registry", "import", &format!("{FIXTURE}/registry")]).status.success());
+    // Every road to the port passes the 3.8 m toll gate on S-0101.
+    let app = edited_application(&env, |f| f["combination"]["width_mm"] = 3_900.into());
+    let out = env.run(&["route", "suggest", app.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(s.get("route").is_none(), "{s:#}");
+    assert_eq!(s["cut"]["reason"], "limit");
+    assert_eq!(s["cut"]["passages"][0]["constraint"], "width_mm");
+    assert_eq!(s["cut"]["passages"][0]["best"], 3_800);
+    assert_eq!(s["cut"]["passages"][0]["structure_id"], "G-0101-1");
+    assert!(stderr(&out).contains("限宽至多3800 mm"), "{}", stderr(&out));
+}
+
+#[test]
+fn route_suggest_on_a_registry_without_roads_says_to_import_one() {
+    let env = Env::new();
+    let app = edited_application(&env, |_| {});
+    let out = env.run(&["route", "suggest", app.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no road network") && stderr(&out).contains("registry import"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_puts_the_suggestion_in_r3s_evidence_and_leaves_r3s_status_as_the_checks_gave_it() {
+    let env = Env::new();
+    assert!(env.run(&["registry", "import", &format!("{FIXTURE}/registry")]).status.success());
+    let app = edited_application(&env, |f| f["combination"]["axle_loads_kg"][5] = 13_600.into());
+    let out = env.run(&["check", app.to_str().unwrap(), "--fields", &format!("{FIXTURE}/documents.json"), "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let r3 = report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "R3").unwrap().clone();
+    let evidence = r3["evidence"].as_array().unwrap();
+    let (suggestion, rest) = evidence.split_last().unwrap();
+    assert_eq!((suggestion["source"].as_str(), suggestion["field"].as_str()), (Some("registry"), Some("route_suggestion")));
+    assert_eq!(ids(&suggestion["value"]["route"]), ["S-0014", "S-0013", "S-0101"]);
+    assert!(r3["message"].as_str().unwrap().contains("; suggested route: S-0014"), "{r3}");
+
+    // The checks alone, on the same registry, give R3 the same status and
+    // the same evidence before the suggestion.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let alone = rt.block_on(async {
+        let db = dajian::db::Db::open(&env.db()).await.unwrap();
+        let (form, _) = dajian::pipeline::read_application(&app).unwrap();
+        let docs = dajian::pipeline::read_fields(Path::new(&format!("{FIXTURE}/documents.json")), &form).unwrap();
+        let view = dajian::registry::view_for(&db, &form).await.unwrap();
+        let rules = dajian::rules::Rules::embedded();
+        let config = dajian::checks::CheckConfig::default();
+        let input = dajian::checks::Input { form: &form, documents: &docs, registry: &view, rules: &rules, config: &config };
+        dajian::checks::run(&input).checks.into_iter().find(|c| c.id == "R3").unwrap()
+    });
+    assert_eq!(r3["status"], "warn");
+    assert_eq!(serde_json::to_value(alone.status).unwrap(), r3["status"]);
+    assert_eq!(&serde_json::to_value(&alone.evidence).unwrap(), &serde_json::Value::from(rest.to_vec()));
+}

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use super::{Check, Input};
 use crate::document::DocKind;
 use crate::lang::Lang;
+use crate::route::{Load, needs_survey, road_needs_survey, shortfalls};
 use crate::report::{Authority, AuthorityLevel, CheckResult, Group, Status};
 use crate::tr;
 
@@ -172,19 +173,18 @@ pub fn r2_class_and_materials(input: &Input, l: Lang) -> CheckResult {
 pub fn r3_structures(input: &Input, l: Lang) -> CheckResult {
     let mut c = Check::new(input, l, "R3", Group::Route, "沿线构造物", "《公路法》第五十条; JTG/T H21-2011");
     let reg = input.registry;
-    let k = &input.form.combination;
     let segments: Vec<_> = input.form.route.segments.iter().filter_map(|s| reg.segments.get(s)).collect();
     if segments.is_empty() {
         return c.not_applicable(tr!(l, "登记库中没有该线路的任何路段（见R1）", "no segment of the route is in the registry (see R1)"));
     }
-    let heaviest = k.axle_loads_kg.iter().max().copied().unwrap_or_default();
-    c.form("combination.height_mm", k.height_mm.0);
-    c.form("combination.width_mm", k.width_mm.0);
-    c.form("combination.total_mass_kg", k.total_mass_kg.0);
-    c.form("combination.max_axle_kg", heaviest.0);
+    let load = Load::of(input.form);
+    c.form("combination.height_mm", load.height_mm.0);
+    c.form("combination.width_mm", load.width_mm.0);
+    c.form("combination.total_mass_kg", load.total_mass_kg.0);
+    c.form("combination.max_axle_kg", load.max_axle_kg.0);
     let rules = &input.rules.route;
     for seg in segments {
-        if rules.survey_road_classes.value.contains(&seg.road_class) {
+        if road_needs_survey(seg, rules) {
             c.registry("road_segments.road_class", format!("{}: substandard", seg.id));
             let (id, name) = (&seg.id, &seg.name);
             c.fail(Status::Warn, tr!(l, "路段{id}（{name}）为等外公路，需要勘测", "segment {id} ({name}) is a substandard road: a survey is needed"));
@@ -192,35 +192,15 @@ pub fn r3_structures(input: &Input, l: Lang) -> CheckResult {
             c.ok();
         }
         for s in reg.structures_on(&seg.id) {
-            let mut problems = vec![];
-            let (height, width, mass) = (k.height_mm.0, k.width_mm.0, k.total_mass_kg.0);
-            if let Some(h) = s.max_height_mm
-                && h < k.height_mm
-            {
-                let h = h.0;
-                problems.push(tr!(l, "限高{h} mm < {height} mm", "clearance height {h} mm < {height} mm"));
-            }
-            if let Some(w) = s.max_width_mm
-                && w < k.width_mm
-            {
-                let w = w.0;
-                problems.push(tr!(l, "限宽{w} mm < {width} mm", "clearance width {w} mm < {width} mm"));
-            }
-            if let Some(g) = s.max_gross_kg
-                && g < k.total_mass_kg
-            {
-                let g = g.0;
-                problems.push(tr!(l, "限重{g} kg < {mass} kg", "gross limit {g} kg < {mass} kg"));
-            }
-            if let Some(a) = s.max_axle_kg
-                && a < heaviest
-            {
-                let (a, heaviest) = (a.0, heaviest.0);
-                problems.push(tr!(l, "轴载限值{a} kg < {heaviest} kg", "axle limit {a} kg < {heaviest} kg"));
-            }
-            if let Some(r) = s.rating
-                && rules.survey_ratings.value.contains(&r)
-            {
+            let mut problems: Vec<String> = shortfalls(s, &load)
+                .iter()
+                .map(|f| {
+                    let (what, unit, allowed, needed) = (f.limit.label(l), f.limit.unit(), f.allowed, f.needed);
+                    tr!(l, "{what}{allowed} {unit} < {needed} {unit}", "{what} {allowed} {unit} < {needed} {unit}")
+                })
+                .collect();
+            if needs_survey(s, rules) {
+                let r = s.rating.unwrap_or_default();
                 problems.push(tr!(l, "技术状况{r}类，需要勘测", "technical condition class {r}: a survey is needed"));
             }
             if problems.is_empty() {

@@ -8,5 +8,5 @@ mod view;
 
 pub use import::{FileCount, ImportError, ImportReport, LineError, check_file, import_dir};
 pub use records::*;
-pub use store::view_for;
+pub use store::{network, view_for};
 pub use view::RegistryView;

@@ -5,6 +5,8 @@ use serde::de::DeserializeOwned;
 use super::view::RegistryView;
 use crate::db::Db;
 use crate::form::Application;
+use crate::route::Network;
+use crate::rules::RouteRules;
 
 async fn fetch<T: DeserializeOwned>(db: &Db, table: &str, column: &str, keys: &[String]) -> Result<Vec<T>, sqlx::Error> {
     if keys.is_empty() {
@@ -16,7 +18,16 @@ async fn fetch<T: DeserializeOwned>(db: &Db, table: &str, column: &str, keys: &[
     for k in keys {
         q = q.bind(k.clone());
     }
-    let rows = q.fetch_all(&db.pool).await?;
+    decode(table, q.fetch_all(&db.pool).await?)
+}
+
+/// Every row of `table`.
+async fn fetch_all<T: DeserializeOwned>(db: &Db, table: &str) -> Result<Vec<T>, sqlx::Error> {
+    let rows = sqlx::query_scalar::<_, String>(&format!("SELECT data FROM {table}")).fetch_all(&db.pool).await?;
+    decode(table, rows)
+}
+
+fn decode<T: DeserializeOwned>(table: &str, rows: Vec<String>) -> Result<Vec<T>, sqlx::Error> {
     rows.iter()
         .map(|data| serde_json::from_str(data).map_err(|e| sqlx::Error::Decode(format!("{table}: stored record: {e}").into())))
         .collect()
@@ -56,4 +67,12 @@ pub async fn view_for(db: &Db, app: &Application) -> Result<RegistryView, sqlx::
         view.add_structure(s);
     }
     Ok(view)
+}
+
+/// The whole road network with its structures, for route suggestions:
+/// read when a suggestion is asked for, so it is never stale after an import.
+pub async fn network(db: &Db, rules: &RouteRules) -> Result<Network, sqlx::Error> {
+    let segments = fetch_all(db, "road_segments").await?;
+    let structures = fetch_all(db, "structures").await?;
+    Ok(Network::build(segments, structures, rules))
 }
