@@ -483,3 +483,34 @@ async fn the_report_speaks_chinese_unless_english_is_asked_for() {
     let html = app.get(Some(&cookie), &format!("/desk/applications/{id}?lang=en")).await.text().await.unwrap();
     assert!(html.contains(&en.1.replace('\'', "&#39;")) || html.contains("the trailer VIN"), "English message missing");
 }
+
+#[tokio::test]
+async fn a_flagged_r3_shows_both_routes_side_by_side_and_the_clerk_can_send_the_suggestion() {
+    let app = spawn().await;
+    let cookie = app.login().await;
+    // JN-2026-000126 has a 13.6 t axle: 泗河大桥 on S-0012 takes 13 t, G105 (S-0014) goes round it.
+    let id = app.app_id("JN-2026-000126").await;
+    let html = app.get(Some(&cookie), &format!("/desk/applications/{id}?lang=en")).await.text().await.unwrap();
+    let r3 = &html[html.find("id=\"check-R3\"").expect("R3 is on the page")..];
+    let r3 = &r3[..r3.find("</article>").unwrap()];
+    assert!(r3.contains("Declared route") && r3.contains("Suggested route"), "{r3}");
+    assert!(r3.contains("B-0012-1") && r3.contains(">-600<"), "the failing bridge with its margin: {r3}");
+    assert!(r3.contains("B-0014-1") && r3.contains(">+400<"), "the detour's bridge with its margin: {r3}");
+    assert!(r3.contains("<svg class=\"routemap\"") && r3.contains("path class=\"suggested\""), "the drawing: {r3}");
+    assert!(!r3.contains("route_suggestion"), "the raw JSON is not shown as evidence");
+    assert!(html.contains("name=\"include_route\""), "the return form offers the suggestion");
+
+    // Returned with the suggestion: the reason the applicant gets ends with it.
+    let token = csrf_in(&html);
+    let path = format!("/desk/applications/{id}/decisions");
+    let typed = "请按建议线路重新申报";
+    let r = app.post(Some(&cookie), &path, form(&[("csrf", &token), ("action", "return"), ("reason", typed), ("include_route", "on")])).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let reason: String = sqlx::query_scalar("SELECT reason FROM audit_log WHERE check_id IS NULL").fetch_one(&app.db.pool).await.unwrap();
+    assert!(reason.starts_with(typed) && reason.contains("\n建议线路：S-0014 G105国道"), "{reason}");
+
+    // Applications whose R3 passes offer nothing to include.
+    let clean = app.app_id("JN-2026-000123").await;
+    let html = app.get(Some(&cookie), &format!("/desk/applications/{clean}")).await.text().await.unwrap();
+    assert!(!html.contains("include_route") && !html.contains("routemap"));
+}

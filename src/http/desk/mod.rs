@@ -11,6 +11,7 @@
 
 pub mod i18n;
 pub mod pages;
+mod route_panel;
 pub mod session;
 mod throttle;
 
@@ -360,15 +361,22 @@ struct DecisionForm {
     check_id: Option<String>,
     action: String,
     reason: Option<String>,
+    /// "on": the return message ends with R3's route suggestion.
+    include_route: Option<String>,
 }
 
 async fn decide(State(s): State<AppState>, lang: Lang, Path(id): Path<String>, p: Posted<DecisionForm>) -> DeskResult<Response> {
     let a = pages::load_application(&s.db, &id).await?;
-    let d = Decision {
-        check_id: p.form.check_id.filter(|c| !c.is_empty()),
-        action: p.form.action,
-        reason: p.form.reason,
-    };
+    let mut reason = p.form.reason;
+    if p.form.include_route.as_deref() == Some("on")
+        && p.form.action == "return"
+        && let Some(sg) = a.report.as_ref().and_then(route_panel::suggestion_in)
+    {
+        let typed = reason.as_deref().map(str::trim).unwrap_or_default();
+        let sep = if typed.is_empty() { "" } else { "\n" };
+        reason = Some(format!("{typed}{sep}{}", sg.summary(lang)));
+    }
+    let d = Decision { check_id: p.form.check_id.filter(|c| !c.is_empty()), action: p.form.action, reason };
     match decisions::record(&s.db, &p.session.user, &id, &a.status, a.report_json.as_deref(), &d).await {
         Ok(_) => {
             let anchor = d.check_id.as_deref().map(|c| format!("#check-{c}")).unwrap_or_else(|| "#decision".into());

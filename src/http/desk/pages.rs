@@ -496,11 +496,11 @@ fn evidence_table(lang: Lang, a: &AppView, report: &Report, c: &CheckResult) -> 
     html! {
         div.evidence {
             div.evhead { @for (_, k) in cols { div { (t(lang, k)) } } }
-            @for block in evidence_blocks(&c.evidence) {
+            @for block in evidence_blocks(&c.evidence).into_iter().filter(|b| b.iter().any(|e| e.field != crate::route::EVIDENCE_FIELD)) {
                 div.evrow {
                     @for (src, _) in cols {
                         div.evcol {
-                            @let items: Vec<&&Evidence> = block.iter().filter(|e| e.source == src).collect();
+                            @let items: Vec<&&Evidence> = block.iter().filter(|e| e.source == src && e.field != crate::route::EVIDENCE_FIELD).collect();
                             @if items.is_empty() { span.muted { "—" } }
                             @for e in items {
                                 (evidence_item(lang, a, report, &c.id, e, &block, { n += 1; n }))
@@ -668,6 +668,7 @@ pub fn application(lang: Lang, session: &Session, a: &AppView, error: Option<(&s
                                             @if let Some(s) = a.checks_state.get(&c.id) { (state_line(lang, s)) }
                                             @if flagged {
                                                 (evidence_table(lang, a, r, c))
+                                                @if let Some(sg) = crate::route::in_evidence(&c.evidence) { (super::route_panel::panel(lang, &sg)) }
                                                 (check_form(lang, session, a, c, err_for(&c.id)))
                                             }
                                         }
@@ -681,6 +682,9 @@ pub fn application(lang: Lang, session: &Session, a: &AppView, error: Option<(&s
                                     input type="hidden" name="csrf" value=(session.csrf);
                                     @if let Some(e) = err_for("application") { p.alert role="alert" { (t(lang, e)) } }
                                     textarea name="reason" rows="2" placeholder=(t(lang, "return_ph")) aria-label=(t(lang, "reason")) autofocus[err_for("application").is_some()] {}
+                                    @if super::route_panel::suggestion_in(r).is_some() {
+                                        label.include { input type="checkbox" name="include_route" value="on"; " " (t(lang, "include_route")) }
+                                    }
                                     div.btns {
                                         button.primary type="submit" name="action" value="approve" { (t(lang, "approve_btn")) }
                                         button.danger type="submit" name="action" value="return" { (t(lang, "return_btn")) }
@@ -868,7 +872,7 @@ pub fn print(lang: Lang, session: &Session, a: &AppView) -> Markup {
                                     }
                                     @if matches!(c.status, Status::Warn | Status::Block) {
                                         ul.evlist {
-                                            @for e in &c.evidence {
+                                            @for e in c.evidence.iter().filter(|e| e.field != crate::route::EVIDENCE_FIELD) {
                                                 li { span.f { (t(lang, match e.source { Source::Form => "src_form", Source::Document => "src_document", Source::Registry => "src_registry", Source::Rule => "src_rule" })) " · " (e.field) } " " span.mono { (value_text(&e.value)) } @if let Some(file) = &e.file { span.muted { " (" (file) ")" } } }
                                             }
                                         }
