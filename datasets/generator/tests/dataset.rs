@@ -739,3 +739,186 @@ fn the_checks_engine_on_ground_truth_fields_agrees_with_the_expected_statuses() 
     }
     assert!(wrong.is_empty(), "{} disagreements:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+// ------------------------------------------------------------------ route
+
+/// `dajian::route::suggest` on every application of a generated world,
+/// against a plain breadth-first search over the segments the load may
+/// drive (not substandard, every structure taking the load) and against the
+/// declared routes, which the generator lays as shortest routes. Then once
+/// more with a segment in the middle of each declared route closed by a low
+/// underpass, so detours are taken on the generated network too (the
+/// generator's R3 defects all sit on the origin's access road, its only
+/// road, so none of them leaves a detour).
+#[test]
+fn route_suggestions_on_a_generated_world_exist_exactly_when_a_passable_route_does() {
+    use std::collections::{HashMap, HashSet, VecDeque};
+
+    use dajian::registry::StructureKind;
+    use dajian::route::{self, Load, Network, Suggestion};
+    use dajian::types::Mm;
+
+    let (_tmp, reg, apps) = world(27, 400);
+    let rules = dajian::rules::Rules::embedded().route;
+    let net = Network::build(reg.segments.clone(), reg.structures.clone(), &rules);
+    let by_id: HashMap<&str, &RoadSegment> = reg.segments.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut on: HashMap<&str, Vec<&Structure>> = HashMap::new();
+    for st in &reg.structures {
+        on.entry(st.segment_id.as_str()).or_default().push(st);
+    }
+    let mut at_node: HashMap<&str, Vec<&RoadSegment>> = HashMap::new();
+    for s in &reg.segments {
+        at_node.entry(s.from_node.as_str()).or_default().push(s);
+        at_node.entry(s.to_node.as_str()).or_default().push(s);
+    }
+    // The independent oracle; `closed` is a segment taken out besides.
+    let passable = |s: &RoadSegment, load: &Load, closed: Option<&str>| {
+        Some(s.id.as_str()) != closed
+            && s.road_class != RoadClass::Substandard
+            && on.get(s.id.as_str()).is_none_or(|v| v.iter().all(|st| route::shortfalls(st, load).is_empty()))
+    };
+    let reachable = |from: &str, to: &str, load: &Load, closed: Option<&str>| {
+        let mut seen: HashSet<&str> = HashSet::from([from]);
+        let mut queue = VecDeque::from([from]);
+        while let Some(n) = queue.pop_front() {
+            if n == to {
+                return true;
+            }
+            for s in at_node.get(n).into_iter().flatten().filter(|s| passable(s, load, closed)) {
+                for next in [s.from_node.as_str(), s.to_node.as_str()] {
+                    if seen.insert(next) {
+                        queue.push_back(next);
+                    }
+                }
+            }
+        }
+        false
+    };
+    // The other end of `s` from `at`, if `s` touches it.
+    let beyond = |s: &RoadSegment, at: &str| -> Option<String> {
+        if s.from_node == at {
+            Some(s.to_node.clone())
+        } else if s.to_node == at {
+            Some(s.from_node.clone())
+        } else {
+            None
+        }
+    };
+    // The suggestion agrees with the BFS; a route is connected from origin
+    // to destination over segments the load may drive, every structure on
+    // it with no negative margin. Its length, if there is one.
+    let verify = |name: &str, s: &Suggestion, load: &Load, closed: Option<&str>| -> Option<u64> {
+        let can = reachable(&s.origin, &s.destination, load, closed);
+        assert_eq!(s.route.is_some(), can, "{name} (closed {closed:?}): suggested {}, BFS reaches the destination: {can}", s.route.is_some());
+        assert_eq!(s.cut.is_some(), !can, "{name}");
+        let r = s.route.as_ref()?;
+        let mut at = s.origin.clone();
+        let mut length = 0u64;
+        for sv in &r.segments {
+            let seg = by_id[sv.id.as_str()];
+            let next = beyond(seg, &at).unwrap_or_else(|| panic!("{name}: {} does not continue from {at}", sv.id));
+            assert_eq!((sv.from_node.as_str(), sv.to_node.as_str()), (at.as_str(), next.as_str()), "{name}");
+            assert!(passable(seg, load, closed), "{name} (closed {closed:?}): {} is not passable", sv.id);
+            length += seg.length_m as u64;
+            at = next;
+        }
+        assert_eq!(at, s.destination, "{name}");
+        assert_eq!(r.length_m, length, "{name}");
+        assert!(r.structures.iter().all(|x| x.margins.iter().all(|m| m.margin >= 0)), "{name}: {:?}", r.structures);
+        Some(length)
+    };
+
+    let (mut found, mut none, mut as_short, mut shorter) = (0, 0, 0, 0);
+    let (mut r3, mut r3_detour, mut r3_declared, mut r3_none) = (0, 0, 0, 0);
+    let (mut closed_detour, mut closed_none) = (0, 0);
+    for app in &apps {
+        let (f, name) = (&app.form, app.name.as_str());
+        let defect = app.truth.defect.as_ref();
+        let load = Load::of(f);
+        let (origin, destination) = (f.route.origin.as_str(), f.route.destination.as_str());
+        let s = route::suggest(&net, origin, destination, &load, &f.route.segments);
+        let length = verify(name, &s, &load, None);
+        if length.is_some() {
+            found += 1;
+        } else {
+            none += 1;
+        }
+
+        // The declared route, when the registry knows it whole and the load
+        // may drive it, is a candidate: the suggestion is never longer. The
+        // generator lays it as a shortest route, but over structures rated
+        // 1–3 only (world::structure_ok) and for the load it drew before any
+        // defect: with no survey on it, and the form's axles as drawn, the
+        // suggestion is exactly as long.
+        let declared: Option<Vec<&RoadSegment>> = f.route.segments.iter().map(|id| by_id.get(id.as_str()).copied()).collect();
+        let drivable = declared.as_ref().is_some_and(|segs| {
+            let mut at = origin.to_string();
+            segs.iter().all(|s| passable(s, &load, None) && beyond(s, &at).map(|n| at = n).is_some()) && at == destination
+        });
+        if !drivable {
+            // Only a defect on the route makes the declared route undrivable.
+            assert!(defect.is_some_and(|d| d.check == "R1" || d.check == "R3"), "{name}: the declared route is not drivable ({:?})", defect.map(|d| &d.id));
+        } else {
+            let declared_m: u64 = declared.unwrap().iter().map(|s| s.length_m as u64).sum();
+            assert_eq!(s.declared.length_m, declared_m, "{name}");
+            let r = s.route.as_ref().unwrap_or_else(|| panic!("{name}: the declared route is drivable"));
+            assert!(r.length_m <= declared_m, "{name}: suggested {} m, declared {declared_m} m", r.length_m);
+            let lighter = defect.is_some_and(|d| matches!(d.id.as_str(), "axle_loads_do_not_add_up" | "axle_load_missing"));
+            if r.surveys == 0 && !lighter && defect.is_none_or(|d| d.check != "R3") {
+                assert_eq!(r.length_m, declared_m, "{name}: suggested {:?}, declared {:?}", r.segments.iter().map(|x| &x.id).collect::<Vec<_>>(), f.route.segments);
+            }
+            if r.length_m == declared_m {
+                as_short += 1;
+            } else {
+                shorter += 1;
+            }
+
+            // Close the middle segment of the declared route (a trunk road
+            // when there is one) with an underpass the load does not clear:
+            // the suggestion avoids it, is no shorter than before, and exists
+            // exactly when the BFS finds a way round.
+            let closed = f.route.segments[f.route.segments.len() / 2].as_str();
+            let low = Structure {
+                id: "B-TEST".into(),
+                name: "test underpass".into(),
+                segment_id: closed.into(),
+                kind: StructureKind::Underpass,
+                max_height_mm: Some(Mm(load.height_mm.0 - 100)),
+                max_width_mm: None,
+                max_gross_kg: None,
+                max_axle_kg: None,
+                rating: None,
+            };
+            assert!(!route::shortfalls(&low, &load).is_empty());
+            let mut structures = reg.structures.clone();
+            structures.push(low);
+            let net2 = Network::build(reg.segments.clone(), structures, &rules);
+            let s2 = route::suggest(&net2, origin, destination, &load, &f.route.segments);
+            match verify(name, &s2, &load, Some(closed)) {
+                Some(l) => {
+                    assert!(l >= r.length_m && !s2.same_as_declared, "{name}: {l} m with {closed} closed, {} m without", r.length_m);
+                    closed_detour += 1;
+                }
+                None => closed_none += 1,
+            }
+        }
+
+        if defect.is_some_and(|d| d.check == "R3") {
+            r3 += 1;
+            match &s.route {
+                Some(_) if s.same_as_declared => r3_declared += 1,
+                Some(_) => r3_detour += 1,
+                None => r3_none += 1,
+            }
+        }
+    }
+    eprintln!(
+        "{} applications: {found} with a route ({as_short} as long as the declared one, {shorter} shorter), {none} without; \
+         R3 defects: {r3} ({r3_detour} with a detour, {r3_declared} on the declared route itself, {r3_none} with none); \
+         a declared segment closed: {closed_detour} with a detour, {closed_none} with none",
+        apps.len()
+    );
+    assert!(r3 > 0, "the world has applications with an R3 defect");
+    assert!(found > 0 && none > 0, "both outcomes are exercised: {found} found, {none} none");
+    assert!(closed_detour > 0 && closed_none > 0, "both outcomes with a segment closed: {closed_detour} detours, {closed_none} none");
+}
