@@ -302,7 +302,7 @@ impl Precheck {
     /// message a sentence saying so. The whole network is read for it, so
     /// only then; R3's status stays as it was.
     async fn suggest_route(&self, db: &Db, app: &Application, checks: &mut [CheckResult]) -> Result<(), PipelineError> {
-        let Some(r3) = checks.iter_mut().find(|c| c.id == "R3" && matches!(c.status, Status::Warn | Status::Block)) else {
+        let Some(r3) = checks.iter_mut().find(|c| c.id == crate::checks::CheckId::R3.as_str() && matches!(c.status, Status::Warn | Status::Block)) else {
             return Ok(());
         };
         let net = registry::network(db, &self.rules.route).await?;

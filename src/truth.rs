@@ -8,10 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::{DocKind, Subject};
 use crate::types::BBox;
 
-/// The 21 checks of `spec/checks.md`, in report order.
-pub const CHECK_IDS: [&str; 21] = [
-    "P1", "P2", "P3", "P4", "C1", "C2", "C3", "C4", "V1", "V2", "V3", "V4", "V5", "R1", "R2", "R3", "R4", "G1", "G2", "G3", "G4",
-];
+pub use crate::checks::CheckId;
 
 /// A field value's place in a page's printed lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

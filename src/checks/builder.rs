@@ -2,10 +2,10 @@
 
 use serde_json::{Value, json};
 
-use super::{Input, Page};
+use super::{CheckId, Input, Page};
 use crate::document::{DocKind, Document, Field, Subject};
 use crate::lang::Lang;
-use crate::report::{CheckResult, Evidence, Group, Reading, Source, Status};
+use crate::report::{CheckResult, Evidence, Reading, Source, Status};
 use crate::tr;
 
 /// A field read with less than `min_confidence`.
@@ -17,12 +17,9 @@ struct Unsure {
 }
 
 pub struct Check {
-    id: &'static str,
+    id: CheckId,
     /// The language of this run's messages (`checks::run` runs twice).
     pub l: Lang,
-    group: Group,
-    title: &'static str,
-    rule_ref: &'static str,
     min_confidence: f32,
     compared: bool,
     findings: Vec<(Status, String)>,
@@ -37,20 +34,11 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn new(
-        input: &Input,
-        l: Lang,
-        id: &'static str,
-        group: Group,
-        title: &'static str,
-        rule_ref: &'static str,
-    ) -> Check {
+    /// A check of the catalogue, which gives its group, title and source.
+    pub fn new(input: &Input, l: Lang, id: CheckId) -> Check {
         Check {
             id,
             l,
-            group,
-            title,
-            rule_ref,
             min_confidence: input.config.min_confidence,
             compared: false,
             findings: vec![],
@@ -378,12 +366,12 @@ impl Check {
         };
         CheckResult {
             id: self.id.to_string(),
-            group: self.group,
+            group: self.id.entry().group,
             status,
-            title: self.title.to_string(),
+            title: self.id.entry().title_zh.to_string(),
             message,
             message_en: None,
-            rule_ref: self.rule_ref.to_string(),
+            rule_ref: self.id.entry().rule_ref.to_string(),
             evidence: self.evidence,
         }
     }

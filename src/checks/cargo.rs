@@ -1,15 +1,15 @@
 //! Cargo 货物情况: G1–G4.
 
 use super::vehicle::within_pct;
-use super::{Check, Input};
+use super::{Check, CheckId, Input};
 use crate::form::TrailerKind;
 use crate::lang::Lang;
-use crate::report::{CheckResult, Group, Status};
+use crate::report::{CheckResult, Status};
 use crate::tr;
 
 /// G1 不可解体: only an indivisible load may travel over the limit.
 pub fn g1_indivisible(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "G1", Group::Cargo, "不可解体", "交通运输部令2016年第62号 第二条 (不可解体物品)");
+    let mut c = Check::new(input, l, CheckId::G1);
     let g = &input.form.cargo;
     c.form("cargo.name", g.name.as_str());
     c.form("cargo.category", g.category.as_str());
@@ -41,7 +41,7 @@ pub fn g1_indivisible(input: &Input, l: Lang) -> CheckResult {
 
 /// G2 尺寸质量勾稽: the outline and the total mass add up.
 pub fn g2_arithmetic(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "G2", Group::Cargo, "尺寸质量勾稽", "交通运输部令2016年第62号 (车货总体外廓尺寸)");
+    let mut c = Check::new(input, l, CheckId::G2);
     let f = input.form;
     let (k, g) = (&f.combination, &f.cargo);
     let t = &input.rules.tolerances;
@@ -86,7 +86,7 @@ pub fn g2_arithmetic(input: &Input, l: Lang) -> CheckResult {
 /// G3 轴荷: one load per axle, adding up to the total, within the axle-load
 /// limits of the trailer type.
 pub fn g3_axle_loads(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "G3", Group::Cargo, "轴荷", "交通运输部令2016年第62号 第十七条");
+    let mut c = Check::new(input, l, CheckId::G3);
     let f = input.form;
     let loads: Vec<u64> = f.combination.axle_loads_kg.iter().map(|k| k.0 as u64).collect();
     let axles = super::route::total_axles(input) as usize;
@@ -158,7 +158,7 @@ pub fn over_limit_reasons(input: &Input, l: Lang) -> Vec<String> {
 /// G4 超限认定: the combination really is over a limit; if not, no permit
 /// is needed and a clerk should tell the applicant.
 pub fn g4_over_limit(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "G4", Group::Cargo, "超限认定", "交通运输部令2016年第62号 第三条");
+    let mut c = Check::new(input, l, CheckId::G4);
     let k = &input.form.combination;
     let o = &input.rules.overlimit;
     c.form("combination.height_mm", k.height_mm.0);

@@ -3,11 +3,11 @@
 use chrono::Months;
 
 use super::builder::opt;
-use super::{Check, Input};
+use super::{Check, CheckId, Input};
 use crate::document::DocKind;
 use crate::registry::{Company, CompanyStatus};
 use crate::lang::Lang;
-use crate::report::{CheckResult, Group, Source, Status};
+use crate::report::{CheckResult, Source, Status};
 use crate::tr;
 use crate::types::{Until, Uscc, normalize};
 
@@ -25,7 +25,7 @@ fn company<'a>(c: &mut Check, input: &Input<'a>) -> Option<&'a Company> {
 /// C1 统一社会信用代码与名称: a valid, registered code shown on the business
 /// licence; the same name everywhere (a name difference only warns).
 pub fn c1_uscc_and_name(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "C1", Group::Company, "统一社会信用代码与名称", "GB 32100-2015");
+    let mut c = Check::new(input, l, CheckId::C1);
     let carrier = &input.form.carrier;
     c.form("carrier.uscc", carrier.uscc.as_str());
     c.form("carrier.name", carrier.name.as_str());
@@ -73,7 +73,7 @@ fn same_items(printed: &str, registered: &[String]) -> bool {
 /// C2 经营范围: the operating permit, on the page and in the registry,
 /// includes 大型物件运输.
 pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "C2", Group::Company, "经营范围", "《道路货物运输及站场管理规定》(大型物件运输经营许可)");
+    let mut c = Check::new(input, l, CheckId::C2);
     let scope = &input.rules.company.required_scope.value;
     c.rule("required_scope", scope.as_str());
     let mut on_page = None;
@@ -106,7 +106,7 @@ pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
 /// C3 证照有效: the operating permit covers the travel window, the business
 /// term contains the day of submission, the company is active.
 pub fn c3_licences_valid(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "C3", Group::Company, "证照有效", "《道路运输条例》《市场主体登记管理条例》");
+    let mut c = Check::new(input, l, CheckId::C3);
     let f = input.form;
     let (end, on) = (f.route.end_date, f.submitted_on);
     c.form("route.end_date", end.to_string());
@@ -164,7 +164,7 @@ pub fn c3_licences_valid(input: &Input, l: Lang) -> CheckResult {
 /// C4 限制申请与信用: no restriction period in force; a recent 车证不符
 /// record warns.
 pub fn c4_restriction(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "C4", Group::Company, "限制申请与信用", "交通运输部令2016年第62号 (限制申请)");
+    let mut c = Check::new(input, l, CheckId::C4);
     let on = input.form.submitted_on;
     let Some(r) = company(&mut c, input) else { return c.finish("") };
     c.registry("companies.restricted_until", opt(&r.restricted_until));

@@ -9,6 +9,7 @@
 
 mod builder;
 mod cargo;
+mod catalogue;
 mod company;
 pub(crate) mod on_page;
 mod personnel;
@@ -23,6 +24,7 @@ use crate::report::{Approval, Authority, CheckResult, Verdict};
 use crate::rules::Rules;
 
 pub use builder::Check;
+pub use catalogue::{CATALOGUE, CheckId, Entry};
 
 /// Settings that are the office's choice rather than a regulation's.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,58 +93,13 @@ pub fn run(input: &Input) -> Outcome {
 }
 
 fn all(input: &Input, l: Lang) -> Vec<CheckResult> {
-    vec![
-        personnel::p1_agent_identity(input, l),
-        personnel::p2_authorization_letter(input, l),
-        personnel::p3_driving_licence(input, l),
-        personnel::p4_qualification(input, l),
-        company::c1_uscc_and_name(input, l),
-        company::c2_scope(input, l),
-        company::c3_licences_valid(input, l),
-        company::c4_restriction(input, l),
-        vehicle::v1_plate_and_vin(input, l),
-        vehicle::v2_inspection_insurance(input, l),
-        vehicle::v3_road_transport_certificate(input, l),
-        vehicle::v4_declared_equals_licensed(input, l),
-        vehicle::v5_towing(input, l),
-        route::r1_route_and_authority(input, l),
-        route::r2_class_and_materials(input, l),
-        route::r3_structures(input, l),
-        route::r4_travel_window(input, l),
-        cargo::g1_indivisible(input, l),
-        cargo::g2_arithmetic(input, l),
-        cargo::g3_axle_loads(input, l),
-        cargo::g4_over_limit(input, l),
-    ]
+    CATALOGUE.iter().map(|e| (e.run)(input, l)).collect()
 }
 
 /// English titles of the 21 checks; the Chinese ones, which the spec
-/// fixes, are in each check.
+/// fixes, are the catalogue's `title_zh`.
 pub fn title_en(id: &str) -> Option<&'static str> {
-    Some(match id {
-        "P1" => "Agent identity",
-        "P2" => "Authorization letter",
-        "P3" => "Driving licence",
-        "P4" => "Qualification",
-        "C1" => "USCC & name",
-        "C2" => "Business scope",
-        "C3" => "Licences valid",
-        "C4" => "Restriction & record",
-        "V1" => "Plate & VIN",
-        "V2" => "Inspection & insurance",
-        "V3" => "Road transport certificate",
-        "V4" => "Declared = licensed",
-        "V5" => "Towing capacity",
-        "R1" => "Route & authority",
-        "R2" => "Class & materials",
-        "R3" => "Structures",
-        "R4" => "Travel window",
-        "G1" => "Indivisible",
-        "G2" => "Dimensions & mass",
-        "G3" => "Axle loads",
-        "G4" => "Over-limit",
-        _ => return None,
-    })
+    CheckId::parse(id).map(|c| c.entry().title_en)
 }
 
 /// Where a page the checks need stands.

@@ -1,16 +1,16 @@
 //! Personnel 人员信息: P1–P4.
 
 use super::builder::opt;
-use super::{Check, Input};
+use super::{Check, CheckId, Input};
 use crate::document::{DocKind, Subject};
 use crate::lang::Lang;
-use crate::report::{CheckResult, Group, Source, Status};
+use crate::report::{CheckResult, Source, Status};
 use crate::tr;
 use crate::types::{IdNumber, Until};
 
 /// P1 经办人身份: a valid ID number, and the ID card shows the same person.
 pub fn p1_agent_identity(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "P1", Group::Personnel, "经办人身份", "GB 11643-1999");
+    let mut c = Check::new(input, l, CheckId::P1);
     let agent = &input.form.agent;
     c.form("agent.name", agent.name.as_str());
     c.form("agent.id_number", agent.id_number.as_str());
@@ -31,7 +31,7 @@ pub fn p1_agent_identity(input: &Input, l: Lang) -> CheckResult {
 /// P2 授权委托书: the carrier authorises this agent, and the letter is in
 /// force on the day of submission.
 pub fn p2_authorization_letter(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "P2", Group::Personnel, "授权委托书", "交通运输部令2016年第62号 (申请材料：经办人身份证件和授权委托书)");
+    let mut c = Check::new(input, l, CheckId::P2);
     let f = input.form;
     c.form("submitted_on", f.submitted_on.to_string());
     let Some(doc) = c.page(input, DocKind::AuthorizationLetter, None, Status::Block) else {
@@ -67,7 +67,7 @@ fn class_covers(code: &str, allowed: &[String]) -> bool {
 /// P3 驾驶证: per driver, the licence page and the registry agree, the
 /// class covers the vehicle and the licence covers the travel window.
 pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "P3", Group::Personnel, "驾驶证", "公安部令第162号《机动车驾驶证申领和使用规定》");
+    let mut c = Check::new(input, l, CheckId::P3);
     let f = input.form;
     if f.drivers.is_empty() {
         return c.not_applicable(tr!(l, "未申报驾驶员", "no driver is declared"));
@@ -169,7 +169,7 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
 /// P4 从业资格证: per driver, a freight driver's qualification covering
 /// the travel window, held by the driver.
 pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "P4", Group::Personnel, "从业资格证", "《道路运输从业人员管理规定》");
+    let mut c = Check::new(input, l, CheckId::P4);
     let f = input.form;
     if f.drivers.is_empty() {
         return c.not_applicable(tr!(l, "未申报驾驶员", "no driver is declared"));

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use super::{Check, Input};
+use super::{Check, CheckId, Input};
 use crate::document::DocKind;
 use crate::lang::Lang;
 use crate::route::{Load, needs_survey, road_needs_survey, shortfalls};
-use crate::report::{Authority, AuthorityLevel, CheckResult, Group, Status};
+use crate::report::{Authority, AuthorityLevel, CheckResult, Status};
 use crate::tr;
 
 /// Total axles of the combination as declared.
@@ -74,7 +74,7 @@ pub fn authority(input: &Input) -> Option<Authority> {
 /// R1 线路连通与受理机关: every id exists and the segments, driven in order
 /// (either direction), lead from the origin to the destination.
 pub fn r1_route_and_authority(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "R1", Group::Route, "线路连通与受理机关", "交通运输部令2016年第62号 (受理机关)");
+    let mut c = Check::new(input, l, CheckId::R1);
     let r = &input.form.route;
     let reg = input.registry;
     c.form("route.origin", r.origin.as_str());
@@ -133,7 +133,7 @@ pub fn r1_route_and_authority(input: &Input, l: Lang) -> CheckResult {
 /// R2 类别与材料: the permit class; class III needs a complete escort plan
 /// and a contour drawing.
 pub fn r2_class_and_materials(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "R2", Group::Route, "类别与材料", "交通运输部令2016年第62号 (大件运输许可类别、轮廓图和护送方案)");
+    let mut c = Check::new(input, l, CheckId::R2);
     let k = &input.form.combination;
     let class = permit_class(input);
     c.form("combination.height_mm", k.height_mm.0);
@@ -171,7 +171,7 @@ pub fn r2_class_and_materials(input: &Input, l: Lang) -> CheckResult {
 /// R3 沿线构造物: every structure on the route takes the load; weak
 /// structures and substandard roads need a survey. Warns only.
 pub fn r3_structures(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "R3", Group::Route, "沿线构造物", "《公路法》第五十条; JTG/T H21-2011");
+    let mut c = Check::new(input, l, CheckId::R3);
     let reg = input.registry;
     let segments: Vec<_> = input.form.route.segments.iter().filter_map(|s| reg.segments.get(s)).collect();
     if segments.is_empty() {
@@ -219,7 +219,7 @@ pub fn r3_structures(input: &Input, l: Lang) -> CheckResult {
 /// and is no longer than the permit type allows. The length counts both
 /// the first and the last day.
 pub fn r4_travel_window(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "R4", Group::Route, "通行时段", "交通运输部令2016年第62号 (许可期限)");
+    let mut c = Check::new(input, l, CheckId::R4);
     let f = input.form;
     let r = &f.route;
     let w = &input.rules.travel_window;

@@ -3,12 +3,12 @@
 //! alone; what the registry cannot hold for it is not compared.
 
 use super::builder::opt;
-use super::{Check, Input};
+use super::{Check, CheckId, Input};
 use crate::document::{DocKind, Subject};
 use crate::form::Vehicle;
 use crate::registry::Vehicle as RegVehicle;
 use crate::lang::Lang;
-use crate::report::{CheckResult, Group, Source, Status};
+use crate::report::{CheckResult, Source, Status};
 use crate::tr;
 use crate::types::{Plate, PlateKind, Until, Vin, normalize};
 
@@ -41,7 +41,7 @@ fn reg_vehicle<'a>(c: &mut Check, input: &Input<'a>, role: Subject, plate: &str)
 /// V1 号牌与VIN: well-formed plate and VIN, equal across form, licence page
 /// and registry.
 pub fn v1_plate_and_vin(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "V1", Group::Vehicle, "号牌与VIN", "GA 36-2018; GB 16735-2019");
+    let mut c = Check::new(input, l, CheckId::V1);
     for (role, v) in input.form.vehicles() {
         let (who, vin) = (role.name(l), &v.vin);
         c.form(&format!("{role}.vin"), v.vin.as_str());
@@ -97,7 +97,7 @@ pub fn v1_plate_and_vin(input: &Input, l: Lang) -> CheckResult {
 /// V2 检验与保险: inspection and compulsory insurance cover the travel
 /// window; the vehicle's status is normal.
 pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "V2", Group::Vehicle, "检验与保险", "《道路交通安全法》第十三条、第十七条");
+    let mut c = Check::new(input, l, CheckId::V2);
     let vehicles = registered(input);
     if vehicles.is_empty() {
         return c.not_applicable(tr!(
@@ -160,7 +160,7 @@ pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
 /// V3 道路运输证: a road transport certificate for each vehicle, valid for
 /// the travel window and held by the carrier.
 pub fn v3_road_transport_certificate(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "V3", Group::Vehicle, "道路运输证", "《道路运输条例》第三十三条");
+    let mut c = Check::new(input, l, CheckId::V3);
     let vehicles = registered(input);
     if vehicles.is_empty() {
         return c.not_applicable(tr!(
@@ -213,7 +213,7 @@ pub fn v3_road_transport_certificate(input: &Input, l: Lang) -> CheckResult {
 
 /// V4 车证一致: what the form declares is what the vehicle is licensed as.
 pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "V4", Group::Vehicle, "车证一致", "交通运输部令2016年第62号 (车货信息如实填写)");
+    let mut c = Check::new(input, l, CheckId::V4);
     let vehicles = registered(input);
     if vehicles.is_empty() {
         return c.not_applicable(tr!(l, "所有车辆均申请临时号牌，没有已登记的信息可比对", "every vehicle applies for a temporary plate: nothing licensed to compare"));
@@ -278,7 +278,7 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
 
 /// V5 牵引匹配: the tractor may tow the trailer and its load.
 pub fn v5_towing(input: &Input, l: Lang) -> CheckResult {
-    let mut c = Check::new(input, l, "V5", Group::Vehicle, "牵引匹配", "GB 1589-2016 (准牵引总质量)");
+    let mut c = Check::new(input, l, CheckId::V5);
     let f = input.form;
     let Some(trailer) = &f.trailer else {
         return c.not_applicable(tr!(l, "单体货车不牵引挂车", "a rigid truck tows nothing"));

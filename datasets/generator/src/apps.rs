@@ -14,7 +14,7 @@ use super::docs::{self, PageDoc};
 use super::idgen;
 use super::pools::{pick, Pools, Split, CargoKind, TractorModel, TrailerModel, CARGO, RIGIDS, TRACTORS, TRAILERS};
 use super::regions::{county_name, PROVINCES};
-use dajian::truth::{verdict, Authority, DefectTruth, Expected, Status, CHECK_IDS};
+use dajian::truth::{verdict, Authority, CheckId, DefectTruth, Expected, Status};
 use super::world::{Req, World};
 use dajian::document::{DocKind, Subject};
 use dajian::form::{self, Application, TrailerKind};
@@ -475,7 +475,7 @@ pub struct Plan {
 /// through its variants, so every check is covered once there are 21
 /// defective applications.
 pub fn plan(rng: &mut ChaCha8Rng, n: usize) -> Vec<Plan> {
-    let mut checks: Vec<&str> = CHECK_IDS.to_vec();
+    let mut checks: Vec<&str> = CheckId::all().map(CheckId::as_str).collect();
     checks.shuffle(rng);
     let mut variants: BTreeMap<&str, Vec<D>> = BTreeMap::new();
     for d in super::defects::ALL {
@@ -1105,7 +1105,7 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
         .collect();
 
     // ---- expected outcome
-    let mut checks: BTreeMap<String, Status> = CHECK_IDS.iter().map(|c| (c.to_string(), Status::Pass)).collect();
+    let mut checks: BTreeMap<String, Status> = CheckId::all().map(|c| (c.to_string(), Status::Pass)).collect();
     if app.drivers.is_empty() {
         checks.insert("P3".into(), Status::NotApplicable);
         checks.insert("P4".into(), Status::NotApplicable);

@@ -406,7 +406,7 @@ fn each_defect_flips_exactly_one_check_and_clean_applications_flip_none() {
 fn every_one_of_the_21_checks_is_covered_by_a_defect_in_a_100_application_world() {
     let (_, cases) = dataset::world_and_apps(3, 100).unwrap();
     let covered: std::collections::BTreeSet<&str> = cases.iter().filter_map(|c| c.defect.as_ref().map(|d| d.0.check())).collect();
-    let missing: Vec<&&str> = dataset::truth::CHECK_IDS.iter().filter(|c| !covered.contains(**c)).collect();
+    let missing: Vec<&str> = dataset::truth::CheckId::all().map(|c| c.as_str()).filter(|c| !covered.contains(c)).collect();
     assert!(missing.is_empty(), "no defect for {missing:?}");
 }
 

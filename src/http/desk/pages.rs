@@ -780,9 +780,8 @@ pub fn audit_all(lang: Lang, session: &Session, rows: &[AuditRow]) -> Markup {
         .zip(&entries)
         .map(|(r, e)| (Some((r.application_id.as_str(), r.application_no.as_deref().unwrap_or(r.application_id.as_str()))), e))
         .collect();
-    let titles: HashMap<String, String> = ["P1", "P2", "P3", "P4", "C1", "C2", "C3", "C4", "V1", "V2", "V3", "V4", "V5", "R1", "R2", "R3", "R4", "G1", "G2", "G3", "G4"]
-        .iter()
-        .map(|id| (id.to_string(), if lang == Lang::En { check_title(lang, id, id) } else { String::new() }))
+    let titles: HashMap<String, String> = crate::checks::CheckId::all()
+        .map(|id| (id.to_string(), if lang == Lang::En { id.title(lang).to_string() } else { String::new() }))
         .collect();
     let body = html! {
         main.page {

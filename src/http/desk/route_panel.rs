@@ -174,5 +174,5 @@ fn drawing(s: &Suggestion) -> Markup {
 
 /// Whether a report's R3 carries a suggestion the clerk can send.
 pub fn suggestion_in(report: &crate::report::Report) -> Option<Suggestion> {
-    report.checks.iter().find(|c| c.id == "R3").and_then(|c| crate::route::in_evidence(&c.evidence))
+    report.checks.iter().find(|c| c.id == crate::checks::CheckId::R3.as_str()).and_then(|c| crate::route::in_evidence(&c.evidence))
 }
