@@ -109,6 +109,15 @@ impl Verdict {
             _ => Verdict::Pass,
         }
     }
+
+    /// As the report writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Review => "review",
+            Verdict::Block => "block",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

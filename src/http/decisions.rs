@@ -3,11 +3,11 @@
 //! both validate the same way and write the same `audit_log` rows.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::auth::Principal;
 use super::{ApiError, ApiResult};
 use crate::db::Db;
+use crate::report::Report;
 
 /// A decision as asked for.
 #[derive(Debug, Clone, Deserialize)]
@@ -51,7 +51,7 @@ pub struct AuditRow {
 
 /// What a check or the application stands at now: the last decision on it,
 /// else the report's status or verdict.
-pub async fn current(db: &Db, id: &str, check: Option<&str>, report: &Value) -> ApiResult<String> {
+pub async fn current(db: &Db, id: &str, check: Option<&str>, report: &Report) -> ApiResult<String> {
     let last: Option<String> = match check {
         Some(c) => {
             sqlx::query_scalar("SELECT after FROM audit_log WHERE application_id = $1 AND check_id = $2 ORDER BY id DESC LIMIT 1")
@@ -68,13 +68,8 @@ pub async fn current(db: &Db, id: &str, check: Option<&str>, report: &Value) -> 
         }
     };
     Ok(last.unwrap_or_else(|| match check {
-        Some(c) => report["checks"]
-            .as_array()
-            .and_then(|a| a.iter().find(|x| x["id"] == c))
-            .and_then(|x| x["status"].as_str())
-            .unwrap_or("unknown")
-            .to_string(),
-        None => report["verdict"].as_str().unwrap_or("unknown").to_string(),
+        Some(c) => report.checks.iter().find(|x| x.id == c).map_or("unknown", |x| x.status.key()).to_string(),
+        None => report.verdict.key().to_string(),
     }))
 }
 
@@ -82,14 +77,14 @@ pub async fn current(db: &Db, id: &str, check: Option<&str>, report: &Value) -> 
 /// audit log. The caller has checked that `who` is staff and may see the
 /// application; `report` is `None` while the precheck has not finished.
 pub async fn record(db: &Db, who: &Principal, id: &str, status: &str, report: Option<&str>, d: &Decision) -> ApiResult<AuditEntry> {
-    let report: Value = match report {
-        Some(rep) => serde_json::from_str(rep).map_err(|e| ApiError::Internal(e.into()))?,
+    let report: Report = match report {
+        Some(rep) => serde_json::from_str(rep).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored report: {e}")))?,
         None => return Err(ApiError::Unprocessable(format!("the application is {status}; decisions need a finished precheck"))),
     };
     let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(String::from);
     let after = match (d.check_id.as_deref(), d.action.as_str()) {
         (Some(c), action) => {
-            if !report["checks"].as_array().is_some_and(|a| a.iter().any(|x| x["id"] == c)) {
+            if !report.checks.iter().any(|x| x.id == c) {
                 return Err(ApiError::bad("unknown_check", format!("no check '{c}' in this report")));
             }
             match action {
@@ -154,14 +149,14 @@ pub async fn recent(db: &Db, limit: i64) -> ApiResult<Vec<AuditRow>> {
 
 /// A clerk's approval verifies the application: its pages are archived for
 /// reuse ([`crate::archive`]). A failure here is logged; the decision stands.
-async fn archive_approved(db: &Db, id: &str, report: &Value) {
+async fn archive_approved(db: &Db, id: &str, report: &Report) {
     let form: Result<String, _> = sqlx::query_scalar("SELECT form FROM applications WHERE id = $1").bind(id.to_string()).fetch_one(&db.pool).await;
     let app = form.ok().and_then(|f| crate::form::Application::parse(&f).ok());
-    let docs: Option<Vec<crate::document::Document>> = serde_json::from_value(report["documents"].clone()).ok();
-    let (Some(app), Some(docs)) = (app, docs) else {
-        tracing::warn!(application = id, "an approved application could not be archived: form or report unreadable");
+    let Some(app) = app else {
+        tracing::warn!(application = id, "an approved application could not be archived: its stored form is unreadable");
         return;
     };
+    let docs = &report.documents;
     // Approving twice archives once.
     let already: i64 = match sqlx::query_scalar("SELECT COUNT(*) FROM archive WHERE application_id = $1").bind(id.to_string()).fetch_one(&db.pool).await {
         Ok(n) => n,
@@ -171,7 +166,7 @@ async fn archive_approved(db: &Db, id: &str, report: &Value) {
         }
     };
     if already == 0
-        && let Err(e) = crate::archive::store(db, id, &app, &docs).await
+        && let Err(e) = crate::archive::store(db, id, &app, docs).await
     {
         tracing::warn!(application = id, error = %e, "archiving an approved application failed");
     }

@@ -75,16 +75,11 @@ pub async fn load_queue(db: &Db) -> ApiResult<Vec<QueueRow>> {
                 .ok()
                 .and_then(|f| f["carrier"]["name"].as_str().map(String::from))
                 .unwrap_or_default();
-            let (mut blocks, mut warns) = (0, 0);
-            if let Some(r) = report.as_deref().and_then(|r| serde_json::from_str::<Value>(r).ok()) {
-                for c in r["checks"].as_array().into_iter().flatten() {
-                    match c["status"].as_str() {
-                        Some("block") => blocks += 1,
-                        Some("warn") => warns += 1,
-                        _ => {}
-                    }
-                }
-            }
+            let count = |r: &Report, s: Status| r.checks.iter().filter(|c| c.status == s).count();
+            let (blocks, warns) = report
+                .as_deref()
+                .and_then(|r| serde_json::from_str::<Report>(r).ok())
+                .map_or((0, 0), |r| (count(&r, Status::Block), count(&r, Status::Warn)));
             QueueRow { id, application_no, carrier, status, verdict, blocks, warns, decision, created_at }
         })
         .collect())
