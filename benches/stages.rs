@@ -19,7 +19,7 @@ fn page_bytes(file: &str) -> Vec<u8> {
 }
 
 fn bench(c: &mut Criterion) {
-    let readers = std::sync::Arc::new(Readers::load_default("cpu").expect("models load"));
+    let readers = std::sync::Arc::new(Readers::load_default(Default::default()).expect("models load"));
     let limits = DecodeLimits::default();
     // A card-sized page and an A4 page.
     let card = page_bytes("driver0_driving_licence.jpg");
@@ -49,7 +49,7 @@ fn bench(c: &mut Criterion) {
     });
     let (app, dir) = dajian::pipeline::read_application(&root.join(APP).join("application.json")).unwrap();
     let pages = dajian::pipeline::load_pages(&app, &dir, &[]).unwrap();
-    let precheck = Precheck { rules: dajian::rules::Rules::embedded(), config: Default::default(), device: "cpu".into(), readers: Some(readers.clone()) };
+    let precheck = Precheck { rules: dajian::rules::Rules::embedded(), config: Default::default(), device: Default::default(), readers: Some(readers.clone()) };
     g.bench_function(format!("whole application ({} pages)", pages.len()), |b| {
         b.iter(|| rt.block_on(precheck.run_files(&db, &app, vec![], pages.clone())).unwrap())
     });

@@ -32,7 +32,7 @@ pub struct BenchParams {
     pub dataset: PathBuf,
     /// Only the first N applications.
     pub apps: Option<usize>,
-    pub device: String,
+    pub device: crate::extract::model::DeviceSpec,
     /// After the one-by-one pass, run the applications again this many at a
     /// time, as the service's workers do, for throughput (0: skip).
     pub parallel: usize,
@@ -394,13 +394,13 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
         ..Default::default()
     };
     let t = Instant::now();
-    let readers = std::sync::Arc::new(Readers::load(&ocr_dir, &extractor_dir, &p.device).map_err(anyhow::Error::msg)?);
+    let readers = std::sync::Arc::new(Readers::load(&ocr_dir, &extractor_dir, p.device).map_err(anyhow::Error::msg)?);
     r.model_load_ms = t.elapsed().as_secs_f64() * 1e3;
     let pairs = p.ocr_dirs[1..].iter().map(|o| (o, &extractor_dir)).chain(p.extractor_dirs[1..].iter().map(|e| (&ocr_dir, e)));
     let mut variants = vec![];
     for (o, e) in pairs {
         variants.push(Variant {
-            readers: Readers::load(o, e, &p.device).map_err(anyhow::Error::msg)?,
+            readers: Readers::load(o, e, p.device).map_err(anyhow::Error::msg)?,
             same_ocr: o == &ocr_dir,
             report: VariantReport { ocr: o.display().to_string(), extractor: e.display().to_string(), models: model_hashes(o, e), ..Default::default() },
             tally: Tally::default(),
@@ -415,7 +415,7 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
     let precheck = std::sync::Arc::new(Precheck {
         rules: crate::rules::Rules::embedded(),
         config: Default::default(),
-        device: p.device.clone(),
+        device: p.device,
         readers: Some(readers.clone()),
     });
 

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::checks::CheckConfig;
 use crate::db::{DEFAULT_URL, Db};
+use crate::extract::model::DeviceSpec;
 use crate::lang::Lang;
 use crate::pipeline::{self, PipelineError, Precheck};
 use crate::registry;
@@ -249,9 +250,9 @@ impl From<PipelineError> for Failure {
     }
 }
 
-/// The device string as given, or why this build cannot use it.
-pub fn check_device(device: &str) -> Result<String, Failure> {
-    crate::extract::model::device(device).map(|_| device.to_string()).map_err(Failure::Input)
+/// The device as given, or why this build cannot use it.
+pub fn check_device(device: &str) -> Result<DeviceSpec, Failure> {
+    DeviceSpec::parse(device).map_err(|e| Failure::Input(e.to_string()))
 }
 
 fn load_rules(dir: Option<&Path>) -> Result<Rules, Failure> {
@@ -286,7 +287,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let rules = load_rules(cli.rules.as_deref())?;
     let mut precheck = Precheck { rules, config: CheckConfig::default(), device, readers: None };
     // The models load only for the commands that read pages (~1 s).
-    let load_readers = |device: &str| -> Result<std::sync::Arc<pipeline::Readers>, Failure> {
+    let load_readers = |device: DeviceSpec| -> Result<std::sync::Arc<pipeline::Readers>, Failure> {
         pipeline::Readers::load_default(device).map(std::sync::Arc::new).map_err(Failure::Internal)
     };
     match cli.command {
@@ -304,7 +305,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             pipeline::check_pages_exist(&application, &app, &dir, &read)?;
             let pages = pipeline::load_pages(&app, &dir, &read)?;
             if !pages.is_empty() {
-                precheck.readers = Some(load_readers(&precheck.device)?);
+                precheck.readers = Some(load_readers(precheck.device)?);
             }
             let db = open_db(&cli.db).await?;
             let report = precheck.run_files(&db, &app, read, pages).await?.localized(lang);
@@ -312,7 +313,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", json.expect("reports serialise"));
         }
         Command::Serve { listen, workers, demo, secure_cookies, lease_secs, max_queued } => {
-            precheck.readers = Some(load_readers(&precheck.device)?);
+            precheck.readers = Some(load_readers(precheck.device)?);
             let db = open_db(&cli.db).await?;
             if demo {
                 let seeded = crate::demo::seed(&db, &precheck).await.map_err(|e| Failure::Internal(format!("seeding the demo: {e:#}")))?;
@@ -397,7 +398,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let name = image.display().to_string();
             let bytes = std::fs::read(&image).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
             let page = crate::ingest::decode_page(&bytes, &name, &Default::default()).map_err(|e| Failure::Input(e.to_string()))?;
-            let readers = load_readers(&precheck.device)?;
+            let readers = load_readers(precheck.device)?;
             let (doc, _, _) = readers.read_page(&page, kind).map_err(Failure::Internal)?;
             println!("{}", serde_json::to_string_pretty(&doc).expect("documents serialise"));
         }
@@ -417,7 +418,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let ocr_dirs = ocr.iter().map(|n| crate::model_dir(n)).collect();
             let extractor_dirs = extractor.iter().map(|n| crate::model_dir(n)).collect();
-            let p = crate::bench::BenchParams { dataset, apps, device: precheck.device.clone(), parallel, ocr_dirs, extractor_dirs };
+            let p = crate::bench::BenchParams { dataset, apps, device: precheck.device, parallel, ocr_dirs, extractor_dirs };
             let r = crate::bench::run(&p, |line| eprintln!("{line}")).await.map_err(|e| Failure::Internal(format!("{e:#}")))?;
             let json = serde_json::to_string_pretty(&r).expect("a bench report serialises");
             if let Some(path) = json_out {

@@ -11,6 +11,7 @@ use crate::checks::{self, CheckConfig, Input};
 use crate::db::Db;
 use crate::document::{self, DocKind, Document};
 use crate::extract::Extractor;
+use crate::extract::model::DeviceSpec;
 use crate::ingest::{DecodeLimits, Page, decode_page};
 use crate::ocr::{OcrEngine, OcrParams};
 use crate::form::{Application, FormError};
@@ -39,7 +40,7 @@ pub const PAGES_NOT_READ: &str = "no OCR and extraction models are loaded in thi
 pub struct Precheck {
     pub rules: Rules,
     pub config: CheckConfig,
-    pub device: String,
+    pub device: DeviceSpec,
     /// OCR and the extractor; `None` leaves every page unread.
     pub readers: Option<Arc<Readers>>,
 }
@@ -57,14 +58,14 @@ pub struct Readers {
 impl Readers {
     /// The repository's models (or `$DAJIAN_MODELS/{ocr,extractor}`).
     /// `device`: `cpu` or `cuda[:N]` for the extractor (OCR runs on CPU).
-    pub fn load_default(device: &str) -> Result<Readers, String> {
+    pub fn load_default(device: DeviceSpec) -> Result<Readers, String> {
         Self::load(&crate::ocr::default_models_dir(), &crate::extract::default_models_dir(), device)
     }
 
     /// The OCR models in `ocr_dir` and the extractor in `extractor_dir`
     /// (variants side by side in `models/`, see [`crate::model_dir`]).
-    pub fn load(ocr_dir: &Path, extractor_dir: &Path, device: &str) -> Result<Readers, String> {
-        let dev = crate::extract::model::device(device)?;
+    pub fn load(ocr_dir: &Path, extractor_dir: &Path, device: DeviceSpec) -> Result<Readers, String> {
+        let dev = crate::extract::model::device(device).map_err(|e| e.to_string())?;
         let ocr = OcrEngine::load(ocr_dir, OcrParams::default()).map_err(|e| e.to_string())?;
         let extractor = Extractor::load(extractor_dir, &dev).map_err(|e| e.to_string())?;
         Ok(Readers { ocr, extractor, limits: DecodeLimits::default(), slots: crate::par::Slots::new(0) })
@@ -340,9 +341,9 @@ impl Precheck {
             model: match &self.readers {
                 Some(r) => {
                     let (ocr, extractor) = r.names();
-                    ModelInfo { ocr, extractor, device: self.device.clone() }
+                    ModelInfo { ocr, extractor, device: self.device.to_string() }
                 }
-                None => ModelInfo { ocr: "none".into(), extractor: "none".into(), device: self.device.clone() },
+                None => ModelInfo { ocr: "none".into(), extractor: "none".into(), device: self.device.to_string() },
             },
             timings_ms: Timings { ocr: reading.ocr_ms, extract: reading.extract_ms, checks: checks_ms, total: start.elapsed().as_millis() as u64 },
         })

@@ -154,7 +154,7 @@ async fn a_clerk_finds_the_flagged_value_on_the_page_overrides_it_and_sees_it_in
     };
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(&format!("sqlite://{}", dir.path().join("browser.sqlite").display())).await.unwrap();
-    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into(), readers: None };
+    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: Default::default(), readers: None };
     dajian::demo::seed(&db, &precheck).await.unwrap();
     let state = AppState { db: db.clone(), precheck: Arc::new(precheck), limits: Arc::new(Limits::default()), notify: Default::default(), desk: Default::default() };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -26,7 +26,7 @@ async fn spawn() -> App {
     let dir = tempfile::tempdir().unwrap();
     let db_url = format!("sqlite://{}", dir.path().join("desk.sqlite").display());
     let db = Db::open(&db_url).await.unwrap();
-    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into(), readers: None };
+    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: Default::default(), readers: None };
     dajian::demo::seed(&db, &precheck).await.unwrap();
     let (_, applicant) = create_token(&db, "顺达 system", Role::Applicant).await.unwrap();
     let state = AppState {

@@ -282,24 +282,60 @@ pub fn masked_cross_entropy(logits: &Tensor, targets: &Tensor, mask: &Tensor) ->
     total.neg()?.div(&n)
 }
 
-/// The device to run on. `cuda[:N]` needs a build with the `cuda`
+/// Where models run, parsed once from `--device` / `DAJIAN_DEVICE`:
+/// `cpu`, `cuda` or `cuda:N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeviceSpec {
+    #[default]
+    Cpu,
+    Cuda(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeviceError {
+    #[error("--device {0}: expected cpu, cuda or cuda:N")]
+    Unknown(String),
+    #[error("--device {0}: this dajian was built without GPU support; rebuild with `cargo build --release --features cuda` on a machine with the CUDA toolkit (nvcc)")]
+    NoGpuBuild(String),
+    #[error("--device {spec}: {message}")]
+    Unavailable { spec: String, message: String },
+}
+
+impl DeviceSpec {
+    /// `cpu`, `cuda` or `cuda:N`; a GPU only in a build with the `cuda` feature.
+    pub fn parse(spec: &str) -> std::result::Result<DeviceSpec, DeviceError> {
+        if spec == "cpu" {
+            return Ok(DeviceSpec::Cpu);
+        }
+        let ordinal = match spec.strip_prefix("cuda") {
+            Some("") => 0,
+            Some(n) => n.strip_prefix(':').and_then(|n| n.parse().ok()).ok_or_else(|| DeviceError::Unknown(spec.into()))?,
+            None => return Err(DeviceError::Unknown(spec.into())),
+        };
+        if !cfg!(feature = "cuda") {
+            return Err(DeviceError::NoGpuBuild(spec.into()));
+        }
+        Ok(DeviceSpec::Cuda(ordinal))
+    }
+}
+
+impl std::fmt::Display for DeviceSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeviceSpec::Cpu => f.write_str("cpu"),
+            DeviceSpec::Cuda(n) => write!(f, "cuda:{n}"),
+        }
+    }
+}
+
+/// The candle device for `spec`. `cuda[:N]` needs a build with the `cuda`
 /// feature (`cargo build --release --features cuda`, with the CUDA
-/// toolkit's nvcc on the PATH).
-pub fn device(spec: &str) -> std::result::Result<Device, String> {
-    if spec == "cpu" {
-        return Ok(Device::Cpu);
+/// toolkit's nvcc on the PATH) and a GPU to answer.
+pub fn device(spec: DeviceSpec) -> std::result::Result<Device, DeviceError> {
+    match spec {
+        DeviceSpec::Cpu => Ok(Device::Cpu),
+        DeviceSpec::Cuda(n) => Device::new_cuda(n).map_err(|e| DeviceError::Unavailable { spec: spec.to_string(), message: e.to_string() }),
     }
-    let ordinal = match spec.strip_prefix("cuda") {
-        Some("") => 0,
-        Some(n) => n.strip_prefix(':').and_then(|n| n.parse().ok()).ok_or_else(|| format!("--device {spec}: expected cpu, cuda or cuda:N"))?,
-        None => return Err(format!("--device {spec}: expected cpu, cuda or cuda:N")),
-    };
-    if !cfg!(feature = "cuda") {
-        return Err(format!(
-            "--device {spec}: this dajian was built without GPU support; rebuild with `cargo build --release --features cuda` on a machine with the CUDA toolkit (nvcc)"
-        ));
-    }
-    Device::new_cuda(ordinal).map_err(|e| format!("--device {spec}: {e}"))
 }
 
 #[cfg(test)]
@@ -460,10 +496,10 @@ mod tests {
 
     #[test]
     fn asking_for_a_gpu_in_a_cpu_build_explains_how_to_get_one() {
-        assert!(matches!(device("cpu"), Ok(Device::Cpu)));
+        assert!(matches!(DeviceSpec::parse("cpu").and_then(device), Ok(Device::Cpu)));
         if !cfg!(feature = "cuda") {
-            assert!(device("cuda:0").unwrap_err().contains("--features cuda"));
+            assert!(DeviceSpec::parse("cuda:0").unwrap_err().to_string().contains("--features cuda"));
         }
-        assert!(device("tpu").is_err());
+        assert_eq!(DeviceSpec::parse("tpu"), Err(DeviceError::Unknown("tpu".into())));
     }
 }

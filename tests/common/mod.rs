@@ -131,7 +131,7 @@ pub async fn spawn(store: Store, limits: Limits, workers: usize) -> App {
 /// The service's state without page reading (no models): the checks that
 /// need pages warn, everything else runs for real.
 pub fn state(db: &Db, limits: Limits) -> AppState {
-    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: "cpu".into(), readers: None };
+    let precheck = Precheck { rules: Rules::embedded(), config: CheckConfig::default(), device: Default::default(), readers: None };
     AppState { db: db.clone(), precheck: Arc::new(precheck), limits: Arc::new(limits), notify: Default::default(), desk: Default::default() }
 }
 

@@ -185,7 +185,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", serde_json::to_string_pretty(&counts).expect("counts serialise"));
         }
         Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise, ocr_samples, ocr_share, init, layout } } => {
-            let dev = dajian::extract::model::device(&cli.device).map_err(Failure::Input)?;
+            let dev = dajian::extract::model::DeviceSpec::parse(&cli.device)
+                .and_then(dajian::extract::model::device)
+                .map_err(|e| Failure::Input(e.to_string()))?;
             if layout == 1 {
                 return Err(input("--layout must be 0 (no layout) or at least 2 rows".into()));
             }
