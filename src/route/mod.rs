@@ -44,9 +44,15 @@ pub fn evidence(s: &Suggestion) -> Evidence {
     }
 }
 
+/// Whether an evidence item is the suggestion, which shows as a route
+/// panel rather than as one value among the check's evidence.
+pub fn is_suggestion(e: &Evidence) -> bool {
+    e.field == EVIDENCE_FIELD && e.source == Source::Registry
+}
+
 /// The suggestion in a check's evidence, if it holds one.
 pub fn in_evidence(evidence: &[Evidence]) -> Option<Suggestion> {
-    evidence.iter().find(|e| e.field == EVIDENCE_FIELD && e.source == Source::Registry).and_then(|e| serde_json::from_value(e.value.clone()).ok())
+    evidence.iter().find(|e| is_suggestion(e)).and_then(|e| serde_json::from_value(e.value.clone()).ok())
 }
 
 /// What a combination asks of every structure it crosses.

@@ -404,11 +404,12 @@ fn norm(v: &Value) -> String {
 
 /// A check's evidence in blocks (one per party compared: a new block
 /// starts when a form value follows values of other sources), each laid
-/// out in four columns: form | page | registry | rule.
+/// out in four columns: form | page | registry | rule. R3's route
+/// suggestion is not among them: it has a panel of its own.
 fn evidence_blocks(ev: &[Evidence]) -> Vec<Vec<&Evidence>> {
     let mut blocks: Vec<Vec<&Evidence>> = vec![];
     let mut seen_other = false;
-    for e in ev {
+    for e in ev.iter().filter(|e| !crate::route::is_suggestion(e)) {
         let start = blocks.is_empty() || (e.source == Source::Form && seen_other);
         if start {
             blocks.push(vec![]);
@@ -491,11 +492,11 @@ fn evidence_table(lang: Lang, a: &AppView, report: &Report, c: &CheckResult) -> 
     html! {
         div.evidence {
             div.evhead { @for (_, k) in cols { div { (t(lang, k)) } } }
-            @for block in evidence_blocks(&c.evidence).into_iter().filter(|b| b.iter().any(|e| e.field != crate::route::EVIDENCE_FIELD)) {
+            @for block in evidence_blocks(&c.evidence) {
                 div.evrow {
                     @for (src, _) in cols {
                         div.evcol {
-                            @let items: Vec<&&Evidence> = block.iter().filter(|e| e.source == src && e.field != crate::route::EVIDENCE_FIELD).collect();
+                            @let items: Vec<&&Evidence> = block.iter().filter(|e| e.source == src).collect();
                             @if items.is_empty() { span.muted { "—" } }
                             @for e in items {
                                 (evidence_item(lang, a, report, &c.id, e, &block, { n += 1; n }))
@@ -866,7 +867,7 @@ pub fn print(lang: Lang, session: &Session, a: &AppView) -> Markup {
                                     }
                                     @if matches!(c.status, Status::Warn | Status::Block) {
                                         ul.evlist {
-                                            @for e in c.evidence.iter().filter(|e| e.field != crate::route::EVIDENCE_FIELD) {
+                                            @for e in c.evidence.iter().filter(|e| !crate::route::is_suggestion(e)) {
                                                 li { span.f { (t(lang, match e.source { Source::Form => "src_form", Source::Document => "src_document", Source::Registry => "src_registry", Source::Rule => "src_rule" })) " · " (e.field) } " " span.mono { (value_text(&e.value)) } @if let Some(file) = &e.file { span.muted { " (" (file) ")" } } }
                                             }
                                         }

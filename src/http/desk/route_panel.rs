@@ -128,7 +128,7 @@ fn drawing(s: &Suggestion) -> Markup {
     let shared: Vec<&str> = other.map(|r| r.segments.iter().map(|g| g.id.as_str()).collect()).unwrap_or_default();
     let bad: Vec<&str> = s.declared.structures.iter().filter(|st| flagged(st)).map(|st| st.segment_id.as_str()).collect();
     // Declared segments first (shared ones drawn once, as shared), then the suggestion's own.
-    let mut strokes: Vec<(String, String, (f64, f64), &str, &str)> = vec![];
+    let mut strokes: Vec<(&str, String, (f64, f64), &str, &str)> = vec![];
     for (i, seg) in s.declared.segments.iter().enumerate() {
         if let (Some(&a), Some(&b)) = (top.get(i), top.get(i + 1)) {
             let both = shared.contains(&seg.id.as_str());
@@ -138,7 +138,7 @@ fn drawing(s: &Suggestion) -> Markup {
                 (true, false) => "shared",
                 (false, false) => "declared",
             };
-            strokes.push((class.into(), d, at, &seg.id, &seg.name));
+            strokes.push((class, d, at, &seg.id, &seg.name));
         }
     }
     if let Some(r) = other {
@@ -148,7 +148,7 @@ fn drawing(s: &Suggestion) -> Markup {
             }
             if let (Some(&a), Some(&b)) = (bottom.get(i), bottom.get(i + 1)) {
                 let (d, at) = stroke(a, b, 70.0);
-                strokes.push(("suggested".into(), d, at, &seg.id, &seg.name));
+                strokes.push(("suggested", d, at, &seg.id, &seg.name));
             }
         }
     }
