@@ -15,7 +15,8 @@ use super::idgen;
 use super::pools::{pick, Pools, Split, CargoKind, TractorModel, TrailerModel, CARGO, RIGIDS, TRACTORS, TRAILERS};
 use super::regions::{county_name, PROVINCES};
 use dajian::truth::{verdict, Authority, CheckId, DefectTruth, Expected, Status};
-use super::world::{Req, World};
+use super::world::World;
+use dajian::route::Load;
 use dajian::document::{DocKind, Subject};
 use dajian::form::{self, Application, TrailerKind};
 use dajian::registry::{Company, CompanyStatus, LicenceStatus, Person, RoadClass, StructureKind, Vehicle, Violation};
@@ -544,11 +545,11 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
     let mut found = None;
     for _attempt in 0..400 {
         let Some(rig) = make_rig(rng, &needs) else { continue };
-        let req = Req {
-            height: rig.comb.height_mm.0,
-            width: rig.comb.width_mm.0,
-            total: rig.comb.total_mass_kg.0,
-            max_axle: rig.comb.axle_loads_kg.iter().map(|k| k.0).max().unwrap_or(0),
+        let req = Load {
+            height_mm: rig.comb.height_mm,
+            width_mm: rig.comb.width_mm,
+            total_mass_kg: rig.comb.total_mass_kg,
+            max_axle_kg: rig.comb.axle_loads_kg.iter().max().copied().unwrap_or_default(),
         };
         let level = if needs.long_route { rng.random_range(2..4) } else { rng.random_range(0..100) / 25 };
         // 0 county, 1 city, 2 province, 3 cross-province
@@ -694,7 +695,7 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
     // Access roads carry small structures that the load passes.
     for seg in [&acc_o, &acc_d] {
         if rng.random_bool(0.4) {
-            let gross = round_to(req.total + rng.random_range(10_000..80_000), 1_000);
+            let gross = round_to(req.total_mass_kg.0 + rng.random_range(10_000..80_000), 1_000);
             sim.world.add_structure(seg, StructureKind::Culvert, format!("{}涵洞", pick(rng, &["一号", "二号", "东", "西"])), None, None, Some(gross), None, Some(rng.random_range(1..=3)));
         }
     }
@@ -884,12 +885,12 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
             note(format!("segment {gone} is left out of the route, which breaks it"), "form");
         }
         Some(D::R3WeakBridge) => {
-            let lim = round_to(req.total * rng.random_range(70..=95) / 100, 1_000);
+            let lim = round_to(req.total_mass_kg.0 * rng.random_range(70..=95) / 100, 1_000);
             sim.world.add_structure(&acc_o, StructureKind::Bridge, "厂区外跨河小桥".into(), None, None, Some(lim), None, Some(2));
             note(format!("a bridge on {acc_o} carries at most {lim} kg"), "registry");
         }
         Some(D::R3LowClearance) => {
-            let h = round_to(req.height - rng.random_range(100..=400), 10);
+            let h = round_to(req.height_mm.0 - rng.random_range(100..=400), 10);
             sim.world.add_structure(&acc_o, StructureKind::Underpass, "铁路下穿通道".into(), Some(h), Some(7_000), None, None, None);
             note(format!("an underpass on {acc_o} has {h} mm clearance"), "registry");
         }

@@ -14,16 +14,8 @@ use serde::Serialize;
 use super::pools::{pick, PARKS, STREETS};
 use super::regions::{county_name, LINKS, PROVINCES};
 use dajian::registry::{Company, Person, RoadClass, RoadNode, RoadSegment, Structure, StructureKind, Vehicle};
+use dajian::route::{shortfalls, Load};
 use dajian::types::{Kg, Mm};
-
-/// What a loaded combination needs from every structure on its route.
-#[derive(Debug, Clone, Copy)]
-pub struct Req {
-    pub height: u32,
-    pub width: u32,
-    pub total: u32,
-    pub max_axle: u32,
-}
 
 #[derive(Debug, Default)]
 pub struct World {
@@ -38,13 +30,11 @@ pub struct World {
     node_seq: BTreeMap<String, u32>,
 }
 
-/// Does the structure let this combination pass without a survey?
-pub fn structure_ok(s: &Structure, r: &Req) -> bool {
-    s.rating.is_none_or(|x| x < 4)
-        && s.max_height_mm.is_none_or(|m| m.0 >= r.height)
-        && s.max_width_mm.is_none_or(|m| m.0 >= r.width)
-        && s.max_gross_kg.is_none_or(|m| m.0 >= r.total)
-        && s.max_axle_kg.is_none_or(|m| m.0 >= r.max_axle)
+/// Does the structure let this combination pass without a survey? Its
+/// limits as R3 reads them (`dajian::route::shortfalls`); the generator's
+/// routes also avoid every structure rated 4–5.
+pub fn structure_ok(s: &Structure, r: &Load) -> bool {
+    s.rating.is_none_or(|x| x < 4) && shortfalls(s, r).is_empty()
 }
 
 impl World {
@@ -95,14 +85,14 @@ impl World {
         id
     }
 
-    pub fn passable(&self, seg: &RoadSegment, r: &Req) -> bool {
+    pub fn passable(&self, seg: &RoadSegment, r: &Load) -> bool {
         seg.road_class != RoadClass::Substandard
             && self.structures.iter().filter(|s| s.segment_id == seg.id).all(|s| structure_ok(s, r))
     }
 
     /// The shortest route between two nodes over passable segments
     /// (Dijkstra; ties go to the smaller node id, so routes are stable).
-    pub fn route(&self, from: &str, to: &str, r: &Req) -> Option<Vec<String>> {
+    pub fn route(&self, from: &str, to: &str, r: &Load) -> Option<Vec<String>> {
         use std::cmp::Reverse;
         use std::collections::{BinaryHeap, HashMap, HashSet};
         if from == to {
