@@ -397,9 +397,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Extract { image, kind } => {
             let name = image.display().to_string();
             let bytes = std::fs::read(&image).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
-            let page = crate::ingest::decode_page(&bytes, &name, &Default::default()).map_err(|e| Failure::Input(e.to_string()))?;
+            let pages = crate::ingest::decode_file(&bytes, &name, &Default::default()).map_err(|e| Failure::Input(e.to_string()))?;
             let readers = load_readers(precheck.device)?;
-            let (doc, _, _) = readers.read_page(&page, kind).map_err(Failure::Internal)?;
+            let (doc, _, _) = readers.read_file_pages(&pages, kind).map_err(Failure::Internal)?;
             println!("{}", serde_json::to_string_pretty(&doc).expect("documents serialise"));
         }
         Command::Bench { command: Some(BenchCommand::Compare { a, b }), .. } => {

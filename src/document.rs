@@ -367,17 +367,26 @@ pub struct Field {
     /// The text as read, for an unreadable field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
+    /// 1-based page of the file the field was read on, for a file of
+    /// several pages (a PDF, a multi-page TIFF); absent for one page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 impl Field {
     /// A field read as `value`.
     pub fn new(value: serde_json::Value, confidence: f32, bbox: BBox) -> Field {
-        Field { value, confidence, bbox, unreadable: None, raw: None }
+        Field { value, confidence, bbox, unreadable: None, raw: None, page: None }
     }
 
     /// A field whose text `raw` is not a value of its type, for `why`.
     pub fn unreadable(raw: &str, why: impl Into<String>, confidence: f32, bbox: BBox) -> Field {
-        Field { value: serde_json::Value::Null, confidence, bbox, unreadable: Some(why.into()), raw: Some(raw.to_string()) }
+        Field { value: serde_json::Value::Null, confidence, bbox, unreadable: Some(why.into()), raw: Some(raw.to_string()), page: None }
+    }
+
+    /// The 1-based page of its file the field was read on.
+    pub fn page(&self) -> u32 {
+        self.page.unwrap_or(1)
     }
 
     /// Whether the field holds a value of its type.

@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::document::{self, DocKind, Document};
 use crate::extract::Extractor;
 use crate::extract::model::DeviceSpec;
-use crate::ingest::{DecodeLimits, Page, decode_page};
+use crate::ingest::{DecodeLimits, Page, decode_file};
 use crate::ocr::{OcrEngine, OcrParams};
 use crate::form::{Application, FormError};
 use crate::registry;
@@ -71,12 +71,22 @@ impl Readers {
         Ok(Readers { ocr, extractor, limits: DecodeLimits::default(), slots: crate::par::Slots::new(0) })
     }
 
-    /// Reads one page: decode, OCR, extract. A page that cannot be read is
-    /// returned unread with the reason, naming the file.
+    /// Reads one file: decode, then OCR and extract each of its pages (one
+    /// for an image; a PDF or TIFF may hold several pages of one document,
+    /// [`merge_pages`]). A file that cannot be read is returned unread with
+    /// the reason, naming the file.
     pub fn read(&self, file: &str, bytes: &[u8], kind: Option<DocKind>) -> (Document, u64, u64) {
         let _slot = self.slots.acquire();
-        let read = decode_page(bytes, file, &self.limits).map_err(|e| e.to_string()).and_then(|page| self.read_page(&page, kind));
+        let read = decode_file(bytes, file, &self.limits).map_err(|e| e.to_string()).and_then(|pages| self.read_file_pages(&pages, kind));
         read.unwrap_or_else(|why| (Document::unread(file, kind, None, &why), 0, 0))
+    }
+
+    /// OCR and extraction of the decoded pages of one file, as one document
+    /// ([`merge_pages`]), with the milliseconds each stage took in all.
+    pub fn read_file_pages(&self, pages: &[Page], kind: Option<DocKind>) -> Result<(Document, u64, u64), String> {
+        let read = pages.iter().map(|p| self.read_page(p, kind)).collect::<Result<Vec<_>, String>>()?;
+        let (ocr, extract) = read.iter().fold((0, 0), |(o, e), r| (o + r.1, e + r.2));
+        Ok((merge_pages(read.into_iter().map(|r| r.0).collect()), ocr, extract))
     }
 
     /// OCR and extraction of a decoded page, with the milliseconds each took.
@@ -85,7 +95,7 @@ impl Readers {
         let t0 = Instant::now();
         let text = self.ocr.read(page).map_err(|e| e.to_string())?;
         let t1 = Instant::now();
-        let mut ex = self.extractor.extract(&text, kind).map_err(|e| format!("{}: {e}", page.name()))?;
+        let mut ex = self.extractor.extract(&text, kind).map_err(|e| format!("{}: {e}", page.label()))?;
         reread_codes(&self.ocr, page, &text, &mut ex);
         let ms = |d: std::time::Duration| d.as_millis() as u64;
         let doc = page_document(page.name(), &text, ex);
@@ -125,6 +135,39 @@ pub fn reread_codes(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, e
             *f = crate::document::Field::new(serde_json::json!(value), confidence, bbox);
         }
     }
+}
+
+/// The pages of one file as one document. The document is of the first
+/// page's kind that is not `other` (a licence's back, a cover sheet, are
+/// `other`). Each field is taken from the first page that has it, and says
+/// which page that was; pages of another kind give no fields, since their
+/// fields would be another document's (each document goes in a file of its
+/// own: docs/ingest.md). The size given is the first page's.
+pub fn merge_pages(mut pages: Vec<Document>) -> Document {
+    if pages.len() == 1 {
+        return pages.swap_remove(0);
+    }
+    let lead = pages.iter().position(|d| d.kind.is_some_and(|k| k != DocKind::Other)).unwrap_or(0);
+    let kind = pages[lead].kind;
+    let mut doc = pages[0].clone();
+    doc.kind = kind;
+    doc.kind_confidence = pages[lead].kind_confidence;
+    doc.fields.clear();
+    doc.lines.clear();
+    let mut texts = vec![];
+    for (i, page) in pages.into_iter().enumerate() {
+        let number = i as u32 + 1;
+        if page.kind == kind {
+            for (key, mut f) in page.fields {
+                f.page = Some(number);
+                doc.fields.entry(key).or_insert(f);
+            }
+        }
+        texts.extend(page.text);
+        doc.lines.extend(page.lines);
+    }
+    doc.text = (kind == Some(DocKind::Other)).then(|| texts.join("\n"));
+    doc
 }
 
 /// The report's entry for a page read as `text` and extracted as `ex`.

@@ -58,6 +58,10 @@ pub struct Evidence {
     pub confidence: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bbox: Option<BBox>,
+    /// The page of `file` that `bbox` is on, for a file of several pages
+    /// (an addition to `spec/report.md`); absent means the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// For a document value, how it was seen, when not simply as the
     /// extractor read it (an addition to `spec/report.md`, docs/checks.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]

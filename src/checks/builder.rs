@@ -106,7 +106,7 @@ impl Check {
         self.push(Source::Rule, field, value.into());
     }
     fn push(&mut self, source: Source, field: &str, value: Value) {
-        self.evidence.push(Evidence { source, file: None, field: field.to_string(), value, confidence: None, bbox: None, reading: None });
+        self.evidence.push(Evidence { source, file: None, field: field.to_string(), value, confidence: None, bbox: None, page: None, reading: None });
     }
 
     /// Finds the page a check needs. Missing → `missing` status (block for
@@ -276,6 +276,7 @@ impl Check {
             value: if readable { f.value.clone() } else { Value::String(f.text()) },
             confidence: Some(f.confidence),
             bbox: Some(f.bbox),
+            page: f.page,
             reading: (!readable).then_some(Reading::Unreadable),
         });
     }
@@ -294,6 +295,7 @@ impl Check {
             value: Value::String(found.text.clone()),
             confidence: Some(found.confidence),
             bbox: Some(found.bbox),
+            page: (found.page > 1).then_some(found.page),
             reading: Some(Reading::FoundOnPage),
         });
         self.reading(doc, key);

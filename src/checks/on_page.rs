@@ -31,6 +31,8 @@ pub(crate) struct Found {
     pub bbox: BBox,
     /// The weakest character's OCR confidence.
     pub confidence: f32,
+    /// The page of the file it was found on.
+    pub page: u32,
 }
 
 /// Which OCR confusions a comparison forgives: those the value's own
@@ -185,21 +187,32 @@ fn overlap(a: BBox, b: BBox) -> bool {
 /// Looks for `expected` (already normalised) on `doc` where its `key` is
 /// printed. `None`: not found there, or the page has no OCR lines
 /// (`--fields`, archived readings) or the value is too short to tell.
+/// In a file of several pages, only the page the field was read on is
+/// searched; when the field was not read, each page in turn.
 pub(crate) fn find(doc: &Document, key: &str, expected: &str) -> Option<Found> {
+    let mut pages: Vec<u32> = match doc.field(key) {
+        Some(f) => vec![f.page()],
+        None => doc.lines.iter().map(|l| l.page).collect(),
+    };
+    pages.dedup();
+    pages.into_iter().find_map(|p| find_on(doc, key, expected, p))
+}
+
+fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found> {
     let kind = doc.kind?;
     let fold = Fold::of(key);
     let needle = fold.str(expected);
-    if needle.len() < 2 || doc.lines.is_empty() {
+    let page_lines: Vec<&TextLine> = doc.lines.iter().filter(|l| l.page.max(1) == page).collect();
+    if needle.len() < 2 || page_lines.is_empty() {
         return None;
     }
     let labels: Vec<Vec<char>> = labels(kind, key).iter().map(|l| Fold::Text.str(l)).collect();
     let tagged = doc.field(key).map(|f| f.bbox).filter(|b| b.w > 0 && b.h > 0);
-    let lines: Vec<Folded> = doc.lines.iter().map(|l| Folded::new(l, fold)).collect();
+    let lines: Vec<Folded> = page_lines.iter().map(|l| Folded::new(l, fold)).collect();
     // Lines that are a label and little else (a label in its own box,
     // perhaps with its English beside it): a value may stand beside or
     // below them.
-    let label_lines: Vec<(usize, BBox)> = doc
-        .lines
+    let label_lines: Vec<(usize, BBox)> = page_lines
         .iter()
         .enumerate()
         .filter(|(_, l)| {
@@ -239,7 +252,7 @@ pub(crate) fn find(doc: &Document, key: &str, expected: &str) -> Option<Found> {
                 same_row || below
             });
             if label_before || beside_or_below || tagged.is_some_and(|t| overlap(t, bbox)) {
-                return Some(Found { text, bbox, confidence });
+                return Some(Found { text, bbox, confidence, page });
             }
         }
     }
@@ -266,7 +279,7 @@ mod tests {
                     .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None })
                     .collect();
                 let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
-                TextLine { text: t.into(), confidence: 0.95, bbox, chars }
+                TextLine { text: t.into(), confidence: 0.95, bbox, chars, page: 1 }
             })
             .collect();
         d

@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
@@ -97,18 +97,49 @@ async fn status(State(s): State<AppState>, who: Principal, lang: Lang, Path(id):
     Ok(Json(body))
 }
 
-async fn document(State(s): State<AppState>, who: Principal, Path((id, file)): Path<(String, String)>) -> ApiResult<impl IntoResponse> {
+/// Which page of a stored file to show.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    /// 1-based; given, the page comes rendered as PNG.
+    pub page: Option<u32>,
+}
+
+async fn document(
+    State(s): State<AppState>,
+    who: Principal,
+    Path((id, file)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Response> {
     if !who.is_staff() {
         return Err(ApiError::Forbidden);
     }
     visible(&s, &who, &id).await?;
-    let page: Option<(String, Vec<u8>)> = sqlx::query_as("SELECT content_type, bytes FROM pages WHERE application_id = $1 AND file = $2")
+    stored_page(&s.db, &id, &file, q.page, false).await
+}
+
+/// A stored file as uploaded; with `page`, that page of it rendered as PNG.
+/// `for_browser`: a PDF or TIFF, which browsers do not show in an `<img>`,
+/// comes rendered even without `page` (its first page).
+pub(crate) async fn stored_page(db: &crate::db::Db, id: &str, file: &str, page: Option<u32>, for_browser: bool) -> ApiResult<Response> {
+    let stored: Option<(String, Vec<u8>)> = sqlx::query_as("SELECT content_type, bytes FROM pages WHERE application_id = $1 AND file = $2")
         .bind(id)
         .bind(file)
-        .fetch_optional(&s.db.pool)
+        .fetch_optional(&db.pool)
         .await?;
-    let (mime, bytes) = page.ok_or(ApiError::NotFound)?;
-    Ok(([(header::CONTENT_TYPE, mime)], bytes))
+    let (mime, bytes) = stored.ok_or(ApiError::NotFound)?;
+    let page = page.or_else(|| (for_browser && matches!(mime.as_str(), "application/pdf" | "image/tiff")).then_some(1));
+    let Some(n) = page else {
+        return Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response());
+    };
+    let name = file.to_string();
+    let png = tokio::task::spawn_blocking(move || crate::ingest::page_png(&bytes, &name, n))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| match e {
+            crate::ingest::IngestError::NoSuchPage { .. } => ApiError::NotFound,
+            e => ApiError::Unprocessable(e.to_string()),
+        })?;
+    Ok(([(header::CONTENT_TYPE, "image/png".to_string())], png).into_response())
 }
 
 async fn decide(State(s): State<AppState>, who: Principal, Path(id): Path<String>, body: axum::body::Bytes) -> ApiResult<impl IntoResponse> {

@@ -30,6 +30,8 @@ pub struct Limits {
     pub max_page_bytes: usize,
     pub max_form_bytes: usize,
     pub max_page_pixels: u64,
+    /// Pages in one file (a PDF, a multi-page TIFF).
+    pub max_pages_per_file: u32,
 }
 
 impl Default for Limits {
@@ -41,6 +43,7 @@ impl Default for Limits {
             max_form_bytes: 256 * 1024,
             // A4 at 300 dpi is 8.7 MP and a phone photo 12 MP; 60 MP leaves room.
             max_page_pixels: 60_000_000,
+            max_pages_per_file: 20,
         }
     }
 }

@@ -116,25 +116,28 @@ async fn read_parts(mp: &mut Multipart, limits: &Limits) -> ApiResult<Submission
     Ok(Submission { application, pages })
 }
 
-/// Decodes one page under the limits (`ingest::decode_page` checks size,
-/// format and pixels before it decodes); returns its MIME type.
+/// Decodes every page of one file under the limits (`ingest::decode_file`
+/// checks size, format, pages and pixels before it decodes); returns its
+/// MIME type.
 async fn check_page(name: &str, bytes: axum::body::Bytes, limits: &Limits) -> ApiResult<&'static str> {
     let shown = shorten(name);
     let mime = ingest::page_format(&bytes).map(|(_, mime)| mime);
-    let decode_limits = DecodeLimits { max_bytes: limits.max_page_bytes, max_pixels: limits.max_page_pixels };
+    let decode_limits = DecodeLimits { max_bytes: limits.max_page_bytes, max_pixels: limits.max_page_pixels, max_pages: limits.max_pages_per_file };
     let _slot = DECODES.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
     let page = shown.clone();
-    let decoded = tokio::task::spawn_blocking(move || ingest::decode_page(&bytes, &page, &decode_limits).map(|_| ()))
+    let decoded = tokio::task::spawn_blocking(move || ingest::decode_file(&bytes, &page, &decode_limits).map(|_| ()))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     match decoded {
-        Ok(()) => Ok(mime.expect("decode_page accepts only the page formats")),
+        Ok(()) => Ok(mime.expect("decode_file accepts only the page formats")),
         Err(IngestError::TooManyPixels { width, height, limit, .. }) => {
             Err(ApiError::TooLarge(format!("page '{shown}' is {width}×{height} pixels, over {} MP", limit / 1_000_000)))
         }
-        Err(e @ IngestError::TooManyBytes { .. }) => Err(ApiError::TooLarge(e.to_string())),
+        Err(e @ (IngestError::TooManyBytes { .. } | IngestError::TooManyPages { .. })) => Err(ApiError::TooLarge(e.to_string())),
         Err(e @ IngestError::NotAnImage { .. }) => Err(ApiError::UnsupportedMedia(e.to_string())),
-        Err(e @ (IngestError::Empty { .. } | IngestError::Corrupt { .. })) => Err(ApiError::Unprocessable(e.to_string())),
+        Err(e @ (IngestError::Empty { .. } | IngestError::Corrupt { .. } | IngestError::Encrypted { .. } | IngestError::NoSuchPage { .. })) => {
+            Err(ApiError::Unprocessable(e.to_string()))
+        }
     }
 }
 

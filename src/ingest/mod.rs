@@ -1,7 +1,9 @@
-//! Ingest: turning an uploaded file into a [`Page`] the pipeline can read.
+//! Ingest: turning an uploaded file into the [`Page`]s the pipeline reads.
 //!
-//! [`decode_page`] decodes JPEG, PNG, WebP and TIFF under [`DecodeLimits`]
-//! (bytes and pixels are checked *before* the pixel buffer is allocated),
+//! [`decode_file`] decodes JPEG, PNG, WebP, TIFF (every page of a
+//! multi-page one, [`tiff`]) and PDF ([`pdf`]: scans, and born-digital
+//! pages whose text is taken as printed) under [`DecodeLimits`]
+//! (bytes, pages and pixels are checked *before* pixels are allocated),
 //! applies the EXIF orientation so later stages see the page as a person
 //! would, and keeps that transform: [`Page::to_stored_bbox`] maps a box on the
 //! oriented page back to the pixels of the file *as stored*, which is where
@@ -16,20 +18,29 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use crate::BBox;
 
+pub mod pdf;
+mod tiff;
+
+pub use pdf::TEXT_PAGE_DPI;
+
 /// Limits on what [`decode_page`] accepts. Pixels are checked from the header,
 /// before decoding, so a small file claiming a huge image costs nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecodeLimits {
     /// Largest accepted file, in bytes.
     pub max_bytes: usize,
-    /// Largest accepted image, in pixels (width × height).
+    /// Largest accepted image, in pixels (width × height); for a PDF page,
+    /// after rendering.
     pub max_pixels: u64,
+    /// Most pages in one file (PDF, multi-page TIFF).
+    pub max_pages: u32,
 }
 
 impl Default for DecodeLimits {
-    /// 40 MB and 100 megapixels: above any phone photo or 600 dpi A4 scan.
+    /// 40 MB and 100 megapixels: above any phone photo or 600 dpi A4 scan;
+    /// 20 pages: a document, not a whole application in one file.
     fn default() -> Self {
-        DecodeLimits { max_bytes: 40 * 1024 * 1024, max_pixels: 100_000_000 }
+        DecodeLimits { max_bytes: 40 * 1024 * 1024, max_pixels: 100_000_000, max_pages: 20 }
     }
 }
 
@@ -40,8 +51,14 @@ pub enum IngestError {
     Empty { name: String },
     #[error("{name}: {size} bytes is over the limit of {limit} bytes")]
     TooManyBytes { name: String, size: usize, limit: usize },
-    #[error("{name}: not a JPEG, PNG, WebP or TIFF image")]
+    #[error("{name}: not a JPEG, PNG, WebP, TIFF or PDF file")]
     NotAnImage { name: String },
+    #[error("{name}: {pages} pages is over the limit of {limit} pages")]
+    TooManyPages { name: String, pages: usize, limit: u32 },
+    #[error("{name}: the PDF is protected by a password; upload it without one")]
+    Encrypted { name: String },
+    #[error("{name}: has no page {page}")]
+    NoSuchPage { name: String, page: u32 },
     #[error("{name}: {width}x{height} pixels is over the limit of {limit} pixels")]
     TooManyPixels { name: String, width: u32, height: u32, limit: u64 },
     #[error("{name}: cannot decode the image: {reason}")]
@@ -55,6 +72,9 @@ impl IngestError {
             IngestError::Empty { name }
             | IngestError::TooManyBytes { name, .. }
             | IngestError::NotAnImage { name }
+            | IngestError::TooManyPages { name, .. }
+            | IngestError::Encrypted { name }
+            | IngestError::NoSuchPage { name, .. }
             | IngestError::TooManyPixels { name, .. }
             | IngestError::Corrupt { name, .. } => name,
         }
@@ -71,6 +91,22 @@ pub struct Page {
     stored_width: u32,
     stored_height: u32,
     orientation: Orientation,
+    /// 1-based place of the page in its file.
+    number: u32,
+    /// The characters a born-digital PDF page prints, in its pixels.
+    printed: Option<Vec<PrintedChar>>,
+}
+
+/// One character a born-digital page prints: its box in page pixels and the
+/// direction its text runs (a unit vector; `(1, 0)` for ordinary text).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PrintedChar {
+    pub ch: char,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub dir: (f32, f32),
 }
 
 impl Page {
@@ -78,7 +114,29 @@ impl Page {
     /// rendered PDF pages).
     pub fn from_image(name: impl Into<String>, image: DynamicImage) -> Page {
         let (w, h) = (image.width(), image.height());
-        Page { name: name.into(), image, stored_width: w, stored_height: h, orientation: Orientation::NoTransforms }
+        Page { name: name.into(), image, stored_width: w, stored_height: h, orientation: Orientation::NoTransforms, number: 1, printed: None }
+    }
+
+    /// A born-digital page: its rendering and the characters it prints
+    /// (tests, and what [`pdf`] makes).
+    pub fn printed(name: impl Into<String>, image: DynamicImage, chars: Vec<PrintedChar>) -> Page {
+        Page { printed: Some(chars), ..Page::from_image(name, image) }
+    }
+
+    /// The 1-based place of the page in its file.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// The characters the page prints, when it is a born-digital PDF page:
+    /// then no OCR is needed.
+    pub fn printed_chars(&self) -> Option<&[PrintedChar]> {
+        self.printed.as_deref()
+    }
+
+    /// The file name, and the page for a page after the first: for messages.
+    pub fn label(&self) -> String {
+        if self.number > 1 { format!("{} page {}", self.name, self.number) } else { self.name.clone() }
     }
 
     /// The file name given to [`decode_page`].
@@ -150,10 +208,20 @@ fn stored_point(o: Orientation, w: f32, h: f32, x: f32, y: f32) -> (f32, f32) {
     }
 }
 
-/// The formats a page may come in, with their MIME types. The format comes
-/// from the content, never the file name: a text file renamed .jpg is not
-/// an image.
-pub fn page_format(bytes: &[u8]) -> Option<(ImageFormat, &'static str)> {
+/// A format a page file may come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Image(ImageFormat),
+    Pdf,
+}
+
+/// The formats a page file may come in, with their MIME types. The format
+/// comes from the content, never the file name: a text file renamed .jpg
+/// is not an image.
+pub fn page_format(bytes: &[u8]) -> Option<(FileFormat, &'static str)> {
+    if pdf::is_pdf(bytes) {
+        return Some((FileFormat::Pdf, "application/pdf"));
+    }
     let format = image::guess_format(bytes).ok()?;
     let mime = match format {
         ImageFormat::Jpeg => "image/jpeg",
@@ -162,11 +230,12 @@ pub fn page_format(bytes: &[u8]) -> Option<(ImageFormat, &'static str)> {
         ImageFormat::Tiff => "image/tiff",
         _ => return None,
     };
-    Some((format, mime))
+    Some((FileFormat::Image(format), mime))
 }
 
-/// Decodes one uploaded page. `name` is only used in errors and [`Page::name`].
-pub fn decode_page(bytes: &[u8], name: &str, limits: &DecodeLimits) -> Result<Page, IngestError> {
+/// Decodes every page of one uploaded file: one for an image, one per page
+/// for a PDF or multi-page TIFF. `name` is used in errors and [`Page::name`].
+pub fn decode_file(bytes: &[u8], name: &str, limits: &DecodeLimits) -> Result<Vec<Page>, IngestError> {
     let name_s = || name.to_string();
     if bytes.is_empty() {
         return Err(IngestError::Empty { name: name_s() });
@@ -177,9 +246,35 @@ pub fn decode_page(bytes: &[u8], name: &str, limits: &DecodeLimits) -> Result<Pa
     let (format, _) = page_format(bytes).ok_or_else(|| IngestError::NotAnImage { name: name_s() })?;
     // Decoders are third-party code fed untrusted bytes; a panic in one must
     // become an error for this file, not take the worker down.
-    std::panic::catch_unwind(|| decode_checked(bytes, name, format, limits)).unwrap_or_else(|_| {
-        Err(IngestError::Corrupt { name: name_s(), reason: "the decoder failed on malformed data".into() })
+    std::panic::catch_unwind(|| match format {
+        FileFormat::Pdf => pdf::pages(bytes, name, limits),
+        FileFormat::Image(ImageFormat::Tiff) => tiff::pages(bytes, name, limits),
+        FileFormat::Image(f) => decode_checked(bytes, name, f, limits).map(|p| vec![p]),
     })
+    .unwrap_or_else(|_| Err(IngestError::Corrupt { name: name_s(), reason: "the decoder failed on malformed data".into() }))
+}
+
+/// Decodes the first page of one uploaded file ([`decode_file`]).
+pub fn decode_page(bytes: &[u8], name: &str, limits: &DecodeLimits) -> Result<Page, IngestError> {
+    let mut pages = decode_file(bytes, name, limits)?;
+    Ok(pages.swap_remove(0))
+}
+
+/// Page `page` (1-based) of a file as PNG, upright as dajian reads it
+/// before content rotation: what a browser shows for a PDF or TIFF page.
+pub fn page_png(bytes: &[u8], name: &str, page: u32) -> Result<Vec<u8>, IngestError> {
+    let pages = decode_file(bytes, name, &DecodeLimits::default())?;
+    let p = page.checked_sub(1).and_then(|i| pages.get(i as usize)).ok_or(IngestError::NoSuchPage { name: name.to_string(), page })?;
+    let mut out = Cursor::new(vec![]);
+    p.image.write_to(&mut out, ImageFormat::Png).map_err(|e| IngestError::Corrupt { name: name.to_string(), reason: e.to_string() })?;
+    Ok(out.into_inner())
+}
+
+/// Decodes one image (any format `image` reads) under the limits; used for
+/// images inside other files too (a PDF's JPEG, a TIFF's later pages).
+fn decode_one(bytes: &[u8], name: &str, limits: &DecodeLimits) -> Result<Page, IngestError> {
+    let format = image::guess_format(bytes).map_err(|_| IngestError::NotAnImage { name: name.to_string() })?;
+    decode_checked(bytes, name, format, limits)
 }
 
 fn decode_checked(bytes: &[u8], name: &str, format: ImageFormat, limits: &DecodeLimits) -> Result<Page, IngestError> {
@@ -202,7 +297,7 @@ fn decode_checked(bytes: &[u8], name: &str, format: ImageFormat, limits: &Decode
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     image.apply_orientation(orientation);
-    Ok(Page { name: name.to_string(), image, stored_width: width, stored_height: height, orientation })
+    Ok(Page { name: name.to_string(), image, stored_width: width, stored_height: height, orientation, number: 1, printed: None })
 }
 
 #[cfg(test)]

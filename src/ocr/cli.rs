@@ -6,7 +6,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{OcrEngine, OcrParams, default_models_dir};
-use crate::ingest::{DecodeLimits, decode_page};
+use crate::ingest::{DecodeLimits, decode_file};
 
 /// An input the command cannot use (unreadable, not an image, over a limit):
 /// the CLI exits 2 for it, as `report.md` wants for unusable input.
@@ -15,10 +15,13 @@ use crate::ingest::{DecodeLimits, decode_page};
 pub struct UnusableInput(pub String);
 
 #[derive(Serialize)]
-struct Line<'a> {
-    text: &'a str,
+struct Line {
+    text: String,
     confidence: f32,
     bbox: crate::BBox,
+    /// Past the first page of a PDF or TIFF only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
 }
 
 /// Reads `image` and returns the JSON the command prints. Errors about the
@@ -26,12 +29,14 @@ struct Line<'a> {
 pub fn run_ocr(image: &Path, models: Option<&Path>) -> anyhow::Result<String> {
     let name = image.display().to_string();
     let bytes = std::fs::read(image).map_err(|e| UnusableInput(format!("{name}: {e}")))?;
-    let page = decode_page(&bytes, &name, &DecodeLimits::default()).map_err(|e| UnusableInput(e.to_string()))?;
+    let pages = decode_file(&bytes, &name, &DecodeLimits::default()).map_err(|e| UnusableInput(e.to_string()))?;
     let dir = models.map(Path::to_path_buf).unwrap_or_else(default_models_dir);
     let engine = OcrEngine::load(&dir, OcrParams::default())?;
-    let text = engine.read(&page)?;
-    let lines: Vec<Line> =
-        text.lines.iter().map(|l| Line { text: &l.text, confidence: l.confidence, bbox: l.bbox }).collect();
+    let mut lines: Vec<Line> = vec![];
+    for page in &pages {
+        let text = engine.read(page)?;
+        lines.extend(text.lines.into_iter().map(|l| Line { text: l.text, confidence: l.confidence, bbox: l.bbox, page: (l.page > 1).then_some(l.page) }));
+    }
     serde_json::to_string_pretty(&lines).context("serialising the lines")
 }
 

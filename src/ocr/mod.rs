@@ -34,6 +34,7 @@
 //! character (a VIN digit) makes the whole value doubtful for a pre-check.
 
 mod ctc;
+mod printed;
 mod detect;
 mod geometry;
 pub mod grammar;
@@ -210,6 +211,13 @@ pub struct TextLine {
     /// One entry per `char` of `text`. The space between two detected
     /// boxes is layout, not recognition: confidence 1.0, box of the gap.
     pub chars: Vec<TextChar>,
+    /// 1-based page of its file (a PDF's or TIFF's); shown only past the first.
+    #[serde(skip_serializing_if = "is_first_page")]
+    pub page: u32,
+}
+
+fn is_first_page(page: &u32) -> bool {
+    *page <= 1
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -295,8 +303,12 @@ impl OcrEngine {
         self.recognize_grey(page, &grey, layout).map_err(|e| run_err(page, e))
     }
 
-    /// The whole stage: [`detect`](Self::detect) then [`recognize`](Self::recognize).
+    /// The whole stage: [`detect`](Self::detect) then [`recognize`](Self::recognize);
+    /// a born-digital page's text is taken as printed instead.
     pub fn read(&self, page: &Page) -> Result<PageText, OcrError> {
+        if let Some(printed) = page.printed_chars() {
+            return Ok(printed::read(page, printed));
+        }
         let t0 = std::time::Instant::now();
         let grey = self.grey(page);
         let layout = self.detect_grey(&grey).map_err(|e| run_err(page, e))?;
@@ -503,7 +515,7 @@ impl OcrEngine {
                 continue;
             }
             let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
-            lines.push(TextLine { text: chars.iter().map(|c| c.ch).collect(), confidence: min_conf, bbox, chars });
+            lines.push(TextLine { text: chars.iter().map(|c| c.ch).collect(), confidence: min_conf, bbox, chars, page: page.number() });
         }
         let (width, height) = page.stored_size();
         Ok(PageText { width, height, rotation_applied: layout.rotation, lines, regions: read_regions })

@@ -40,6 +40,7 @@ pub fn evidence(s: &Suggestion) -> Evidence {
         value: serde_json::to_value(s).expect("a suggestion serialises"),
         confidence: None,
         bbox: None,
+        page: None,
         reading: None,
     }
 }

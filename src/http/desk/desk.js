@@ -82,8 +82,8 @@
     const [w, h] = dw > 0 && dh > 0 ? [dw, dh] : size();
     svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    // Every value of this check on this page, the chosen one highlighted.
-    const same = document.querySelectorAll(`button.locate[data-check="${btn.dataset.check}"][data-file="${CSS.escape(btn.dataset.file)}"]`);
+    // Every value of this check on this page (of this file), the chosen one highlighted.
+    const same = document.querySelectorAll(`button.locate[data-check="${btn.dataset.check}"][data-src="${CSS.escape(btn.dataset.src)}"]`);
     const seen = new Set();
     same.forEach((o) => {
       if (o === btn || seen.has(o.dataset.bbox)) return;

@@ -420,14 +420,17 @@ async fn print(State(s): State<AppState>, lang: Lang, session: Session, Path(id)
     Ok(pages::print(lang, &session, &a).into_response())
 }
 
-/// A stored page image, for the viewer. Same bytes as the API's
-/// `/documents/{file}`, reachable with the desk session.
-async fn page_image(State(s): State<AppState>, _session: Session, Path((id, file)): Path<(String, String)>) -> DeskResult<Response> {
-    let page: Option<(String, Vec<u8>)> = sqlx::query_as("SELECT content_type, bytes FROM pages WHERE application_id = $1 AND file = $2")
-        .bind(id)
-        .bind(file)
-        .fetch_optional(&s.db.pool)
-        .await?;
-    let (mime, bytes) = page.ok_or(ApiError::NotFound)?;
-    Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=3600".to_string())], bytes).into_response())
+/// A stored page image, for the viewer: the API's `/documents/{file}`,
+/// reachable with the desk session. A PDF or TIFF, which browsers do not
+/// show in an `<img>`, comes as its page rendered to PNG (the first unless
+/// `?page=N`).
+async fn page_image(
+    State(s): State<AppState>,
+    _session: Session,
+    Path((id, file)): Path<(String, String)>,
+    Query(q): Query<crate::http::applications::PageQuery>,
+) -> DeskResult<Response> {
+    let mut r = crate::http::applications::stored_page(&s.db, &id, &file, q.page, true).await?;
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    Ok(r)
 }

@@ -437,14 +437,26 @@ fn document<'r>(report: &'r Report, file: &str) -> Option<&'r Document> {
 
 /// Where the desk loads a page's image: an archived page (reused from an
 /// earlier application) is served from the application that brought it.
-fn page_src(a: &AppView, report: &Report, file: &str) -> String {
-    match document(report, file).and_then(|d| d.archived.as_ref()) {
+/// Where the viewer gets page `page` (1-based) of `file`: PDF and TIFF
+/// pages come rendered as PNG (`?page=N`), which browsers show.
+fn page_src(a: &AppView, report: &Report, file: &str, page: Option<u32>) -> String {
+    let base = match document(report, file).and_then(|d| d.archived.as_ref()) {
         Some(ar) => format!("/desk/applications/{}/pages/{}", ar.application_id, ar.file),
         None => format!("/desk/applications/{}/pages/{file}", a.id),
+    };
+    match page {
+        Some(n) if n > 1 => format!("{base}?page={n}"),
+        _ => base,
     }
 }
 
-fn doc_size(report: &Report, file: &str) -> (u32, u32) {
+/// The frame of a box on `file`'s page: the size the report gives for its
+/// first page; for a later page, `0,0` lets the viewer take the image's own
+/// size (a rendered page is its frame).
+fn doc_size(report: &Report, file: &str, page: Option<u32>) -> (u32, u32) {
+    if page.is_some_and(|n| n > 1) {
+        return (0, 0);
+    }
     document(report, file).map(|d| (d.width.unwrap_or(0), d.height.unwrap_or(0))).unwrap_or((0, 0))
 }
 
@@ -454,10 +466,10 @@ fn evidence_item(lang: Lang, a: &AppView, report: &Report, check: &str, e: &Evid
     let cls = format!("ev{}{}", if diff { " diff" } else { "" }, if low { " low" } else { "" });
     match (&e.file, e.bbox) {
         (Some(file), Some(b)) => {
-            let (w, h) = doc_size(report, file);
+            let (w, h) = doc_size(report, file, e.page);
             html! {
                 button type="button" class={ (cls) " locate" } id={ "ev-" (check) "-" (n) }
-                    data-src=(page_src(a, report, file)) data-file=(file)
+                    data-src=(page_src(a, report, file, e.page)) data-file=(file)
                     data-bbox={ (b.x) "," (b.y) "," (b.w) "," (b.h) } data-size={ (w) "," (h) } data-check=(check)
                     title=(t(lang, "show_on_page")) {
                     span.f { (e.field) }
@@ -561,10 +573,10 @@ fn viewer(lang: Lang, a: &AppView, report: &Report) -> Markup {
             div.stage id="stage" {
                 @if let Some((c, e)) = first {
                     @let file = e.file.as_deref().unwrap_or_default();
-                    @let (w, h) = doc_size(report, file);
+                    @let (w, h) = doc_size(report, file, e.page);
                     @let b = e.bbox.unwrap_or_default();
                     div.canvas id="canvas" {
-                        img id="page" src=(page_src(a, report, file)) alt=(file) draggable="false";
+                        img id="page" src=(page_src(a, report, file, e.page)) alt=(file) draggable="false";
                         svg id="overlay" viewBox={ "0 0 " (w.max(1)) " " (h.max(1)) } preserveAspectRatio="none" {
                             rect.hl x=(b.x) y=(b.y) width=(b.w) height=(b.h) data-check=(c.id) {}
                         }
