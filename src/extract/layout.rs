@@ -103,7 +103,7 @@ mod tests {
         let chars: Vec<TextChar> =
             text.chars().enumerate().map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(x + 10 * j as u32, y, 10, 20), source: None }).collect();
         let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
-        TextLine { text: text.into(), confidence: 0.9, bbox, chars }
+        TextLine { text: text.into(), confidence: 0.9, bbox, chars, page: 1 }
     }
 
     #[test]

@@ -368,7 +368,7 @@ mod tests {
                     .map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(20 * j as u32, 30 * i as u32, 20, 24), source: None })
                     .collect();
                 let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
-                TextLine { text: t.to_string(), confidence: 0.9, bbox, chars }
+                TextLine { text: t.to_string(), confidence: 0.9, bbox, chars, page: 1 }
             })
             .collect();
         PageText { width: 800, height: 600, rotation_applied: 0, lines, regions: vec![] }
