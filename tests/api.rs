@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Store, form_json, png, spawn, submission};
+use common::{Store, form_json, listed_files, png, spawn, submission};
 use dajian::http::{Limits, ServeOptions};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -22,6 +22,7 @@ on_both_backends!(
     a_worker_whose_claim_was_taken_over_cannot_finish_the_job_again,
     health_and_metrics_report_the_queue,
     a_page_verified_before_may_be_left_out_and_the_archived_reading_is_used,
+    a_pdf_of_two_pages_is_stored_as_sent_and_each_page_shown_rendered,
 );
 
 async fn a_submission_is_accepted_prechecked_in_the_background_and_reported(store: Store) {
@@ -115,17 +116,18 @@ async fn bad_submissions_get_clear_json_errors(store: Store) {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "invalid_form");
     assert!(v["error"]["message"].as_str().unwrap().contains("tripz"));
-    // a page that is not an image
-    let f = submission(&form).part("agent_id.jpg", Part::bytes(b"%PDF-1.4 not an image".to_vec()));
+    // a page that is not an image or PDF
+    let f = submission(&form).part("agent_id.jpg", Part::bytes(b"GIF89a, a format pages do not come in".to_vec()));
     let r = app.submit(&app.applicant, f).await;
     assert!(r.status() == 415 || r.status() == 400, "{}", r.status());
     let mut f = Form::new().text("application", form.clone());
     for name in ["agent_id.jpg", "authorization.jpg", "driver_licence.jpg", "driver_qualification.jpg", "business_licence.jpg", "operating_permit.jpg", "tractor_licence.jpg", "trailer_licence.jpg"] {
         f = f.part(name, Part::bytes(png()));
     }
+    // a PDF that is only its header
     f = f.part("scan_0007.jpg", Part::bytes(b"%PDF-1.4".to_vec()));
     let r = app.submit(&app.applicant, f).await;
-    assert_eq!(r.status(), 415);
+    assert_eq!(r.status(), 422);
     assert!(r.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().contains("scan_0007.jpg"));
     // a listed page missing, an unlisted part
     let f = Form::new().text("application", form.clone()).part("agent_id.jpg", Part::bytes(png()));
@@ -269,4 +271,68 @@ async fn a_page_verified_before_may_be_left_out_and_the_archived_reading_is_used
     let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     let report = app.wait_done(&id).await["report"].clone();
     assert!(report["documents"].as_array().unwrap().iter().all(|d| d.get("archived").is_none()));
+}
+
+/// A PDF whose first page is text and whose second is a 300 × 200 px scan.
+fn two_page_pdf() -> Vec<u8> {
+    use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
+    let mut jpeg = std::io::Cursor::new(vec![]);
+    image::DynamicImage::ImageLuma8(image::GrayImage::from_pixel(300, 200, image::Luma([90]))).write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let jpeg = jpeg.into_inner();
+    let mut pdf = Pdf::new();
+    let [tree, p1, c1, font, p2, c2, im] = [2, 3, 4, 5, 6, 7, 8].map(Ref::new);
+    pdf.catalog(Ref::new(1)).pages(tree);
+    pdf.pages(tree).kids([p1, p2]).count(2);
+    let mut page = pdf.page(p1);
+    page.media_box(Rect::new(0.0, 0.0, 595.0, 842.0)).parent(tree).contents(c1);
+    page.resources().fonts().pair(Name(b"F1"), font);
+    page.finish();
+    let mut text = Content::new();
+    text.begin_text().set_font(Name(b"F1"), 12.0).next_line(72.0, 700.0).show(Str(b"Business licence, front")).end_text();
+    pdf.stream(c1, &text.finish());
+    pdf.type1_font(font).base_font(Name(b"Helvetica"));
+    let mut page = pdf.page(p2);
+    page.media_box(Rect::new(0.0, 0.0, 144.0, 96.0)).parent(tree).contents(c2);
+    page.resources().x_objects().pair(Name(b"Im1"), im);
+    page.finish();
+    let mut scan = Content::new();
+    scan.transform([144.0, 0.0, 0.0, 96.0, 0.0, 0.0]).x_object(Name(b"Im1"));
+    pdf.stream(c2, &scan.finish());
+    let mut x = pdf.image_xobject(im, &jpeg);
+    x.filter(Filter::DctDecode);
+    x.width(300).height(200).bits_per_component(8);
+    x.color_space().device_gray();
+    x.finish();
+    pdf.finish()
+}
+
+async fn a_pdf_of_two_pages_is_stored_as_sent_and_each_page_shown_rendered(store: Store) {
+    let app = spawn(store, Limits::default(), 1).await;
+    let form = form_json();
+    let files = listed_files(&form);
+    let pdf = two_page_pdf();
+    let mut parts = Form::new().text("application", form.clone());
+    for (i, name) in files.iter().enumerate() {
+        let bytes = if i == 0 { pdf.clone() } else { png() };
+        parts = parts.part(name.clone(), Part::bytes(bytes).file_name(name.clone()));
+    }
+    let r = app.submit(&app.applicant, parts).await;
+    assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let done = app.wait_done(&id).await;
+    assert_eq!(done["status"], "done", "{done:#}");
+    let path = format!("/api/v1/applications/{id}/documents/{}", files[0]);
+    // As sent, with its type.
+    let r = app.get(Some(&app.clerk), &path).await;
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    // Page 2 is the scan, as PNG at its own pixels; page 1 the text page at 150 dpi.
+    for (page, size) in [(2, (300, 200)), (1, (1240, 1754))] {
+        let r = app.get(Some(&app.clerk), &format!("{path}?page={page}")).await;
+        assert_eq!(r.status(), 200, "page {page}");
+        assert_eq!(r.headers()["content-type"], "image/png");
+        let img = image::load_from_memory(&r.bytes().await.unwrap()).unwrap();
+        assert_eq!((img.width(), img.height()), size, "page {page}");
+    }
+    assert_eq!(app.get(Some(&app.clerk), &format!("{path}?page=3")).await.status(), 404);
 }

@@ -100,7 +100,7 @@ const MAX_PIXELS: u64 = 4_000_000;
 /// As the `image_decode` target: decode under small limits; a page must be
 /// within them and its whole box must map onto the whole stored image.
 fn decode(bytes: &[u8]) -> Result<Page, IngestError> {
-    let page = decode_page(bytes, "page.jpg", &DecodeLimits { max_bytes: 2 << 20, max_pixels: MAX_PIXELS })?;
+    let page = decode_page(bytes, "page.jpg", &DecodeLimits { max_bytes: 2 << 20, max_pixels: MAX_PIXELS, max_pages: 8 })?;
     let luma = page.image().to_luma8();
     let (w, h) = (page.width(), page.height());
     assert_eq!((luma.width(), luma.height()), (w, h));
@@ -119,6 +119,29 @@ fn every_image_seed_decodes_within_the_limits() {
         if name == "rot90.jpg" {
             // Stored 16x8 with EXIF orientation 6: upright it is 8x16.
             assert_eq!((page.width(), page.height(), page.stored_size()), (8, 16, (16, 8)), "{name}");
+        }
+    }
+}
+
+// ------------------------------------------------------------ pdf_decode
+
+#[test]
+fn every_pdf_seed_decodes_within_the_limits_or_is_refused_naming_the_file() {
+    let limits = DecodeLimits { max_bytes: 2 << 20, max_pixels: MAX_PIXELS, max_pages: 4 };
+    for (name, bytes) in files("fuzz/seeds/pdf_decode") {
+        match dajian::ingest::decode_file(&bytes, "scan.pdf", &limits) {
+            Ok(pages) => {
+                for (i, page) in pages.iter().enumerate() {
+                    let (w, h) = (page.width(), page.height());
+                    assert!(w > 0 && h > 0 && u64::from(w) * u64::from(h) <= MAX_PIXELS, "{name}: {w}x{h}");
+                    assert_eq!(page.number() as usize, i + 1, "{name}");
+                }
+                assert_ne!(name, "encrypted.pdf");
+            }
+            Err(e) => {
+                assert_eq!(e.file(), "scan.pdf", "{name}");
+                assert!(matches!(e, IngestError::Encrypted { .. }), "{name}: {e}");
+            }
         }
     }
 }
@@ -157,7 +180,8 @@ async fn every_multipart_seed_is_accepted_or_refused_with_a_client_error() {
             "valid_three_pages" => None,
             "all_nine_documents" => Some(413), // 10 parts, the limit is 4 pages
             "missing_page" | "unlisted_page" | "no_closing_boundary" => Some(400),
-            "not_an_image" => Some(415),
+            // Its page is "%PDF-…" junk: a broken PDF since PDFs are pages.
+            "not_an_image" => Some(422),
             other => panic!("{other}: a new seed needs its expected outcome here"),
         };
         match (result, want) {

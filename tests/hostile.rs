@@ -37,6 +37,11 @@ async fn an_anonymous_upload_of_any_size_gets_its_401() {
     assert_eq!(r.status(), 401);
 }
 
+/// A PDF that opens only with a password (made with reportlab).
+fn encrypted_pdf() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pdf/encrypted.pdf")).unwrap()
+}
+
 /// A small real JPEG.
 fn jpeg() -> Vec<u8> {
     let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
@@ -74,6 +79,19 @@ fn png_bomb() -> Vec<u8> {
         stream.finish().unwrap();
     }
     out
+}
+
+/// A PDF of `pages` blank pages of `w` × `h` points.
+fn blank_pdf(pages: usize, w: f32, h: f32) -> Vec<u8> {
+    use pdf_writer::{Pdf, Rect, Ref};
+    let mut pdf = Pdf::new();
+    let ids: Vec<Ref> = (0..pages as i32).map(|i| Ref::new(3 + i)).collect();
+    pdf.catalog(Ref::new(1)).pages(Ref::new(2));
+    pdf.pages(Ref::new(2)).kids(ids.iter().copied()).count(pages as i32);
+    for &id in &ids {
+        pdf.page(id).media_box(Rect::new(0.0, 0.0, w, h)).parent(Ref::new(2));
+    }
+    pdf.finish()
 }
 
 /// The fixture's form and pages, with `page` replacing the first page.
@@ -143,7 +161,10 @@ async fn bad_uploads_get_the_right_4xx_and_leave_earlier_submissions_intact(stor
         ("PNG decompression bomb", Body::Multipart(with_first_page(png_bomb())), 413, "too_large", "20000×20000"),
         ("20 000 × 20 000 px JPEG", Body::Multipart(with_first_page(jpeg_claiming(20_000, 20_000))), 413, "too_large", first.as_str()),
         ("zero-byte file", Body::Multipart(with_first_page(vec![])), 422, "unprocessable", "empty"),
-        ("PDF renamed .jpg", Body::Multipart(with_first_page(b"%PDF-1.7\n1 0 obj <<>> endobj".to_vec())), 415, "unsupported_media_type", first.as_str()),
+        ("a broken PDF", Body::Multipart(with_first_page(b"%PDF-1.7\n1 0 obj <<>> endobj".to_vec())), 422, "unprocessable", first.as_str()),
+        ("a password-protected PDF", Body::Multipart(with_first_page(encrypted_pdf())), 422, "unprocessable", "password"),
+        ("a PDF of 21 pages", Body::Multipart(with_first_page(blank_pdf(21, 595.0, 842.0))), 413, "too_large", "21 pages"),
+        ("a PDF page of 5 000 × 5 000 pt", Body::Multipart(with_first_page(blank_pdf(1, 5000.0, 5000.0))), 413, "too_large", first.as_str()),
         ("ZIP renamed .jpg", Body::Multipart(with_first_page(zip)), 415, "unsupported_media_type", first.as_str()),
         ("form under a wrong part name", Body::Multipart(Form::new().text("form", form.clone())), 400, "missing_application", "application"),
         ("page under a name not listed", Body::Multipart(submission(&form).part("photo", Part::bytes(png()))), 400, "unexpected_part", "photo"),

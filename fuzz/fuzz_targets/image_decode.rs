@@ -51,7 +51,7 @@ fn save_caught(data: &[u8]) {
 fuzz_target!(|data: &[u8]| {
     HOOK.call_once(install_hook);
     let new_before = NEW_SITES.load(Ordering::SeqCst);
-    let limits = DecodeLimits { max_bytes: 2 << 20, max_pixels: MAX_PIXELS };
+    let limits = DecodeLimits { max_bytes: 2 << 20, max_pixels: MAX_PIXELS, max_pages: 8 };
     let result = decode_page(data, "page.jpg", &limits);
     if NEW_SITES.load(Ordering::SeqCst) > new_before {
         save_caught(data);
