@@ -70,7 +70,13 @@ impl<'a> ScannedPage<'a> {
         if components != 1 && components != 3 {
             bail!("a JPEG with {components} components (only grey or colour are written)");
         }
-        Ok(ScannedPage { jpeg, width, height, components, dpi })
+        Ok(ScannedPage {
+            jpeg,
+            width,
+            height,
+            components,
+            dpi,
+        })
     }
 }
 
@@ -217,10 +223,18 @@ fn embed_font(pdf: &mut Pdf, r: &mut Refs, id: FontId, chars: &BTreeSet<char>) -
         }
     }
     let cff = face.tables().cff.is_some();
-    let base = format!("{}+{}", subset_tag(id.file(), &gids), postscript_name(&face, id.file().split('.').next().unwrap_or("Font")));
+    let base = format!(
+        "{}+{}",
+        subset_tag(id.file(), &gids),
+        postscript_name(&face, id.file().split('.').next().unwrap_or("Font"))
+    );
 
     let (type0, cid_font, descriptor, file, cmap) = (r.next(), r.next(), r.next(), r.next(), r.next());
-    let system = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
+    let system = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
 
     // Advances in 1/1000 em, by CID, from the original font: the same
     // numbers `fonts::advances` scales.
@@ -269,13 +283,19 @@ fn embed_font(pdf: &mut Pdf, r: &mut Refs, id: FontId, chars: &BTreeSet<char>) -
         .descent(descent)
         .cap_height(cap)
         .stem_v(10.0 + 0.244 * (weight - 50.0));
-    if cff { fd.font_file3(file) } else { fd.font_file2(file) };
+    if cff {
+        fd.font_file3(file)
+    } else {
+        fd.font_file2(file)
+    };
     fd.finish();
 
     if cff {
         // The bare CFF table, as `FontFile3 /CIDFontType0C` wants it.
         let raw = ttf_parser::RawFace::parse(&sub, 0).map_err(|e| anyhow!("the subset of {} does not parse: {e}", id.file()))?;
-        let table = raw.table(ttf_parser::Tag::from_bytes(b"CFF ")).ok_or_else(|| anyhow!("the subset of {} has no CFF table", id.file()))?;
+        let table = raw
+            .table(ttf_parser::Tag::from_bytes(b"CFF "))
+            .ok_or_else(|| anyhow!("the subset of {} has no CFF table", id.file()))?;
         let z = deflate(table);
         pdf.stream(file, &z).filter(Filter::FlateDecode).pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
     } else {
@@ -322,9 +342,7 @@ fn patch(l: &Layout, op: &Op, seed: u64, multiply: bool) -> Option<Patch> {
     };
     let white = canvas([255, 255, 255]);
     let black = if multiply { None } else { Some(canvas([0, 0, 0])) };
-    let touched = |x: u32, y: u32| {
-        white.get_pixel(x, y).0 != [255, 255, 255] || black.as_ref().is_some_and(|b: &RgbImage| b.get_pixel(x, y).0 != [0, 0, 0])
-    };
+    let touched = |x: u32, y: u32| white.get_pixel(x, y).0 != [255, 255, 255] || black.as_ref().is_some_and(|b: &RgbImage| b.get_pixel(x, y).0 != [0, 0, 0]);
     let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
     for y in 0..l.height {
         for x in 0..l.width {
@@ -361,7 +379,14 @@ fn patch(l: &Layout, op: &Op, seed: u64, multiply: bool) -> Option<Patch> {
         }
     }
     let alpha = (!multiply && alpha.iter().any(|&a| a != 255)).then_some(alpha);
-    Some(Patch { x: x0, y: y0, w, h, rgb: out, alpha })
+    Some(Patch {
+        x: x0,
+        y: y0,
+        w,
+        h,
+        rgb: out,
+        alpha,
+    })
 }
 
 /// Writes a patch as an image XObject (and its soft mask); returns its ref.
@@ -401,7 +426,9 @@ pub fn born_digital_pdf(pages: &[(&Layout, u64)]) -> Result<Vec<u8>> {
     let page_ids: Vec<(Ref, Ref)> = pages.iter().map(|_| (r.next(), r.next())).collect();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree).kids(page_ids.iter().map(|p| p.0)).count(pages.len() as i32);
-    pdf.document_info(info).producer(TextStr(PRODUCER)).creator(TextStr("dajian-datasets electronic licence"));
+    pdf.document_info(info)
+        .producer(TextStr(PRODUCER))
+        .creator(TextStr("dajian-datasets electronic licence"));
 
     // One subset per font for the whole document.
     let mut used: BTreeMap<FontId, BTreeSet<char>> = BTreeMap::new();
@@ -474,7 +501,14 @@ pub fn born_digital_pdf(pages: &[(&Layout, u64)]) -> Result<Vec<u8>> {
                     c.cubic_to(x + k * rx, y - ry, x + rx, y - k * ry, x + rx, y);
                     c.close_path().stroke();
                 }
-                Op::Text { font, size, color, x, baseline, text } => {
+                Op::Text {
+                    font,
+                    size,
+                    color,
+                    x,
+                    baseline,
+                    text,
+                } => {
                     let e = &embedded[font];
                     let em = size * e.em_per_size;
                     let adv = fonts::advances(*font, *size, text);
@@ -548,4 +582,287 @@ pub fn born_digital_pdf(pages: &[(&Layout, u64)]) -> Result<Vec<u8>> {
         page.finish();
     }
     Ok(pdf.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hayro::hayro_interpret::font::{Glyph, GlyphRun};
+    use hayro::hayro_interpret::hayro_syntax::Pdf as Parsed;
+    use hayro::hayro_interpret::util::TransformExt;
+    use hayro::hayro_interpret::{
+        BlendMode as Bm, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps, InterpreterCache, InterpreterSettings, SoftMask, interpret_page,
+    };
+    use hayro::kurbo::{Affine, BezPath, Point};
+
+    /// What hayro's interpreter sees on a page: visible characters with
+    /// their pen origin (layout pixels) and the raw streams of images.
+    #[derive(Default)]
+    struct Seen {
+        chars: Vec<(char, f64, f64)>,
+        images: Vec<Vec<u8>>,
+    }
+
+    impl<'a> Device<'a> for Seen {
+        fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
+        fn push_clip_path(&mut self, _: &ClipPath) {}
+        fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: Bm) {}
+        fn pop_clip(&mut self) {}
+        fn pop_transparency_group(&mut self) {}
+        fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, mode: &DrawMode) {
+            assert!(!matches!(mode, DrawMode::Invisible), "text is visible");
+            for g in run.glyphs() {
+                assert!(matches!(&**g, Glyph::Outline(_)), "an outline font");
+                let s = g.as_unicode().map(|u| match u {
+                    hayro::hayro_interpret::hayro_cmap::BfString::Char(c) => c.to_string(),
+                    hayro::hayro_interpret::hayro_cmap::BfString::String(s) => s,
+                });
+                let o = props.transform * g.transform() * Point::new(0.0, 0.0);
+                for c in s.expect("every glyph maps to Unicode").chars() {
+                    self.chars.push((c, o.x, o.y));
+                }
+            }
+        }
+        fn draw_image(&mut self, image: Image<'a, '_>, _: ImageDrawProps<'a>) {
+            if let Image::Raster(r) = image {
+                self.images.push(r.stream().raw_data().into_owned());
+            }
+        }
+    }
+
+    /// Every page of `pdf` interpreted at 150 dpi (one unit = one layout pixel).
+    fn interpret(pdf: &[u8]) -> Vec<(Seen, (f32, f32))> {
+        let parsed = Parsed::new(pdf.to_vec()).expect("the PDF parses");
+        let cache = InterpreterCache::new();
+        let scale = LAYOUT_DPI / 72.0;
+        parsed
+            .pages()
+            .iter()
+            .map(|page| {
+                let (pw, ph) = page.render_dimensions();
+                let t = Affine::scale(f64::from(scale)) * page.initial_transform(true).to_kurbo();
+                let target = hayro::kurbo::Rect::new(0.0, 0.0, f64::from(pw * scale), f64::from(ph * scale));
+                let mut ctx = Context::new(t, target, &cache, page.xref(), InterpreterSettings::default());
+                let mut seen = Seen::default();
+                interpret_page(page, &mut ctx, &mut seen);
+                (seen, (pw, ph))
+            })
+            .collect()
+    }
+
+    fn world_pages(seed: u64, apps: usize) -> Vec<crate::docs::PageDoc> {
+        let (_, cases) = crate::world_and_apps(seed, apps).unwrap();
+        cases.into_iter().flat_map(|c| c.pages).collect()
+    }
+
+    #[test]
+    fn a_scanned_pdf_holds_each_jpeg_byte_for_byte_on_a_page_of_its_size() {
+        let docs = world_pages(5, 1);
+        let clean = docs.iter().find(|d| !d.degraded).unwrap();
+        let degraded = docs.iter().find(|d| d.degraded).unwrap();
+        let jpegs: Vec<Vec<u8>> = [clean, degraded].iter().map(|d| crate::render_page_bytes(d).unwrap().0).collect();
+        let mut grey = Vec::new();
+        jpeg_encoder::Encoder::new(&mut grey, 80)
+            .encode(&[128u8; 64 * 48], 64, 48, jpeg_encoder::ColorType::Luma)
+            .unwrap();
+        let pages = vec![
+            ScannedPage::from_jpeg(&jpegs[0], 150.0).unwrap(),
+            ScannedPage::from_jpeg(&jpegs[1], 200.0).unwrap(),
+            ScannedPage::from_jpeg(&grey, 150.0).unwrap(),
+        ];
+        assert_eq!(pages[2].components, 1);
+        assert_eq!(pages[0].components, 3);
+        let pdf = scanned_pdf(&pages);
+        let seen = interpret(&pdf);
+        assert_eq!(seen.len(), 3);
+        for (p, (s, (pw, ph))) in pages.iter().zip(&seen) {
+            let img = image::load_from_memory(p.jpeg).unwrap();
+            assert_eq!((p.width, p.height), (img.width(), img.height()));
+            assert!(
+                (pw - p.width as f32 * 72.0 / p.dpi).abs() < 0.01 && (ph - p.height as f32 * 72.0 / p.dpi).abs() < 0.01,
+                "{pw} × {ph} pt"
+            );
+            assert!(s.chars.is_empty());
+            assert_eq!(s.images.len(), 1);
+            assert!(s.images[0] == p.jpeg, "the JPEG is embedded unchanged");
+        }
+        assert!(pdf.windows(jpegs[1].len()).any(|w| w == jpegs[1].as_slice()));
+        assert!(ScannedPage::from_jpeg(b"\x89PNG....", 150.0).is_err());
+        assert!(ScannedPage::from_jpeg(&jpegs[0], 0.0).is_err());
+    }
+
+    /// Pages whose text between them uses all four fonts.
+    fn pages_with_every_font() -> Vec<(crate::docs::PageDoc, Layout)> {
+        let mut out = vec![];
+        let mut fonts = BTreeSet::new();
+        for d in world_pages(7, 3) {
+            let (l, _, _) = crate::pages::layout(&d).unwrap();
+            let new: BTreeSet<FontId> = l
+                .ops
+                .iter()
+                .filter_map(|o| if let Op::Text { font, .. } = o { Some(*font) } else { None })
+                .filter(|f| !fonts.contains(f))
+                .collect();
+            if !new.is_empty() {
+                fonts.extend(new);
+                out.push((d, l));
+            }
+        }
+        assert_eq!(fonts.len(), 4, "{fonts:?}");
+        out
+    }
+
+    #[test]
+    fn born_digital_text_extracts_as_the_layouts_text_at_the_layouts_pen_positions() {
+        let pages = pages_with_every_font();
+        let input: Vec<(&Layout, u64)> = pages.iter().map(|(d, l)| (l, d.seed)).collect();
+        let pdf = born_digital_pdf(&input).unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        for key in [
+            "/Type0",
+            "/Identity-H",
+            "/ToUnicode",
+            "/CIDFontType0C",
+            "/FontFile3",
+            "/FontFile2",
+            "/CIDToGIDMap /Identity",
+        ] {
+            assert!(text.contains(key), "{key}");
+        }
+        // Subsets: the four font files are 13 MB.
+        assert!(pdf.len() < 1_500_000, "{} bytes", pdf.len());
+        let seen = interpret(&pdf);
+        assert_eq!(seen.len(), pages.len());
+        for ((d, l), (s, (pw, ph))) in pages.iter().zip(&seen) {
+            assert!((pw - l.width as f32 * PT_PER_PX).abs() < 0.01 && (ph - l.height as f32 * PT_PER_PX).abs() < 0.01);
+            let mut want = vec![];
+            for op in &l.ops {
+                if let Op::Text {
+                    font, size, x, baseline, text, ..
+                } = op
+                {
+                    let mut pen = *x;
+                    for (c, a) in text.chars().zip(fonts::advances(*font, *size, text)) {
+                        // The ideographic space has no glyph: a blank advance.
+                        if c != '\u{3000}' {
+                            want.push((c, pen, *baseline));
+                        }
+                        pen += a;
+                    }
+                }
+            }
+            let got: String = s.chars.iter().map(|c| c.0).collect();
+            let want_text: String = want.iter().map(|c| c.0).collect();
+            assert_eq!(got, want_text, "{}", d.file);
+            for (g, w) in s.chars.iter().zip(&want) {
+                assert!(
+                    (g.1 - w.1 as f64).abs() < 0.05 && (g.2 - w.2 as f64).abs() < 0.05,
+                    "{}: '{}' at ({:.2}, {:.2}), drawn at ({:.2}, {:.2})",
+                    d.file,
+                    g.0,
+                    g.1,
+                    g.2,
+                    w.1,
+                    w.2
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_born_digital_page_rendered_by_hayro_looks_like_the_raster_page() {
+        // One page of every kind (seals, emblem, photo, tints, ellipses,
+        // tables) and the pages that use all four fonts.
+        let mut pages = pages_with_every_font();
+        let mut kinds = BTreeSet::new();
+        for d in world_pages(3, 3) {
+            if kinds.insert(d.kind) {
+                let l = crate::pages::layout(&d).unwrap().0;
+                pages.push((d, l));
+            }
+        }
+        assert!(kinds.len() >= 10, "{kinds:?}");
+        // DAJIAN_PDF_PREVIEW=DIR writes each PDF and both renderings there.
+        let preview = std::env::var_os("DAJIAN_PDF_PREVIEW").map(std::path::PathBuf::from);
+        for (d, l) in &pages {
+            let pdf = born_digital_pdf(&[(l, d.seed)]).unwrap();
+            let parsed = Parsed::new(pdf.clone()).unwrap();
+            let page = &parsed.pages()[0];
+            let scale = LAYOUT_DPI / 72.0;
+            let pix = hayro::render(
+                page,
+                &hayro::RenderCache::new(),
+                &InterpreterSettings::default(),
+                &hayro::RenderSettings {
+                    hinting: false,
+                    ..Default::default()
+                },
+                &hayro::PixmapSettings {
+                    x_scale: scale,
+                    y_scale: scale,
+                    bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+                },
+            );
+            let got = RgbImage::from_raw(
+                pix.width() as u32,
+                pix.height() as u32,
+                pix.data_as_u8_slice().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect(),
+            )
+            .unwrap();
+            let want = super::super::render(l, d.seed);
+            // hayro truncates the pixel size (595.2 pt × 150/72 may come out
+            // a hair under 1240): at most a pixel off.
+            let (w, h) = want.dimensions();
+            assert!(
+                got.width().abs_diff(w) <= 1 && got.height().abs_diff(h) <= 1,
+                "{}: {:?} against {:?}",
+                d.file,
+                got.dimensions(),
+                want.dimensions()
+            );
+            let got = image::imageops::crop_imm(&got, 0, 0, w.min(got.width()), h.min(got.height())).to_image();
+            let want = image::imageops::crop_imm(&want, 0, 0, got.width(), got.height()).to_image();
+            let diff = got.as_raw().iter().zip(want.as_raw()).map(|(&a, &b)| (a as f64 - b as f64).abs()).sum::<f64>() / want.as_raw().len() as f64;
+            // Nothing missing or misplaced: 8 × 8 blocks agree (a glyph's
+            // antialiasing differs between the rasterisers, a missing seal,
+            // emblem or line does not average out).
+            let block = |i: &RgbImage, bx: u32, by: u32| {
+                let mut sum = 0u32;
+                for y in by * 8..(by * 8 + 8).min(i.height()) {
+                    for x in bx * 8..(bx * 8 + 8).min(i.width()) {
+                        sum += i.get_pixel(x, y).0.iter().map(|&v| v as u32).sum::<u32>();
+                    }
+                }
+                sum as f64 / 192.0
+            };
+            let mut worst = (0.0f64, 0, 0);
+            for by in 0..got.height() / 8 {
+                for bx in 0..got.width() / 8 {
+                    let dd = (block(&got, bx, by) - block(&want, bx, by)).abs();
+                    if dd > worst.0 {
+                        worst = (dd, bx * 8, by * 8);
+                    }
+                }
+            }
+            if let Some(dir) = &preview {
+                std::fs::create_dir_all(dir).unwrap();
+                got.save(dir.join(format!("{}.pdf.png", d.file))).unwrap();
+                want.save(dir.join(format!("{}.raster.png", d.file))).unwrap();
+                std::fs::write(dir.join(crate::pdf_name(&d.file)), &pdf).unwrap();
+            }
+            eprintln!(
+                "{}: mean difference {diff:.2} per channel, worst 8 × 8 block {:.1} at ({}, {})",
+                d.file, worst.0, worst.1, worst.2
+            );
+            assert!(diff < 2.0, "{}: the PDF renders {diff:.2} per channel away from the raster", d.file);
+            assert!(
+                worst.0 < 40.0,
+                "{}: the 8 × 8 block at ({}, {}) differs by {:.1}",
+                d.file,
+                worst.1,
+                worst.2,
+                worst.0
+            );
+        }
+    }
 }
