@@ -37,6 +37,11 @@ static BYTES: [&[u8]; 4] = [
     include_bytes!("../../fonts/DajianKai-Regular.ttf"),
 ];
 
+/// The font file as embedded (for writing it into a PDF).
+pub fn bytes(id: FontId) -> &'static [u8] {
+    BYTES[id as usize]
+}
+
 static FONTS: OnceLock<Vec<FontRef<'static>>> = OnceLock::new();
 
 pub fn font(id: FontId) -> &'static FontRef<'static> {

@@ -62,11 +62,15 @@ pub struct GenerateParams {
     pub pools: Split,
     /// Lay pages out in the held-out layout families (test sets only).
     pub held_out_families: bool,
+    /// Also write PDF versions of every page and application beside the
+    /// images ([`write_pdfs`]; needs `render`). Off, the set is byte for
+    /// byte what it was before PDFs existed.
+    pub pdf: bool,
 }
 
 impl GenerateParams {
     pub fn new(seed: u64, apps: usize, out_dir: impl Into<PathBuf>) -> Self {
-        GenerateParams { seed, apps, out_dir: out_dir.into(), render: true, threads: 0, pools: Split::Seen, held_out_families: false }
+        GenerateParams { seed, apps, out_dir: out_dir.into(), render: true, threads: 0, pools: Split::Seen, held_out_families: false, pdf: false }
     }
 }
 
@@ -263,6 +267,122 @@ pub fn page_text(doc: &docs::PageDoc) -> Result<TextPage> {
     })
 }
 
+/// A page's PDF versions (issue 26, [`render::pdf`]).
+#[derive(Debug, Clone)]
+pub struct PagePdfs {
+    /// The page image's file name in the application folder (`…jpg`).
+    pub file: String,
+    /// The page image as the dataset writes it (maybe degraded).
+    pub image: Vec<u8>,
+    /// Its truth, as in `truth.json`.
+    pub image_truth: PageTruth,
+    /// The page's clean layout and seed, from which `digital` is made.
+    pub layout: Layout,
+    pub seed: u64,
+    /// The image wrapped as a scanner's PDF at [`SCAN_DPI`] ([`scan_pdf_name`]).
+    pub scan: Vec<u8>,
+    /// The born-digital PDF of the clean layout ([`pdf_name`]).
+    pub digital: Vec<u8>,
+    /// The truth of `digital`: boxes in layout pixels, which are the PDF's
+    /// pixels at 150 dpi (`file` is [`pdf_name`]).
+    pub digital_truth: PageTruth,
+}
+
+/// Resolution the scanned PDFs state for their images: the layouts' own,
+/// so an A4 page is A4.
+pub const SCAN_DPI: f32 = render::pdf::LAYOUT_DPI;
+
+fn stem(file: &str) -> &str {
+    file.rsplit_once('.').map_or(file, |(s, _)| s)
+}
+
+/// `tractor_licence.jpg` → `tractor_licence.pdf` (born digital).
+pub fn pdf_name(file: &str) -> String {
+    format!("{}.pdf", stem(file))
+}
+
+/// `tractor_licence.jpg` → `tractor_licence.scan.pdf` (the image wrapped).
+pub fn scan_pdf_name(file: &str) -> String {
+    format!("{}.scan.pdf", stem(file))
+}
+
+/// Renders one page and makes both of its PDFs, in memory.
+pub fn page_pdfs(doc: &docs::PageDoc) -> Result<PagePdfs> {
+    let (image, image_truth) = render_page_bytes(doc)?;
+    let (layout, variant, font) = pages::layout(doc)?;
+    let scan = render::pdf::scanned_pdf(&[render::pdf::ScannedPage::from_jpeg(&image, SCAN_DPI).with_context(|| doc.file.clone())?]);
+    let digital = render::pdf::born_digital_pdf(&[(&layout, doc.seed)]).with_context(|| doc.file.clone())?;
+    let (rs, keys) = rects(&layout);
+    let mut digital_truth = page_truth(doc, &layout, variant, font, layout.width, layout.height, &rs, &keys, None);
+    digital_truth.file = pdf_name(&doc.file);
+    Ok(PagePdfs { file: doc.file.clone(), image, image_truth, layout, seed: doc.seed, scan, digital, digital_truth })
+}
+
+/// Application `index` (0-based) of the set `p` describes (its seed, size,
+/// pools and families; `out_dir` unused): each page's clean layout, as the
+/// renderer and the born-digital PDF draw it.
+pub fn app_layouts(p: &GenerateParams, index: usize) -> Result<Vec<(docs::PageDoc, Layout)>> {
+    let (_, cases) = world_and_apps_with(p.seed, p.apps, p.pools, p.held_out_families)?;
+    let c = cases.get(index).ok_or_else(|| anyhow::anyhow!("application {index} of a {}-application set", p.apps))?;
+    c.pages.iter().map(|d| Ok((d.clone(), pages::layout(d)?.0))).collect()
+}
+
+/// Application `index` (0-based) of the set `p` describes, as PDFs in
+/// memory: every page's ([`page_pdfs`]) and the whole application's,
+/// born digital and scanned, one page per document in the form's order.
+pub fn app_pdfs(p: &GenerateParams, index: usize) -> Result<AppPdfs> {
+    let (_, cases) = world_and_apps_with(p.seed, p.apps, p.pools, p.held_out_families)?;
+    let c = cases.get(index).ok_or_else(|| anyhow::anyhow!("application {index} of a {}-application set", p.apps))?;
+    app_pdfs_of(c)
+}
+
+/// An application's PDFs (see [`app_pdfs`]).
+#[derive(Debug, Clone)]
+pub struct AppPdfs {
+    pub application: String,
+    pub pages: Vec<PagePdfs>,
+    /// Every page, born digital, in one PDF (`application.pdf`).
+    pub digital: Vec<u8>,
+    /// Every page image in one scanned PDF (`application.scan.pdf`).
+    pub scan: Vec<u8>,
+}
+
+fn app_pdfs_of(c: &apps::AppCase) -> Result<AppPdfs> {
+    let pages = c.pages.iter().map(page_pdfs).collect::<Result<Vec<_>>>()?;
+    let layouts: Vec<(&Layout, u64)> = pages.iter().map(|p| (&p.layout, p.seed)).collect();
+    let digital = render::pdf::born_digital_pdf(&layouts)?;
+    let scans = pages.iter().map(|p| render::pdf::ScannedPage::from_jpeg(&p.image, SCAN_DPI)).collect::<Result<Vec<_>>>()?;
+    let scan = render::pdf::scanned_pdf(&scans);
+    Ok(AppPdfs { application: c.name.clone(), pages, digital, scan })
+}
+
+/// Writes an application's images and PDFs into `dir`: each page's image
+/// (as without PDFs), `<page>.scan.pdf` and `<page>.pdf`, then
+/// `application.pdf`, `application.scan.pdf` and `truth.pdf.json` (the
+/// truth of the born-digital PDFs). Returns the images' truth.
+pub fn write_pdfs(c: &apps::AppCase, dir: &Path) -> Result<Vec<PageTruth>> {
+    let a = app_pdfs_of(c)?;
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).with_context(|| path.display().to_string())
+    };
+    for p in &a.pages {
+        write(&p.file, &p.image)?;
+        write(&scan_pdf_name(&p.file), &p.scan)?;
+        write(&pdf_name(&p.file), &p.digital)?;
+    }
+    write("application.pdf", &a.digital)?;
+    write("application.scan.pdf", &a.scan)?;
+    let t = AppTruth {
+        application: c.name.clone(),
+        defect: c.defect.as_ref().map(|d| d.1.clone()),
+        expected: c.expected.clone(),
+        pages: a.pages.iter().map(|p| p.digital_truth.clone()).collect(),
+    };
+    write_json(&dir.join("truth.pdf.json"), &t)?;
+    Ok(a.pages.into_iter().map(|p| p.image_truth).collect())
+}
+
 fn write_json<T: Serialize>(path: &Path, v: &T) -> Result<()> {
     let mut s = serde_json::to_string_pretty(v)?;
     s.push('\n');
@@ -278,7 +398,10 @@ pub fn generate(p: &GenerateParams) -> Result<Summary> {
     sim.world.write(&out.join("registry"))?;
     let apps_dir = out.join("apps");
     std::fs::create_dir_all(&apps_dir)?;
-    let results = dajian::par::map(&cases, p.threads, |c| write_app(c, &apps_dir, p.render));
+    if p.pdf && !p.render {
+        anyhow::bail!("PDFs need the page images: rendering is off");
+    }
+    let results = dajian::par::map(&cases, p.threads, |c| write_app(c, &apps_dir, p.render, p.pdf));
     let mut sum = Summary { seed: p.seed, pools: p.pools, held_out_families: p.held_out_families, apps: cases.len(), ..Default::default() };
     for (c, r) in cases.iter().zip(results) {
         let t = r.with_context(|| c.name.clone())?;
@@ -299,13 +422,17 @@ pub fn generate(p: &GenerateParams) -> Result<Summary> {
     Ok(sum)
 }
 
-fn write_app(c: &apps::AppCase, apps_dir: &Path, render: bool) -> Result<AppTruth> {
+fn write_app(c: &apps::AppCase, apps_dir: &Path, render: bool, pdf: bool) -> Result<AppTruth> {
     let dir = apps_dir.join(&c.name);
     std::fs::create_dir_all(&dir)?;
     write_json(&dir.join("application.json"), &c.form)?;
     let mut pages = vec![];
-    for p in &c.pages {
-        pages.push(if render { render_page(p, &dir)? } else { page_truth_text(p)? });
+    if pdf {
+        pages = write_pdfs(c, &dir)?;
+    } else {
+        for p in &c.pages {
+            pages.push(if render { render_page(p, &dir)? } else { page_truth_text(p)? });
+        }
     }
     let t = AppTruth { application: c.name.clone(), defect: c.defect.as_ref().map(|d| d.1.clone()), expected: c.expected.clone(), pages };
     write_json(&dir.join("truth.json"), &t)?;

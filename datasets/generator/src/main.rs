@@ -59,6 +59,12 @@ enum DatasetCommand {
         /// never sees (today: the paper road transport certificate).
         #[arg(long)]
         held_out_families: bool,
+        /// Also write PDF versions beside each page (issue 26): PAGE.scan.pdf
+        /// (the image as written, wrapped as a scanner does), PAGE.pdf (born
+        /// digital, real text, from the clean layout), application.pdf,
+        /// application.scan.pdf and truth.pdf.json. Not with --no-render.
+        #[arg(long, conflicts_with = "no_render")]
+        pdf: bool,
     },
 }
 
@@ -157,7 +163,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render, held_out_pools, held_out_families } } => {
+        Command::Dataset { command: DatasetCommand::Generate { seed, apps, out, no_render, held_out_pools, held_out_families, pdf } } => {
             if apps == 0 {
                 return Err(input("--apps: at least one application".into()));
             }
@@ -167,6 +173,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 p.pools = dajian_datasets::Split::HeldOut;
             }
             p.held_out_families = held_out_families;
+            p.pdf = pdf;
             let s = dajian_datasets::generate(&p).map_err(|e| internal(format!("{}: {e:#}", out.display())))?;
             println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
         }

@@ -2,6 +2,7 @@
 //! emblem, photo placeholder and security tints.
 
 pub mod degrade;
+pub mod pdf;
 
 use ab_glyph::{point, Font as _, PxScale};
 use image::{Rgb, RgbImage};
