@@ -514,3 +514,38 @@ async fn a_flagged_r3_shows_both_routes_side_by_side_and_the_clerk_can_send_the_
     let html = app.get(Some(&cookie), &format!("/desk/applications/{clean}")).await.text().await.unwrap();
     assert!(!html.contains("include_route") && !html.contains("routemap"));
 }
+
+/// A PDF of a 595 × 842 pt blank page and a 144 × 96 pt one.
+fn two_blank_pages() -> Vec<u8> {
+    use pdf_writer::{Pdf, Rect, Ref};
+    let mut pdf = Pdf::new();
+    pdf.catalog(Ref::new(1)).pages(Ref::new(2));
+    pdf.pages(Ref::new(2)).kids([Ref::new(3), Ref::new(4)]).count(2);
+    pdf.page(Ref::new(3)).media_box(Rect::new(0.0, 0.0, 595.0, 842.0)).parent(Ref::new(2));
+    pdf.page(Ref::new(4)).media_box(Rect::new(0.0, 0.0, 144.0, 96.0)).parent(Ref::new(2));
+    pdf.finish()
+}
+
+#[tokio::test]
+async fn a_stored_pdf_is_shown_to_the_viewer_as_its_pages_rendered_to_png() {
+    let app = spawn().await;
+    let cookie = app.login().await;
+    let id = app.app_id("JN-2026-000124").await;
+    // The trailer licence as if it had come as a PDF.
+    sqlx::query("UPDATE pages SET content_type = 'application/pdf', bytes = $1 WHERE application_id = $2 AND file = 'trailer_licence.jpg'")
+        .bind(two_blank_pages())
+        .bind(&id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    // A page with no image is rendered at 200 dpi for OCR.
+    for (query, size) in [("", (1653, 2339)), ("?page=2", (400, 267))] {
+        let r = app.get(Some(&cookie), &format!("/desk/applications/{id}/pages/trailer_licence.jpg{query}")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{query}");
+        assert_eq!(r.headers()[CONTENT_TYPE], "image/png", "{query}");
+        let img = image::load_from_memory(&r.bytes().await.unwrap()).unwrap();
+        assert_eq!((img.width(), img.height()), size, "{query}");
+    }
+    let r = app.get(Some(&cookie), &format!("/desk/applications/{id}/pages/trailer_licence.jpg?page=3")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
