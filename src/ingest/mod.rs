@@ -118,7 +118,7 @@ impl Page {
     }
 
     /// A born-digital page: its rendering and the characters it prints
-    /// (tests, and what [`pdf`] makes).
+    /// (what [`pdf`] makes of a page with text).
     pub fn printed(name: impl Into<String>, image: DynamicImage, chars: Vec<PrintedChar>) -> Page {
         Page { printed: Some(chars), ..Page::from_image(name, image) }
     }

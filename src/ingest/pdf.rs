@@ -88,21 +88,15 @@ fn read_page<'a>(
     let seen = survey(page, cache, settings, text_scale);
     if !seen.chars.is_empty() {
         let image = render(page, text_scale, name, number, limits)?;
-        let mut p = Page::from_image(name, image);
-        p.printed = Some(seen.chars);
-        return Ok(p);
+        return Ok(Page::printed(name, image, seen.chars));
     }
     let page_area = f64::from(pw * text_scale.0) * f64::from(ph * text_scale.1);
-    let covering: Vec<&Placed> = seen.images.iter().filter(|im| im.area >= 0.9 * page_area).collect();
-    if let [only] = covering.as_slice()
-        && seen.images.len() == 1
-        && only.jpeg.is_some()
+    if let [only] = seen.images.as_slice()
+        && only.area >= 0.9 * page_area
+        && let Some(jpeg) = &only.jpeg
     {
         // Errors inside the embedded JPEG name the page, not just the file.
-        let jpeg = only.jpeg.as_deref().unwrap_or_default();
-        let mut p = super::decode_one(jpeg, name, limits).map_err(|e| on_page(e, number))?;
-        p.name = name.to_string();
-        return Ok(p);
+        return super::decode_one(jpeg, name, limits).map_err(|e| on_page(e, number));
     }
     // Keep the largest image's own resolution, so a scan loses nothing.
     let image_scale = seen.images.iter().map(|im| im.pixels_per_point).fold(0f32, f32::max);
@@ -123,7 +117,6 @@ fn scales(page: &PdfPage<'_>, scale: f32) -> (f32, f32) {
 fn on_page(e: IngestError, number: u32) -> IngestError {
     match e {
         IngestError::Corrupt { name, reason } => IngestError::Corrupt { name, reason: format!("page {number}: {reason}") },
-        IngestError::TooManyPixels { name, width, height, limit } => IngestError::TooManyPixels { name, width, height, limit },
         other => other,
     }
 }
