@@ -320,6 +320,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 if seeded.registry_imported {
                     eprintln!("demo: imported the demo registry");
                 }
+                if seeded.read_now {
+                    eprintln!("demo: read the demo pages (tests/fixtures/clean) with the models");
+                }
                 for (no, verdict) in &seeded.applications {
                     eprintln!("demo: application {no} — {verdict}");
                 }

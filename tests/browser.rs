@@ -178,7 +178,27 @@ async fn a_clerk_finds_the_flagged_value_on_the_page_overrides_it_and_sees_it_in
     b.until("the application page", "return !!document.getElementById('check-V1')").await;
     assert!(b.js("return document.querySelector('h1').textContent").await.as_str().unwrap().contains("JN-2026-000124"));
     b.until("the page image", "const i = document.getElementById('page'); return i.complete && i.naturalWidth > 0").await;
-    // The highlighted box is the trailer licence's VIN, and it is on screen
+    // Where the models read the VIN and the plate on that page (the demo's
+    // committed reading, `tests/demo_reading.rs`).
+    let reading = dajian::demo::committed_reading().unwrap();
+    let trailer = &reading["defects/trailer_licence.jpg"];
+    let (vin, plate) = (trailer.fields["vin"].bbox, trailer.fields["plate_number"].bbox);
+    // The page is the real licence, at its own size, with ink where the VIN
+    // box is (not a drawn placeholder)...
+    let page = b
+        .js(&format!(
+            "const i = document.getElementById('page'); const c = document.createElement('canvas'); \
+             c.width = i.naturalWidth; c.height = i.naturalHeight; const g = c.getContext('2d'); g.drawImage(i, 0, 0); \
+             const d = g.getImageData({}, {}, {}, {}).data; let dark = 0; \
+             for (let k = 0; k < d.length; k += 4) if (d[k] + d[k + 1] + d[k + 2] < 300) dark++; \
+             return {{ w: i.naturalWidth, h: i.naturalHeight, dark: dark, px: d.length / 4 }};",
+            vin.x, vin.y, vin.w, vin.h
+        ))
+        .await;
+    assert_eq!((page["w"].as_u64(), page["h"].as_u64()), (trailer.width.map(u64::from), trailer.height.map(u64::from)), "{page}");
+    let (dark, px) = (page["dark"].as_f64().unwrap(), page["px"].as_f64().unwrap());
+    assert!(dark > 0.05 * px && dark < 0.6 * px, "the VIN's box holds printed text: {page}");
+    // ...and the highlighted box is the trailer licence's VIN, on screen
     // inside the viewer.
     let hl = b
         .js("const r = document.querySelector('#overlay rect.hl'); const s = document.getElementById('stage').getBoundingClientRect(); \
@@ -187,15 +207,15 @@ async fn a_clerk_finds_the_flagged_value_on_the_page_overrides_it_and_sees_it_in
                       visible: q.width > 20 && q.left >= s.left && q.right <= s.right && q.top >= s.top && q.bottom <= s.bottom, \
                       sel: document.querySelector('button.locate.sel .v').textContent };")
         .await;
-    assert_eq!((hl["x"].as_str(), hl["y"].as_str()), (Some("40"), Some("260")), "{hl}");
+    assert_eq!((hl["x"].as_str(), hl["y"].as_str()), (Some(vin.x.to_string().as_str()), Some(vin.y.to_string().as_str())), "{hl}");
     assert!(hl["img"].as_str().unwrap().ends_with("/pages/trailer_licence.jpg"), "{hl}");
     assert_eq!(hl["visible"], true, "the box is inside the viewer: {hl}");
     assert_eq!(hl["sel"], "LA9LB3D38KBJXC021");
     b.screenshot("03-application-flagged").await;
 
     // Clicking another value on the page moves the box.
-    b.click("#check-V1 button.locate[data-bbox='40,60,300,32'][data-file='trailer_licence.jpg']").await;
-    b.until("the box on the plate", "return document.querySelector('#overlay rect.hl').getAttribute('y') === '60'").await;
+    b.click(&format!("#check-V1 button.locate[data-bbox='{},{},{},{}'][data-file='trailer_licence.jpg']", plate.x, plate.y, plate.w, plate.h)).await;
+    b.until("the box on the plate", &format!("return document.querySelector('#overlay rect.hl').getAttribute('y') === '{}'", plate.y)).await;
 
     // Override V1 with a reason.
     let reason = "已调阅挂车行驶证原件，VIN 与申请表一致";

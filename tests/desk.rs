@@ -280,10 +280,10 @@ async fn a_clerks_session_works_on_the_json_api_with_the_csrf_header_for_changes
     let id = app.app_id("JN-2026-000125").await;
     let r = app.get(Some(&cookie), &format!("/api/v1/applications/{id}")).await;
     assert_eq!(r.status(), StatusCode::OK);
-    // The demo's blurred ID card misreads the agent's name, unsure: P1 warns.
+    // The demo's two identical transformers: G1 asks for a clerk's look.
     let body: serde_json::Value = r.json().await.unwrap();
-    let p1 = body["report"]["checks"].as_array().unwrap().iter().find(|c| c["id"] == "P1").unwrap();
-    assert_eq!(p1["status"], "warn", "{p1}");
+    let g1 = body["report"]["checks"].as_array().unwrap().iter().find(|c| c["id"] == "G1").unwrap();
+    assert_eq!(g1["status"], "warn", "{g1}");
     let url = format!("{}/api/v1/applications/{id}/decisions", app.base);
     let body = r#"{"check_id": "G1", "action": "accept"}"#;
     let r = app.http.post(&url).header(COOKIE, &cookie).body(body).send().await.unwrap();
@@ -310,13 +310,20 @@ async fn the_application_page_shows_the_groups_the_evidence_and_its_box() {
     assert!(html.contains("LA9LB3D38KBJXC021"));
     assert!(html.contains("class=\"ev diff locate\""), "the differing value is marked");
     assert!(html.contains(&format!("src=\"/desk/applications/{id}/pages/trailer_licence.jpg\"")));
-    assert!(html.contains("<rect class=\"hl\" x=\"40\" y=\"260\" width=\"300\" height=\"32\""), "{}", &html[html.find("<svg").unwrap_or(0)..][..300]);
+    // The box is where the models read the VIN on the real page (the demo's
+    // committed reading, kept true by tests/demo_reading.rs).
+    let trailer = &dajian::demo::committed_reading().unwrap()["defects/trailer_licence.jpg"];
+    let b = trailer.fields["vin"].bbox;
+    let rect = format!("<rect class=\"hl\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"", b.x, b.y, b.w, b.h);
+    assert!(html.contains(&rect), "{rect} in {}", &html[html.find("<svg").unwrap_or(0)..]);
     let img = app.get(Some(&cookie), &format!("/desk/applications/{id}/pages/trailer_licence.jpg")).await;
     assert_eq!(img.status(), StatusCode::OK);
-    assert_eq!(img.headers()[CONTENT_TYPE], "image/png");
+    assert_eq!(img.headers()[CONTENT_TYPE], "image/jpeg");
     let bytes = img.bytes().await.unwrap();
+    let sent = std::fs::read(std::path::Path::new(dajian::demo::FIXTURE_DIR).join("defects/trailer_licence.jpg")).unwrap();
+    assert!(bytes == sent, "the page is served as it was submitted");
     let decoded = image::load_from_memory(&bytes).unwrap();
-    assert_eq!((decoded.width(), decoded.height()), (1600, 1000), "drawn at the size the document declares");
+    assert_eq!((Some(decoded.width()), Some(decoded.height())), (trailer.width, trailer.height));
     // The print summary lists all 21 checks.
     let print = app.get(Some(&cookie), &format!("/desk/applications/{id}/print")).await.text().await.unwrap();
     assert_eq!(print.matches("<td class=\"mono w3\">").count(), 21);

@@ -72,7 +72,7 @@ impl PageDoc {
         }
     }
 
-    fn put(&mut self, key: &'static str, printed: String, value: Value) {
+    pub fn put(&mut self, key: &'static str, printed: String, value: Value) {
         self.values.insert(key, Printed { printed, value });
     }
 

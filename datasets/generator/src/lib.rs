@@ -20,6 +20,7 @@
 pub mod apps;
 pub mod defects;
 pub mod docs;
+pub mod fixture_pages;
 pub mod fonts;
 pub mod idgen;
 pub mod layout;

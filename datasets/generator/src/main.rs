@@ -66,6 +66,13 @@ enum DatasetCommand {
         #[arg(long, conflicts_with = "no_render")]
         pdf: bool,
     },
+    /// Draws the fixture application's pages (`tests/fixtures/clean`) from
+    /// the values its documents.json holds, and the demo's defect pages
+    /// into defects/ (`src/demo.rs`); the same fixture gives the same bytes.
+    FixturePages {
+        #[arg(long)]
+        fixture: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -176,6 +183,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             p.pdf = pdf;
             let s = dajian_datasets::generate(&p).map_err(|e| internal(format!("{}: {e:#}", out.display())))?;
             println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
+        }
+        Command::Dataset { command: DatasetCommand::FixturePages { fixture } } => {
+            if !fixture.join("documents.json").is_file() {
+                return Err(input(format!("--fixture {}: no documents.json there", fixture.display())));
+            }
+            let written = dajian_datasets::fixture_pages::write_fixture_pages(&fixture).map_err(|e| internal(format!("{e:#}")))?;
+            for name in written {
+                println!("{}", fixture.join(name).display());
+            }
         }
         Command::Train { command: TrainCommand::OcrSamples { out, seed, apps, threads } } => {
             if apps == 0 || threads == 0 {
