@@ -100,6 +100,11 @@ pub async fn store(db: &Db, application_id: &str, app: &Application, docs: &[Doc
     Ok(n)
 }
 
+/// How many readings application `id` has archived.
+pub async fn archived_from(db: &Db, id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM archive WHERE application_id = $1").bind(id.to_string()).fetch_one(&db.pool).await
+}
+
 /// The archived readings `app` may use: for each party of the form and
 /// each reusable kind the application brings no page of, the latest
 /// archived reading still valid on the submission date.

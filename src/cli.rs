@@ -176,7 +176,7 @@ pub enum TokenCommand {
         #[arg(long)]
         name: String,
         #[arg(long, value_enum)]
-        role: crate::http::auth::Role,
+        role: crate::accounts::Role,
     },
 }
 
@@ -369,19 +369,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 }
             };
             let role = match role {
-                StaffRole::Clerk => crate::http::auth::Role::Clerk,
-                StaffRole::Admin => crate::http::auth::Role::Admin,
+                StaffRole::Clerk => crate::accounts::Role::Clerk,
+                StaffRole::Admin => crate::accounts::Role::Admin,
             };
             let db = open_db(&cli.db).await?;
-            let id = crate::http::desk::session::create_user(&db, &name, role, &password).await.map_err(|e| match e {
-                crate::http::desk::session::UserError::Db(_) | crate::http::desk::session::UserError::Hash(_) => Failure::Internal(e.to_string()),
+            let id = crate::accounts::create_user(&db, &name, role, &password).await.map_err(|e| match e {
+                crate::accounts::UserError::Db(_) | crate::accounts::UserError::Hash(_) => Failure::Internal(e.to_string()),
                 _ => Failure::Input(e.to_string()),
             })?;
             eprintln!("created {} account {name} ({id})", role.key());
         }
         Command::Token { command: TokenCommand::Create { name, role } } => {
             let db = open_db(&cli.db).await?;
-            let (id, token) = crate::http::auth::create_token(&db, &name, role).await.map_err(|e| Failure::Internal(e.to_string()))?;
+            let (id, token) = crate::accounts::create_token(&db, &name, role).await.map_err(|e| Failure::Internal(e.to_string()))?;
             eprintln!("created {} token {id} for {name}; it is shown only now:", role.key());
             println!("{token}");
         }

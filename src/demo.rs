@@ -24,8 +24,10 @@ use serde_json::{Value, json};
 use crate::db::Db;
 use crate::document::Document;
 use crate::form::Application;
-use crate::http::auth::Role;
-use crate::jobs::{self, Upload};
+use crate::accounts::{self, Role};
+use crate::ingest::PageFile;
+use crate::jobs;
+use crate::store;
 use crate::pipeline::{self, Precheck, Readers};
 
 pub const FIXTURE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean");
@@ -119,17 +121,16 @@ pub fn committed_reading() -> anyhow::Result<BTreeMap<String, Document>> {
 /// demo clerk it adds nothing of that kind again.
 pub async fn seed(db: &Db, precheck: &Precheck) -> anyhow::Result<Seeded> {
     let mut out = Seeded::default();
-    let apps: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&db.pool).await?;
-    if apps == 0 {
+    let apps = store::applications::any(db).await?;
+    if !apps {
         crate::registry::import_dir(db, &Path::new(FIXTURE_DIR).join("registry")).await?;
         out.registry_imported = true;
     }
-    let clerk: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE name = $1").bind(CLERK_NAME).fetch_optional(&db.pool).await?;
-    if clerk.is_none() {
-        crate::http::desk::session::create_user(db, CLERK_NAME, Role::Clerk, CLERK_PASSWORD).await?;
+    if !accounts::user_exists(db, CLERK_NAME).await? {
+        accounts::create_user(db, CLERK_NAME, Role::Clerk, CLERK_PASSWORD).await?;
         out.clerk_created = true;
     }
-    if apps > 0 {
+    if apps {
         return Ok(out);
     }
     let (base, _) = fixture_app()?;
@@ -156,20 +157,14 @@ pub async fn seed(db: &Db, precheck: &Precheck) -> anyhow::Result<Seeded> {
             };
             let doc = reading.get(&path).ok_or_else(|| anyhow::anyhow!("demo {}: no reading of {path} in {READING_FILE}", v.no))?;
             docs.push(doc.clone());
-            pages.push(Upload { file: r.file.clone(), content_type: "image/jpeg".into(), bytes: page_bytes(&path)? });
+            pages.push(PageFile::new(r.file.clone(), page_bytes(&path)?));
         }
         let id = jobs::submit(db, None, &app, pages).await?;
         let report = precheck.run(db, &app, docs).await?;
-        let verdict = serde_json::to_value(report.verdict)?.as_str().unwrap_or_default().to_string();
-        // Stored as a worker would store it (jobs::run_job), straight from
+        let verdict = report.verdict.key().to_string();
+        // Stored as a worker would store it (jobs::run), straight from
         // queued: the demo runs before any worker starts.
-        sqlx::query("UPDATE applications SET status = 'done', report = $1, verdict = $2, updated_at = $3 WHERE id = $4 AND status = 'queued'")
-            .bind(serde_json::to_string(&report)?)
-            .bind(verdict.clone())
-            .bind(chrono::Utc::now().to_rfc3339())
-            .bind(id.clone())
-            .execute(&db.pool)
-            .await?;
+        store::applications::finish_unclaimed(db, &id, &serde_json::to_string(&report)?, &verdict).await?;
         out.applications.push((v.no.to_string(), verdict));
     }
     Ok(out)

@@ -10,6 +10,7 @@
 //! dataset whose [`truth`] is known). The synthetic world and the
 //! extractor's training are the separate crate `datasets/generator`.
 
+pub mod accounts;
 pub mod archive;
 pub mod bench;
 pub mod checks;
@@ -32,6 +33,7 @@ pub mod registry;
 pub mod report;
 pub mod route;
 pub mod rules;
+pub mod store;
 pub mod truth;
 pub mod types;
 

@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::document::{self, DocKind, Document};
 use crate::extract::Extractor;
 use crate::extract::model::DeviceSpec;
-use crate::ingest::{DecodeLimits, Page, decode_file};
+use crate::ingest::{DecodeLimits, Page, PageFile, decode_file};
 use crate::ocr::{OcrEngine, OcrParams};
 use crate::form::{Application, FormError};
 use crate::registry;
@@ -188,13 +188,6 @@ pub fn page_document(file: &str, text: &crate::ocr::PageText, ex: crate::extract
     }
 }
 
-/// A page as uploaded: its file name in the form and its bytes.
-#[derive(Clone)]
-pub struct PageBytes {
-    pub file: String,
-    pub bytes: Vec<u8>,
-}
-
 /// The pages read for one application and the time the stages took,
 /// summed over pages.
 #[derive(Default)]
@@ -211,12 +204,12 @@ impl From<Vec<Document>> for Reading {
 }
 
 /// Loads the page files of `app` from `dir`, except those `skip` names.
-pub fn load_pages(app: &Application, dir: &Path, skip: &[Document]) -> Result<Vec<PageBytes>, PipelineError> {
+pub fn load_pages(app: &Application, dir: &Path, skip: &[Document]) -> Result<Vec<PageFile>, PipelineError> {
     let mut out = vec![];
     for d in app.documents.iter().filter(|d| !skip.iter().any(|s| s.file == d.file)) {
         let path = dir.join(&d.file);
         let bytes = std::fs::read(&path).map_err(|e| PipelineError::Input(format!("{}: {e}", path.display())))?;
-        out.push(PageBytes { file: d.file.clone(), bytes });
+        out.push(PageFile::new(d.file.clone(), bytes));
     }
     Ok(out)
 }
@@ -263,7 +256,7 @@ pub fn read_fields(path: &Path, app: &Application) -> Result<Vec<Document>, Pipe
 
 /// Reads `pages` several at a time; the declared kind (if any) is not
 /// imposed, so a mismatch shows.
-fn read_pages(readers: &Readers, app: &Application, pages: &[PageBytes]) -> Reading {
+fn read_pages(readers: &Readers, app: &Application, pages: &[PageFile]) -> Reading {
     // Largest files first, so a big page is not the one left running alone
     // at the end while the other cores idle; results go back in form order.
     let mut order: Vec<usize> = (0..pages.len()).collect();
@@ -318,7 +311,7 @@ impl Precheck {
     }
 
     /// Reads the pages not in `given` and runs the checks: the whole pipeline.
-    pub async fn run_files(&self, db: &Db, app: &Application, given: Vec<Document>, pages: Vec<PageBytes>) -> Result<Report, PipelineError> {
+    pub async fn run_files(&self, db: &Db, app: &Application, given: Vec<Document>, pages: Vec<PageFile>) -> Result<Report, PipelineError> {
         let start = Instant::now();
         let mut reading = match (&self.readers, pages.is_empty()) {
             (Some(r), false) => {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use dajian::checks::CheckConfig;
 use dajian::db::Db;
-use dajian::http::auth::{Role, create_token};
+use dajian::accounts::{Role, create_token};
 use dajian::http::{AppState, Limits};
 use dajian::pipeline::Precheck;
 use dajian::rules::Rules;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::{Store, form_json, listed_files, png, submission};
 use dajian::db::Db;
 use dajian::http::Limits;
-use dajian::http::auth::{Role, create_token};
+use dajian::accounts::{Role, create_token};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 

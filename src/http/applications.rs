@@ -14,7 +14,9 @@ use super::auth::Principal;
 use super::decisions::{self, Decision};
 use super::{ApiError, ApiResult, AppState};
 use super::submission::{self, Submission};
+use crate::ingest::PageFile;
 use crate::jobs;
+use crate::store::applications::{self as store, JobStatus, Summary};
 use crate::lang::Lang;
 use crate::report::Report;
 
@@ -48,32 +50,14 @@ async fn submit(State(s): State<AppState>, who: Result<Principal, ApiError>, mp:
     }
     let id = jobs::submit(&s.db, Some(&who.id), &app, pages).await?;
     s.notify.notify_one();
-    let body = json!({ "id": id, "status": "queued", "status_url": format!("/api/v1/applications/{id}") });
+    let body = json!({ "id": id, "status": JobStatus::Queued, "status_url": format!("/api/v1/applications/{id}") });
     Ok((StatusCode::ACCEPTED, Json(body)))
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    owner: Option<String>,
-    application_no: Option<String>,
-    status: String,
-    report: Option<String>,
-    error: Option<String>,
-    created_at: String,
-    updated_at: String,
 }
 
 /// The application if `who` may see it. Others' applications are "not
 /// found" to an applicant: their existence is not shown either.
-async fn visible(s: &AppState, who: &Principal, id: &str) -> ApiResult<Row> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT id, owner, application_no, status, report, error, created_at, updated_at FROM applications WHERE id = $1",
-    )
-    .bind(id.to_string())
-    .fetch_optional(&s.db.pool)
-    .await?;
-    match row {
+async fn visible(s: &AppState, who: &Principal, id: &str) -> ApiResult<Summary> {
+    match store::summary(&s.db, id).await? {
         Some(r) if who.is_staff() || r.owner.as_deref() == Some(who.id.as_str()) => Ok(r),
         _ => Err(ApiError::NotFound),
     }
@@ -84,7 +68,7 @@ async fn visible(s: &AppState, who: &Principal, id: &str) -> ApiResult<Row> {
 async fn status(State(s): State<AppState>, who: Principal, lang: Lang, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
     let r = visible(&s, &who, &id).await?;
     let mut body = json!({
-        "id": r.id, "application_no": r.application_no, "status": r.status,
+        "id": r.id, "application_no": r.application_no, "status": r.status(),
         "submitted_at": r.created_at, "updated_at": r.updated_at,
     });
     if let Some(report) = r.report {
@@ -121,12 +105,7 @@ async fn document(
 /// `for_browser`: a PDF or TIFF, which browsers do not show in an `<img>`,
 /// comes rendered even without `page` (its first page).
 pub(crate) async fn stored_page(db: &crate::db::Db, id: &str, file: &str, page: Option<u32>, for_browser: bool) -> ApiResult<Response> {
-    let stored: Option<(String, Vec<u8>)> = sqlx::query_as("SELECT content_type, bytes FROM pages WHERE application_id = $1 AND file = $2")
-        .bind(id)
-        .bind(file)
-        .fetch_optional(&db.pool)
-        .await?;
-    let (mime, bytes) = stored.ok_or(ApiError::NotFound)?;
+    let PageFile { content_type: mime, bytes, .. } = store::page(db, id, file).await?.ok_or(ApiError::NotFound)?;
     let page = page.or_else(|| (for_browser && matches!(mime.as_str(), "application/pdf" | "image/tiff")).then_some(1));
     let Some(n) = page else {
         return Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response());
@@ -148,7 +127,7 @@ async fn decide(State(s): State<AppState>, who: Principal, Path(id): Path<String
     }
     let d: Decision = serde_json::from_slice(&body).map_err(|e| ApiError::bad("invalid_decision", e.to_string()))?;
     let r = visible(&s, &who, &id).await?;
-    let e = decisions::record(&s.db, &who, &id, &r.status, r.report.as_deref(), &d).await?;
+    let e = decisions::record(&s.db, &who, &id, r.status(), r.report.as_deref(), &d).await?;
     let entry = json!({ "check_id": e.check_id, "actor": e.actor, "action": e.action, "reason": e.reason,
                         "before": e.before, "after": e.after, "at": e.created_at });
     Ok((StatusCode::CREATED, Json(entry)))

@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 use super::{ApiResult, AppState};
+use crate::store::applications as store;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
@@ -23,22 +24,16 @@ async fn healthz(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
 /// format (a handful of gauges read from the database on each scrape, so
 /// every instance reports the shared queue).
 async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
-    let by_status: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM applications GROUP BY status").fetch_all(&s.db.pool).await?;
-    let by_verdict: Vec<(String, i64)> =
-        sqlx::query_as("SELECT verdict, COUNT(*) FROM applications WHERE verdict IS NOT NULL GROUP BY verdict")
-            .fetch_all(&s.db.pool)
-            .await?;
+    let by_status = store::count_by_status(&s.db).await?;
+    let by_verdict = store::count_by_verdict(&s.db).await?;
     let mut out = String::new();
     out.push_str("# HELP dajian_applications Applications by status (queued is the queue depth).\n# TYPE dajian_applications gauge\n");
-    for st in ["queued", "running", "done", "failed"] {
-        let n = by_status.iter().find(|(k, _)| k == st).map_or(0, |(_, n)| *n);
+    for (st, n) in by_status {
         let _ = writeln!(out, "dajian_applications{{status=\"{st}\"}} {n}");
     }
     out.push_str("# HELP dajian_verdicts Prechecked applications by verdict.\n# TYPE dajian_verdicts gauge\n");
-    for v in ["pass", "review", "block"] {
-        let n = by_verdict.iter().find(|(k, _)| k == v).map_or(0, |(_, n)| *n);
-        let _ = writeln!(out, "dajian_verdicts{{verdict=\"{v}\"}} {n}");
+    for (v, n) in by_verdict {
+        let _ = writeln!(out, "dajian_verdicts{{verdict=\"{}\"}} {n}", v.key());
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out))
 }

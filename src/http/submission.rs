@@ -16,13 +16,13 @@ use tokio::sync::Semaphore;
 use super::{ApiError, ApiResult, Limits};
 use crate::form::Application;
 use crate::ingest::{self, DecodeLimits, IngestError};
-use crate::jobs::Upload;
+use crate::ingest::PageFile;
 
 /// A submission that passed every check.
 #[derive(Debug)]
 pub struct Submission {
     pub application: Application,
-    pub pages: Vec<Upload>,
+    pub pages: Vec<PageFile>,
 }
 
 /// Pages decoded at once across all requests: a decode holds a full pixel
@@ -63,7 +63,7 @@ pub async fn linger(mp: &mut Multipart) {
 
 async fn read_parts(mp: &mut Multipart, limits: &Limits) -> ApiResult<Submission> {
     let mut form: Option<Application> = None;
-    let mut pages: Vec<Upload> = vec![];
+    let mut pages: Vec<PageFile> = vec![];
     let mut parts = 0usize;
     while let Some(field) = mp.next_field().await.map_err(|e| ApiError::bad("bad_multipart", format!("the multipart body is malformed: {e}")))? {
         parts += 1;
@@ -102,7 +102,7 @@ async fn read_parts(mp: &mut Multipart, limits: &Limits) -> ApiResult<Submission
             ));
         }
         let mime = check_page(&name, bytes.clone(), limits).await?;
-        pages.push(Upload { file: name, content_type: mime.to_string(), bytes: bytes.to_vec() });
+        pages.push(PageFile { file: name, content_type: mime.to_string(), bytes: bytes.to_vec() });
     }
     let application = form.ok_or_else(|| ApiError::bad("missing_application", "no part named 'application' holds the form"))?;
     for u in &pages {

@@ -215,6 +215,24 @@ pub enum FileFormat {
     Pdf,
 }
 
+/// A page file as submitted: its file name in the form, its MIME type and
+/// its bytes. One type from upload through the queue to the reader.
+#[derive(Debug, Clone)]
+pub struct PageFile {
+    pub file: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl PageFile {
+    /// A file whose type is taken from its content ([`page_format`]);
+    /// `application/octet-stream` when it is no page format.
+    pub fn new(file: impl Into<String>, bytes: Vec<u8>) -> PageFile {
+        let content_type = page_format(&bytes).map_or("application/octet-stream", |(_, mime)| mime).to_string();
+        PageFile { file: file.into(), content_type, bytes }
+    }
+}
+
 /// The formats a page file may come in, with their MIME types. The format
 /// comes from the content, never the file name: a text file renamed .jpg
 /// is not an image.

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use dajian::checks::CheckConfig;
 use dajian::db::Db;
-use dajian::http::auth::{Role, create_token};
+use dajian::accounts::{Role, create_token};
 use dajian::http::{AppState, Limits, ServeOptions};
 use dajian::pipeline::Precheck;
 use dajian::rules::Rules;

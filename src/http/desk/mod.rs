@@ -177,7 +177,7 @@ impl FromRequestParts<AppState> for Session {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(raw) = session::cookie(&parts.headers, session::COOKIE)
-            && let Some(s) = session::lookup(&state.db, &raw).await?
+            && let Some(s) = crate::accounts::session(&state.db, &raw).await?
         {
             // Accounts are only ever clerk or admin; checked again so a
             // role added later does not slip onto the desk.
@@ -289,7 +289,7 @@ async fn login(
         r.headers_mut().insert(header::RETRY_AFTER, throttle::WINDOW_SECS.into());
         return Ok(r);
     }
-    let Some(user) = session::verify_login(&s.db, name, &f.password).await? else {
+    let Some(user) = crate::accounts::verify_login(&s.db, name, &f.password).await? else {
         throttle::failed(&s.db, name, &address).await?;
         tracing::info!(name = %crate::types::mask_ids(name), "desk login failed");
         let token = session::new_token();
@@ -299,9 +299,9 @@ async fn login(
     // No session fixation: whatever session the browser came with ends,
     // and the new one has an id the browser has never seen.
     if let Some(old) = session::cookie(&headers, session::COOKIE) {
-        session::end(&s.db, &old).await?;
+        crate::accounts::end_session(&s.db, &old).await?;
     }
-    let (raw, _csrf) = session::start(&s.db, &user.id).await?;
+    let (raw, _csrf) = crate::accounts::start_session(&s.db, &user.id).await?;
     tracing::info!(user = %user.name, "desk login");
     let mut r = Redirect::to(&local_target(f.next.as_deref())).into_response();
     let max_age = session::SESSION_HOURS * 3600;
@@ -316,7 +316,7 @@ struct Empty {}
 async fn logout(State(s): State<AppState>, headers: axum::http::HeaderMap, p: Posted<Empty>) -> DeskResult<Response> {
     let _ = p.form;
     if let Some(raw) = session::cookie(&headers, session::COOKIE) {
-        session::end(&s.db, &raw).await?;
+        crate::accounts::end_session(&s.db, &raw).await?;
     }
     tracing::info!(user = %p.session.user.name, "desk logout");
     let mut r = Redirect::to("/desk/login").into_response();
@@ -377,7 +377,7 @@ async fn decide(State(s): State<AppState>, lang: Lang, Path(id): Path<String>, p
         reason = Some(format!("{typed}{sep}{}", sg.summary(lang)));
     }
     let d = Decision { check_id: p.form.check_id.filter(|c| !c.is_empty()), action: p.form.action, reason };
-    match decisions::record(&s.db, &p.session.user, &id, &a.status, a.report_json.as_deref(), &d).await {
+    match decisions::record(&s.db, &p.session.user, &id, crate::store::applications::JobStatus::parse(&a.status).unwrap_or(crate::store::applications::JobStatus::Failed), a.report_json.as_deref(), &d).await {
         Ok(_) => {
             let anchor = d.check_id.as_deref().map(|c| format!("#check-{c}")).unwrap_or_else(|| "#decision".into());
             Ok(Redirect::to(&format!("/desk/applications/{id}?saved=1{anchor}")).into_response())

@@ -1,0 +1,84 @@
+//! `users`, `api_tokens` and `sessions`: who may call the API or use the desk.
+
+use crate::db::Db;
+
+/// A stored account: id, name, role key, argon2id PHC string.
+pub type UserRow = (String, String, String, String);
+
+pub async fn user_exists(db: &Db, name: &str) -> Result<bool, sqlx::Error> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE name = $1").bind(name.to_string()).fetch_optional(&db.pool).await?;
+    Ok(id.is_some())
+}
+
+pub async fn insert_user(db: &Db, id: &str, name: &str, role: &str, phc: &str, at: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO users (id, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id.to_string())
+        .bind(name.to_string())
+        .bind(role.to_string())
+        .bind(phc.to_string())
+        .bind(at.to_string())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The enabled account named `name`.
+pub async fn enabled_user(db: &Db, name: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, role, password_hash FROM users WHERE name = $1 AND disabled_at IS NULL")
+        .bind(name.to_string())
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn insert_token(db: &Db, id: &str, name: &str, role: &str, token_hash: &str, at: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id.to_string())
+        .bind(name.to_string())
+        .bind(role.to_string())
+        .bind(token_hash.to_string())
+        .bind(at.to_string())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The live token with this hash: id, name, role key.
+pub async fn live_token(db: &Db, token_hash: &str) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash.to_string())
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Stores a session, first dropping everyone's expired ones (here rather
+/// than in a timer task). Times are fixed-width UTC text, so they compare.
+pub async fn insert_session(db: &Db, id_hash: &str, user_id: &str, csrf: &str, at: &str, expires_at: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(at.to_string()).execute(&db.pool).await?;
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id_hash.to_string())
+        .bind(user_id.to_string())
+        .bind(csrf.to_string())
+        .bind(at.to_string())
+        .bind(expires_at.to_string())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The unexpired session with this hash, of an enabled account: user id,
+/// name, role key, CSRF token.
+pub async fn live_session(db: &Db, id_hash: &str, now: &str) -> Result<Option<(String, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.name, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
+    )
+    .bind(id_hash.to_string())
+    .bind(now.to_string())
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash.to_string()).execute(&db.pool).await?;
+    Ok(())
+}
