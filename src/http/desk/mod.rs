@@ -1,7 +1,8 @@
 //! The clerk's desk: server-rendered HTML under `/desk` for the clerks who
 //! work the queue all day. Sessions and accounts are in [`session`], the
-//! strings in [`i18n`], the views in [`pages`]; this module holds the
-//! routes, the request extractors and the error pages.
+//! strings in [`i18n`], the view models and their reads in [`pages`], the
+//! HTML in `views` (one module per page); this module holds the routes,
+//! the request extractors and the error pages.
 //!
 //! Security, in one place: every page but the login needs a live session
 //! (else 303 to the login); every POST carries the session's CSRF token in
@@ -14,6 +15,7 @@ pub mod pages;
 mod route_panel;
 pub mod session;
 mod throttle;
+mod views;
 
 use axum::Router;
 use std::net::SocketAddr;
@@ -133,7 +135,7 @@ impl IntoResponse for DeskError {
                 }
             }
         };
-        (status, pages::error_page(key, detail.as_deref())).into_response()
+        (status, views::error_page(key, detail.as_deref())).into_response()
     }
 }
 
@@ -236,7 +238,7 @@ async fn login_page(State(s): State<AppState>, lang: Lang, Query(q): Query<Login
 }
 
 fn login_response(s: &AppState, lang: Lang, next: Option<&str>, token: &str, error: Option<&str>, status: StatusCode) -> Response {
-    let mut r = (status, pages::login(lang, &local_target(next), token, error)).into_response();
+    let mut r = (status, views::login(lang, &local_target(next), token, error)).into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
         session::set_cookie(session::LOGIN_CSRF_COOKIE, token, None, s.desk.secure_cookies, true),
@@ -348,12 +350,12 @@ pub struct QueueFilter {
 
 async fn queue(State(s): State<AppState>, lang: Lang, session: Session, Query(f): Query<QueueFilter>) -> DeskResult<Response> {
     let rows = pages::load_queue(&s.db).await?;
-    Ok(pages::queue(lang, &session, &rows, &f).into_response())
+    Ok(views::queue(lang, &session, &rows, &f).into_response())
 }
 
 async fn application(State(s): State<AppState>, lang: Lang, session: Session, Path(id): Path<String>) -> DeskResult<Response> {
     let a = pages::load_application(&s.db, &id).await?;
-    Ok(pages::application(lang, &session, &a, None).into_response())
+    Ok(views::application(lang, &session, &a, None).into_response())
 }
 
 #[derive(Deserialize)]
@@ -392,7 +394,7 @@ async fn decide(State(s): State<AppState>, lang: Lang, Path(id): Path<String>, p
                 _ => "err_invalid_action",
             };
             let target = d.check_id.clone().unwrap_or_else(|| "application".into());
-            Ok((StatusCode::BAD_REQUEST, pages::application(lang, &p.session, &a, Some((&target, key)))).into_response())
+            Ok((StatusCode::BAD_REQUEST, views::application(lang, &p.session, &a, Some((&target, key)))).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -401,23 +403,23 @@ async fn decide(State(s): State<AppState>, lang: Lang, Path(id): Path<String>, p
 async fn audit_one(State(s): State<AppState>, lang: Lang, session: Session, Path(id): Path<String>) -> DeskResult<Response> {
     let a = pages::load_application(&s.db, &id).await?;
     let entries = decisions::log(&s.db, &id).await?;
-    Ok(pages::audit_for(lang, &session, &a, &entries).into_response())
+    Ok(views::audit_for(lang, &session, &a, &entries).into_response())
 }
 
 async fn audit_all(State(s): State<AppState>, lang: Lang, session: Session) -> DeskResult<Response> {
     let rows = decisions::recent(&s.db, 500).await?;
-    Ok(pages::audit_all(lang, &session, &rows).into_response())
+    Ok(views::audit_all(lang, &session, &rows).into_response())
 }
 
 /// `/desk/entities/company:USCC`, `person:ID`, `vehicle:VIN`.
 async fn entity_history(State(s): State<AppState>, lang: Lang, session: Session, Path(entity): Path<String>) -> DeskResult<Response> {
     let entries = crate::archive::history(&s.db, &entity).await?;
-    Ok(pages::entity_history(lang, &session, &entity, &entries).into_response())
+    Ok(views::entity_history(lang, &session, &entity, &entries).into_response())
 }
 
 async fn print(State(s): State<AppState>, lang: Lang, session: Session, Path(id): Path<String>) -> DeskResult<Response> {
     let a = pages::load_application(&s.db, &id).await?;
-    Ok(pages::print(lang, &session, &a).into_response())
+    Ok(views::print(lang, &session, &a).into_response())
 }
 
 /// A stored page image, for the viewer: the API's `/documents/{file}`,
