@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::db::Db;
 use crate::http::{ApiError, ApiResult};
 use crate::report::{Report, Status};
+use crate::store::applications::{self as store, JobStatus};
 
 // ------------------------------------------------------------------ data
 
@@ -17,35 +18,12 @@ pub struct QueueRow {
     pub id: String,
     pub application_no: Option<String>,
     pub carrier: String,
-    pub status: String,
+    pub status: JobStatus,
     pub verdict: Option<String>,
     pub blocks: usize,
     pub warns: usize,
     pub decision: Option<String>,
     pub created_at: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct QueueDbRow {
-    id: String,
-    application_no: Option<String>,
-    status: String,
-    verdict: Option<String>,
-    form: String,
-    report: Option<String>,
-    created_at: String,
-    decision: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct AppDbRow {
-    id: String,
-    application_no: Option<String>,
-    status: String,
-    error: Option<String>,
-    form: String,
-    report: Option<String>,
-    created_at: String,
 }
 
 /// The queue holds at most this many rows; the rest wait for a filter.
@@ -54,18 +32,12 @@ pub const QUEUE_LIMIT: i64 = 1000;
 /// The queue in the clerk's order: block, review, pass (then what has no
 /// verdict yet), oldest first within each.
 pub async fn load_queue(db: &Db) -> ApiResult<Vec<QueueRow>> {
-    let rows: Vec<QueueDbRow> = sqlx::query_as(
-        "SELECT id, application_no, status, verdict, form, report, created_at, \
-           (SELECT after FROM audit_log a WHERE a.application_id = applications.id AND a.check_id IS NULL ORDER BY a.id DESC LIMIT 1) AS decision \
-         FROM applications \
-         ORDER BY CASE verdict WHEN 'block' THEN 0 WHEN 'review' THEN 1 WHEN 'pass' THEN 2 ELSE 3 END, created_at, id LIMIT $1",
-    )
-    .bind(QUEUE_LIMIT)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows = store::queue(db, QUEUE_LIMIT).await?;
     Ok(rows
         .into_iter()
-        .map(|QueueDbRow { id, application_no, status, verdict, form, report, created_at, decision }| {
+        .map(|row| {
+            let status = row.status();
+            let store::QueueEntry { id, application_no, verdict, form, report, created_at, decision, .. } = row;
             let carrier = serde_json::from_str::<Value>(&form)
                 .ok()
                 .and_then(|f| f["carrier"]["name"].as_str().map(String::from))
@@ -93,7 +65,7 @@ pub struct State {
 pub struct AppView {
     pub id: String,
     pub application_no: Option<String>,
-    pub status: String,
+    pub status: JobStatus,
     pub error: Option<String>,
     pub created_at: String,
     pub form: Value,
@@ -104,12 +76,9 @@ pub struct AppView {
 }
 
 pub async fn load_application(db: &Db, id: &str) -> ApiResult<AppView> {
-    let row: Option<AppDbRow> =
-        sqlx::query_as("SELECT id, application_no, status, error, form, report, created_at FROM applications WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&db.pool)
-            .await?;
-    let AppDbRow { id, application_no, status, error, form, report: report_json, created_at } = row.ok_or(ApiError::NotFound)?;
+    let row = store::detail(db, id).await?.ok_or(ApiError::NotFound)?;
+    let status = row.status();
+    let store::Detail { id, application_no, error, form, report: report_json, created_at, .. } = row;
     let form: Value = serde_json::from_str(&form).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored form: {e}")))?;
     let report = match report_json.as_deref() {
         Some(r) => Some(serde_json::from_str::<Report>(r).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored report: {e}")))?),

@@ -10,6 +10,7 @@ use crate::http::desk::pages::{AppView, State};
 use crate::http::desk::route_panel;
 use crate::http::desk::session::Session;
 use crate::report::{CheckResult, Evidence, Reading, Report, Source, Status};
+use crate::store::applications::JobStatus;
 
 /// The part of a field name that names the value (`trailer.vin` → `vin`),
 /// so a page's or the registry's value can be set against the form's.
@@ -262,8 +263,8 @@ pub(crate) fn application(lang: Lang, session: &Session, a: &AppView, error: Opt
             @match &a.report {
                 None => {
                     section.card {
-                        @if a.status == "failed" { p.alert { (t(lang, "precheck_failed")) (a.error.as_deref().unwrap_or_default()) } }
-                        @else { p { (t(lang, "not_done_yet")) " " (t_or(lang, &format!("job_{}", a.status), &a.status)) } }
+                        @if a.status == JobStatus::Failed { p.alert { (t(lang, "precheck_failed")) (a.error.as_deref().unwrap_or_default()) } }
+                        @else { p { (t(lang, "not_done_yet")) " " (t_or(lang, &format!("job_{}", a.status), a.status.key())) } }
                     }
                 }
                 Some(r) => {

@@ -7,6 +7,7 @@ use crate::http::desk::QueueFilter;
 use crate::http::desk::i18n::{Lang, t, t_or};
 use crate::http::desk::pages::{QUEUE_LIMIT, QueueRow};
 use crate::http::desk::session::Session;
+use crate::store::applications::JobStatus;
 
 pub(crate) fn queue(lang: Lang, session: &Session, rows: &[QueueRow], f: &QueueFilter) -> Markup {
     let is = |v: &Option<String>, x: &str| v.as_deref().filter(|s| !s.is_empty()) == Some(x);
@@ -15,7 +16,7 @@ pub(crate) fn queue(lang: Lang, session: &Session, rows: &[QueueRow], f: &QueueF
     let shown: Vec<&QueueRow> = rows
         .iter()
         .filter(|r| none(&f.verdict) || r.verdict.as_deref() == f.verdict.as_deref())
-        .filter(|r| none(&f.status) || r.status == f.status.as_deref().unwrap_or_default())
+        .filter(|r| none(&f.status) || r.status.key() == f.status.as_deref().unwrap_or_default())
         .filter(|r| none(&f.decided) || (is(&f.decided, "yes") == decided(r)))
         .collect();
     let href = |verdict: Option<&str>, status: Option<&str>, dec: Option<&str>| {
@@ -27,7 +28,7 @@ pub(crate) fn queue(lang: Lang, session: &Session, rows: &[QueueRow], f: &QueueF
     };
     let (fv, fs, fd) = (f.verdict.as_deref().filter(|s| !s.is_empty()), f.status.as_deref().filter(|s| !s.is_empty()), f.decided.as_deref().filter(|s| !s.is_empty()));
     let count_v = |v: &str| rows.iter().filter(|r| r.verdict.as_deref() == Some(v)).count();
-    let count_s = |s: &str| rows.iter().filter(|r| r.status == s).count();
+    let count_s = |s: &str| rows.iter().filter(|r| r.status.key() == s).count();
     let count_d = |d: bool| rows.iter().filter(|r| decided(r) == d).count();
     let here = href(fv, fs, fd);
     let body = html! {
@@ -46,7 +47,7 @@ pub(crate) fn queue(lang: Lang, session: &Session, rows: &[QueueRow], f: &QueueF
                 div.fgroup {
                     span.flabel { (t(lang, "filter_status")) }
                     (chip(t(lang, "filter_all"), None, href(fv, None, fd), fs.is_none()))
-                    @for s in ["queued", "running", "done", "failed"] {
+                    @for s in JobStatus::ALL.map(JobStatus::key) {
                         (chip(t(lang, &format!("job_{s}")), Some(count_s(s)), href(fv, Some(s), fd), fs == Some(s)))
                     }
                 }
@@ -76,7 +77,7 @@ pub(crate) fn queue(lang: Lang, session: &Session, rows: &[QueueRow], f: &QueueF
                                     @if r.blocks > 0 { span.fl.fl-block title=(t(lang, "status_block")) { "✕ " (r.blocks) } }
                                     @if r.warns > 0 { span.fl.fl-warn title=(t(lang, "status_warn")) { "! " (r.warns) } }
                                 }
-                                td { (t_or(lang, &format!("job_{}", r.status), &r.status)) }
+                                td { (t_or(lang, &format!("job_{}", r.status), r.status.key())) }
                                 td { @match &r.decision { Some(d) => (badge(lang, "state", d)), None => span.muted { (t(lang, "undecided")) } } }
                                 td.mono { (local_time(&r.created_at)) }
                                 td.num { (age(lang, &r.created_at)) }
