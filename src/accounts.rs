@@ -112,13 +112,22 @@ pub async fn create_token(db: &Db, name: &str, role: Role) -> Result<(String, St
     Ok((id, token))
 }
 
-/// Who a bearer token belongs to, if it is live. A stored role dajian does
-/// not know is an error (a hand edit), not a caller.
-pub async fn token_principal(db: &Db, token: &str) -> Result<Option<Result<Principal, String>>, sqlx::Error> {
-    Ok(store::live_token(db, &hash_token(token)).await?.map(|(id, name, role)| match Role::parse(&role) {
-        Some(role) => Ok(Principal { id, name, role }),
-        None => Err(format!("token {id} has unknown role {role}")),
-    }))
+/// A stored account or token whose role dajian does not know (a hand edit).
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{what} {id} has unknown role {role}")]
+    UnknownRole { what: &'static str, id: String, role: String },
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Who a bearer token belongs to, if it is live.
+pub async fn token_principal(db: &Db, token: &str) -> Result<Option<Principal>, AccountError> {
+    let Some((id, name, role)) = store::live_token(db, &hash_token(token)).await? else { return Ok(None) };
+    match Role::parse(&role) {
+        Some(role) => Ok(Some(Principal { id, name, role })),
+        None => Err(AccountError::UnknownRole { what: "token", id, role }),
+    }
 }
 
 fn hash_password(password: &str) -> Result<String, UserError> {

@@ -288,7 +288,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let mut precheck = Precheck { rules, config: CheckConfig::default(), device, readers: None };
     // The models load only for the commands that read pages (~1 s).
     let load_readers = |device: DeviceSpec| -> Result<std::sync::Arc<pipeline::Readers>, Failure> {
-        pipeline::Readers::load_default(device).map(std::sync::Arc::new).map_err(Failure::Internal)
+        pipeline::Readers::load_default(device).map(std::sync::Arc::new).map_err(|e| Failure::Internal(e.to_string()))
     };
     match cli.command {
         Command::Registry { command: RegistryCommand::Import { dir } } => {
@@ -402,7 +402,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let bytes = std::fs::read(&image).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
             let pages = crate::ingest::decode_file(&bytes, &name, &Default::default()).map_err(|e| Failure::Input(e.to_string()))?;
             let readers = load_readers(precheck.device)?;
-            let (doc, _, _) = readers.read_file_pages(&pages, kind).map_err(Failure::Internal)?;
+            let doc = readers.read_file_pages(&pages, kind).map_err(|e| Failure::Internal(e.to_string()))?.document;
             println!("{}", serde_json::to_string_pretty(&doc).expect("documents serialise"));
         }
         Command::Bench { command: Some(BenchCommand::Compare { a, b }), .. } => {

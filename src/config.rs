@@ -30,23 +30,36 @@ pub const KEYS: [(&str, &str); 11] = [
     ("page_threads", "RAYON_NUM_THREADS"),
 ];
 
+/// What is wrong with a settings file; each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Toml { path: String, source: toml::de::Error },
+    #[error("{path}: unknown setting '{key}' (known: {known})")]
+    UnknownKey { path: String, key: String, known: String },
+    #[error("{path}: '{key}' must be a string, a number or true/false, not {found}")]
+    BadValue { path: String, key: String, found: &'static str },
+}
+
 /// The settings of `path` as `(variable, value)` pairs, or an error naming
 /// the file and the key.
-pub fn read(path: &Path) -> Result<Vec<(&'static str, String)>, String> {
-    let name = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
-    let table: toml::Table = text.parse().map_err(|e| format!("{name}: {e}"))?;
+pub fn read(path: &Path) -> Result<Vec<(&'static str, String)>, ConfigError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: name.clone(), source })?;
+    let table: toml::Table = text.parse().map_err(|source| ConfigError::Toml { path: name.clone(), source })?;
     let mut out = vec![];
     for (key, value) in table {
         let Some((_, var)) = KEYS.iter().find(|(k, _)| *k == key) else {
             let known: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
-            return Err(format!("{name}: unknown setting '{key}' (known: {})", known.join(", ")));
+            return Err(ConfigError::UnknownKey { path: name, key, known: known.join(", ") });
         };
         let text = match value {
             toml::Value::String(s) => s,
             toml::Value::Integer(i) => i.to_string(),
             toml::Value::Boolean(b) => b.to_string(),
-            other => return Err(format!("{name}: '{key}' must be a string, a number or true/false, not {}", other.type_str())),
+            other => return Err(ConfigError::BadValue { path: name, key, found: other.type_str() }),
         };
         out.push((*var, text));
     }
@@ -70,7 +83,7 @@ pub fn path_from(args: &[String]) -> Option<String> {
 
 /// Applies the file to the environment: each of its settings whose
 /// variable is not set already. Call before any thread starts.
-pub fn apply(path: &Path) -> Result<(), String> {
+pub fn apply(path: &Path) -> Result<(), ConfigError> {
     for (var, value) in read(path)? {
         if std::env::var_os(var).is_none() {
             // SAFETY: called at the start of main, before any other thread
@@ -102,10 +115,10 @@ mod tests {
     #[test]
     fn an_unknown_setting_names_the_file_and_the_key() {
         let f = file("wokers = 3\n");
-        let err = read(f.path()).unwrap_err();
+        let err = read(f.path()).unwrap_err().to_string();
         assert!(err.contains(&f.path().display().to_string()) && err.contains("'wokers'"), "{err}");
         let f = file("workers = [1]\n");
-        assert!(read(f.path()).unwrap_err().contains("'workers' must be"));
+        assert!(read(f.path()).unwrap_err().to_string().contains("'workers' must be"));
         let f = file("workers = \n");
         assert!(read(f.path()).is_err());
     }

@@ -106,7 +106,7 @@ pub fn read_pages(readers: &Readers) -> anyhow::Result<BTreeMap<String, Document
     let paths = page_paths(&app);
     let bytes = paths.iter().map(|p| page_bytes(p)).collect::<anyhow::Result<Vec<_>>>()?;
     let items: Vec<(&String, &Vec<u8>)> = paths.iter().zip(&bytes).collect();
-    let docs = crate::par::map(&items, 0, |(path, bytes)| readers.read(form_file(path), bytes, None).0);
+    let docs = crate::par::map(&items, 0, |(path, bytes)| readers.read(form_file(path), bytes, None).document);
     Ok(paths.into_iter().zip(docs).collect())
 }
 

@@ -55,19 +55,50 @@ pub struct Readers {
     pub slots: crate::par::Slots,
 }
 
+/// Why the models could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Device(#[from] crate::extract::model::DeviceError),
+    #[error(transparent)]
+    Ocr(#[from] crate::ocr::OcrError),
+    #[error(transparent)]
+    Extractor(#[from] crate::extract::ExtractError),
+}
+
+/// Why a file could not be read; each names the file or page.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Decode(#[from] crate::ingest::IngestError),
+    #[error(transparent)]
+    Ocr(#[from] crate::ocr::OcrError),
+    #[error("{page}: {source}")]
+    Extract { page: String, source: crate::extract::ExtractError },
+}
+
+/// One file as read: its document and the milliseconds each stage took
+/// (summed over the file's pages).
+#[derive(Debug, Clone)]
+pub struct FileReading {
+    pub document: Document,
+    pub ocr_ms: u64,
+    pub extract_ms: u64,
+}
+
 impl Readers {
     /// The repository's models (or `$DAJIAN_MODELS/{ocr,extractor}`).
     /// `device`: `cpu` or `cuda[:N]` for the extractor (OCR runs on CPU).
-    pub fn load_default(device: DeviceSpec) -> Result<Readers, String> {
+    pub fn load_default(device: DeviceSpec) -> Result<Readers, LoadError> {
         Self::load(&crate::ocr::default_models_dir(), &crate::extract::default_models_dir(), device)
     }
 
     /// The OCR models in `ocr_dir` and the extractor in `extractor_dir`
     /// (variants side by side in `models/`, see [`crate::model_dir`]).
-    pub fn load(ocr_dir: &Path, extractor_dir: &Path, device: DeviceSpec) -> Result<Readers, String> {
-        let dev = crate::extract::model::device(device).map_err(|e| e.to_string())?;
-        let ocr = OcrEngine::load(ocr_dir, OcrParams::default()).map_err(|e| e.to_string())?;
-        let extractor = Extractor::load(extractor_dir, &dev).map_err(|e| e.to_string())?;
+    pub fn load(ocr_dir: &Path, extractor_dir: &Path, device: DeviceSpec) -> Result<Readers, LoadError> {
+        let dev = crate::extract::model::device(device)?;
+        let ocr = OcrEngine::load(ocr_dir, OcrParams::default())?;
+        let extractor = Extractor::load(extractor_dir, &dev)?;
         Ok(Readers { ocr, extractor, limits: DecodeLimits::default(), slots: crate::par::Slots::new(0) })
     }
 
@@ -75,31 +106,31 @@ impl Readers {
     /// for an image; a PDF or TIFF may hold several pages of one document,
     /// [`merge_pages`]). A file that cannot be read is returned unread with
     /// the reason, naming the file.
-    pub fn read(&self, file: &str, bytes: &[u8], kind: Option<DocKind>) -> (Document, u64, u64) {
+    pub fn read(&self, file: &str, bytes: &[u8], kind: Option<DocKind>) -> FileReading {
         let _slot = self.slots.acquire();
-        let read = decode_file(bytes, file, &self.limits).map_err(|e| e.to_string()).and_then(|pages| self.read_file_pages(&pages, kind));
-        read.unwrap_or_else(|why| (Document::unread(file, kind, None, &why), 0, 0))
+        let read = decode_file(bytes, file, &self.limits).map_err(ReadError::from).and_then(|pages| self.read_file_pages(&pages, kind));
+        read.unwrap_or_else(|why| FileReading { document: Document::unread(file, kind, None, &why.to_string()), ocr_ms: 0, extract_ms: 0 })
     }
 
     /// OCR and extraction of the decoded pages of one file, as one document
-    /// ([`merge_pages`]), with the milliseconds each stage took in all.
-    pub fn read_file_pages(&self, pages: &[Page], kind: Option<DocKind>) -> Result<(Document, u64, u64), String> {
-        let read = pages.iter().map(|p| self.read_page(p, kind)).collect::<Result<Vec<_>, String>>()?;
-        let (ocr, extract) = read.iter().fold((0, 0), |(o, e), r| (o + r.1, e + r.2));
-        Ok((merge_pages(read.into_iter().map(|r| r.0).collect()), ocr, extract))
+    /// ([`merge_pages`]).
+    pub fn read_file_pages(&self, pages: &[Page], kind: Option<DocKind>) -> Result<FileReading, ReadError> {
+        let read = pages.iter().map(|p| self.read_page(p, kind)).collect::<Result<Vec<_>, _>>()?;
+        let (ocr_ms, extract_ms) = read.iter().fold((0, 0), |(o, e), r| (o + r.ocr_ms, e + r.extract_ms));
+        Ok(FileReading { document: merge_pages(read.into_iter().map(|r| r.document).collect()), ocr_ms, extract_ms })
     }
 
-    /// OCR and extraction of a decoded page, with the milliseconds each took.
+    /// OCR and extraction of a decoded page.
     /// `kind`: take the page as this kind instead of classifying it.
-    pub fn read_page(&self, page: &Page, kind: Option<DocKind>) -> Result<(Document, u64, u64), String> {
+    pub fn read_page(&self, page: &Page, kind: Option<DocKind>) -> Result<FileReading, ReadError> {
         let t0 = Instant::now();
-        let text = self.ocr.read(page).map_err(|e| e.to_string())?;
+        let text = self.ocr.read(page)?;
         let t1 = Instant::now();
-        let mut ex = self.extractor.extract(&text, kind).map_err(|e| format!("{}: {e}", page.label()))?;
+        let mut ex = self.extractor.extract(&text, kind).map_err(|source| ReadError::Extract { page: page.label(), source })?;
         reread_codes(&self.ocr, page, &text, &mut ex);
         let ms = |d: std::time::Duration| d.as_millis() as u64;
-        let doc = page_document(page.name(), &text, ex);
-        Ok((doc, ms(t1 - t0), ms(t1.elapsed())))
+        let document = page_document(page.name(), &text, ex);
+        Ok(FileReading { document, ocr_ms: ms(t1 - t0), extract_ms: ms(t1.elapsed()) })
     }
 
     /// Names of the models, for reports.
@@ -264,18 +295,18 @@ fn read_pages(readers: &Readers, app: &Application, pages: &[PageFile]) -> Readi
     let read = crate::par::map(&order, 0, |&i| {
         let p = &pages[i];
         let mut r = readers.read(&p.file, &p.bytes, None);
-        if r.0.unread.is_some() {
-            r.0.declared_kind = app.documents.iter().find(|d| d.file == p.file).and_then(|d| d.kind);
+        if r.document.unread.is_some() {
+            r.document.declared_kind = app.documents.iter().find(|d| d.file == p.file).and_then(|d| d.kind);
         }
         r
     });
     let mut read: Vec<_> = order.into_iter().zip(read).collect();
     read.sort_by_key(|(i, _)| *i);
     let mut reading = Reading::default();
-    for (_, (d, o, e)) in read {
-        reading.ocr_ms += o;
-        reading.extract_ms += e;
-        reading.documents.push(d);
+    for (_, r) in read {
+        reading.ocr_ms += r.ocr_ms;
+        reading.extract_ms += r.extract_ms;
+        reading.documents.push(r.document);
     }
     reading
 }

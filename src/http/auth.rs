@@ -17,8 +17,12 @@ impl FromRequestParts<AppState> for Principal {
         let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
             return from_session(parts, state).await;
         };
-        let who = crate::accounts::token_principal(&state.db, token.trim()).await?.ok_or(ApiError::Unauthorized)?;
-        who.map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))
+        match crate::accounts::token_principal(&state.db, token.trim()).await {
+            Ok(Some(who)) => Ok(who),
+            Ok(None) => Err(ApiError::Unauthorized),
+            Err(crate::accounts::AccountError::Db(e)) => Err(e.into()),
+            Err(e) => Err(ApiError::Internal(e.into())),
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::records::{Company, Person, RoadNode, RoadSegment, Structure, Vehicle};
+use super::records::{Company, Person, RecordError, RoadNode, RoadSegment, Structure, Vehicle};
 use crate::db::Db;
 
 /// One table of the registry: its file, key and looked-up columns.
@@ -118,7 +118,7 @@ fn clean_message(e: &serde_json::Error) -> String {
 fn parse_lines<T, F>(file: &str, bytes: &[u8], errors: &mut Vec<LineError>, mut row: F) -> Vec<Row>
 where
     T: DeserializeOwned + Serialize,
-    F: FnMut(&T) -> Result<(String, Vec<Option<String>>), String>,
+    F: FnMut(&T) -> Result<(String, Vec<Option<String>>), RecordError>,
 {
     // Later lines win over earlier ones with the same key.
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
@@ -144,7 +144,7 @@ where
                 let data = serde_json::to_string(&record).expect("records serialise");
                 rows.insert(key.clone(), Row { key, columns, data });
             }
-            Err(message) => errors.push(err(1, message)),
+            Err(e) => errors.push(err(1, e.to_string())),
         }
     }
     rows.into_values().collect()

@@ -202,21 +202,30 @@ pub struct Structure {
     pub rating: Option<u8>,
 }
 
+/// A record that parsed but says something impossible.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("region_code '{0}' is not a 6-digit GB/T 2260 code")]
+    RegionCode(String),
+    #[error("rating {0} is not a class 1–5")]
+    Rating(u8),
+}
+
 impl RoadNode {
     /// The node's region code must be a 6-digit GB/T 2260 code.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), RecordError> {
         if self.region_code.len() == 6 && self.region_code.bytes().all(|b| b.is_ascii_digit()) {
             Ok(())
         } else {
-            Err(format!("region_code '{}' is not a 6-digit GB/T 2260 code", self.region_code))
+            Err(RecordError::RegionCode(self.region_code.clone()))
         }
     }
 }
 
 impl Structure {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), RecordError> {
         match self.rating {
-            Some(r) if !(1..=5).contains(&r) => Err(format!("rating {r} is not a class 1–5")),
+            Some(r) if !(1..=5).contains(&r) => Err(RecordError::Rating(r)),
             _ => Ok(()),
         }
     }

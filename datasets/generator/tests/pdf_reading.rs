@@ -26,8 +26,8 @@ fn a_scanned_pdf_of_a_test_page_reads_exactly_as_its_jpeg() {
         for page in &truth.pages {
             let jpeg = std::fs::read(dir.join(&page.file)).unwrap();
             let pdf = scanned_pdf(&[ScannedPage::from_jpeg(&jpeg, SCAN_DPI).unwrap()]);
-            let (from_jpeg, _, _) = readers.read(&page.file, &jpeg, None);
-            let (from_pdf, _, _) = readers.read(&page.file, &pdf, None);
+            let from_jpeg = readers.read(&page.file, &jpeg, None).document;
+            let from_pdf = readers.read(&page.file, &pdf, None).document;
             assert!(from_pdf.unread.is_none(), "{app}/{}: {:?}", page.file, from_pdf.unread);
             assert_eq!(serde_json::to_value(&from_pdf).unwrap(), serde_json::to_value(&from_jpeg).unwrap(), "{app}/{}", scan_pdf_name(&page.file));
             degraded += usize::from(page.degradation.is_some());
@@ -45,7 +45,7 @@ fn born_digital_pdfs_read_to_their_truth_without_ocr() {
     for i in 0..params.apps {
         for page in app_pdfs(&params, i).unwrap().pages {
             let file = pdf_name(&page.file);
-            let (doc, ocr_ms, _) = readers.read(&file, &page.digital, None);
+            let dajian::pipeline::FileReading { document: doc, ocr_ms, .. } = readers.read(&file, &page.digital, None);
             assert!(doc.unread.is_none(), "{file}: {:?}", doc.unread);
             assert_eq!(doc.kind, Some(page.digital_truth.kind), "{file}");
             assert_eq!((doc.width, doc.height), (Some(page.digital_truth.width), Some(page.digital_truth.height)), "{file}");
