@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::db::Db;
+use crate::store::archive as store;
 use crate::document::{DocKind, Document, Subject};
 use crate::form::Application;
 use crate::types::{Month, Until};
@@ -83,18 +84,18 @@ pub async fn store(db: &Db, application_id: &str, app: &Application, docs: &[Doc
         let (Some(kind), Some(subject)) = (d.kind, d.subject) else { continue };
         let Some(entity) = entity(app, subject).filter(|_| reusable_kinds(subject).contains(&kind)) else { continue };
         let until = valid_until(d, now.date_naive()).map(|u| u.to_string());
-        sqlx::query(
-            "INSERT INTO archive (entity, kind, document, application_id, file, archived_at, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(entity)
-        .bind(kind.key().to_string())
-        .bind(serde_json::to_string(d).expect("documents serialise"))
-        .bind(application_id.to_string())
-        .bind(d.file.clone())
-        .bind(now.to_rfc3339())
-        .bind(until)
-        .execute(&db.pool)
-        .await?;
+        let document = serde_json::to_string(d).expect("documents serialise");
+        let archived_at = now.to_rfc3339();
+        let e = store::NewEntry {
+            entity: &entity,
+            kind: kind.key(),
+            document: &document,
+            application_id,
+            file: &d.file,
+            archived_at: &archived_at,
+            valid_until: until.as_deref(),
+        };
+        store::insert(db, &e).await?;
         n += 1;
     }
     Ok(n)
@@ -102,7 +103,7 @@ pub async fn store(db: &Db, application_id: &str, app: &Application, docs: &[Doc
 
 /// How many readings application `id` has archived.
 pub async fn archived_from(db: &Db, id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM archive WHERE application_id = $1").bind(id.to_string()).fetch_one(&db.pool).await
+    store::count_from(db, id).await
 }
 
 /// The archived readings `app` may use: for each party of the form and
@@ -128,17 +129,9 @@ pub async fn reusable(db: &Db, app: &Application, present: &[Document]) -> Resul
             if brought {
                 continue;
             }
-            let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
-                "SELECT document, application_id, file, archived_at, valid_until FROM archive \
-                 WHERE entity = $1 AND kind = $2 AND (valid_until IS NULL OR valid_until >= $3) \
-                 ORDER BY archived_at DESC, id DESC LIMIT 1",
-            )
-            .bind(entity.clone())
-            .bind(kind.key().to_string())
-            .bind(on.clone())
-            .fetch_optional(&db.pool)
-            .await?;
-            let Some((json, application_id, file, archived_at, valid_until)) = row else { continue };
+            let Some(store::Stored { document: json, application_id, file, archived_at, valid_until }) = store::latest_valid(db, &entity, kind.key(), &on).await? else {
+                continue;
+            };
             let Ok(mut d) = serde_json::from_str::<Document>(&json) else {
                 tracing::warn!(application_id, file, "an archived reading no longer parses; not reused");
                 continue;
@@ -154,22 +147,11 @@ pub async fn reusable(db: &Db, app: &Application, present: &[Document]) -> Resul
     Ok(out)
 }
 
-/// One archived page of an entity, for its history.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Entry {
-    pub kind: String,
-    pub application_id: String,
-    pub file: String,
-    pub archived_at: String,
-    pub valid_until: Option<String>,
-}
+pub use crate::store::archive::Entry;
 
 /// An entity's archive, newest first.
 pub async fn history(db: &Db, entity: &str) -> Result<Vec<Entry>, sqlx::Error> {
-    sqlx::query_as("SELECT kind, application_id, file, archived_at, valid_until FROM archive WHERE entity = $1 ORDER BY archived_at DESC, id DESC")
-        .bind(entity.to_string())
-        .fetch_all(&db.pool)
-        .await
+    store::history(db, entity).await
 }
 
 #[cfg(test)]

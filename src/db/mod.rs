@@ -50,6 +50,11 @@ impl FromStr for Backend {
 }
 
 impl Db {
+    /// A round trip to the database (liveness).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool).await.map(|_| ())
+    }
+
     /// Opens (and for SQLite creates) the database and brings its schema up
     /// to date.
     pub async fn open(url: &str) -> Result<Db, DbError> {

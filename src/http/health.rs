@@ -16,7 +16,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn healthz(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
-    sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&s.db.pool).await?;
+    s.db.ping().await?;
     Ok(axum::Json(serde_json::json!({ "status": "ok" })))
 }
 

@@ -3,7 +3,7 @@
 //! before anything is written; one bad line and nothing of the import is
 //! stored.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::records::{Company, Person, RecordError, RoadNode, RoadSegment, Structure, Vehicle};
 use crate::db::Db;
+use crate::store::registry::{self as store, Row};
 
 /// One table of the registry: its file, key and looked-up columns.
 struct Table {
@@ -19,6 +20,12 @@ struct Table {
     table: &'static str,
     key: &'static str,
     columns: &'static [&'static str],
+}
+
+impl Table {
+    fn upsert<'a>(&self, rows: &'a [Row]) -> store::Upsert<'a> {
+        store::Upsert { table: self.table, key: self.key, columns: self.columns, rows }
+    }
 }
 
 const TABLES: [Table; 6] = [
@@ -29,13 +36,6 @@ const TABLES: [Table; 6] = [
     Table { file: "road_segments.jsonl", table: "road_segments", key: "id", columns: &["from_node", "to_node"] },
     Table { file: "structures.jsonl", table: "structures", key: "id", columns: &["segment_id"] },
 ];
-
-/// A row ready to store: key, the extra columns, the record as JSON.
-struct Row {
-    key: String,
-    columns: Vec<Option<String>>,
-    data: String,
-}
 
 /// A line that cannot be imported.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,64 +216,17 @@ fn read_dir(dir: &Path) -> Result<Vec<(&'static Table, Vec<Row>)>, ImportError> 
     Ok(parsed)
 }
 
-/// Rows per statement: few round trips, well under SQLite's and
-/// PostgreSQL's limits on bound parameters.
-const BATCH: usize = 200;
-
 /// Imports `dir` into `db`: all or nothing.
 pub async fn import_dir(db: &Db, dir: &Path) -> Result<ImportReport, ImportError> {
     let parsed = read_dir(dir)?;
-    let now = chrono::Utc::now().to_rfc3339();
-    let mut tx = db.pool.begin().await?;
-    let mut files = vec![];
-    for (t, rows) in &parsed {
-        let mut inserted = 0;
-        for chunk in rows.chunks(BATCH) {
-            // Which keys exist already, to report new versus updated rows.
-            let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT {} FROM {} WHERE {} IN ({})", t.key, t.table, t.key, ph.join(","));
-            let mut q = sqlx::query_scalar::<_, String>(&sql);
-            for r in chunk {
-                q = q.bind(r.key.clone());
-            }
-            let existing: HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
-            inserted += chunk.iter().filter(|r| !existing.contains(&r.key)).count();
-
-            let mut cols = vec![t.key];
-            cols.extend_from_slice(t.columns);
-            cols.extend_from_slice(&["data", "updated_at"]);
-            let width = cols.len();
-            let values: Vec<String> = (0..chunk.len())
-                .map(|r| format!("({})", (1..=width).map(|c| format!("${}", r * width + c)).collect::<Vec<_>>().join(",")))
-                .collect();
-            let updates: Vec<String> = cols[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
-            let sql = format!(
-                "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
-                t.table,
-                cols.join(","),
-                values.join(","),
-                t.key,
-                updates.join(",")
-            );
-            let mut q = sqlx::query(&sql);
-            for r in chunk {
-                q = q.bind(r.key.clone());
-                for c in &r.columns {
-                    q = q.bind(c.clone());
-                }
-                q = q.bind(r.data.clone()).bind(now.clone());
-            }
-            q.execute(&mut *tx).await?;
-        }
-        files.push(FileCount { file: t.file.to_string(), rows: rows.len(), inserted, updated: rows.len() - inserted });
-    }
-    let report = ImportReport { files };
-    sqlx::query("INSERT INTO registry_imports (imported_at, source, counts) VALUES ($1, $2, $3)")
-        .bind(now)
-        .bind(dir.display().to_string())
-        .bind(serde_json::to_string(&report).expect("serialises"))
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(report)
+    let tables: Vec<store::Upsert> = parsed.iter().map(|(t, rows)| t.upsert(rows)).collect();
+    let report = |inserted: &[usize]| ImportReport {
+        files: parsed
+            .iter()
+            .zip(inserted)
+            .map(|((t, rows), &inserted)| FileCount { file: t.file.to_string(), rows: rows.len(), inserted, updated: rows.len() - inserted })
+            .collect(),
+    };
+    let inserted = store::upsert(db, &tables, &dir.display().to_string(), |n| serde_json::to_string(&report(n)).expect("serialises")).await?;
+    Ok(report(&inserted))
 }

@@ -3,10 +3,9 @@
 
 mod import;
 mod records;
-mod store;
 mod view;
 
 pub use import::{FileCount, ImportError, ImportReport, LineError, check_file, import_dir};
 pub use records::*;
-pub use store::{network, view_for};
+pub use crate::store::registry::{network, view_for};
 pub use view::RegistryView;

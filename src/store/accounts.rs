@@ -1,4 +1,5 @@
-//! `users`, `api_tokens` and `sessions`: who may call the API or use the desk.
+//! `users`, `api_tokens`, `sessions` and `login_failures`: who may call
+//! the API or use the desk, and who is guessing passwords.
 
 use crate::db::Db;
 
@@ -80,5 +81,38 @@ pub async fn live_session(db: &Db, id_hash: &str, now: &str) -> Result<Option<(S
 
 pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash.to_string()).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Failed logins for `name` after `since`.
+pub async fn failures_by_name(db: &Db, name: &str, since: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE name = $1 AND at > $2").bind(name.to_string()).bind(since.to_string()).fetch_one(&db.pool).await
+}
+
+/// Failed logins from `address` after `since`.
+pub async fn failures_by_address(db: &Db, address: &str, since: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2")
+        .bind(address.to_string())
+        .bind(since.to_string())
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Records a failed login, first dropping those from before `since`: they
+/// are of no use, and dropping them here keeps the table small without a
+/// separate cleaner.
+pub async fn add_failure(db: &Db, name: &str, address: &str, since: &str, at: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(since.to_string()).execute(&db.pool).await?;
+    sqlx::query("INSERT INTO login_failures (name, address, at) VALUES ($1, $2, $3)")
+        .bind(name.to_string())
+        .bind(address.to_string())
+        .bind(at.to_string())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: &Db, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE name = $1").bind(name.to_string()).execute(&db.pool).await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! the account's failures.
 
 use crate::db::Db;
+use crate::store::accounts as store;
 
 pub const WINDOW_SECS: u32 = 15 * 60;
 /// Enough for a clerk who mistypes, far too few to guess a password.
@@ -19,39 +20,19 @@ fn since() -> String {
 
 pub async fn blocked(db: &Db, name: &str, address: &str) -> Result<bool, sqlx::Error> {
     let since = since();
-    let by_name: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE name = $1 AND at > $2")
-        .bind(name.to_string())
-        .bind(since.clone())
-        .fetch_one(&db.pool)
-        .await?;
-    if by_name >= MAX_PER_NAME {
+    if store::failures_by_name(db, name, &since).await? >= MAX_PER_NAME {
         return Ok(true);
     }
     if address.is_empty() {
         return Ok(false);
     }
-    let by_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2")
-        .bind(address.to_string())
-        .bind(since)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(by_address >= MAX_PER_ADDRESS)
+    Ok(store::failures_by_address(db, address, &since).await? >= MAX_PER_ADDRESS)
 }
 
 pub async fn failed(db: &Db, name: &str, address: &str) -> Result<(), sqlx::Error> {
-    // Old rows are of no use; dropping them here keeps the table small
-    // without a separate cleaner.
-    sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(since()).execute(&db.pool).await?;
-    sqlx::query("INSERT INTO login_failures (name, address, at) VALUES ($1, $2, $3)")
-        .bind(name.to_string())
-        .bind(address.to_string())
-        .bind(chrono::Utc::now().to_rfc3339())
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+    store::add_failure(db, name, address, &since(), &chrono::Utc::now().to_rfc3339()).await
 }
 
 pub async fn succeeded(db: &Db, name: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE name = $1").bind(name.to_string()).execute(&db.pool).await?;
-    Ok(())
+    store::clear_failures(db, name).await
 }
