@@ -8,26 +8,15 @@
 //! cards); letters, escort plans and drawings belong to one application.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::db::Db;
 use crate::store::archive as store;
-use crate::document::{DocKind, Document, Subject};
+use crate::document::{Archived, DocKind, Document, Subject};
 use crate::form::Application;
 use crate::types::{Month, Until};
 
 /// How long a page that prints no validity is reused.
 pub const UNDATED_REUSE_DAYS: i64 = 365;
-
-/// Where an archived reading came from; in the report's `documents[]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Archived {
-    pub application_id: String,
-    pub file: String,
-    pub archived_at: String,
-    /// `YYYY-MM-DD`, or `None` for no end (`long_term`).
-    pub valid_until: Option<String>,
-}
 
 /// An entity's archive key: `company:USCC`, `person:ID`, `vehicle:VIN`.
 pub fn entity(app: &Application, subject: Subject) -> Option<String> {

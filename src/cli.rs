@@ -308,7 +308,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 precheck.readers = Some(load_readers(precheck.device)?);
             }
             let db = open_db(&cli.db).await?;
-            let report = precheck.run_files(&db, &app, read, pages).await?.localized(lang);
+            let report = crate::checks::localized(precheck.run_files(&db, &app, read, pages).await?, lang);
             let json = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
             println!("{}", json.expect("reports serialise"));
         }
@@ -350,7 +350,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Route { command: RouteCommand::Suggest { application, lang } } => {
             let (app, _) = pipeline::read_application(&application)?;
             let db = open_db(&cli.db).await?;
-            let net = registry::network(&db, &precheck.rules.route).await.map_err(|e| Failure::Internal(e.to_string()))?;
+            let net = crate::route::load_network(&db, &precheck.rules.route).await.map_err(|e| Failure::Internal(e.to_string()))?;
             if net.segment_count() == 0 {
                 return Err(Failure::Input(format!("{}: the registry in {} has no road network: import one with `dajian registry import DIR`", application.display(), cli.db)));
             }

@@ -186,24 +186,6 @@ impl CheckResult {
     }
 }
 
-impl Report {
-    /// The report as a user reads it in `lang`: check titles and messages
-    /// in that language, one `message` per check. A report stored before
-    /// messages had two languages keeps the one it has.
-    pub fn localized(mut self, lang: Lang) -> Report {
-        for c in &mut self.checks {
-            c.message = c.message_in(lang).to_string();
-            c.message_en = None;
-            if lang == Lang::En
-                && let Some(t) = crate::checks::title_en(&c.id)
-            {
-                c.title = t.to_string();
-            }
-        }
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,9 +229,9 @@ mod tests {
             model: ModelInfo { ocr: String::new(), extractor: String::new(), device: String::new() },
             timings_ms: Timings::default(),
         };
-        let zh = report.clone().localized(Lang::Zh);
+        let zh = crate::checks::localized(report.clone(), Lang::Zh);
         assert_eq!((zh.checks[0].title.as_str(), zh.checks[0].message.as_str()), ("号牌与VIN", "挂车VIN不符"));
-        let en = report.localized(Lang::En);
+        let en = crate::checks::localized(report, Lang::En);
         assert_eq!((en.checks[0].title.as_str(), en.checks[0].message.as_str()), ("Plate & VIN", "the trailer VIN differs"));
         let json = serde_json::to_value(&en).unwrap();
         assert!(json["checks"][0].get("message_en").is_none(), "{json}");

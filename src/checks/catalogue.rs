@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Input, cargo, company, personnel, route, vehicle};
 use crate::lang::Lang;
-use crate::report::{CheckResult, Group};
+use crate::report::{CheckResult, Group, Report};
 
 /// A check of `spec/checks.md`, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -91,6 +91,22 @@ impl fmt::Display for CheckId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The report as a user reads it in `lang`: check titles (from this
+/// catalogue) and messages in that language, one `message` per check. A
+/// report stored before messages had two languages keeps the one it has.
+pub fn localized(mut report: Report, lang: Lang) -> Report {
+    for c in &mut report.checks {
+        c.message = c.message_in(lang).to_string();
+        c.message_en = None;
+        if lang == Lang::En
+            && let Some(id) = CheckId::parse(&c.id)
+        {
+            c.title = id.entry().title_en.to_string();
+        }
+    }
+    report
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use crate::report::{Approval, Authority, CheckResult, Verdict};
 use crate::rules::Rules;
 
 pub use builder::Check;
-pub use catalogue::{CATALOGUE, CheckId, Entry};
+pub use catalogue::{CATALOGUE, CheckId, Entry, localized};
 
 /// Settings that are the office's choice rather than a regulation's.
 #[derive(Debug, Clone, PartialEq)]

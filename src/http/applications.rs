@@ -73,7 +73,7 @@ async fn status(State(s): State<AppState>, who: Principal, lang: Lang, Path(id):
     });
     if let Some(report) = r.report {
         let report: Report = serde_json::from_str(&report).map_err(|e| ApiError::Internal(e.into()))?;
-        body["report"] = serde_json::to_value(report.localized(lang)).map_err(|e| ApiError::Internal(e.into()))?;
+        body["report"] = serde_json::to_value(crate::checks::localized(report, lang)).map_err(|e| ApiError::Internal(e.into()))?;
     }
     if let Some(e) = r.error {
         body["error"] = Value::String(e);

@@ -2,10 +2,11 @@
 //! import of `spec/registry.md`, and the view the checks read.
 
 mod import;
+mod load;
 mod records;
 mod view;
 
 pub use import::{FileCount, ImportError, ImportReport, LineError, check_file, import_dir};
 pub use records::*;
-pub use crate::store::registry::{network, view_for};
+pub use load::view_for;
 pub use view::RegistryView;

@@ -24,7 +24,7 @@ use crate::report::{Evidence, Source};
 use crate::rules::RouteRules;
 use crate::types::{Kg, Mm};
 
-pub use network::Network;
+pub use network::{Network, load as load_network};
 pub use suggest::{Cut, CutReason, Passage, RouteView, SegmentView, StructureView, Suggestion, suggest};
 
 /// The field of R3's evidence that holds the [`Suggestion`].

@@ -110,3 +110,12 @@ impl Network {
         self.segments.len()
     }
 }
+
+/// The whole road network with its structures, for route suggestions:
+/// read when a suggestion is asked for, so it is never stale after an import.
+pub async fn load(db: &crate::db::Db, rules: &RouteRules) -> Result<Network, sqlx::Error> {
+    let segments = crate::store::registry::fetch_all(db, "road_segments").await?;
+    let structures = crate::store::registry::fetch_all(db, "structures").await?;
+    Ok(Network::build(segments, structures, rules))
+}
+

@@ -126,7 +126,7 @@ fn layout(lang: Lang, title: &str, session: Option<&Session>, here: &str, body: 
                         }
                         span.spacer {}
                         span.user title=(t(lang, "signed_in_as")) {
-                            (s.user.name) " · " (t(lang, if s.user.role == crate::http::auth::Role::Admin { "role_admin" } else { "role_clerk" }))
+                            (s.user.name) " · " (t(lang, if s.user.role == crate::accounts::Role::Admin { "role_admin" } else { "role_clerk" }))
                         }
                     } @else {
                         span.spacer {}

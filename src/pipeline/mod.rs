@@ -2,6 +2,10 @@
 //! (ingest → OCR → extract, pages side by side), load the registry view,
 //! run the checks, assemble the report.
 
+mod subjects;
+
+pub use subjects::assign_subjects;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +13,7 @@ use std::time::Instant;
 
 use crate::checks::{self, CheckConfig, Input};
 use crate::db::Db;
-use crate::document::{self, DocKind, Document};
+use crate::document::{DocKind, Document};
 use crate::extract::Extractor;
 use crate::extract::model::DeviceSpec;
 use crate::ingest::{DecodeLimits, Page, PageFile, decode_file};
@@ -337,7 +341,7 @@ impl Precheck {
         for d in &mut docs {
             crate::extract::typed::settle(d, &self.rules.fields);
         }
-        document::assign_subjects(app, &mut docs);
+        subjects::assign_subjects(app, &mut docs);
         docs
     }
 
@@ -373,7 +377,7 @@ impl Precheck {
         let Some(r3) = checks.iter_mut().find(|c| c.id == crate::checks::CheckId::R3.as_str() && matches!(c.status, Status::Warn | Status::Block)) else {
             return Ok(());
         };
-        let net = registry::network(db, &self.rules.route).await?;
+        let net = route::load_network(db, &self.rules.route).await?;
         let r = &app.route;
         let s = route::suggest(&net, &r.origin, &r.destination, &route::Load::of(app), &r.segments);
         r3.message = format!("{}；{}", r3.message, s.summary(crate::lang::Lang::Zh));
