@@ -22,8 +22,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "DAJIAN_DB", default_value = DEFAULT_URL)]
     pub db: String,
     /// Where models run: cpu, or cuda[:N] in a build with the `cuda` feature.
-    #[arg(long, global = true, env = "DAJIAN_DEVICE", default_value = "cpu")]
-    pub device: String,
+    #[arg(long, global = true, env = "DAJIAN_DEVICE", default_value = "cpu", value_parser = DeviceSpec::parse)]
+    pub device: DeviceSpec,
     /// A rules directory to use instead of the compiled-in `rules/`.
     #[arg(long, global = true, env = "DAJIAN_RULES")]
     pub rules: Option<PathBuf>,
@@ -250,11 +250,6 @@ impl From<PipelineError> for Failure {
     }
 }
 
-/// The device as given, or why this build cannot use it.
-pub fn check_device(device: &str) -> Result<DeviceSpec, Failure> {
-    DeviceSpec::parse(device).map_err(|e| Failure::Input(e.to_string()))
-}
-
 fn load_rules(dir: Option<&Path>) -> Result<Rules, Failure> {
     match dir {
         Some(d) => Rules::load_dir(d).map_err(|e| Failure::Input(e.to_string())),
@@ -283,7 +278,7 @@ async fn import(db: &Db, dir: &Path) -> Result<registry::ImportReport, Failure> 
 const DEMO_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean");
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let device = check_device(&cli.device)?;
+    let device = cli.device;
     let rules = load_rules(cli.rules.as_deref())?;
     let mut precheck = Precheck { rules, config: CheckConfig::default(), device, readers: None };
     // The models load only for the commands that read pages (~1 s).
@@ -432,8 +427,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 BenchFormat::Json => println!("{json}"),
             }
         }
-        Command::Dataset { args } => run_datasets_tool("dataset", &args, &cli.device)?,
-        Command::Train { args } => run_datasets_tool("train", &args, &cli.device)?,
+        Command::Dataset { args } => run_datasets_tool("dataset", &args, cli.device)?,
+        Command::Train { args } => run_datasets_tool("train", &args, cli.device)?,
         Command::Demo => {
             let db = open_db(&cli.db).await?;
             let dir = Path::new(DEMO_DIR);
@@ -452,11 +447,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 /// binary (`datasets/generator`), which sits beside this one after a
 /// `cargo build` of the workspace: the service binary does not carry the
 /// generator or the training code.
-fn run_datasets_tool(command: &str, args: &[std::ffi::OsString], device: &str) -> Result<(), Failure> {
+fn run_datasets_tool(command: &str, args: &[std::ffi::OsString], device: DeviceSpec) -> Result<(), Failure> {
     const TOOL: &str = "dajian-datasets";
     let beside = std::env::current_exe().ok().map(|exe| exe.with_file_name(TOOL)).filter(|p| p.is_file());
     let tool = beside.unwrap_or_else(|| PathBuf::from(TOOL));
-    let status = std::process::Command::new(&tool).arg(command).args(args).env("DAJIAN_DEVICE", device).status().map_err(|e| {
+    let status = std::process::Command::new(&tool).arg(command).args(args).env("DAJIAN_DEVICE", device.to_string()).status().map_err(|e| {
         Failure::Input(format!(
             "`dajian {command}` runs {TOOL}, which was not found beside {} or on PATH ({e}); build it with `cargo build --release` in the repository (it is the workspace member datasets/generator)",
             std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default()

@@ -63,6 +63,12 @@ async fn visible(s: &AppState, who: &Principal, id: &str) -> ApiResult<Summary> 
     }
 }
 
+/// A stored report, read back. It was written by `jobs::run`, so one that
+/// does not parse is this service's fault (500), named by application.
+fn stored_report(id: &str, json: &str) -> ApiResult<Report> {
+    serde_json::from_str(json).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored report: {e}")))
+}
+
 /// The report comes in Chinese, or in English with `?lang=en` or an
 /// `Accept-Language` that prefers English.
 async fn status(State(s): State<AppState>, who: Principal, lang: Lang, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
@@ -72,7 +78,7 @@ async fn status(State(s): State<AppState>, who: Principal, lang: Lang, Path(id):
         "submitted_at": r.created_at, "updated_at": r.updated_at,
     });
     if let Some(report) = r.report {
-        let report: Report = serde_json::from_str(&report).map_err(|e| ApiError::Internal(e.into()))?;
+        let report = stored_report(&r.id, &report)?;
         body["report"] = serde_json::to_value(crate::checks::localized(report, lang)).map_err(|e| ApiError::Internal(e.into()))?;
     }
     if let Some(e) = r.error {
@@ -127,7 +133,8 @@ async fn decide(State(s): State<AppState>, who: Principal, Path(id): Path<String
     }
     let d: Decision = serde_json::from_slice(&body).map_err(|e| ApiError::bad("invalid_decision", e.to_string()))?;
     let r = visible(&s, &who, &id).await?;
-    let e = decisions::record(&s.db, &who, &id, r.status(), r.report.as_deref(), &d).await?;
+    let report = r.report.as_deref().map(|j| stored_report(&id, j)).transpose()?;
+    let e = decisions::record(&s.db, &who, &id, r.status(), report.as_ref(), &d).await?;
     let entry = json!({ "check_id": e.check_id, "actor": e.actor, "action": e.action, "reason": e.reason,
                         "before": e.before, "after": e.after, "at": e.created_at });
     Ok((StatusCode::CREATED, Json(entry)))

@@ -107,10 +107,9 @@ pub async fn current(db: &Db, id: &str, check: Option<&str>, report: &Report) ->
 /// Validates `d` against the application's report and appends it to the
 /// audit log. The caller has checked that `who` is staff and may see the
 /// application; `report` is `None` while the precheck has not finished.
-pub async fn record(db: &Db, who: &Principal, id: &str, status: crate::store::applications::JobStatus, report: Option<&str>, d: &Decision) -> ApiResult<AuditEntry> {
-    let report: Report = match report {
-        Some(rep) => serde_json::from_str(rep).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored report: {e}")))?,
-        None => return Err(ApiError::Unprocessable(format!("the application is {status}; decisions need a finished precheck"))),
+pub async fn record(db: &Db, who: &Principal, id: &str, status: crate::store::applications::JobStatus, report: Option<&Report>, d: &Decision) -> ApiResult<AuditEntry> {
+    let Some(report) = report else {
+        return Err(ApiError::Unprocessable(format!("the application is {status}; decisions need a finished precheck")));
     };
     let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(String::from);
     if let Some(c) = d.check_id.as_deref()
@@ -137,13 +136,13 @@ pub async fn record(db: &Db, who: &Principal, id: &str, status: crate::store::ap
         actor: who.name.clone(),
         action: action.key().to_string(),
         reason,
-        before: Some(current(db, id, d.check_id.as_deref(), &report).await?),
+        before: Some(current(db, id, d.check_id.as_deref(), report).await?),
         after: Some(after.key().to_string()),
         created_at: chrono::Utc::now().to_rfc3339(),
     };
     store::append(db, id, &entry).await?;
     if after == DecisionState::Approved {
-        archive_approved(db, id, &report).await;
+        archive_approved(db, id, report).await;
     }
     Ok(entry)
 }

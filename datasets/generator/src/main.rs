@@ -17,8 +17,8 @@ use dajian_datasets::train::TrainParams;
 #[command(name = "dajian-datasets", version, about = "Synthetic datasets and model training for dajian")]
 struct Cli {
     /// Where training runs: cpu, or cuda[:N] in a build with the `cuda` feature.
-    #[arg(long, global = true, env = "DAJIAN_DEVICE", default_value = "cpu")]
-    device: String,
+    #[arg(long, global = true, env = "DAJIAN_DEVICE", default_value = "cpu", value_parser = dajian::extract::model::DeviceSpec::parse)]
+    device: dajian::extract::model::DeviceSpec,
     #[command(subcommand)]
     command: Command,
 }
@@ -208,8 +208,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", serde_json::to_string_pretty(&counts).expect("counts serialise"));
         }
         Command::Train { command: TrainCommand::Extractor { out, seed, apps, steps, batch, lr, hidden, layers, heads, noise, ocr_samples, ocr_share, init, layout } } => {
-            let dev = dajian::extract::model::DeviceSpec::parse(&cli.device)
-                .and_then(dajian::extract::model::device)
+            let dev = dajian::extract::model::device(cli.device)
                 .map_err(|e| Failure::Input(e.to_string()))?;
             if layout == 1 {
                 return Err(input("--layout must be 0 (no layout) or at least 2 rows".into()));

@@ -379,7 +379,7 @@ async fn decide(State(s): State<AppState>, lang: Lang, Path(id): Path<String>, p
         reason = Some(format!("{typed}{sep}{}", sg.summary(lang)));
     }
     let d = Decision { check_id: p.form.check_id.filter(|c| !c.is_empty()), action: p.form.action, reason };
-    match decisions::record(&s.db, &p.session.user, &id, a.status, a.report_json.as_deref(), &d).await {
+    match decisions::record(&s.db, &p.session.user, &id, a.status, a.report.as_ref(), &d).await {
         Ok(_) => {
             let anchor = d.check_id.as_deref().map(|c| format!("#check-{c}")).unwrap_or_else(|| "#decision".into());
             Ok(Redirect::to(&format!("/desk/applications/{id}?saved=1{anchor}")).into_response())

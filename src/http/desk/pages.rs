@@ -70,7 +70,6 @@ pub struct AppView {
     pub created_at: String,
     pub form: Value,
     pub report: Option<Report>,
-    pub report_json: Option<String>,
     pub checks_state: HashMap<String, State>,
     pub app_state: Option<State>,
 }
@@ -95,5 +94,5 @@ pub async fn load_application(db: &Db, id: &str) -> ApiResult<AppView> {
             None => app_state = Some(s),
         }
     }
-    Ok(AppView { id, application_no, status, error, created_at, form, report, report_json, checks_state, app_state })
+    Ok(AppView { id, application_no, status, error, created_at, form, report, checks_state, app_state })
 }
