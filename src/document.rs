@@ -405,7 +405,7 @@ impl Field {
     }
 }
 
-/// Where an archived reading came from ([`crate::archive`]); in the
+/// Where an archived reading came from (`crate::archive`); in the
 /// report's `documents[]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Archived {
@@ -441,7 +441,7 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Not a page of this application: a reading archived from an earlier
-    /// one that passed ([`crate::archive`]).
+    /// one that passed (`crate::archive`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<Archived>,
     /// The page's OCR lines, where the checks look for the form's values

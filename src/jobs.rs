@@ -28,7 +28,7 @@ pub async fn queued(db: &Db) -> Result<i64, sqlx::Error> {
     store::count_queued(db).await
 }
 
-/// Claims the oldest queued job, or `None` ([`store::claim`]).
+/// Claims the oldest queued job, or `None`; two workers never claim the same one.
 pub async fn claim(db: &Db, worker: &str) -> Result<Option<String>, sqlx::Error> {
     store::claim(db, worker).await
 }

@@ -1,41 +1,54 @@
 //! dajian pre-checks applications for oversize/overweight road transport
 //! permits (大件运输许可).
 //!
-//! The pipeline, one module per stage:
-//! `form` + pages → ingest → ocr → extract → [`checks`] → [`report`].
-//! Around it: [`registry`] (what the authority already knows), [`rules`]
-//! (regulation thresholds with their sources), [`db`] (SQLite or
-//! PostgreSQL), the service in [`http`] with its queue in [`jobs`], and the
-//! command line in `cli`. Tooling: [`bench`] (accuracy and speed on a
-//! dataset whose [`truth`] is known). The synthetic world and the
-//! extractor's training are the separate crate `datasets/generator`.
+//! The pipeline, one module per stage, run in order by [`pipeline`]:
+//! [`form`] + pages → [`ingest`] → [`ocr`] → [`extract`] → [`checks`] →
+//! [`report`]. The checks read [`registry`] (what the authority already
+//! knows), [`rules`] (thresholds with their legal sources) and [`route`]
+//! (the road network). Around it the service: [`http::serve`] (API and the
+//! clerk's desk), its queue [`jobs`], [`accounts`], and [`db`] (SQLite or
+//! PostgreSQL) under the crate's one query layer, `store`. The command
+//! line is [`cli`]; [`demo`] seeds a first run; [`truth`] is the format of
+//! a dataset's ground truth, which `dajian bench` measures against. The
+//! synthetic world and the extractor's training are the separate crate
+//! `datasets/generator`, which uses the stages and types exported here.
+//!
+//! Modules only the crate itself needs (`store`, `archive`, `bench`,
+//! `config`) are private.
 
-pub mod accounts;
-pub mod archive;
-pub mod bench;
+// The pipeline's stages and their types.
 pub mod checks;
-pub mod cli;
-pub mod config;
-pub mod db;
-pub mod demo;
 pub mod document;
 pub mod extract;
 pub mod form;
-pub mod http;
 pub mod ingest;
-pub mod jobs;
 pub mod lang;
-pub mod logging;
 pub mod ocr;
-pub mod par;
 pub mod pipeline;
-pub mod registry;
 pub mod report;
+pub mod types;
+
+// What the checks read besides the application.
+pub mod registry;
 pub mod route;
 pub mod rules;
-pub mod store;
+
+// The service.
+pub mod accounts;
+pub mod db;
+pub mod http;
+pub mod jobs;
+pub(crate) mod archive;
+pub(crate) mod store;
+
+// Command line, demo, measurement.
+pub mod cli;
+pub mod demo;
+pub mod logging;
+pub mod par;
 pub mod truth;
-pub mod types;
+pub(crate) mod bench;
+pub(crate) mod config;
 
 pub use types::BBox;
 

@@ -86,7 +86,7 @@ pub struct CheckResult {
     pub group: Group,
     pub status: Status,
     pub title: String,
-    /// In Simplified Chinese, the default; see [`Report::localized`].
+    /// In Simplified Chinese, the default; see [`crate::checks::localized`].
     pub message: String,
     /// The same message in English. Kept in the stored report so either
     /// language can be served later; absent from what users are sent.

@@ -158,7 +158,7 @@ pub async fn recent(db: &Db, limit: i64) -> ApiResult<Vec<AuditRow>> {
 }
 
 /// A clerk's approval verifies the application: its pages are archived for
-/// reuse ([`crate::archive`]). A failure here is logged; the decision stands.
+/// reuse (`crate::archive`). A failure here is logged; the decision stands.
 async fn archive_approved(db: &Db, id: &str, report: &Report) {
     let form = crate::store::applications::form(db, id).await;
     let app = form.ok().and_then(|f| crate::form::Application::parse(&f).ok());
