@@ -86,32 +86,24 @@ pub struct OcrParams {
     /// upright (rotation 0, skew still followed per box).
     pub detect_orientation: bool,
     /// Boxes whose characters' mean confidence is below this are dropped as
-    /// noise. PaddleOCR's `text_score` is 0.5, but on blurred photos that
-    /// dropped labels read right (住址 at 0.47), and a value without its
-    /// label is a value the extractor cannot place: on datasets/dev 0.2
-    /// raised degraded-page field matches from 680 to 695 of 779 and
-    /// lowered CER; 0.1 and 0 gained nothing more.
+    /// noise. Lower than PaddleOCR's 0.5, which drops labels read right on
+    /// blurred photos (docs/ocr.md, "Why the defaults").
     pub min_text_confidence: f32,
-    /// Line crops per recognition call. 1 measured fastest with rten (a
-    /// batch costs its widest crop times its size; no per-call saving shows).
+    /// Line crops per recognition call (a batch costs its widest crop times
+    /// its size; docs/ocr.md, "Why the defaults").
     pub rec_batch: usize,
-    /// Recognition inputs are padded to at least this width. PaddleOCR pads
-    /// to 320; 48 read the test pages as well and 1.7× faster.
+    /// Recognition inputs are padded to at least this width (PaddleOCR: 320;
+    /// docs/ocr.md, "Why the defaults").
     pub rec_min_width: usize,
     /// Threads running recognition calls side by side (each call already
     /// uses rten's pool: every core, or one when the pipeline reads a page
-    /// per core, see `par::Slots`). 2 measured no faster than 1
-    /// on the shared 2-core machine; worth re-measuring on a quiet one.
+    /// per core, see `par::Slots`).
     pub rec_threads: usize,
     /// Whether a box with a red seal over its print is read from the red
     /// channel, where the seal fades into the paper (`seal.rs`).
     pub see_through_seals: bool,
     /// How far red ink is lightened towards its red-channel value in the
     /// image both models see (0: plain greyscale; see `seal::fade_red`).
-    /// On the first 8 test applications 0.75 read characters better than
-    /// 0.5 (CER 0.55 % vs 0.80 % clean, 5.1 % vs 5.4 % degraded) but got one
-    /// verdict fewer right (a clean page's date fell under the confidence
-    /// bar); 0.5 is kept until a larger set decides.
     pub fade_red: f32,
 }
 
