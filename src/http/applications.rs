@@ -16,7 +16,7 @@ use super::{ApiError, ApiResult, AppState};
 use super::submission::{self, Submission};
 use crate::ingest::PageFile;
 use crate::jobs;
-use crate::store::applications::{self as store, JobStatus, Summary};
+use crate::store::applications::{self as store, JobStatus, Stored};
 use crate::lang::Lang;
 use crate::report::Report;
 
@@ -56,8 +56,8 @@ async fn submit(State(s): State<AppState>, who: Result<Principal, ApiError>, mp:
 
 /// The application if `who` may see it. Others' applications are "not
 /// found" to an applicant: their existence is not shown either.
-async fn visible(s: &AppState, who: &Principal, id: &str) -> ApiResult<Summary> {
-    match store::summary(&s.db, id).await? {
+async fn visible(s: &AppState, who: &Principal, id: &str) -> ApiResult<Stored> {
+    match store::find(&s.db, id).await? {
         Some(r) if who.is_staff() || r.owner.as_deref() == Some(who.id.as_str()) => Ok(r),
         _ => Err(ApiError::NotFound),
     }
@@ -74,7 +74,7 @@ fn stored_report(id: &str, json: &str) -> ApiResult<Report> {
 async fn status(State(s): State<AppState>, who: Principal, lang: Lang, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
     let r = visible(&s, &who, &id).await?;
     let mut body = json!({
-        "id": r.id, "application_no": r.application_no, "status": r.status(),
+        "id": r.id, "application_no": r.application_no, "status": r.status,
         "submitted_at": r.created_at, "updated_at": r.updated_at,
     });
     if let Some(report) = r.report {
@@ -134,7 +134,7 @@ async fn decide(State(s): State<AppState>, who: Principal, Path(id): Path<String
     let d: Decision = serde_json::from_slice(&body).map_err(|e| ApiError::bad("invalid_decision", e.to_string()))?;
     let r = visible(&s, &who, &id).await?;
     let report = r.report.as_deref().map(|j| stored_report(&id, j)).transpose()?;
-    let e = decisions::record(&s.db, &who, &id, r.status(), report.as_ref(), &d).await?;
+    let e = decisions::record(&s.db, &who, &id, r.status, report.as_ref(), &d).await?;
     let entry = json!({ "check_id": e.check_id, "actor": e.actor, "action": e.action, "reason": e.reason,
                         "before": e.before, "after": e.after, "at": e.created_at });
     Ok((StatusCode::CREATED, Json(entry)))

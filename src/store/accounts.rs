@@ -12,14 +12,7 @@ pub async fn user_exists(db: &Db, name: &str) -> Result<bool, sqlx::Error> {
 }
 
 pub async fn insert_user(db: &Db, id: &str, name: &str, role: &str, phc: &str, at: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO users (id, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id.to_string())
-        .bind(name.to_string())
-        .bind(role.to_string())
-        .bind(phc.to_string())
-        .bind(at.to_string())
-        .execute(&db.pool)
-        .await?;
+    super::execute(db, "INSERT INTO users (id, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)", &[Some(id), Some(name), Some(role), Some(phc), Some(at)]).await?;
     Ok(())
 }
 
@@ -32,14 +25,7 @@ pub async fn enabled_user(db: &Db, name: &str) -> Result<Option<UserRow>, sqlx::
 }
 
 pub async fn insert_token(db: &Db, id: &str, name: &str, role: &str, token_hash: &str, at: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id.to_string())
-        .bind(name.to_string())
-        .bind(role.to_string())
-        .bind(token_hash.to_string())
-        .bind(at.to_string())
-        .execute(&db.pool)
-        .await?;
+    super::execute(db, "INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)", &[Some(id), Some(name), Some(role), Some(token_hash), Some(at)]).await?;
     Ok(())
 }
 
@@ -54,15 +40,8 @@ pub async fn live_token(db: &Db, token_hash: &str) -> Result<Option<(String, Str
 /// Stores a session, first dropping everyone's expired ones (here rather
 /// than in a timer task). Times are fixed-width UTC text, so they compare.
 pub async fn insert_session(db: &Db, id_hash: &str, user_id: &str, csrf: &str, at: &str, expires_at: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(at.to_string()).execute(&db.pool).await?;
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id_hash.to_string())
-        .bind(user_id.to_string())
-        .bind(csrf.to_string())
-        .bind(at.to_string())
-        .bind(expires_at.to_string())
-        .execute(&db.pool)
-        .await?;
+    super::execute(db, "DELETE FROM sessions WHERE expires_at < $1", &[Some(at)]).await?;
+    super::execute(db, "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)", &[Some(id_hash), Some(user_id), Some(csrf), Some(at), Some(expires_at)]).await?;
     Ok(())
 }
 
@@ -80,7 +59,7 @@ pub async fn live_session(db: &Db, id_hash: &str, now: &str) -> Result<Option<(S
 }
 
 pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash.to_string()).execute(&db.pool).await?;
+    super::execute(db, "DELETE FROM sessions WHERE id_hash = $1", &[Some(id_hash)]).await?;
     Ok(())
 }
 
@@ -102,17 +81,12 @@ pub async fn failures_by_address(db: &Db, address: &str, since: &str) -> Result<
 /// are of no use, and dropping them here keeps the table small without a
 /// separate cleaner.
 pub async fn add_failure(db: &Db, name: &str, address: &str, since: &str, at: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(since.to_string()).execute(&db.pool).await?;
-    sqlx::query("INSERT INTO login_failures (name, address, at) VALUES ($1, $2, $3)")
-        .bind(name.to_string())
-        .bind(address.to_string())
-        .bind(at.to_string())
-        .execute(&db.pool)
-        .await?;
+    super::execute(db, "DELETE FROM login_failures WHERE at <= $1", &[Some(since)]).await?;
+    super::execute(db, "INSERT INTO login_failures (name, address, at) VALUES ($1, $2, $3)", &[Some(name), Some(address), Some(at)]).await?;
     Ok(())
 }
 
 pub async fn clear_failures(db: &Db, name: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE name = $1").bind(name.to_string()).execute(&db.pool).await?;
+    super::execute(db, "DELETE FROM login_failures WHERE name = $1", &[Some(name)]).await?;
     Ok(())
 }

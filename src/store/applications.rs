@@ -37,10 +37,13 @@ impl JobStatus {
         JobStatus::ALL.into_iter().find(|k| k.key() == s)
     }
 
-    /// A status column's value. It only ever holds a key (written here); an
-    /// unknown one would be a hand edit, and reads as failed.
-    fn stored(s: &str) -> JobStatus {
-        JobStatus::parse(s).unwrap_or(JobStatus::Failed)
+}
+
+/// How the status column decodes (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for JobStatus {
+    type Error = String;
+    fn try_from(s: String) -> Result<JobStatus, String> {
+        JobStatus::parse(&s).ok_or_else(|| format!("unknown job status '{s}'"))
     }
 }
 
@@ -274,57 +277,44 @@ pub async fn renew(db: &Db, id: &str, worker: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// An application as the API shows its state.
+/// A stored application: its state, form and report (JSON), as the API
+/// and the desk's pages show it.
 #[derive(Debug, sqlx::FromRow)]
-pub struct Summary {
+pub struct Stored {
     pub id: String,
     pub owner: Option<String>,
     pub application_no: Option<String>,
-    status: String,
-    pub report: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: JobStatus,
     pub error: Option<String>,
+    pub form: String,
+    pub report: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
 
-impl Summary {
-    pub fn status(&self) -> JobStatus {
-        JobStatus::stored(&self.status)
-    }
-}
-
-pub async fn summary(db: &Db, id: &str) -> Result<Option<Summary>, sqlx::Error> {
-    sqlx::query_as("SELECT id, owner, application_no, status, report, error, created_at, updated_at FROM applications WHERE id = $1")
+pub async fn find(db: &Db, id: &str) -> Result<Option<Stored>, sqlx::Error> {
+    sqlx::query_as("SELECT id, owner, application_no, status, error, form, report, created_at, updated_at FROM applications WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(&db.pool)
         .await
 }
 
-/// An application as the desk's queue lists it: the stored form and
-/// report (JSON) and the last decision on the whole application.
+/// An application as the desk's queue lists it: as stored, with its
+/// verdict and the last decision on the whole application.
 #[derive(Debug, sqlx::FromRow)]
 pub struct QueueEntry {
-    pub id: String,
-    pub application_no: Option<String>,
-    status: String,
+    #[sqlx(flatten)]
+    pub app: Stored,
     pub verdict: Option<String>,
-    pub form: String,
-    pub report: Option<String>,
-    pub created_at: String,
     pub decision: Option<String>,
-}
-
-impl QueueEntry {
-    pub fn status(&self) -> JobStatus {
-        JobStatus::stored(&self.status)
-    }
 }
 
 /// The queue in the clerk's order: block, review, pass (then what has no
 /// verdict yet), oldest first within each; at most `limit` rows.
 pub async fn queue(db: &Db, limit: i64) -> Result<Vec<QueueEntry>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, application_no, status, verdict, form, report, created_at, \
+        "SELECT id, owner, application_no, status, error, form, report, created_at, updated_at, verdict, \
            (SELECT after FROM audit_log a WHERE a.application_id = applications.id AND a.check_id IS NULL ORDER BY a.id DESC LIMIT 1) AS decision \
          FROM applications \
          ORDER BY CASE verdict WHEN 'block' THEN 0 WHEN 'review' THEN 1 WHEN 'pass' THEN 2 ELSE 3 END, created_at, id LIMIT $1",
@@ -332,31 +322,6 @@ pub async fn queue(db: &Db, limit: i64) -> Result<Vec<QueueEntry>, sqlx::Error> 
     .bind(limit)
     .fetch_all(&db.pool)
     .await
-}
-
-/// An application as the desk's pages show it.
-#[derive(Debug, sqlx::FromRow)]
-pub struct Detail {
-    pub id: String,
-    pub application_no: Option<String>,
-    status: String,
-    pub error: Option<String>,
-    pub form: String,
-    pub report: Option<String>,
-    pub created_at: String,
-}
-
-impl Detail {
-    pub fn status(&self) -> JobStatus {
-        JobStatus::stored(&self.status)
-    }
-}
-
-pub async fn detail(db: &Db, id: &str) -> Result<Option<Detail>, sqlx::Error> {
-    sqlx::query_as("SELECT id, application_no, status, error, form, report, created_at FROM applications WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&db.pool)
-        .await
 }
 
 #[cfg(test)]

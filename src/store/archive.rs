@@ -18,16 +18,7 @@ pub struct NewEntry<'a> {
 }
 
 pub async fn insert(db: &Db, e: &NewEntry<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO archive (entity, kind, document, application_id, file, archived_at, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(e.entity.to_string())
-        .bind(e.kind.to_string())
-        .bind(e.document.to_string())
-        .bind(e.application_id.to_string())
-        .bind(e.file.to_string())
-        .bind(e.archived_at.to_string())
-        .bind(e.valid_until.map(String::from))
-        .execute(&db.pool)
-        .await?;
+    super::execute(db, "INSERT INTO archive (entity, kind, document, application_id, file, archived_at, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7)", &[Some(e.entity), Some(e.kind), Some(e.document), Some(e.application_id), Some(e.file), Some(e.archived_at), e.valid_until]).await?;
     Ok(())
 }
 

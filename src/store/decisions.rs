@@ -22,13 +22,8 @@ pub struct AuditEntry {
 pub struct AuditRow {
     pub application_id: String,
     pub application_no: Option<String>,
-    pub check_id: Option<String>,
-    pub actor: String,
-    pub action: String,
-    pub reason: Option<String>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub created_at: String,
+    #[sqlx(flatten)]
+    pub entry: AuditEntry,
 }
 
 /// The state the last decision on a check (or, with `None`, on the whole
@@ -53,19 +48,9 @@ pub async fn last_state(db: &Db, id: &str, check: Option<&str>) -> Result<Option
 
 /// Appends a decision on application `id`.
 pub async fn append(db: &Db, id: &str, e: &AuditEntry) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (application_id, check_id, actor, action, reason, before, after, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id.to_string())
-    .bind(e.check_id.clone())
-    .bind(e.actor.clone())
-    .bind(e.action.clone())
-    .bind(e.reason.clone())
-    .bind(e.before.clone())
-    .bind(e.after.clone())
-    .bind(e.created_at.clone())
-    .execute(&db.pool)
-    .await?;
+    let sql = "INSERT INTO audit_log (application_id, check_id, actor, action, reason, before, after, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    let params = [Some(id), e.check_id.as_deref(), Some(&e.actor), Some(&e.action), e.reason.as_deref(), e.before.as_deref(), e.after.as_deref(), Some(&e.created_at)];
+    super::execute(db, sql, &params).await?;
     Ok(())
 }
 

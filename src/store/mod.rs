@@ -7,3 +7,16 @@ pub mod applications;
 pub mod archive;
 pub mod decisions;
 pub mod registry;
+
+use crate::db::Db;
+
+/// Runs a statement whose parameters are all text (or NULL), in order as
+/// `$1, $2, …`; returns the rows it touched. Most of the store's writes
+/// are of this kind.
+pub(crate) async fn execute(db: &Db, sql: &str, params: &[Option<&str>]) -> Result<u64, sqlx::Error> {
+    let mut q = sqlx::query(sql);
+    for p in params {
+        q = q.bind(p.map(String::from));
+    }
+    Ok(q.execute(&db.pool).await?.rows_affected())
+}

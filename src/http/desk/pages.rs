@@ -36,8 +36,7 @@ pub async fn load_queue(db: &Db) -> ApiResult<Vec<QueueRow>> {
     Ok(rows
         .into_iter()
         .map(|row| {
-            let status = row.status();
-            let store::QueueEntry { id, application_no, verdict, form, report, created_at, decision, .. } = row;
+            let store::QueueEntry { app: store::Stored { id, application_no, status, form, report, created_at, .. }, verdict, decision } = row;
             let carrier = serde_json::from_str::<Value>(&form)
                 .ok()
                 .and_then(|f| f["carrier"]["name"].as_str().map(String::from))
@@ -75,9 +74,8 @@ pub struct AppView {
 }
 
 pub async fn load_application(db: &Db, id: &str) -> ApiResult<AppView> {
-    let row = store::detail(db, id).await?.ok_or(ApiError::NotFound)?;
-    let status = row.status();
-    let store::Detail { id, application_no, error, form, report: report_json, created_at, .. } = row;
+    let row = store::find(db, id).await?.ok_or(ApiError::NotFound)?;
+    let store::Stored { id, application_no, status, error, form, report: report_json, created_at, .. } = row;
     let form: Value = serde_json::from_str(&form).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored form: {e}")))?;
     let report = match report_json.as_deref() {
         Some(r) => Some(serde_json::from_str::<Report>(r).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored report: {e}")))?),

@@ -69,22 +69,9 @@ pub(crate) fn audit_for(lang: Lang, session: &Session, a: &AppView, entries: &[A
 }
 
 pub(crate) fn audit_all(lang: Lang, session: &Session, rows: &[AuditRow]) -> Markup {
-    let entries: Vec<AuditEntry> = rows
-        .iter()
-        .map(|r| AuditEntry {
-            check_id: r.check_id.clone(),
-            actor: r.actor.clone(),
-            action: r.action.clone(),
-            reason: r.reason.clone(),
-            before: r.before.clone(),
-            after: r.after.clone(),
-            created_at: r.created_at.clone(),
-        })
-        .collect();
     let table: Vec<(Option<(&str, &str)>, &AuditEntry)> = rows
         .iter()
-        .zip(&entries)
-        .map(|(r, e)| (Some((r.application_id.as_str(), r.application_no.as_deref().unwrap_or(r.application_id.as_str()))), e))
+        .map(|r| (Some((r.application_id.as_str(), r.application_no.as_deref().unwrap_or(r.application_id.as_str()))), &r.entry))
         .collect();
     let titles: HashMap<String, String> = crate::checks::CheckId::all()
         .map(|id| (id.to_string(), if lang == Lang::En { id.title(lang).to_string() } else { String::new() }))
