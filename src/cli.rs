@@ -18,7 +18,7 @@ use crate::rules::Rules;
 #[derive(Parser, Debug)]
 #[command(name = "dajian", version, about = "Pre-checks oversize/overweight road transport permit applications (大件运输许可)")]
 pub struct Cli {
-    /// Database: sqlite://PATH (created on first use) or postgres://…
+    /// Database: an SQLite file (PATH or sqlite://PATH, created on first use) or postgres://…
     #[arg(long, global = true, env = "DAJIAN_DB", default_value = DEFAULT_URL)]
     pub db: String,
     /// Where models run: cpu, or cuda[:N] in a build with the `cuda` feature.

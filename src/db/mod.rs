@@ -20,7 +20,7 @@ pub enum Backend {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("--db {0}: expected sqlite://PATH or postgres://…")]
+    #[error("--db {0}: expected a file path, sqlite://PATH or postgres://…")]
     Url(String),
     #[error("cannot open the database {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
@@ -59,6 +59,8 @@ impl Db {
     /// to date.
     pub async fn open(url: &str) -> Result<Db, DbError> {
         install_default_drivers();
+        // A bare path is what most people type for a file: take it as one.
+        let url = &with_scheme(url);
         let backend: Backend = url.parse()?;
         let mut full = url.to_string();
         if backend == Backend::Sqlite && !full.contains("mode=") {
@@ -86,6 +88,16 @@ impl Db {
         };
         migrator.run(&pool).await.map_err(|source| DbError::Migrate { url: url.to_string(), source })?;
         Ok(Db { pool, backend })
+    }
+}
+
+/// `url` as sqlx takes it: a path without a scheme (`dajian.sqlite`,
+/// `/var/lib/dajian/db.sqlite`) becomes `sqlite://PATH`.
+fn with_scheme(url: &str) -> String {
+    if url.contains("://") || url.starts_with("sqlite:") || url.is_empty() {
+        url.to_string()
+    } else {
+        format!("sqlite://{url}")
     }
 }
 
@@ -124,6 +136,15 @@ pub fn trouble(e: &sqlx::Error) -> Option<Trouble> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_bare_path_is_an_sqlite_file_and_urls_stay_as_given() {
+        assert_eq!(with_scheme("/tmp/x.sqlite"), "sqlite:///tmp/x.sqlite");
+        assert_eq!(with_scheme("dajian.sqlite"), "sqlite://dajian.sqlite");
+        assert_eq!(with_scheme("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(with_scheme("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
     use super::*;
 
     #[tokio::test]
