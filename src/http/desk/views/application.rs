@@ -57,10 +57,10 @@ fn document<'r>(report: &'r Report, file: &str) -> Option<&'r Document> {
     report.documents.iter().find(|d| d.file == file)
 }
 
-/// Where the desk loads a page's image: an archived page (reused from an
-/// earlier application) is served from the application that brought it.
-/// Where the viewer gets page `page` (1-based) of `file`: PDF and TIFF
-/// pages come rendered as PNG (`?page=N`), which browsers show.
+/// Where the viewer loads page `page` (1-based) of `file`. An archived page
+/// (reused from an earlier application) is served from the application
+/// that brought it; PDF and TIFF pages come rendered as PNG (`?page=N`),
+/// which browsers show.
 fn page_src(a: &AppView, report: &Report, file: &str, page: Option<u32>) -> String {
     let base = match document(report, file).and_then(|d| d.archived.as_ref()) {
         Some(ar) => format!("/desk/applications/{}/pages/{}", ar.application_id, ar.file),
