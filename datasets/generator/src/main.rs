@@ -135,6 +135,10 @@ enum TrainCommand {
         /// Pages read side by side.
         #[arg(long, default_value_t = 2)]
         threads: usize,
+        /// Born-digital PDF pages (text taken as printed) instead of images
+        /// read by OCR.
+        #[arg(long)]
+        born_digital: bool,
     },
 }
 
@@ -193,7 +197,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 println!("{}", fixture.join(name).display());
             }
         }
-        Command::Train { command: TrainCommand::OcrSamples { out, seed, apps, threads } } => {
+        Command::Train { command: TrainCommand::OcrSamples { out, seed, apps, threads, born_digital } } => {
             if apps == 0 || threads == 0 {
                 return Err(input("--apps and --threads must be positive".into()));
             }
@@ -203,7 +207,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     eprintln!("[{done}/{total}] pages read");
                 }
             };
-            let (samples, counts) = dajian_datasets::ocr_samples::collect(seed, apps, &ocr, threads, progress).map_err(|e| internal(format!("{e:#}")))?;
+            let (samples, counts) = dajian_datasets::ocr_samples::collect(seed, apps, &ocr, threads, born_digital, progress).map_err(|e| internal(format!("{e:#}")))?;
             dajian_datasets::ocr_samples::write_jsonl(&out, &samples).map_err(|e| internal(format!("{e:#}")))?;
             println!("{}", serde_json::to_string_pretty(&counts).expect("counts serialise"));
         }

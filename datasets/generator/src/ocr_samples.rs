@@ -189,13 +189,23 @@ pub struct Collected {
 /// Renders the pages of `apps` applications of world `seed`, reads them
 /// with `ocr` on `threads` threads and aligns the truth. Pages that cannot
 /// be aligned are counted and left out.
-pub fn collect(seed: u64, apps: usize, ocr: &dajian::ocr::OcrEngine, threads: usize, progress: impl Fn(usize, usize) + Sync) -> anyhow::Result<(Vec<OcrSample>, Collected)> {
+///
+/// `born_digital`: instead of rendering an image, make each page's
+/// born-digital PDF (`render::pdf::born_digital_pdf`, as `dataset generate
+/// --pdf` does) and read its text as dajian reads a PDF's: no OCR noise,
+/// boxes from the glyphs' em squares.
+pub fn collect(seed: u64, apps: usize, ocr: &dajian::ocr::OcrEngine, threads: usize, born_digital: bool, progress: impl Fn(usize, usize) + Sync) -> anyhow::Result<(Vec<OcrSample>, Collected)> {
     let (_, cases) = crate::world_and_apps(seed, apps)?;
     let docs: Vec<_> = cases.iter().flat_map(|c| c.pages.iter()).collect();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results = dajian::par::map(&docs, threads, |doc| -> anyhow::Result<Option<Result<OcrSample, Unaligned>>> {
         let text_page = crate::page_text(doc)?;
-        let (bytes, truth) = crate::render_page_bytes(doc)?;
+        let (bytes, truth) = if born_digital {
+            let p = crate::page_pdfs(doc)?;
+            (p.digital, p.digital_truth)
+        } else {
+            crate::render_page_bytes(doc)?
+        };
         let boxes: Vec<BBox> = truth.lines.iter().map(|l| l.bbox).collect();
         let page = dajian::ingest::decode_page(&bytes, &doc.file, &dajian::ingest::DecodeLimits::default())?;
         let read = ocr.read(&page);
