@@ -72,7 +72,7 @@ impl PageDoc {
         }
     }
 
-    pub fn put(&mut self, key: &'static str, printed: String, value: Value) {
+    fn put(&mut self, key: &'static str, printed: String, value: Value) {
         self.values.insert(key, Printed { printed, value });
     }
 
@@ -88,6 +88,12 @@ impl PageDoc {
         let p = fmt_date(d, self.date_style);
         debug_assert_eq!(normalize::date(&p), Some(d));
         self.put(key, p, json!(d.to_string()));
+    }
+
+    /// A date as the ID card prints it, in three boxes: `1980 年 1 月 1 日`.
+    pub fn set_card_date(&mut self, key: &'static str, d: Date) {
+        use chrono::Datelike;
+        self.put(key, format!("{} 年 {} 月 {} 日", d.year(), d.month(), d.day()), json!(d.to_string()));
     }
 
     pub fn set_until(&mut self, key: &'static str, u: Until) {
@@ -131,13 +137,10 @@ fn city_name(sim: &Sim, uscc: &str) -> (String, String) {
 }
 
 pub fn fill_id_card(pg: &mut PageDoc, p: &Person, _rng: &mut ChaCha8Rng) {
-    use chrono::Datelike;
     pg.set_text("name", &p.name);
     pg.set_text("sex", p.sex.as_deref().unwrap_or("男"));
     pg.set_text("ethnicity", "汉");
-    let b = p.birth_date.unwrap();
-    // The card prints the date in three boxes: 1980 年 1 月 1 日.
-    pg.put("birth_date", format!("{} 年 {} 月 {} 日", b.year(), b.month(), b.day()), json!(b.to_string()));
+    pg.set_card_date("birth_date", p.birth_date.unwrap());
     pg.set_text("address", p.address.as_deref().unwrap_or(""));
     pg.set_code("id_number", p.id_number.as_str());
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::docs::PageDoc;
 use dajian::document::{DocKind, Document, FieldType};
@@ -122,12 +122,7 @@ fn page_doc(d: &Document, index: u64) -> Result<PageDoc> {
 fn set(pg: &mut PageDoc, kind: DocKind, key: &'static str, ty: FieldType, v: &Value) -> Result<()> {
     let s = v.as_str();
     match ty {
-        // The ID card prints its date in three boxes: 1980 年 1 月 1 日.
-        FieldType::Date if kind == DocKind::IdCard => {
-            use chrono::Datelike;
-            let d = parse_date(s.unwrap_or_default())?;
-            pg.put(key, format!("{} 年 {} 月 {} 日", d.year(), d.month(), d.day()), json!(d.to_string()));
-        }
+        FieldType::Date if kind == DocKind::IdCard => pg.set_card_date(key, parse_date(s.unwrap_or_default())?),
         FieldType::Date => pg.set_date(key, parse_date(s.unwrap_or_default())?),
         FieldType::OpenEnd => pg.set_until(key, Until::parse(s.unwrap_or_default())?),
         FieldType::Month => pg.set_month(key, Month::parse(s.unwrap_or_default())?),

@@ -310,13 +310,21 @@ pub fn scan_pdf_name(file: &str) -> String {
 /// Renders one page and makes both of its PDFs, in memory.
 pub fn page_pdfs(doc: &docs::PageDoc) -> Result<PagePdfs> {
     let (image, image_truth) = render_page_bytes(doc)?;
-    let (layout, variant, font) = pages::layout(doc)?;
     let scan = render::pdf::scanned_pdf(&[render::pdf::ScannedPage::from_jpeg(&image, SCAN_DPI).with_context(|| doc.file.clone())?]);
-    let digital = render::pdf::born_digital_pdf(&[(&layout, doc.seed)]).with_context(|| doc.file.clone())?;
-    let (rs, keys) = rects(&layout);
-    let mut digital_truth = page_truth(doc, &layout, variant, font, layout.width, layout.height, &rs, &keys, None);
-    digital_truth.file = pdf_name(&doc.file);
+    let (layout, digital, digital_truth) = born_digital(doc)?;
     Ok(PagePdfs { file: doc.file.clone(), image, image_truth, layout, seed: doc.seed, scan, digital, digital_truth })
+}
+
+/// One page's born-digital PDF of its clean layout, with its truth (boxes
+/// in layout pixels, which are the PDF's at the dpi dajian renders it):
+/// the layout, the PDF and the truth. No image is rendered.
+pub fn born_digital(doc: &docs::PageDoc) -> Result<(Layout, Vec<u8>, PageTruth)> {
+    let (layout, variant, font) = pages::layout(doc)?;
+    let pdf = render::pdf::born_digital_pdf(&[(&layout, doc.seed)]).with_context(|| doc.file.clone())?;
+    let (rs, keys) = rects(&layout);
+    let mut truth = page_truth(doc, &layout, variant, font, layout.width, layout.height, &rs, &keys, None);
+    truth.file = pdf_name(&doc.file);
+    Ok((layout, pdf, truth))
 }
 
 /// Application `index` (0-based) of the set `p` describes (its seed, size,

@@ -201,8 +201,8 @@ pub fn collect(seed: u64, apps: usize, ocr: &dajian::ocr::OcrEngine, threads: us
     let results = dajian::par::map(&docs, threads, |doc| -> anyhow::Result<Option<Result<OcrSample, Unaligned>>> {
         let text_page = crate::page_text(doc)?;
         let (bytes, truth) = if born_digital {
-            let p = crate::page_pdfs(doc)?;
-            (p.digital, p.digital_truth)
+            let (_, pdf, truth) = crate::born_digital(doc)?;
+            (pdf, truth)
         } else {
             crate::render_page_bytes(doc)?
         };
