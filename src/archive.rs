@@ -90,11 +90,6 @@ pub async fn store(db: &Db, application_id: &str, app: &Application, docs: &[Doc
     Ok(n)
 }
 
-/// How many readings application `id` has archived.
-pub async fn archived_from(db: &Db, id: &str) -> Result<i64, sqlx::Error> {
-    store::count_from(db, id).await
-}
-
 /// The archived readings `app` may use: for each party of the form and
 /// each reusable kind the application brings no page of, the latest
 /// archived reading still valid on the submission date.
@@ -134,13 +129,6 @@ pub async fn reusable(db: &Db, app: &Application, present: &[Document]) -> Resul
         }
     }
     Ok(out)
-}
-
-pub use crate::store::archive::Entry;
-
-/// An entity's archive, newest first.
-pub async fn history(db: &Db, entity: &str) -> Result<Vec<Entry>, sqlx::Error> {
-    store::history(db, entity).await
 }
 
 #[cfg(test)]

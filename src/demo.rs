@@ -28,7 +28,7 @@ use crate::accounts::{self, Role};
 use crate::ingest::PageFile;
 use crate::jobs;
 use crate::store;
-use crate::pipeline::{self, Precheck, Readers};
+use crate::pipeline::{Precheck, Readers};
 
 pub const FIXTURE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean");
 /// The committed reading of every demo page, beside the pages.
@@ -91,7 +91,7 @@ fn form_file(path: &str) -> &str {
 fn fixture_app() -> anyhow::Result<(Value, Application)> {
     let path = Path::new(FIXTURE_DIR).join("application.json");
     let text = std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let (app, _) = pipeline::read_application(&path)?;
+    let app = Application::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok((serde_json::from_str(&text)?, app))
 }
 

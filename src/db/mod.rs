@@ -136,6 +136,7 @@ pub fn trouble(e: &sqlx::Error) -> Option<Trouble> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn a_bare_path_is_an_sqlite_file_and_urls_stay_as_given() {
@@ -144,8 +145,6 @@ mod tests {
         assert_eq!(with_scheme("sqlite::memory:"), "sqlite::memory:");
         assert_eq!(with_scheme("postgres://u@h/db"), "postgres://u@h/db");
     }
-
-    use super::*;
 
     #[tokio::test]
     async fn a_fresh_sqlite_file_is_created_and_migrated() {

@@ -65,7 +65,7 @@ async fn visible(s: &AppState, who: &Principal, id: &str) -> ApiResult<Stored> {
 
 /// A stored report, read back. It was written by `jobs::run`, so one that
 /// does not parse is this service's fault (500), named by application.
-fn stored_report(id: &str, json: &str) -> ApiResult<Report> {
+pub(crate) fn stored_report(id: &str, json: &str) -> ApiResult<Report> {
     serde_json::from_str(json).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored report: {e}")))
 }
 

@@ -167,7 +167,7 @@ async fn archive_approved(db: &Db, id: &str, report: &Report) {
         return;
     };
     // Approving twice archives once.
-    let already = match crate::archive::archived_from(db, id).await {
+    let already = match crate::store::archive::count_from(db, id).await {
         Ok(n) => n,
         Err(e) => {
             tracing::warn!(application = id, error = %e, "archiving an approved application failed");

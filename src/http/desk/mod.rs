@@ -1,5 +1,6 @@
 //! The clerk's desk: server-rendered HTML under `/desk` for the clerks who
-//! work the queue all day. Sessions and accounts are in [`session`], the
+//! work the queue all day. The session and login cookies are in [`session`]
+//! (accounts and sessions themselves in `crate::accounts`), the
 //! strings in [`i18n`], the view models and their reads in [`pages`], the
 //! HTML in `views` (one module per page); this module holds the routes,
 //! the request extractors and the error pages.
@@ -413,7 +414,7 @@ async fn audit_all(State(s): State<AppState>, lang: Lang, session: Session) -> D
 
 /// `/desk/entities/company:USCC`, `person:ID`, `vehicle:VIN`.
 async fn entity_history(State(s): State<AppState>, lang: Lang, session: Session, Path(entity): Path<String>) -> DeskResult<Response> {
-    let entries = crate::archive::history(&s.db, &entity).await?;
+    let entries = crate::store::archive::history(&s.db, &entity).await?;
     Ok(views::entity_history(lang, &session, &entity, &entries).into_response())
 }
 

@@ -77,10 +77,7 @@ pub async fn load_application(db: &Db, id: &str) -> ApiResult<AppView> {
     let row = store::find(db, id).await?.ok_or(ApiError::NotFound)?;
     let store::Stored { id, application_no, status, error, form, report: report_json, created_at, .. } = row;
     let form: Value = serde_json::from_str(&form).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored form: {e}")))?;
-    let report = match report_json.as_deref() {
-        Some(r) => Some(serde_json::from_str::<Report>(r).map_err(|e| ApiError::Internal(anyhow::anyhow!("application {id}: stored report: {e}")))?),
-        None => None,
-    };
+    let report = report_json.as_deref().map(|r| crate::http::applications::stored_report(&id, r)).transpose()?;
     let mut checks_state = HashMap::new();
     let mut app_state = None;
     for e in crate::http::decisions::log(db, &id).await? {

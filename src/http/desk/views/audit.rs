@@ -87,7 +87,7 @@ pub(crate) fn audit_all(lang: Lang, session: &Session, rows: &[AuditRow]) -> Mar
 }
 
 /// An entity's verified archive: what later applications may reuse.
-pub(crate) fn entity_history(lang: Lang, session: &Session, entity: &str, entries: &[crate::archive::Entry]) -> Markup {
+pub(crate) fn entity_history(lang: Lang, session: &Session, entity: &str, entries: &[crate::store::archive::Entry]) -> Markup {
     let shown = if let Some(id) = entity.strip_prefix("person:") { format!("person:{}", crate::types::mask_id(id)) } else { entity.to_string() };
     let body = html! {
         main.page {
