@@ -36,9 +36,6 @@ pub struct Sim {
     pub world: World,
     /// The part of the name and place pools this world draws from.
     pub split: Split,
-    /// Lay pages out in the held-out layout families (never in training):
-    /// today the paper road transport certificate.
-    pub held_out_families: bool,
     pub company_extra: BTreeMap<String, CompanyExtra>,
     shared: Vec<usize>,
 }
@@ -317,7 +314,7 @@ fn make_rig(rng: &mut ChaCha8Rng, n: &Needs) -> Option<Rig> {
 
 impl Sim {
     pub fn new(rng: &mut ChaCha8Rng, split: Split) -> Sim {
-        Sim { world: World::network(rng), split, held_out_families: false, company_extra: BTreeMap::new(), shared: vec![] }
+        Sim { world: World::network(rng), split, company_extra: BTreeMap::new(), shared: vec![] }
     }
 
     fn pools(&self) -> &'static Pools {

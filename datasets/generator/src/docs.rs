@@ -237,9 +237,6 @@ fn rtc(sim: &Sim, rng: &mut ChaCha8Rng, v: &Vehicle, subject: Subject) -> PageDo
     pg.set_date("valid_until", until);
     let (_, cn) = city_name(sim, &uscc);
     pg.x("authority", format!("{cn}交通运输局"));
-    if sim.held_out_families {
-        pg.x("family", "paper");
-    }
     pg
 }
 

@@ -114,13 +114,37 @@ pub fn world_and_apps_in(seed: u64, n: usize, split: Split) -> Result<(apps::Sim
 pub fn world_and_apps_with(seed: u64, n: usize, split: Split, held_out_families: bool) -> Result<(apps::Sim, Vec<apps::AppCase>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut sim = apps::Sim::new(&mut rng, split);
-    sim.held_out_families = held_out_families;
     let plans = apps::plan(&mut rng, n);
     let mut cases = Vec::with_capacity(n);
     for p in &plans {
-        cases.push(apps::build(&mut sim, &mut rng, p).with_context(|| format!("application {}", p.index + 1))?);
+        let mut case = apps::build(&mut sim, &mut rng, p).with_context(|| format!("application {}", p.index + 1))?;
+        if held_out_families {
+            // Each page may then be drawn in its kind's held-out family (`pages::family`).
+            case.pages.iter_mut().for_each(|pg| pg.x("held_out", "1"));
+        }
+        cases.push(case);
     }
     Ok((sim, cases))
+}
+
+/// `per` clean pages of every layout family of every kind, as
+/// (`KIND-FAMILY-N.jpg`, JPEG bytes), from a small world of seed 5 (seen
+/// pools): what `dataset families` writes.
+pub fn family_samples(per: usize) -> Result<Vec<(String, Vec<u8>)>> {
+    let (_, cases) = world_and_apps_in(5, 8, Split::Seen)?;
+    let mut out = vec![];
+    for (kind, family, _) in pages::families() {
+        let docs = cases.iter().flat_map(|c| &c.pages).filter(|p| p.kind == kind).take(per);
+        for (i, doc) in docs.enumerate() {
+            let mut doc = doc.clone();
+            doc.x("family", family);
+            doc.degraded = false;
+            doc.file = format!("{kind}-{family}-{i}.jpg");
+            let (bytes, _) = render_page_bytes(&doc).with_context(|| doc.file.clone())?;
+            out.push((doc.file, bytes));
+        }
+    }
+    Ok(out)
 }
 
 /// JPEG quality of an undegraded page: 70–85, as clean uploads vary.

@@ -73,6 +73,15 @@ enum DatasetCommand {
         #[arg(long)]
         fixture: PathBuf,
     },
+    /// Lists every layout family of every kind (held-out ones marked) and
+    /// writes PER clean sample pages of each to OUT, named
+    /// KIND-FAMILY-N.jpg, to see what each family draws.
+    Families {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2)]
+        per: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -187,6 +196,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             p.pdf = pdf;
             let s = dajian_datasets::generate(&p).map_err(|e| internal(format!("{}: {e:#}", out.display())))?;
             println!("{}", serde_json::to_string_pretty(&s).expect("a summary serialises"));
+        }
+        Command::Dataset { command: DatasetCommand::Families { out, per } } => {
+            std::fs::create_dir_all(&out).map_err(|e| input(format!("--out {}: {e}", out.display())))?;
+            for (kind, family, held_out) in dajian_datasets::pages::families() {
+                println!("{kind}/{family}{}", if held_out { " (held out)" } else { "" });
+            }
+            for (name, bytes) in dajian_datasets::family_samples(per).map_err(|e| internal(format!("{e:#}")))? {
+                let p = out.join(name);
+                std::fs::write(&p, bytes).map_err(|e| input(format!("{}: {e}", p.display())))?;
+            }
         }
         Command::Dataset { command: DatasetCommand::FixturePages { fixture } } => {
             if !fixture.join("documents.json").is_file() {

@@ -12,6 +12,11 @@ use super::layout::{t, Layout, Op, Rgb, Seg, BLACK, BLUE, GREY, RED};
 use super::pools::pick;
 use dajian::document::DocKind;
 
+mod company;
+mod letters;
+mod personal;
+mod vehicle;
+
 /// Per-page look: fonts, sizes and colours drawn from the page's seed.
 struct Style {
     label: FontId,
@@ -157,23 +162,72 @@ fn card_base(l: &mut Layout, x: f32, y: f32, w: f32, h: f32, bg: Rgb, rng: &mut 
     l.op(Op::Stroke { x: x + 6.0, y: y + 6.0, w: w - 12.0, h: h - 12.0, width: 2.0, color: [150, 130, 110] });
 }
 
+/// How a family draws a page: the layout and the variant it drew (the
+/// family's name, or a finer name inside it).
+type Draw = fn(&PageDoc, &Style, &mut ChaCha8Rng) -> Result<(Layout, String)>;
+
+/// A layout family: one edition or way of printing a kind (the card, its
+/// electronic printout, a phone screenshot, a photocopy on A4 …).
+struct Family {
+    kind: DocKind,
+    name: &'static str,
+    draw: Draw,
+    /// Drawn only by `dataset generate --held-out-families`, never in
+    /// training, so the bench can tell reading a layout from remembering it.
+    held_out: bool,
+}
+
+/// The families added beside each kind's first edition and its printout,
+/// one file per group of kinds; `datasets/README.md` says what each imitates.
+fn extra_families() -> impl Iterator<Item = &'static Family> {
+    [vehicle::FAMILIES, company::FAMILIES, personal::FAMILIES, letters::FAMILIES].into_iter().flatten()
+}
+
+/// Share of a held-out page (`--held-out-families`) drawn in its kind's
+/// held-out family; the rest are drawn as in training, so the unseen part
+/// measures both.
+const HELD_OUT_SHARE: f64 = 0.5;
+
+/// The page's family: the one its document names, else drawn from the
+/// page's seed. The draws use streams of their own, so a family added
+/// leaves the pages of the others as they were.
+fn family(doc: &PageDoc, st: &Style) -> Option<&'static str> {
+    if let Some(f) = doc.extra.get("family") {
+        let named = extra_families().find(|f2| f2.kind == doc.kind && f2.name == f.as_str()).map(|f2| f2.name);
+        return named.or((f == "printout").then_some("printout"));
+    }
+    if doc.extra.contains_key("held_out") {
+        let mut h = ChaCha8Rng::seed_from_u64(doc.seed ^ 0x4e1d_0b7f);
+        if let Some(f) = extra_families().find(|f| f.kind == doc.kind && f.held_out) {
+            if h.random_bool(HELD_OUT_SHARE) {
+                return Some(f.name);
+            }
+        }
+    }
+    let mut f = ChaCha8Rng::seed_from_u64(doc.seed ^ 0x0e1e_c7e0);
+    if printout_rows(doc.kind, st).is_some() && f.random_bool(PRINTOUT_SHARE) {
+        return Some("printout");
+    }
+    // The first edition or one of the extra families, evenly.
+    let seen: Vec<&Family> = extra_families().filter(|f| f.kind == doc.kind && !f.held_out).collect();
+    let mut g = ChaCha8Rng::seed_from_u64(doc.seed ^ 0x7a3f_11e5);
+    let i = g.random_range(0..=seen.len());
+    seen.get(i).map(|f| f.name)
+}
+
 pub fn layout(doc: &PageDoc) -> Result<(Layout, String, FontId)> {
     let mut rng = ChaCha8Rng::seed_from_u64(doc.seed);
     let mut st = style(&mut rng);
     st.bilingual = matches!(doc.kind, DocKind::VehicleLicence | DocKind::DrivingLicence) && rng.random_bool(0.5);
     let font = st.value;
-    // The family is drawn from its own stream, so adding one left every
-    // other page as it was.
-    let family = doc.extra.get("family").map(String::as_str).or_else(|| {
-        let mut f = ChaCha8Rng::seed_from_u64(doc.seed ^ 0x0e1e_c7e0);
-        (printout_rows(doc.kind, &st).is_some() && f.random_bool(PRINTOUT_SHARE)).then_some("printout")
-    });
+    let family = family(doc, &st);
+    let extra = family.and_then(|name| extra_families().find(|f| f.kind == doc.kind && f.name == name));
     let (l, variant) = match doc.kind {
+        _ if extra.is_some() => (extra.unwrap().draw)(doc, &st, &mut rng)?,
         _ if family == Some("printout") => printout(doc, &st, &mut rng)?,
         DocKind::VehicleLicence => vehicle_licence(doc, &st, &mut rng)?,
         DocKind::DrivingLicence => driving_licence(doc, &st, &mut rng)?,
         DocKind::QualificationCertificate => qualification(doc, &st, &mut rng)?,
-        DocKind::RoadTransportCertificate if family == Some("paper") => rtc_paper(doc, &st, &mut rng)?,
         DocKind::RoadTransportCertificate => rtc(doc, &st, &mut rng)?,
         DocKind::BusinessLicence => business_licence(doc, &st, &mut rng)?,
         DocKind::OperatingPermit => operating_permit(doc, &st, &mut rng)?,
@@ -185,6 +239,21 @@ pub fn layout(doc: &PageDoc) -> Result<(Layout, String, FontId)> {
     };
     l.check_complete()?;
     Ok((l, format!("{}/{}", doc.kind, variant), font))
+}
+
+/// Every family of every kind: (kind, name, held out). The first edition
+/// of each kind and the printouts are drawn by this file; the rest by the
+/// files of `extra_families`.
+pub fn families() -> Vec<(DocKind, &'static str, bool)> {
+    let mut all = vec![];
+    for kind in DocKind::ALL {
+        all.push((kind, "first", false));
+        if printout_rows(kind, &style(&mut ChaCha8Rng::seed_from_u64(0))).is_some() {
+            all.push((kind, "printout", false));
+        }
+    }
+    all.extend(extra_families().map(|f| (f.kind, f.name, f.held_out)));
+    all
 }
 
 fn new_layout(doc: &PageDoc, w: u32, h: u32, paper: Rgb) -> Layout {
@@ -347,42 +416,6 @@ fn rtc(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, Strin
     l.run(640.0, y0 + 7.0 * rh, st.label, st.size, st.label_color, &[t(format!("发证机关：{auth}"))])?;
     l.seal(860.0, y0 + 6.8 * rh, 80.0, FontId::Sans, &auth, "道路运输证专用章")?;
     Ok((l, "card".into()))
-}
-
-/// The paper edition of the road transport certificate, a **held-out
-/// family**: drawn only by `dataset generate --held-out-families`, never
-/// in training, so the bench can tell reading a layout from remembering
-/// it. No table: label：value lines in two columns, in another order, the
-/// number in red at the top right, a double frame.
-fn rtc_paper(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, String)> {
-    let (w, h) = (1240.0, 860.0);
-    let paper = *pick(rng, &[[250, 248, 240], [248, 246, 236]]);
-    let mut l = new_layout(doc, w as u32, h as u32, paper);
-    l.op(Op::Stroke { x: 24.0, y: 24.0, w: w - 48.0, h: h - 48.0, width: 4.0, color: st.line });
-    l.op(Op::Stroke { x: 36.0, y: 36.0, w: w - 72.0, h: h - 72.0, width: 1.5, color: st.line });
-    l.run_centered(w / 2.0, 110.0, FontId::SansBold, 44.0, BLACK, &[t("道路运输证")])?;
-    l.run(w - 470.0, 170.0, st.label, st.size * 0.9, RED, &[t("No. "), Seg::F("certificate_number")])?;
-    let (lx, rx, lead) = (90.0, 660.0, 74.0);
-    let label = |s: &'static str| t(format!("{s}："));
-    let mut y = 250.0;
-    l.run(lx, y, st.value, st.size, st.value_color, &[label("业户名称"), Seg::F("operator_name")])?;
-    y += lead;
-    l.run(lx, y, st.value, st.size, st.value_color, &[label("经营许可证号"), Seg::F("operating_permit_number")])?;
-    y += lead;
-    l.run(lx, y, st.value, st.size, st.value_color, &[label("车辆号牌"), Seg::F("plate_number")])?;
-    l.run(rx, y, st.value, st.size, st.value_color, &[label("车辆类型"), Seg::F("vehicle_type")])?;
-    y += lead;
-    l.run(lx, y, st.value, st.size, st.value_color, &[label("吨(座)位"), Seg::F("tonnage_kg")])?;
-    l.run(rx, y, st.value, st.size * 0.9, st.value_color, &[label("经营范围"), Seg::F("business_scope")])?;
-    y += lead;
-    l.run(lx, y, st.value, st.size, st.value_color, &[label("车辆尺寸(mm)"), Seg::F("length_mm"), t("×"), Seg::F("width_mm"), t("×"), Seg::F("height_mm")])?;
-    y += lead;
-    l.run(lx, y, st.value, st.size, st.value_color, &[label("发证日期"), Seg::F("issue_date")])?;
-    l.run(rx, y, st.value, st.size, st.value_color, &[label("有效期至"), Seg::F("valid_until")])?;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
-    l.run(rx, y + 1.6 * lead, st.label, st.size, st.label_color, &[t(format!("核发机关：{auth}"))])?;
-    l.seal(rx + 330.0, y + 1.3 * lead, 80.0, FontId::Sans, &auth, "道路运输证专用章")?;
-    Ok((l, "paper".into()))
 }
 
 // ------------------------------------------------------------ 电子证照
@@ -785,4 +818,46 @@ fn commitment(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout
     l.run(800.0, y + lead, body, sz, BLACK, &[t(signed)])?;
     l.seal(880.0, y, 105.0, FontId::Sans, &company, "")?;
     Ok((l, "a4".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{world_and_apps_in, Split};
+
+    #[test]
+    fn every_family_draws_every_value_of_its_pages_on_the_page() {
+        let (_, cases) = world_and_apps_in(3, 12, Split::Seen).unwrap();
+        for (kind, family, _) in families() {
+            let docs: Vec<&PageDoc> = cases.iter().flat_map(|c| &c.pages).filter(|p| p.kind == kind).take(12).collect();
+            assert!(!docs.is_empty(), "no {kind} page to draw");
+            for doc in docs {
+                let mut doc = doc.clone();
+                doc.x("family", family);
+                let (l, variant, _) = layout(&doc).unwrap_or_else(|e| panic!("{kind}/{family}: {e:#}"));
+                assert!(l.width > 0 && l.height > 0);
+                for line in &l.lines {
+                    assert!(line.x >= 0.0 && line.x + line.width() <= l.width as f32 + 1.0, "{variant}: a line runs off the page: {}", line.text);
+                    assert!(line.top >= 0.0 && line.top + line.height <= l.height as f32 + 1.0, "{variant}: a line runs off the page: {}", line.text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn held_out_pages_are_drawn_in_their_kinds_held_out_family_and_others_never() {
+        let (_, cases) = world_and_apps_in(3, 12, Split::Seen).unwrap();
+        let held: Vec<(DocKind, &str)> = families().into_iter().filter(|f| f.2).map(|f| (f.0, f.1)).collect();
+        let mut drawn_held = 0;
+        for doc in cases.iter().flat_map(|c| &c.pages) {
+            let st = style(&mut ChaCha8Rng::seed_from_u64(doc.seed));
+            let f = family(doc, &st).unwrap_or("first");
+            assert!(!held.contains(&(doc.kind, f)), "a training page drawn in the held-out {}/{f}", doc.kind);
+            let mut doc = doc.clone();
+            doc.x("held_out", "1");
+            let f = family(&doc, &st).unwrap_or("first");
+            drawn_held += held.contains(&(doc.kind, f)) as usize;
+        }
+        assert!(drawn_held > 0);
+    }
 }
