@@ -1,4 +1,4 @@
-//! Layout families of the letters and plans (授权委托书, 护送方案, 外廓图, 承诺书) beyond the first
+//! Layout families of the letters and plans (授权委托书, 护送方案, 承诺书) beyond the first
 //! edition and the printout in `mod.rs`.
 
 use super::Family;

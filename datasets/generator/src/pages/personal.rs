@@ -1,4 +1,4 @@
-//! Layout families of the people's documents (驾驶证, 从业资格证, 身份证) beyond the first
+//! Layout families of the drivers' documents (驾驶证, 从业资格证) beyond the first
 //! edition and the printout in `mod.rs`.
 
 use super::Family;
