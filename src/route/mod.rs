@@ -25,7 +25,7 @@ use crate::rules::RouteRules;
 use crate::types::{Kg, Mm};
 
 pub use network::{Network, load as load_network};
-pub use suggest::{Cut, CutReason, Passage, RouteView, SegmentView, StructureView, Suggestion, suggest};
+pub use suggest::{Cut, CutReason, Passage, RouteView, StructureView, Suggestion, suggest};
 
 /// The field of R3's evidence that holds the [`Suggestion`].
 pub const EVIDENCE_FIELD: &str = "route_suggestion";

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::network::{Network, OPEN};
 use super::{Constraint, Load};
 use crate::lang::Lang;
-use crate::registry::{RoadClass, StructureKind};
+use crate::registry::{RoadSegment, StructureKind};
 use crate::tr;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,19 +37,10 @@ pub struct RouteView {
     pub length_m: u64,
     /// Structures on it that need a survey.
     pub surveys: u32,
-    pub segments: Vec<SegmentView>,
+    /// The registry's segments, each `from_node` the node it is entered
+    /// from on this route.
+    pub segments: Vec<RoadSegment>,
     pub structures: Vec<StructureView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SegmentView {
-    pub id: String,
-    pub name: String,
-    /// The node it is entered from, on this route.
-    pub from_node: String,
-    pub to_node: String,
-    pub length_m: u32,
-    pub road_class: RoadClass,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -284,14 +275,7 @@ fn view(net: &Network, origin: &str, segs: &[u32], load: &Load) -> RouteView {
         at = Some(to);
         v.length_m += s.length_m as u64;
         v.surveys += net.surveys[seg as usize];
-        v.segments.push(SegmentView {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            from_node: net.node_ids[from as usize].clone(),
-            to_node: net.node_ids[to as usize].clone(),
-            length_m: s.length_m,
-            road_class: s.road_class,
-        });
+        v.segments.push(RoadSegment { from_node: net.node_ids[from as usize].clone(), to_node: net.node_ids[to as usize].clone(), ..s.clone() });
         for st in &net.structures[seg as usize] {
             let margins = Constraint::LIMITS
                 .iter()
