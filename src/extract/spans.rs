@@ -285,10 +285,38 @@ pub const HEADINGS: [(&str, &str); 5] = [
     ("contingency", "异常情况处理"),
 ];
 
-/// The escort plan's sections found by their printed headings.
+/// Words that name a section in a heading however an office words it
+/// (护送车辆及设备, 护送作业要求, 应急处置措施 …): the nouns of
+/// `HEADINGS` and their common synonyms.
+const HEADING_WORDS: [(&str, &[&str]); 5] = [
+    ("vehicles", &["车辆"]),
+    ("personnel", &["人员"]),
+    ("route", &["路线", "线路"]),
+    ("procedure", &["操作", "作业", "细则"]),
+    ("contingency", &["异常", "应急", "突发"]),
+];
+
+/// A heading worded otherwise is short: a numbered title, not a line of a
+/// paragraph that mentions the word.
+const MAX_HEADING_CHARS: usize = 14;
+
+/// The escort plan's sections found by their printed headings: the
+/// headings of `documents.md` anywhere, or a short line naming a section.
 pub fn escort_sections(text: &str) -> Vec<&'static str> {
     let t = normalize::text(text);
-    HEADINGS.iter().filter(|(_, h)| t.contains(h)).map(|(k, _)| *k).collect()
+    let mut found: Vec<&'static str> = HEADINGS.iter().filter(|(_, h)| t.contains(h)).map(|(k, _)| *k).collect();
+    for line in text.lines().map(normalize::text) {
+        let title = line.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || "一二三四五六七八九十第部分、.．（）()".contains(c));
+        if title.chars().count() > MAX_HEADING_CHARS {
+            continue;
+        }
+        for (key, words) in HEADING_WORDS {
+            if !found.contains(&key) && words.iter().any(|w| title.contains(w)) {
+                found.push(key);
+            }
+        }
+    }
+    HEADINGS.iter().map(|(k, _)| *k).filter(|k| found.contains(k)).collect()
 }
 
 #[cfg(test)]
@@ -516,5 +544,14 @@ mod tests {
     fn the_escort_sections_are_found_by_their_headings() {
         let text = "一、护送车辆配置\n……\n二、护送人员配备\n三、护送路线情况说明\n五、异常情况 处理";
         assert_eq!(escort_sections(text), ["vehicles", "personnel", "route", "contingency"]);
+    }
+
+    #[test]
+    fn escort_sections_worded_otherwise_are_found_by_short_headings_only() {
+        let text = "一、护送车辆及设备\n（二）护送人员安排\n3.行驶路线\n第四部分 护送作业要求\n五、应急处置措施";
+        assert_eq!(escort_sections(text), ["vehicles", "personnel", "route", "procedure", "contingency"]);
+        // A paragraph's line mentioning the words names no section.
+        let body = "车队行驶速度不超过每小时40公里，护送人员在操作时按路线行驶，遇异常情况立即停车";
+        assert!(escort_sections(body).is_empty());
     }
 }
