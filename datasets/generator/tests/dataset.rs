@@ -551,7 +551,7 @@ fn held_out_layout_families_appear_only_when_asked_and_print_every_field_on_ink(
         assert!(!held.contains(&layout), "{}: {layout}", p.file);
     }
     // A held-out world draws each of them, every field on ink.
-    let (_, cases) = dataset::world_and_apps_with(16, 6, dataset::Split::HeldOut, true).unwrap();
+    let (_, cases) = dataset::world_and_apps_with(16, 12, dataset::Split::HeldOut, true).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let mut drawn = std::collections::BTreeSet::new();
     for p in cases.iter().flat_map(|c| &c.pages) {
