@@ -258,6 +258,12 @@ impl DocKind {
     /// [identified by](DocKind::identified_by).
     pub const MIN_MARKS: usize = 2;
 
+    /// How many of this kind's [`marks`](DocKind::marks) the normalised
+    /// `text` shows.
+    pub fn marks_in(self, text: &str) -> usize {
+        self.marks().iter().filter(|m| text.contains(*m)).count()
+    }
+
     /// The well-formed identifiers that stand for this kind's marks when
     /// its labels are unreadable (a faint ID card still shows its number).
     pub fn identified_by(self) -> &'static [crate::types::Code] {

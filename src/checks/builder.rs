@@ -157,14 +157,21 @@ impl Check {
                     .map(|d| format!("{} ({})", d.file, d.kind.map_or("—", |k| k.key())))
                     .collect::<Vec<_>>()
                     .join(", ");
-                self.fail(
-                    Status::Warn,
+                let declared = docs.iter().all(|d| d.declared_kind.is_some());
+                let message = if declared {
                     tr!(
                         l,
                         "申请人申报为{kind_name}{whose}的页面未能识别为该类材料：{files}，请人工核对",
                         "the page declared as the {kind_name}{whose} could not be recognised as one: {files}"
-                    ),
-                );
+                    )
+                } else {
+                    tr!(
+                        l,
+                        "未识别到{kind_name}{whose}；以下页面印有其标志性文字但未能识别为该类材料：{files}，请人工核对",
+                        "no page was recognised as the {kind_name}{whose}, but these print its marks and may be one: {files}"
+                    )
+                };
+                self.fail(Status::Warn, message);
                 None
             }
             Page::Missing => {

@@ -115,8 +115,23 @@ pub(crate) enum Page<'a> {
     /// Not found, but the applicant declared these pages as it, and they
     /// were read as no kind clearly (`other`, or a kind read with low
     /// confidence): a page too blurred to tell must not count as missing.
+    /// Or pages declared as nothing were read as `other` but print the
+    /// kind's marks ([`LOOKALIKE_MARKS`]): an edition the reader has not
+    /// learned is not a missing page either.
     Unrecognised(Vec<&'a Document>),
     Missing,
+}
+
+/// How many of a kind's marks an `other` page must print to be taken for
+/// a possible page of that kind: more than a page of the kind must show
+/// ([`DocKind::MIN_MARKS`]), so a commitment letter naming a 护送 plan or a
+/// 住址 is not taken for one.
+const LOOKALIKE_MARKS: usize = DocKind::MIN_MARKS + 1;
+
+/// Whether the page's OCR text prints [`LOOKALIKE_MARKS`] of `kind`'s marks.
+fn shows_marks(d: &Document, kind: DocKind) -> bool {
+    let text: String = d.lines.iter().map(|l| crate::types::normalize::text(&l.text)).collect();
+    kind.marks_in(&text) >= LOOKALIKE_MARKS
 }
 
 impl<'a> Input<'a> {
@@ -156,6 +171,7 @@ impl<'a> Input<'a> {
             .iter()
             .filter(|d| d.declared_kind == Some(kind) && (subject.is_none() || d.subject.is_none_or(|s| Some(s) == subject)))
             .filter(|d| d.kind == Some(DocKind::Other) || d.kind_confidence.is_some_and(|c| c < self.config.min_confidence))
+            .chain(self.documents.iter().filter(|d| d.declared_kind.is_none() && d.kind == Some(DocKind::Other) && shows_marks(d, kind)))
             .collect();
         if declared.is_empty() { Page::Missing } else { Page::Unrecognised(declared) }
     }

@@ -228,6 +228,40 @@ fn a_page_declared_as_a_licence_but_too_blurred_to_recognise_warns_instead_of_mi
     assert_eq!(w.check("V1").status, Block);
 }
 
+#[test]
+fn a_permit_scope_cut_where_the_required_item_wraps_warns_and_one_without_it_blocks() {
+    let mut w = World::clean();
+    w.set(OperatingPermit, None, "business_scope", json!("物件运输"));
+    let (s, m) = w.only("C2");
+    assert_eq!(s, Warn);
+    assert!(m.contains("reads only '物件运输'"), "{m}");
+    w.set(OperatingPermit, None, "business_scope", json!("道路普通货物运输，大型"));
+    assert_eq!(w.check("C2").status, Warn);
+    w.set(OperatingPermit, None, "business_scope", json!("道路普通货物运输"));
+    assert_eq!(w.check("C2").status, Block);
+    w.set(OperatingPermit, None, "business_scope", json!("运输代理"));
+    assert_eq!(w.check("C2").status, Block);
+}
+
+#[test]
+fn an_undeclared_page_read_as_other_that_prints_a_permits_marks_warns_instead_of_missing() {
+    let mut w = World::clean();
+    let d = w.doc(OperatingPermit, None);
+    d.kind = Some(Other);
+    d.declared_kind = None;
+    d.fields.clear();
+    let line = |text: &str| crate::ocr::TextLine { text: text.into(), confidence: 0.95, bbox: crate::types::BBox::default(), chars: vec![], page: 1 };
+    d.lines = vec![line("道路运输经营许可信息查询"), line("许可证号 业户名称 经营范围 有效期起 有效期止"), line("经营地址：山东省济宁市任城区物流园路1号")];
+    let (s, m) = w.only("C2");
+    assert_eq!(s, Warn);
+    assert!(m.contains("no page was recognised as the operating_permit") && m.contains("may be one"), "{m}");
+    // An other page printing fewer of the marks (one attachment naming a
+    // 经营范围) is no permit: missing.
+    let d = w.docs.iter_mut().find(|d| d.kind == Some(Other)).unwrap();
+    d.lines = vec![line("附件：经营范围说明")];
+    assert_eq!(w.check("C2").status, Block);
+}
+
 // ------------------------------------------------------------ personnel
 
 #[test]

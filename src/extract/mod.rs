@@ -204,7 +204,7 @@ fn kind_by_marks(page: &PageText, kinds: &[String], probs: &[f32]) -> (DocKind, 
     let text: String = crate::types::normalize::text(&page.text());
     let ids = identifiers(page);
     let shows = |k: DocKind| {
-        k.marks().iter().filter(|m| text.contains(*m)).count() >= DocKind::MIN_MARKS || ids.iter().any(|id| k.identified_by().contains(id))
+        k.marks_in(&text) >= DocKind::MIN_MARKS || ids.iter().any(|id| k.identified_by().contains(id))
     };
     let mut other = 0f32;
     let mut best: Option<(DocKind, f32)> = None;
