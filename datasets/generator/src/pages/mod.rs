@@ -425,32 +425,47 @@ fn rtc(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, Strin
 /// Share of the pages of a kind with an electronic edition laid out as its printout.
 const PRINTOUT_SHARE: f64 = 0.2;
 
+/// The vehicle licence's label and value rows in the card's order, main
+/// page then secondary page (the printout and other families filter out
+/// what a page lacks).
+fn vehicle_licence_rows(st: &Style) -> (Vec<(&'static str, Vec<Seg>)>, Vec<(&'static str, Vec<Seg>)>) {
+    let f = |k: &'static str| vec![Seg::F(k)];
+    let w = |label: &'static str| word(st, label);
+    let main = vec![
+        (w("号牌号码"), f("plate_number")),
+        (w("车辆类型"), f("vehicle_type")),
+        (w("所有人"), f("owner")),
+        (w("住址"), f("address")),
+        (w("使用性质"), f("use_character")),
+        (w("品牌型号"), f("brand_model")),
+        (w("车辆识别代号"), f("vin")),
+        (w("发动机号码"), f("engine_number")),
+        (w("注册日期"), f("register_date")),
+        (w("发证日期"), f("issue_date")),
+    ];
+    let sub = vec![
+        (w("档案编号"), f("file_number")),
+        (w("核定载人数"), vec![Seg::F("approved_passengers"), t("人")]),
+        (w("总质量"), f("total_mass_kg")),
+        (w("整备质量"), f("curb_mass_kg")),
+        (w("核定载质量"), f("rated_load_kg")),
+        (w("外廓尺寸"), vec![Seg::F("length_mm"), t("×"), Seg::F("width_mm"), t("×"), Seg::F("height_mm"), t("mm")]),
+        (w("准牵引总质量"), f("towing_mass_kg")),
+        ("检验有效期至", f("inspection_valid_until")),
+    ];
+    (main, sub)
+}
+
 /// The rows of a kind's electronic licence (电子证照) as its printout
 /// lists them, in the card's order; `None`: the kind has none.
 fn printout_rows(kind: DocKind, st: &Style) -> Option<Vec<(&'static str, Vec<Seg>)>> {
     let f = |k: &'static str| vec![Seg::F(k)];
     let w = |label: &'static str| word(st, label);
     Some(match kind {
-        DocKind::VehicleLicence => vec![
-            (w("号牌号码"), f("plate_number")),
-            (w("车辆类型"), f("vehicle_type")),
-            (w("所有人"), f("owner")),
-            (w("住址"), f("address")),
-            (w("使用性质"), f("use_character")),
-            (w("品牌型号"), f("brand_model")),
-            (w("车辆识别代号"), f("vin")),
-            (w("发动机号码"), f("engine_number")),
-            (w("注册日期"), f("register_date")),
-            (w("发证日期"), f("issue_date")),
-            (w("档案编号"), f("file_number")),
-            (w("核定载人数"), vec![Seg::F("approved_passengers"), t("人")]),
-            (w("总质量"), f("total_mass_kg")),
-            (w("整备质量"), f("curb_mass_kg")),
-            (w("核定载质量"), f("rated_load_kg")),
-            (w("外廓尺寸"), vec![Seg::F("length_mm"), t("×"), Seg::F("width_mm"), t("×"), Seg::F("height_mm"), t("mm")]),
-            (w("准牵引总质量"), f("towing_mass_kg")),
-            ("检验有效期至", f("inspection_valid_until")),
-        ],
+        DocKind::VehicleLicence => {
+            let (main, sub) = vehicle_licence_rows(st);
+            main.into_iter().chain(sub).collect()
+        }
         DocKind::DrivingLicence => vec![
             (w("证号"), f("licence_number")),
             (w("姓名"), f("name")),

@@ -23,34 +23,8 @@ const WHITE: Rgb = [255, 255, 255];
 
 /// The licence's rows in the card's order, main page then secondary page,
 /// without the fields this page lacks (a trailer has no engine number …).
-/// The plate is given as text: each family prints its field once where it
-/// stands out.
 fn vl_rows(l: &Layout, st: &Style) -> (Vec<(&'static str, Vec<Seg>)>, Vec<(&'static str, Vec<Seg>)>) {
-    let w = |label: &'static str| super::word(st, label);
-    let f = |k: &'static str| vec![Seg::F(k)];
-    let plate = l.printed("plate_number").unwrap_or("").to_string();
-    let main = vec![
-        (w("号牌号码"), vec![t(plate)]),
-        (w("车辆类型"), f("vehicle_type")),
-        (w("所有人"), f("owner")),
-        (w("住址"), f("address")),
-        (w("使用性质"), f("use_character")),
-        (w("品牌型号"), f("brand_model")),
-        (w("车辆识别代号"), f("vin")),
-        (w("发动机号码"), f("engine_number")),
-        (w("注册日期"), f("register_date")),
-        (w("发证日期"), f("issue_date")),
-    ];
-    let sub = vec![
-        (w("档案编号"), f("file_number")),
-        (w("核定载人数"), vec![Seg::F("approved_passengers"), t("人")]),
-        (w("总质量"), f("total_mass_kg")),
-        (w("整备质量"), f("curb_mass_kg")),
-        (w("核定载质量"), f("rated_load_kg")),
-        (w("外廓尺寸"), vec![Seg::F("length_mm"), t("×"), Seg::F("width_mm"), t("×"), Seg::F("height_mm"), t("mm")]),
-        (w("准牵引总质量"), f("towing_mass_kg")),
-        ("检验有效期至", f("inspection_valid_until")),
-    ];
+    let (main, sub) = super::vehicle_licence_rows(st);
     let has = |segs: &Vec<Seg>| segs.iter().all(|s| !matches!(s, Seg::F(k) if !l.has(k)));
     (main.into_iter().filter(|r| has(&r.1)).collect(), sub.into_iter().filter(|r| has(&r.1)).collect())
 }
@@ -80,7 +54,7 @@ fn vl_app_screen(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Lay
     l.run(90.0, 330.0, FontId::Sans, 24.0, WHITE, &[t("中华人民共和国机动车行驶证电子凭证")])?;
     l.run(90.0, 440.0, FontId::SansBold, 64.0, WHITE, &[Seg::F("plate_number")])?;
     let (mut main, sub) = vl_rows(&l, st);
-    main.remove(0); // the plate stands in the header
+    main.remove(0); // the plate stands in the header, printed once
     let mut panels = vec![("车辆信息", main), ("技术参数", sub)];
     if rng.random_bool(0.3) {
         panels.swap(0, 1);
@@ -133,12 +107,9 @@ fn vl_a4_copy(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout
     let mut l = super::new_layout(doc, w as u32, h as u32, paper);
     let ink: Rgb = *pick(rng, &[[40, 40, 40], [60, 60, 60], [30, 30, 34]]);
     let line: Rgb = *pick(rng, &[[90, 90, 90], [120, 120, 120]]);
-    let (main, mut sub) = vl_rows(&l, st);
+    let (plate_main, mut sub) = vl_rows(&l, st);
     sub.reverse();
-    let mut plate_main = main;
-    // The plate is the field on the main page; its text was given for the
-    // rows, so put the field back.
-    plate_main[0].1 = vec![Seg::F("plate_number")];
+    // The plate is the main page's field; the secondary page repeats it.
     let plate = l.printed("plate_number").unwrap_or("").to_string();
     let sub_rows: Vec<(&str, Vec<Seg>)> = std::iter::once(("号牌号码", vec![t(plate)])).chain(sub).collect();
     let bh = rng.random_range(92.0..104.0);
