@@ -148,6 +148,10 @@ enum TrainCommand {
         /// read by OCR.
         #[arg(long)]
         born_digital: bool,
+        /// Read only the pages whose kind has this layout family, all drawn
+        /// in it (`dataset families` lists them).
+        #[arg(long)]
+        family: Option<String>,
     },
 }
 
@@ -216,7 +220,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 println!("{}", fixture.join(name).display());
             }
         }
-        Command::Train { command: TrainCommand::OcrSamples { out, seed, apps, threads, born_digital } } => {
+        Command::Train { command: TrainCommand::OcrSamples { out, seed, apps, threads, born_digital, family } } => {
             if apps == 0 || threads == 0 {
                 return Err(input("--apps and --threads must be positive".into()));
             }
@@ -226,7 +230,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     eprintln!("[{done}/{total}] pages read");
                 }
             };
-            let (samples, counts) = dajian_datasets::ocr_samples::collect(seed, apps, &ocr, threads, born_digital, progress).map_err(|e| internal(format!("{e:#}")))?;
+            let (samples, counts) = dajian_datasets::ocr_samples::collect(seed, apps, &ocr, threads, born_digital, family.as_deref(), progress).map_err(|e| internal(format!("{e:#}")))?;
             dajian_datasets::ocr_samples::write_jsonl(&out, &samples).map_err(|e| internal(format!("{e:#}")))?;
             println!("{}", serde_json::to_string_pretty(&counts).expect("counts serialise"));
         }

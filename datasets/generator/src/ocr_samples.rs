@@ -194,9 +194,18 @@ pub struct Collected {
 /// born-digital PDF (`render::pdf::born_digital_pdf`, as `dataset generate
 /// --pdf` does) and read its text as dajian reads a PDF's: no OCR noise,
 /// boxes from the glyphs' em squares.
-pub fn collect(seed: u64, apps: usize, ocr: &dajian::ocr::OcrEngine, threads: usize, born_digital: bool, progress: impl Fn(usize, usize) + Sync) -> anyhow::Result<(Vec<OcrSample>, Collected)> {
+///
+/// `family`: read only the pages whose kind has this layout family, drawn
+/// in it (to add OCR readings of a family new to training).
+pub fn collect(seed: u64, apps: usize, ocr: &dajian::ocr::OcrEngine, threads: usize, born_digital: bool, family: Option<&str>, progress: impl Fn(usize, usize) + Sync) -> anyhow::Result<(Vec<OcrSample>, Collected)> {
     let (_, cases) = crate::world_and_apps(seed, apps)?;
-    let docs: Vec<_> = cases.iter().flat_map(|c| c.pages.iter()).collect();
+    let mut docs: Vec<_> = cases.iter().flat_map(|c| c.pages.iter()).cloned().collect();
+    if let Some(name) = family {
+        let kinds: Vec<_> = crate::pages::families().into_iter().filter(|f| f.1 == name).map(|f| f.0).collect();
+        anyhow::ensure!(!kinds.is_empty(), "no kind has a layout family '{name}' (see `dajian-datasets dataset families`)");
+        docs.retain(|d| kinds.contains(&d.kind));
+        docs.iter_mut().for_each(|d| d.x("family", name));
+    }
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results = dajian::par::map(&docs, threads, |doc| -> anyhow::Result<Option<Result<OcrSample, Unaligned>>> {
         let text_page = crate::page_text(doc)?;

@@ -12,6 +12,7 @@ use super::layout::{t, Layout, Op, Rgb, Seg, BLACK, BLUE, GREY, RED};
 use super::pools::pick;
 use dajian::document::DocKind;
 
+mod arranged;
 mod company;
 mod drawings;
 mod id_card;
@@ -182,7 +183,7 @@ struct Family {
 /// The families added beside each kind's first edition and its printout,
 /// one file per group of kinds; `datasets/README.md` says what each imitates.
 fn extra_families() -> impl Iterator<Item = &'static Family> {
-    [vehicle::FAMILIES, personal::FAMILIES, id_card::FAMILIES, company::FAMILIES, letters::FAMILIES, drawings::FAMILIES].into_iter().flatten()
+    [vehicle::FAMILIES, personal::FAMILIES, id_card::FAMILIES, company::FAMILIES, letters::FAMILIES, drawings::FAMILIES, arranged::FAMILIES].into_iter().flatten()
 }
 
 /// Share of a held-out page (`--held-out-families`) drawn in its kind's
