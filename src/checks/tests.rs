@@ -262,6 +262,25 @@ fn an_undeclared_page_read_as_other_that_prints_a_permits_marks_warns_instead_of
     assert_eq!(w.check("C2").status, Block);
 }
 
+#[test]
+fn a_declared_permit_read_as_a_certificate_but_printing_a_permits_labels_warns_instead_of_missing() {
+    let mut w = World::clean();
+    let line = |text: &str| crate::ocr::TextLine { text: text.into(), confidence: 0.95, bbox: crate::types::BBox::default(), chars: vec![], page: 1 };
+    let d = w.doc(OperatingPermit, None);
+    d.kind = Some(RoadTransportCertificate);
+    d.kind_confidence = Some(0.97);
+    d.declared_kind = Some(OperatingPermit);
+    d.lines = vec![line("道路运输经营许可信息查询"), line("序号 许可证号 业户名称 经营范围 有效期起 有效期止"), line("经营地址：山东省济南市章丘区明水街道1号")];
+    let (s, m) = w.only("C2");
+    assert_eq!(s, Warn);
+    assert!(m.contains("declared as the operating_permit could not be recognised") && m.contains("(road_transport_certificate)"), "{m}");
+    // A road transport certificate uploaded as the permit prints more of
+    // the certificate's labels than of the permit's: the permit is missing.
+    let d = w.docs.iter_mut().find(|d| d.declared_kind == Some(OperatingPermit)).unwrap();
+    d.lines = vec![line("中华人民共和国道路运输证"), line("业户名称 济南某物流有限公司"), line("车辆号牌 鲁A12345 经营许可证号 鲁交运管许可济字370100000001号"), line("车辆类型 重型半挂牵引车 吨(座)位 40000"), line("经营范围 道路普通货物运输 有效期至 2028-12-01")];
+    assert_eq!(w.check("C2").status, Block);
+}
+
 // ------------------------------------------------------------ personnel
 
 #[test]

@@ -13,6 +13,8 @@ use crate::lang::Lang;
 use crate::registry::{RoadSegment, StructureKind};
 use crate::tr;
 
+// Absent options are left out of the evidence, not written as null.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub origin: String,
@@ -21,13 +23,11 @@ pub struct Suggestion {
     /// The declared route, as far as the registry knows its segments.
     pub declared: RouteView,
     /// The suggested route; absent when the network holds none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<RouteView>,
     /// The suggestion is the declared route itself (it only needs surveys
     /// no other route avoids at its length).
     pub same_as_declared: bool,
     /// Why there is no route; absent when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut: Option<Cut>,
 }
 
@@ -85,19 +85,17 @@ pub enum CutReason {
 }
 
 /// The narrowest passage of one constraint.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     pub constraint: Constraint,
     /// The load's need (0 for the road class).
     pub needed: u32,
     /// The widest any route offers (absent for the road class).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub best: Option<u32>,
     /// Where: the segment, and the structure that sets `best`.
     pub segment_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structure_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structure_name: Option<String>,
 }
 
