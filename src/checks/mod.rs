@@ -116,10 +116,9 @@ pub(crate) enum Page<'a> {
     /// were read as no kind clearly (`other`, or a kind read with low
     /// confidence): a page too blurred to tell must not count as missing.
     /// Or declared pages read as another kind print more of this kind's
-    /// marks than of that one ([`shows_more_marks`]). Or pages declared as
-    /// nothing were read as `other` but print the kind's marks
-    /// ([`LOOKALIKE_MARKS`]): an edition the reader has not learned is not
-    /// a missing page either.
+    /// marks than of that one ([`shows_more_marks`]), and so do pages
+    /// declared as nothing: an edition the reader has not learned is not a
+    /// missing page either.
     Unrecognised(Vec<&'a Document>),
     Missing,
 }
@@ -130,17 +129,11 @@ pub(crate) enum Page<'a> {
 /// 住址 is not taken for one.
 const LOOKALIKE_MARKS: usize = DocKind::MIN_MARKS + 1;
 
-/// Whether the page's OCR text prints [`LOOKALIKE_MARKS`] of `kind`'s marks.
-fn shows_marks(d: &Document, kind: DocKind) -> bool {
-    let text: String = d.lines.iter().map(|l| crate::types::normalize::text(&l.text)).collect();
-    kind.marks_in(&text) >= LOOKALIKE_MARKS
-}
-
-/// Whether a page read as another kind prints more of `kind`'s marks than
-/// of the kind it was read as, and at least [`LOOKALIKE_MARKS`]: the
-/// reader took an edition it has not learned for a neighbour (a permit
-/// query printout for a road transport certificate), which is no evidence
-/// that the declared page is missing.
+/// Whether a page read as another kind (or as `other`, which has none)
+/// prints at least [`LOOKALIKE_MARKS`] of `kind`'s marks and more of them
+/// than of the kind it was read as: the reader took an edition it has not
+/// learned for a neighbour (a permit query printout for a road transport
+/// certificate), which is no evidence that the page is missing.
 fn shows_more_marks(d: &Document, kind: DocKind) -> bool {
     let text: String = d.lines.iter().map(|l| crate::types::normalize::text(&l.text)).collect();
     let read_as = d.kind.map_or(0, |k| k.marks_in(&text));
@@ -185,7 +178,7 @@ impl<'a> Input<'a> {
             .iter()
             .filter(|d| d.declared_kind == Some(kind) && (subject.is_none() || d.subject.is_none_or(|s| Some(s) == subject)))
             .filter(|d| d.kind == Some(DocKind::Other) || d.kind_confidence.is_some_and(|c| c < self.config.min_confidence) || shows_more_marks(d, kind))
-            .chain(self.documents.iter().filter(|d| d.declared_kind.is_none() && d.kind == Some(DocKind::Other) && shows_marks(d, kind)))
+            .chain(self.documents.iter().filter(|d| d.declared_kind.is_none() && d.kind != Some(kind) && shows_more_marks(d, kind)))
             .collect();
         if declared.is_empty() { Page::Missing } else { Page::Unrecognised(declared) }
     }

@@ -244,9 +244,10 @@ fn a_permit_scope_cut_where_the_required_item_wraps_warns_and_one_without_it_blo
 }
 
 #[test]
-fn an_undeclared_page_read_as_other_that_prints_a_permits_marks_warns_instead_of_missing() {
+fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_warns_instead_of_missing() {
     let mut w = World::clean();
     let d = w.doc(OperatingPermit, None);
+    let file = d.file.clone();
     d.kind = Some(Other);
     d.declared_kind = None;
     d.fields.clear();
@@ -255,9 +256,16 @@ fn an_undeclared_page_read_as_other_that_prints_a_permits_marks_warns_instead_of
     let (s, m) = w.only("C2");
     assert_eq!(s, Warn);
     assert!(m.contains("no page was recognised as the operating_permit") && m.contains("may be one"), "{m}");
+    // Read as a road transport certificate, it still prints more of the
+    // permit's labels than of the certificate's: the same warning.
+    let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
+    d.kind = Some(RoadTransportCertificate);
+    d.kind_confidence = Some(0.71);
+    assert_eq!(w.check("C2").status, Warn);
     // An other page printing fewer of the marks (one attachment naming a
     // 经营范围) is no permit: missing.
-    let d = w.docs.iter_mut().find(|d| d.kind == Some(Other)).unwrap();
+    let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
+    d.kind = Some(Other);
     d.lines = vec![line("附件：经营范围说明")];
     assert_eq!(w.check("C2").status, Block);
 }
