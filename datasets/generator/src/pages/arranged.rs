@@ -27,14 +27,19 @@ use crate::pools::pick;
 use dajian::document::DocKind;
 
 pub(super) const FAMILIES: &[Family] = &[
-    Family { kind: DocKind::VehicleLicence, name: "arranged", draw: arranged, held_out: false },
-    Family { kind: DocKind::DrivingLicence, name: "arranged", draw: arranged, held_out: false },
-    Family { kind: DocKind::QualificationCertificate, name: "arranged", draw: arranged, held_out: false },
-    Family { kind: DocKind::RoadTransportCertificate, name: "arranged", draw: arranged, held_out: false },
-    Family { kind: DocKind::BusinessLicence, name: "arranged", draw: arranged, held_out: false },
-    Family { kind: DocKind::OperatingPermit, name: "arranged", draw: arranged, held_out: false },
-    Family { kind: DocKind::IdCard, name: "arranged", draw: arranged, held_out: false },
+    of(DocKind::VehicleLicence),
+    of(DocKind::DrivingLicence),
+    of(DocKind::QualificationCertificate),
+    of(DocKind::RoadTransportCertificate),
+    of(DocKind::BusinessLicence),
+    of(DocKind::OperatingPermit),
+    of(DocKind::IdCard),
 ];
+
+/// The kind's `arranged` family, seen in training.
+const fn of(kind: DocKind) -> Family {
+    Family { kind, name: "arranged", draw: arranged, held_out: false }
+}
 
 const ARRANGEMENTS: [&str; 4] = ["header_table", "boxed", "columns", "stacked"];
 
