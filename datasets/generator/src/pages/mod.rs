@@ -212,7 +212,7 @@ fn family(doc: &PageDoc, st: &Style) -> Option<&'static str> {
         return Some("printout");
     }
     // The first edition or one of the extra families, evenly.
-    let seen: Vec<&Family> = extra_families().filter(|f| f.kind == doc.kind && !f.held_out).collect();
+    let seen: Vec<&Family> = extra_families().filter(|f| f.kind == doc.kind && !f.held_out && f.name != arranged::NAME).collect();
     let mut g = ChaCha8Rng::seed_from_u64(doc.seed ^ 0x7a3f_11e5);
     let i = g.random_range(0..=seen.len());
     seen.get(i).map(|f| f.name)
