@@ -123,8 +123,8 @@ pub(crate) enum Page<'a> {
     Missing,
 }
 
-/// How many of a kind's marks an `other` page must print to be taken for
-/// a possible page of that kind: more than a page of the kind must show
+/// How many of a kind's marks a page read as `other` or as another kind
+/// must print to be taken for a possible page of that kind: more than a page of the kind must show
 /// ([`DocKind::MIN_MARKS`]), so a commitment letter naming a 护送 plan or a
 /// 住址 is not taken for one.
 const LOOKALIKE_MARKS: usize = DocKind::MIN_MARKS + 1;

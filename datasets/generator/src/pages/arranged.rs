@@ -19,7 +19,7 @@ use anyhow::Result;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{fit, printout_rows, Family, Style};
+use super::{fit, keep_printed, printout_rows, Family, Style};
 use crate::docs::PageDoc;
 use crate::fonts::{self, FontId};
 use crate::layout::{t, Layout, Op, Rgb, Seg, BLACK, GREY};
@@ -52,12 +52,12 @@ const ARRANGEMENTS: [&str; 4] = ["header_table", "boxed", "columns", "stacked"];
 
 /// The page's rows: the printout's, or the ID card's front; rows whose
 /// field the page does not print are left out.
-fn rows(doc: &PageDoc, st: &Style, l: &Layout) -> Vec<(&'static str, Vec<Seg>)> {
+fn rows(doc: &PageDoc, st: &Style) -> Vec<(&'static str, Vec<Seg>)> {
     let f = |k: &'static str| vec![Seg::F(k)];
     let mut rows = printout_rows(doc.kind, st).unwrap_or_else(|| {
         vec![("姓名", f("name")), ("性别", f("sex")), ("民族", f("ethnicity")), ("出生", f("birth_date")), ("住址", f("address")), ("公民身份号码", f("id_number"))]
     });
-    rows.retain(|(_, segs)| segs.iter().all(|s| !matches!(s, Seg::F(k) if !l.has(k))));
+    keep_printed(&mut rows, doc);
     rows
 }
 
@@ -71,8 +71,7 @@ struct Frame {
 }
 
 fn arranged(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, String)> {
-    let probe = super::new_layout(doc, 1, 1, [255, 255, 255]);
-    let rows = rows(doc, st, &probe);
+    let rows = rows(doc, st);
     // Landscape when the rows fit it; a landscape page they overrun is
     // drawn again in portrait.
     if rows.len() <= 10 && rng.random_bool(0.4) {

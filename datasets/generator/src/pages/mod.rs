@@ -520,6 +520,12 @@ fn printout_rows(kind: DocKind, st: &Style) -> Option<Vec<(&'static str, Vec<Seg
     })
 }
 
+/// Leaves out the rows whose field the page does not print, as printouts
+/// leave them blank.
+fn keep_printed(rows: &mut Vec<(&'static str, Vec<Seg>)>, doc: &PageDoc) {
+    rows.retain(|(_, segs)| segs.iter().all(|s| !matches!(s, Seg::F(k) if !doc.values.contains_key(k))));
+}
+
 /// The printout of an electronic licence (电子证照), a layout family of
 /// every licence kind: an A4 page listing label and value one row each,
 /// in one column, with a QR code and a verification note. Varies: rules
@@ -530,7 +536,7 @@ fn printout(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, 
     let (w, h) = (1240.0, 1754.0);
     let mut l = a4(doc, rng);
     let mut rows = printout_rows(doc.kind, st).expect("a kind with a printout");
-    rows.retain(|(_, segs)| segs.iter().all(|s| !matches!(s, Seg::F(k) if !l.has(k))));
+    keep_printed(&mut rows, doc);
     if rows.len() > 3 && rng.random_bool(0.5) {
         let i = rng.random_range(1..rows.len() - 1);
         rows.swap(i, i + 1);
