@@ -139,43 +139,34 @@ fn open(net: &Network, seg: usize, load: &Load, relax: Option<Constraint>) -> bo
 /// Dijkstra by (length, structures needing a survey) over the segments `ok`
 /// allows; the segments from `from` to `to`.
 fn shortest(net: &Network, from: u32, to: u32, ok: impl Fn(usize) -> bool) -> Option<Vec<u32>> {
-    let mut dist = vec![(u64::MAX, u32::MAX); net.node_count()];
-    let mut pred = vec![(u32::MAX, u32::MAX); net.node_count()];
-    let mut heap = BinaryHeap::new();
-    dist[from as usize] = (0, 0);
-    heap.push(Reverse((0u64, 0u32, from)));
-    while let Some(Reverse((d, s, u))) = heap.pop() {
-        if (d, s) > dist[u as usize] {
-            continue;
-        }
-        if u == to {
-            break;
-        }
-        for &(v, seg) in net.adjacent(u) {
-            if !ok(seg as usize) {
-                continue;
-            }
-            let next = (d + net.segments[seg as usize].length_m as u64, s + net.surveys[seg as usize]);
-            if next < dist[v as usize] {
-                dist[v as usize] = next;
-                pred[v as usize] = (u, seg);
-                heap.push(Reverse((next.0, next.1, v)));
-            }
-        }
-    }
-    (dist[to as usize].0 != u64::MAX).then(|| walk_back(&pred, from, to))
+    let step = |Reverse((d, s)): Reverse<(u64, u32)>, seg: usize| Reverse((d + net.segments[seg].length_m as u64, s + net.surveys[seg]));
+    best_first(net, from, to, Reverse((0, 0)), ok, step).map(|(_, path)| path)
 }
 
 /// The route whose tightest limit of kind `c` is the widest (a maximin
 /// Dijkstra) over the segments `ok` allows: that width and the route.
 fn widest(net: &Network, from: u32, to: u32, c: Constraint, ok: impl Fn(usize) -> bool) -> Option<(u32, Vec<u32>)> {
-    let mut best: Vec<Option<u32>> = vec![None; net.node_count()];
+    best_first(net, from, to, OPEN, ok, |w, seg| w.min(net.caps[seg][c.index()]))
+}
+
+/// Dijkstra over any path measure whose `step` never makes a path better
+/// by lengthening it: the best measure of a route from `from` to `to`
+/// (greater is better) and its segments. Ties go to the lower node.
+fn best_first<K: Ord + Copy>(
+    net: &Network,
+    from: u32,
+    to: u32,
+    start: K,
+    ok: impl Fn(usize) -> bool,
+    step: impl Fn(K, usize) -> K,
+) -> Option<(K, Vec<u32>)> {
+    let mut best: Vec<Option<K>> = vec![None; net.node_count()];
     let mut pred = vec![(u32::MAX, u32::MAX); net.node_count()];
     let mut heap = BinaryHeap::new();
-    best[from as usize] = Some(OPEN);
-    heap.push((OPEN, Reverse(from)));
-    while let Some((w, Reverse(u))) = heap.pop() {
-        if Some(w) < best[u as usize] {
+    best[from as usize] = Some(start);
+    heap.push((start, Reverse(from)));
+    while let Some((k, Reverse(u))) = heap.pop() {
+        if Some(k) < best[u as usize] {
             continue;
         }
         if u == to {
@@ -185,7 +176,7 @@ fn widest(net: &Network, from: u32, to: u32, c: Constraint, ok: impl Fn(usize) -
             if !ok(seg as usize) {
                 continue;
             }
-            let through = w.min(net.caps[seg as usize][c.index()]);
+            let through = step(k, seg as usize);
             if best[v as usize].is_none_or(|b| through > b) {
                 best[v as usize] = Some(through);
                 pred[v as usize] = (u, seg);
@@ -193,7 +184,7 @@ fn widest(net: &Network, from: u32, to: u32, c: Constraint, ok: impl Fn(usize) -
             }
         }
     }
-    best[to as usize].map(|w| (w, walk_back(&pred, from, to)))
+    best[to as usize].map(|k| (k, walk_back(&pred, from, to)))
 }
 
 fn walk_back(pred: &[(u32, u32)], from: u32, to: u32) -> Vec<u32> {
