@@ -141,6 +141,24 @@ fn shows_more_marks(d: &Document, kind: DocKind) -> bool {
     marks >= LOOKALIKE_MARKS && marks > read_as
 }
 
+/// The longest line taken for a title in [`titled_as`]: a title stands
+/// alone; a sentence that mentions a document (a business scope's 凭道路运输
+/// 经营许可证经营) runs longer.
+const TITLE_MAX_CHARS: usize = 20;
+
+/// Whether a short line of `d` names `kind`: its Chinese title, or that
+/// title without its final 证 as a query printout writes it (道路运输经营
+/// 许可信息查询), when no other kind's title starts the same way. A page
+/// titled so but read as `other` (a photo of which OCR made out little
+/// beyond its title) is no evidence that `kind` is missing.
+fn titled_as(d: &Document, kind: DocKind) -> bool {
+    let title = kind.title_zh();
+    let stem = title.strip_suffix('证').filter(|stem| DocKind::ALL.iter().all(|&k| k == kind || !k.title_zh().starts_with(stem)));
+    d.lines.iter().map(|l| crate::types::normalize::text(&l.text)).any(|t| {
+        t.chars().count() <= TITLE_MAX_CHARS && (t.contains(title) || stem.is_some_and(|stem| t.contains(stem)))
+    })
+}
+
 impl<'a> Input<'a> {
     /// Read pages of `kind` (for `subject`, when given).
     pub(crate) fn pages(&self, kind: DocKind, subject: Option<Subject>) -> Vec<&'a Document> {
@@ -178,7 +196,9 @@ impl<'a> Input<'a> {
             .iter()
             .filter(|d| d.declared_kind == Some(kind) && (subject.is_none() || d.subject.is_none_or(|s| Some(s) == subject)))
             .filter(|d| d.kind == Some(DocKind::Other) || d.kind_confidence.is_some_and(|c| c < self.config.min_confidence) || shows_more_marks(d, kind))
-            .chain(self.documents.iter().filter(|d| d.declared_kind.is_none() && d.kind != Some(kind) && shows_more_marks(d, kind)))
+            .chain(self.documents.iter().filter(|d| {
+                d.declared_kind.is_none() && d.kind != Some(kind) && (shows_more_marks(d, kind) || d.kind == Some(DocKind::Other) && titled_as(d, kind))
+            }))
             .collect();
         if declared.is_empty() { Page::Missing } else { Page::Unrecognised(declared) }
     }

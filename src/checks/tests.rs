@@ -244,7 +244,7 @@ fn a_permit_scope_cut_where_the_required_item_wraps_warns_and_one_without_it_blo
 }
 
 #[test]
-fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_warns_instead_of_missing() {
+fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_or_title_warns_instead_of_missing() {
     let mut w = World::clean();
     let d = w.doc(OperatingPermit, None);
     let file = d.file.clone();
@@ -262,11 +262,20 @@ fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_w
     d.kind = Some(RoadTransportCertificate);
     d.kind_confidence = Some(0.71);
     assert_eq!(w.check("C2").status, Warn);
-    // An other page printing fewer of the marks (one attachment naming a
-    // 经营范围) is no permit: missing.
+    // A photo of the query of which OCR read only the title and scraps:
+    // titled as the permit, so still no evidence that it is missing.
     let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
     d.kind = Some(Other);
+    d.lines = vec![line("山东省政务服务网"), line("道路运输经营许可信息查询"), line("许可详情")];
+    assert_eq!(w.check("C2").status, Warn);
+    // An other page printing fewer of the marks (one attachment naming a
+    // 经营范围), or naming the permit only inside a sentence, is no permit:
+    // missing.
+    let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
     d.lines = vec![line("附件：经营范围说明")];
+    assert_eq!(w.check("C2").status, Block);
+    let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
+    d.lines = vec![line("经营范围：道路普通货物运输（凭有效的道路运输经营许可证经营）")];
     assert_eq!(w.check("C2").status, Block);
 }
 
