@@ -12,7 +12,9 @@
 //!   takes the Latin letters and digits touching it (`A` of `A2`).
 //! - **Choice**: several spans for one field → one that reads as the
 //!   field's type (a date that parses), then the surest; a span of
-//!   punctuation alone (a speck under a seal) is never a value.
+//!   punctuation alone (a speck under a seal) is never a value, nor is a
+//!   span that is its own field's label or part of it (`经营` of
+//!   `经营范围`: the tagger took the label's first characters).
 //! - **Roles**: a `valid_from`/`valid_until` pair read as two spans of one
 //!   role is split by order on the page (the earlier date starts).
 //! - **Values**: normalised by the field's type; the box is the union of
@@ -187,6 +189,12 @@ fn scope_separators(text: &str) -> String {
     out
 }
 
+/// The span is its field's label or part of one (`经营` of `经营范围`).
+fn is_label(kind: DocKind, s: &Span) -> bool {
+    let text = normalize::text(&s.text);
+    crate::document::labels(kind, &s.field).iter().any(|l| l.contains(text.as_str()))
+}
+
 /// The normalised value of `text` as a field of type `t`, if it is one.
 fn value(t: FieldType, text: &str) -> Option<Value> {
     let fixed;
@@ -215,7 +223,7 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
     let mut by_field: BTreeMap<String, Vec<Span>> = BTreeMap::new();
     for mut s in spans(chars) {
         let Some((_, t)) = schema.iter().find(|(k, _)| *k == s.field) else { continue };
-        if !s.text.chars().any(char::is_alphanumeric) {
+        if !s.text.chars().any(char::is_alphanumeric) || is_label(kind, &s) {
             continue;
         }
         use FieldType::*;
@@ -538,6 +546,20 @@ mod tests {
         // Punctuation alone is no value at all.
         let chars = tagged("有效期 .", &tags(&[("O", 4), ("B-valid_until", 1)]));
         assert!(fields(DocKind::QualificationCertificate, &chars).is_empty());
+    }
+
+    #[test]
+    fn a_label_tagged_as_its_own_value_is_passed_over_for_the_value() {
+        let chars = laid_out(&[("经营", "business_scope", 100, 100), ("范围", "O", 140, 100), ("道路普通货物运输", "business_scope", 200, 100)]);
+        let mut chars = chars;
+        for c in &mut chars[6..] {
+            c.tag_confidence = 0.5;
+        }
+        let f = fields(DocKind::BusinessLicence, &chars);
+        assert_eq!(f["business_scope"].value, json!("道路普通货物运输"));
+        // A label and nothing else is no value.
+        let f = fields(DocKind::BusinessLicence, &laid_out(&[("经营范围", "business_scope", 100, 100)]));
+        assert!(f.is_empty());
     }
 
     #[test]
