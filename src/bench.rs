@@ -20,6 +20,7 @@ use crate::truth::{AppTruth, PageTruth};
 use crate::extract::Extraction;
 use crate::ocr::PageText;
 use crate::report::Report;
+use crate::ocr::OcrBackend;
 use crate::truth::Role;
 use crate::db::Db;
 use crate::form::Application;
@@ -33,6 +34,9 @@ pub struct BenchParams {
     /// Only the first N applications.
     pub apps: Option<usize>,
     pub device: crate::extract::model::DeviceSpec,
+    /// OCR backends (`--ocr-backend rten,candle`): the first runs the main
+    /// pair; each other one is an OCR variant on the same pages.
+    pub ocr_backends: Vec<OcrBackend>,
     /// After the one-by-one pass, run the applications again this many at a
     /// time, as the service's workers do, for throughput (0: skip).
     pub parallel: usize,
@@ -353,9 +357,9 @@ impl Drop for ScratchDb {
     }
 }
 
-fn model_hashes(ocr_dir: &Path, extractor_dir: &Path) -> BTreeMap<String, String> {
+fn model_hashes(ocr_dir: &Path, backend: OcrBackend, extractor_dir: &Path) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
-    for f in ["det.onnx", "rec.onnx", "cls.onnx"] {
+    for f in backend.files() {
         m.insert(format!("ocr/{f}"), sha256_short(&ocr_dir.join(f)));
     }
     m.insert("extractor/model.safetensors".into(), sha256_short(&extractor_dir.join("model.safetensors")));
@@ -384,25 +388,30 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
         (Some(o), Some(e)) => (o.clone(), e.clone()),
         _ => anyhow::bail!("bench needs an OCR model folder and an extractor folder"),
     };
+    let backend = p.ocr_backends.first().copied().unwrap_or_default();
     let mut r = BenchReport {
         dataset: p.dataset.display().to_string(),
         machine: machine(),
         threads: crate::par::cores(),
         features: if cfg!(feature = "cuda") { vec!["cuda".into()] } else { vec![] },
-        models: model_hashes(&ocr_dir, &extractor_dir),
-        model_dirs: vec![ocr_dir.display().to_string(), extractor_dir.display().to_string()],
+        models: model_hashes(&ocr_dir, backend, &extractor_dir),
+        model_dirs: vec![format!("{} ({backend}, {})", ocr_dir.display(), p.device), extractor_dir.display().to_string()],
         ..Default::default()
     };
     let t = Instant::now();
-    let readers = std::sync::Arc::new(Readers::load(&ocr_dir, &extractor_dir, p.device).map_err(anyhow::Error::msg)?);
+    let engines = |ocr_backend| crate::pipeline::Engines { device: p.device, ocr_backend };
+    let readers = std::sync::Arc::new(Readers::load(&ocr_dir, &extractor_dir, engines(backend)).map_err(anyhow::Error::msg)?);
     r.model_load_ms = t.elapsed().as_secs_f64() * 1e3;
-    let pairs = p.ocr_dirs[1..].iter().map(|o| (o, &extractor_dir)).chain(p.extractor_dirs[1..].iter().map(|e| (&ocr_dir, e)));
+    let pairs = (p.ocr_dirs[1..].iter().map(|o| (o, &extractor_dir, backend)))
+        .chain(p.extractor_dirs[1..].iter().map(|e| (&ocr_dir, e, backend)))
+        .chain(p.ocr_backends.iter().skip(1).map(|&b| (&ocr_dir, &extractor_dir, b)));
     let mut variants = vec![];
-    for (o, e) in pairs {
+    for (o, e, b) in pairs {
+        let ocr = format!("{} ({b}, {})", o.display(), p.device);
         variants.push(Variant {
-            readers: Readers::load(o, e, p.device).map_err(anyhow::Error::msg)?,
-            same_ocr: o == &ocr_dir,
-            report: VariantReport { ocr: o.display().to_string(), extractor: e.display().to_string(), models: model_hashes(o, e), ..Default::default() },
+            readers: Readers::load(o, e, engines(b)).map_err(anyhow::Error::msg)?,
+            same_ocr: o == &ocr_dir && b == backend,
+            report: VariantReport { ocr, extractor: e.display().to_string(), models: model_hashes(o, b, e), ..Default::default() },
             tally: Tally::default(),
             reading: Reading::default(),
         });
@@ -593,7 +602,9 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
         if x.is_nan() && y.is_nan() {
             return;
         }
-        let show = |v: f64| if v.is_nan() { "—".to_string() } else { format!("{v:.2}{unit}") };
+        let show = |v: f64| {
+            if v.is_nan() { "—".to_string() } else { format!("{v:.2}{unit}") }
+        };
         let diff = if x.is_nan() || y.is_nan() { "—".to_string() } else { format!("{:+.2}{unit}", y - x) };
         let _ = writeln!(s, "| {name} | {} | {} | {diff} |", show(x), show(y));
     };
@@ -628,7 +639,9 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
     for (name, f) in times {
         row(name, p50(f(a)), p50(f(b)), " ms");
     }
-    let per_min = |r: &BenchReport| if r.parallel == 0 { f64::NAN } else { r.throughput_apps_per_min };
+    let per_min = |r: &BenchReport| {
+        if r.parallel == 0 { f64::NAN } else { r.throughput_apps_per_min }
+    };
     row("applications per minute", per_min(a), per_min(b), "");
     row("model load", a.model_load_ms, b.model_load_ms, " ms");
     row("peak RSS", a.peak_rss_mb, b.peak_rss_mb, " MB");

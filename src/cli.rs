@@ -11,6 +11,7 @@ use crate::checks::CheckConfig;
 use crate::db::{DEFAULT_URL, Db};
 use crate::extract::model::DeviceSpec;
 use crate::lang::Lang;
+use crate::ocr::OcrBackend;
 use crate::pipeline::{self, PipelineError, Precheck};
 use crate::registry;
 use crate::rules::Rules;
@@ -24,6 +25,10 @@ pub struct Cli {
     /// Where models run: cpu, or cuda[:N] in a build with the `cuda` feature.
     #[arg(long, global = true, env = "DAJIAN_DEVICE", default_value = "cpu", value_parser = DeviceSpec::parse)]
     pub device: DeviceSpec,
+    /// What runs the OCR networks: rten (CPU) or candle (CPU, or the GPU of
+    /// --device cuda). For `bench`, a comma-separated list to compare.
+    #[arg(long, global = true, env = "DAJIAN_OCR_BACKEND", default_value = "rten", value_parser = OcrBackend::parse, value_delimiter = ',')]
+    pub ocr_backend: Vec<OcrBackend>,
     /// A rules directory to use instead of the compiled-in `rules/`.
     #[arg(long, global = true, env = "DAJIAN_RULES")]
     pub rules: Option<PathBuf>,
@@ -279,11 +284,12 @@ const DEMO_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clea
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let device = cli.device;
+    let engines = pipeline::Engines { device, ocr_backend: cli.ocr_backend.first().copied().unwrap_or_default() };
     let rules = load_rules(cli.rules.as_deref())?;
     let mut precheck = Precheck { rules, config: CheckConfig::default(), device, readers: None };
     // The models load only for the commands that read pages (~1 s).
-    let load_readers = |device: DeviceSpec| -> Result<std::sync::Arc<pipeline::Readers>, Failure> {
-        pipeline::Readers::load_default(device).map(std::sync::Arc::new).map_err(|e| Failure::Internal(e.to_string()))
+    let load_readers = |_: DeviceSpec| -> Result<std::sync::Arc<pipeline::Readers>, Failure> {
+        pipeline::Readers::load_default(engines).map(std::sync::Arc::new).map_err(|e| Failure::Internal(e.to_string()))
     };
     match cli.command {
         Command::Registry { command: RegistryCommand::Import { dir } } => {
@@ -381,13 +387,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{token}");
         }
         Command::Ocr { image, models } => {
-            let json = crate::ocr::cli::run_ocr(&image, models.as_deref()).map_err(|e| {
-                if e.downcast_ref::<crate::ocr::cli::UnusableInput>().is_some() {
-                    Failure::Input(format!("{e:#}"))
-                } else {
-                    Failure::Internal(format!("{e:#}"))
-                }
-            })?;
+            let json =
+                crate::ocr::cli::run_ocr(&image, models.as_deref(), crate::ocr::OcrParams { backend: engines.ocr_backend, device, ..Default::default() })
+                    .map_err(|e| {
+                        if e.downcast_ref::<crate::ocr::cli::UnusableInput>().is_some() {
+                            Failure::Input(format!("{e:#}"))
+                        } else {
+                            Failure::Internal(format!("{e:#}"))
+                        }
+                    })?;
             // A closed pipe (`| head`) is not worth a panic.
             use std::io::Write;
             let _ = writeln!(std::io::stdout().lock(), "{json}");
@@ -416,7 +424,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let ocr_dirs = ocr.iter().map(|n| crate::model_dir(n)).collect();
             let extractor_dirs = extractor.iter().map(|n| crate::model_dir(n)).collect();
-            let p = crate::bench::BenchParams { dataset, apps, device: precheck.device, parallel, ocr_dirs, extractor_dirs };
+            let p =
+                crate::bench::BenchParams { dataset, apps, device: precheck.device, ocr_backends: cli.ocr_backend.clone(), parallel, ocr_dirs, extractor_dirs };
             let r = crate::bench::run(&p, |line| eprintln!("{line}")).await.map_err(|e| Failure::Internal(format!("{e:#}")))?;
             let json = serde_json::to_string_pretty(&r).expect("a bench report serialises");
             if let Some(path) = json_out {

@@ -51,7 +51,7 @@ DET_SRC = "ch_PP-OCRv4_det_infer.onnx"
 REC_SRC = "ch_PP-OCRv4_rec_infer.onnx"
 CLS_SRC = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
 DET_DIMS = [1, 1, "height", "width"]
-OUTPUTS = ["det.onnx", "rec.onnx", "cls.onnx", "alphabet.txt"]
+OUTPUTS = ["det.onnx", "rec.onnx", "cls.onnx", "alphabet.txt", "det.safetensors", "rec.safetensors", "cls.safetensors"]
 
 
 def source_dir():
@@ -360,6 +360,22 @@ def write_all(out_dir, check_folding=False):
             f.write(m.SerializeToString(deterministic=True))
     with open(os.path.join(out_dir, "alphabet.txt"), "wb") as f:
         f.write(alphabet.encode("utf-8"))
+    write_candle_weights(out_dir)
+
+
+def write_candle_weights(out_dir):
+    """The same weights for dajian's candle backend (`src/ocr/candle/`):
+    each simplified graph walked node by node (`candle_weights/<m>.py`
+    asserts its shape, so a changed graph is noticed) and its tensors
+    written under the candle modules' dotted names as safetensors."""
+    import importlib
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "candle_weights"))
+    import safetensors_io
+    for m in ["det", "rec", "cls"]:
+        raw = open(os.path.join(out_dir, f"{m}.onnx"), "rb").read()
+        tensors = importlib.import_module(m).tensors(onnx.load_from_string(raw))
+        safetensors_io.write(os.path.join(out_dir, f"{m}.safetensors"), tensors,
+                             metadata={"source": f"models/ocr/{m}.onnx", "sha256": hashlib.sha256(raw).hexdigest()})
 
 
 def sha256(path):

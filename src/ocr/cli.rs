@@ -26,12 +26,12 @@ struct Line {
 
 /// Reads `image` and returns the JSON the command prints. Errors about the
 /// input are [`UnusableInput`] and name the file; others (models) are not.
-pub fn run_ocr(image: &Path, models: Option<&Path>) -> anyhow::Result<String> {
+pub fn run_ocr(image: &Path, models: Option<&Path>, params: OcrParams) -> anyhow::Result<String> {
     let name = image.display().to_string();
     let bytes = std::fs::read(image).map_err(|e| UnusableInput(format!("{name}: {e}")))?;
     let pages = decode_file(&bytes, &name, &DecodeLimits::default()).map_err(|e| UnusableInput(e.to_string()))?;
     let dir = models.map(Path::to_path_buf).unwrap_or_else(default_models_dir);
-    let engine = OcrEngine::load(&dir, OcrParams::default())?;
+    let engine = OcrEngine::load(&dir, params)?;
     let mut lines: Vec<Line> = vec![];
     for page in &pages {
         let text = engine.read(page)?;
@@ -50,10 +50,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("notes.jpg");
         std::fs::write(&path, "not a picture").unwrap();
-        let err = run_ocr(&path, None).unwrap_err();
+        let err = run_ocr(&path, None, OcrParams::default()).unwrap_err();
         let unusable = err.downcast_ref::<UnusableInput>().expect("classed as unusable input");
         assert!(unusable.0.contains("notes.jpg"), "{unusable}");
-        let err = run_ocr(&dir.join("missing.png"), None).unwrap_err();
+        let err = run_ocr(&dir.join("missing.png"), None, OcrParams::default()).unwrap_err();
         assert!(err.downcast_ref::<UnusableInput>().unwrap().0.contains("missing.png"));
         std::fs::remove_dir_all(&dir).unwrap();
     }

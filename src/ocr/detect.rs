@@ -3,14 +3,13 @@
 //! PaddleOCR's post-processing: threshold, contours, minimum-area
 //! rectangles, box score, unclip.
 
-use anyhow::{Context, anyhow};
 use image::GrayImage;
-use rten::Dimension;
 use rten_imageproc::{BoundingRect, Point, PointF, RetrievalMode, RotatedRect, find_contours, min_area_rect};
 use rten_tensor::prelude::*;
 use rten_tensor::{NdTensor, NdTensorView};
 
 use super::OcrParams;
+use super::backend::Nets;
 use super::geometry::unclip;
 
 /// Tiles overlap by this many pixels so a line cut by a tile edge is whole
@@ -24,10 +23,6 @@ pub(crate) const SIDE_MULTIPLE: u32 = 32;
 /// activations stay within a few hundred MB.
 const MAX_TILE: usize = 1536;
 
-pub(crate) struct Detector {
-    model: rten::Model,
-}
-
 /// A probability map, row-major, `w × h`.
 pub(crate) struct ProbMap {
     pub w: usize,
@@ -35,55 +30,34 @@ pub(crate) struct ProbMap {
     pub data: Vec<f32>,
 }
 
-impl Detector {
-    /// The model's input height and width must be dynamic: dajian chooses
-    /// the scale per page. (ocrs's `detect_text_pixels` wants them fixed and
-    /// pads every page to that size: a card cost 2–3× what it needs.)
-    pub fn new(model: rten::Model) -> anyhow::Result<Detector> {
-        let id = *model.input_ids().first().ok_or_else(|| anyhow!("the detection model has no input"))?;
-        let shape = model.node_info(id).and_then(|i| i.shape()).ok_or_else(|| anyhow!("no input shape"))?;
-        if let [_, _, Dimension::Fixed(h), Dimension::Fixed(w)] = shape[..] {
-            return Err(anyhow!(
-                "the detection model's input is fixed at {h}×{w}; dajian needs dynamic height and width (rebuild with models/ocr/build.py)"
-            ));
-        }
-        Ok(Detector { model })
-    }
-
-    /// Text probability for every pixel of `grey`, whose sides must be
-    /// multiples of [`SIDE_MULTIPLE`]: one call, or overlapping tiles of at
-    /// most [`MAX_TILE`] pixels a side.
-    pub fn prob_map(&self, grey: &GrayImage) -> anyhow::Result<ProbMap> {
-        let (w, h) = (grey.width() as usize, grey.height() as usize);
-        debug_assert!(w % SIDE_MULTIPLE as usize == 0 && h % SIDE_MULTIPLE as usize == 0, "{w}×{h}");
-        let mut data = vec![0f32; w * h];
-        let raw = grey.as_raw();
-        let ((tile_w, xs), (tile_h, ys)) = (tile_plan(w, MAX_TILE), tile_plan(h, MAX_TILE));
-        for &y0 in &ys {
-            for &x0 in &xs {
-                // The models' input scale (ocrs's convention): x/255 − 0.5.
-                let mut tile = Vec::with_capacity(tile_w * tile_h);
-                for y in y0..y0 + tile_h {
-                    tile.extend(raw[y * w + x0..y * w + x0 + tile_w].iter().map(|&v| v as f32 / 255.0 - 0.5));
-                }
-                let input = NdTensor::from_data([1, 1, tile_h, tile_w], tile);
-                let out: NdTensor<f32, 4> = self
-                    .model
-                    .run_one(input.view().into(), crate::par::model_run_options())
-                    .context("text detection")?
-                    .try_into()
-                    .context("text detection output")?;
-                let probs = out.to_vec();
-                for (ty, row) in probs.chunks_exact(tile_w).enumerate() {
-                    let dst = &mut data[(y0 + ty) * w + x0..(y0 + ty) * w + x0 + tile_w];
-                    for (d, &p) in dst.iter_mut().zip(row) {
-                        *d = d.max(p);
-                    }
+/// Text probability for every pixel of `grey`, whose sides must be
+/// multiples of [`SIDE_MULTIPLE`]: one call, or overlapping tiles of at
+/// most [`MAX_TILE`] pixels a side.
+pub(crate) fn prob_map(nets: &dyn Nets, grey: &GrayImage) -> anyhow::Result<ProbMap> {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    debug_assert!(w % SIDE_MULTIPLE as usize == 0 && h % SIDE_MULTIPLE as usize == 0, "{w}×{h}");
+    let mut data = vec![0f32; w * h];
+    let raw = grey.as_raw();
+    let ((tile_w, xs), (tile_h, ys)) = (tile_plan(w, MAX_TILE), tile_plan(h, MAX_TILE));
+    for &y0 in &ys {
+        for &x0 in &xs {
+            // The models' input scale (ocrs's convention): x/255 − 0.5.
+            let mut tile = Vec::with_capacity(tile_w * tile_h);
+            for y in y0..y0 + tile_h {
+                tile.extend(raw[y * w + x0..y * w + x0 + tile_w].iter().map(|&v| v as f32 / 255.0 - 0.5));
+            }
+            let input = NdTensor::from_data([1, 1, tile_h, tile_w], tile);
+            let out = nets.detect(input)?;
+            let probs = out.to_vec();
+            for (ty, row) in probs.chunks_exact(tile_w).enumerate() {
+                let dst = &mut data[(y0 + ty) * w + x0..(y0 + ty) * w + x0 + tile_w];
+                for (d, &p) in dst.iter_mut().zip(row) {
+                    *d = d.max(p);
                 }
             }
         }
-        Ok(ProbMap { w, h, data })
     }
+    Ok(ProbMap { w, h, data })
 }
 
 /// How to cover `len` pixels with tiles of at most `max_tile`: the tile
@@ -116,7 +90,9 @@ pub(crate) fn boxes_from_map(map: &ProbMap, params: &OcrParams) -> Vec<RotatedRe
         // rten-imageproc's Graham scan can fail on the many collinear points
         // of a long contour (a 500 px title came out 2 px high); its hull
         // is exact on a hull without them.
-        let Some(rect) = min_area_rect(&convex_hull(&points)) else { continue };
+        let Some(rect) = min_area_rect(&convex_hull(&points)) else {
+            continue;
+        };
         // PaddleOCR drops cores thinner than 3 px: specks, not text.
         if rect.width().min(rect.height()) < 3.0 {
             continue;

@@ -3,7 +3,8 @@
 //!
 //! Models: PaddleOCR's PP-OCRv4 Chinese detector and recogniser and the
 //! mobile 0°/180° line classifier, adapted to ocrs's input/output
-//! conventions (`models/ocr/`, see its `MODEL_CARD.md`) and run with rten.
+//! conventions (`models/ocr/`, see its `MODEL_CARD.md`), run by rten on the
+//! CPU or by candle on the CPU or a GPU ([`OcrBackend`], `backend.rs`).
 //! The ocrs crate itself is no longer used: its detection pads every page
 //! to one fixed size, and it has no confidences and no orientation step
 //! (`docs/ocr.md`).
@@ -33,15 +34,17 @@
 //! line's is the *minimum* over its characters, because one doubtful
 //! character (a VIN digit) makes the whole value doubtful for a pre-check.
 
+mod backend;
+pub mod candle;
+pub mod cli;
 mod ctc;
-mod printed;
 mod detect;
 mod geometry;
 pub mod grammar;
 pub mod metrics;
+mod printed;
 mod recognize;
 mod seal;
-pub mod cli;
 
 use std::path::{Path, PathBuf};
 
@@ -52,11 +55,17 @@ use serde::Serialize;
 use crate::BBox;
 use crate::ingest::Page;
 
+pub use backend::OcrBackend;
 pub use geometry::TextRegion;
 
 /// Tuning of the OCR stage. The defaults are PaddleOCR's where it has one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OcrParams {
+    /// Which engine runs the networks (`--ocr-backend`); the rest of the
+    /// stage is the same for both.
+    pub backend: OcrBackend,
+    /// Where the candle backend runs (`--device`); rten runs on the CPU.
+    pub device: crate::extract::model::DeviceSpec,
     /// Detector probability above which a pixel is text (PaddleOCR: 0.3).
     pub text_threshold: f32,
     /// Minimum mean probability inside a box to keep it (PaddleOCR: 0.5).
@@ -110,6 +119,8 @@ pub struct OcrParams {
 impl Default for OcrParams {
     fn default() -> Self {
         OcrParams {
+            backend: OcrBackend::Rten,
+            device: crate::extract::model::DeviceSpec::Cpu,
             text_threshold: 0.3,
             box_threshold: 0.5,
             unclip_ratio: 1.6,
@@ -240,9 +251,7 @@ pub struct Layout {
 /// The loaded models. Loading takes ~100 ms; share one engine (it is `Sync`).
 pub struct OcrEngine {
     params: OcrParams,
-    detector: detect::Detector,
-    rec: rten::Model,
-    cls: rten::Model,
+    nets: Box<dyn backend::Nets>,
     alphabet: Vec<char>,
 }
 
@@ -252,26 +261,17 @@ pub fn default_models_dir() -> PathBuf {
 }
 
 impl OcrEngine {
-    /// Loads `det.onnx`, `rec.onnx`, `cls.onnx` and `alphabet.txt` from `dir`.
+    /// Loads the networks of [`OcrParams::backend`] (`det.onnx`, … or
+    /// `det.safetensors`, …) and `alphabet.txt` from `dir`.
     pub fn load(dir: &Path, params: OcrParams) -> Result<OcrEngine, OcrError> {
         let load_err = |path: &Path, reason: String| OcrError::Load { path: path.to_path_buf(), reason };
-        let model = |name: &str| {
-            let path = dir.join(name);
-            rten::Model::load_file(&path).map_err(|e| load_err(&path, e.to_string()))
-        };
-        let det_path = dir.join("det.onnx");
-        let detector = detect::Detector::new(model("det.onnx")?).map_err(|e| load_err(&det_path, e.to_string()))?;
-        let rec = model("rec.onnx")?;
-        let cls = model("cls.onnx")?;
+        let nets = backend::load(dir, params.backend, params.device).map_err(|(path, reason)| load_err(&path, reason))?;
         let alpha_path = dir.join("alphabet.txt");
-        let alphabet: Vec<char> = std::fs::read_to_string(&alpha_path)
-            .map_err(|e| load_err(&alpha_path, e.to_string()))?
-            .chars()
-            .collect();
+        let alphabet: Vec<char> = std::fs::read_to_string(&alpha_path).map_err(|e| load_err(&alpha_path, e.to_string()))?.chars().collect();
         if alphabet.is_empty() {
             return Err(load_err(&alpha_path, "empty alphabet".into()));
         }
-        Ok(OcrEngine { params, detector, rec, cls, alphabet })
+        Ok(OcrEngine { params, nets, alphabet })
     }
 
     /// Loads from [`default_models_dir`].
@@ -341,7 +341,7 @@ impl OcrEngine {
             scaled = resize_grey(grey, sw, sh);
             &scaled
         };
-        let map = self.detector.prob_map(img)?;
+        let map = detect::prob_map(&*self.nets, img)?;
         let (fx, fy) = (w as f32 / sw as f32, h as f32 / sh as f32);
         // Back to page coordinates: pixel centres are at +0.5.
         Ok(detect::boxes_from_map(&map, &self.params)
@@ -351,12 +351,7 @@ impl OcrEngine {
                 let u = r.up_axis();
                 let k = (u.x * fx).hypot(u.y * fy) / u.x.hypot(u.y);
                 let across = (u.y * fx).hypot(u.x * fy) / u.x.hypot(u.y);
-                RotatedRect::new(
-                    Point::from_yx((c.y + 0.5) * fy, (c.x + 0.5) * fx),
-                    u,
-                    r.width() * across,
-                    r.height() * k,
-                )
+                RotatedRect::new(Point::from_yx((c.y + 0.5) * fy, (c.x + 0.5) * fx), u, r.width() * across, r.height() * k)
             })
             .collect())
     }
@@ -405,7 +400,11 @@ impl OcrEngine {
         }
         if std::env::var_os("DAJIAN_OCR_TIMING").is_some() {
             let t = median(rects.iter().map(|r| r.width().min(r.height()))).unwrap_or(0.0);
-            eprintln!("  first look {first_scale:.2}, final {scale:.2}: median box {:.1} detector px, dir {dir:?} skew {skew:.1}, {} boxes", t * scale, rects.len());
+            eprintln!(
+                "  first look {first_scale:.2}, final {scale:.2}: median box {:.1} detector px, dir {dir:?} skew {skew:.1}, {} boxes",
+                t * scale,
+                rects.len()
+            );
         }
         Ok(Layout { rotation: geometry::rotation_for(dir), skew_degrees: skew, detect_scale: scale, lines, crop: false })
     }
@@ -420,7 +419,7 @@ impl OcrEngine {
         regions.retain(|r| r.length >= 2.0 * r.thickness);
         regions.sort_by(|a, b| b.length.total_cmp(&a.length));
         regions.truncate(6);
-        let probs = recognize::upside_down_probs(&self.cls, grey, &regions)?;
+        let probs = recognize::upside_down_probs(&*self.nets, grey, &regions)?;
         let flip_votes = probs.iter().filter(|&&p| p > 0.5).count();
         if flip_votes == 0 || flip_votes == probs.len() {
             return Ok(flip_votes > 0);
@@ -432,7 +431,7 @@ impl OcrEngine {
         let flipped: Vec<TextRegion> = regions.iter().map(TextRegion::flipped).collect();
         let sources = vec![grey; regions.len()];
         let sureness = |regions: &[TextRegion]| -> anyhow::Result<f32> {
-            let texts = recognize::recognize(&self.rec, &self.alphabet, &sources, regions, 1, self.params.rec_min_width, 1)?;
+            let texts = recognize::recognize(&*self.nets, &self.alphabet, &sources, regions, 1, self.params.rec_min_width, 1)?;
             Ok(texts.iter().map(recognize::RegionText::mean_confidence).sum())
         };
         Ok(sureness(&flipped)? > sureness(&regions)?)
@@ -457,18 +456,22 @@ impl OcrEngine {
         }
         let sources: Vec<&GrayImage> = inks
             .iter()
-            .map(|ink| match ink {
-                seal::Ink::SealOver => red.as_ref(),
-                seal::Ink::Red => plain.as_ref(),
-                seal::Ink::Plain => None,
-            }.unwrap_or(grey))
+            .map(|ink| {
+                match ink {
+                    seal::Ink::SealOver => red.as_ref(),
+                    seal::Ink::Red => plain.as_ref(),
+                    seal::Ink::Plain => None,
+                }
+                .unwrap_or(grey)
+            })
             .collect();
-        let mut texts = recognize::recognize(&self.rec, &self.alphabet, &sources, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
+        let mut texts =
+            recognize::recognize(&*self.nets, &self.alphabet, &sources, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
         // A crop that reads like a code is read again by its grammar.
         if layout.crop
             && let [region] = regions.as_slice()
             && let Some(g) = grammar::suggested_by(&texts[0].text())
-            && let Some(t) = recognize::recognize_as(&self.rec, &self.alphabet, sources[0], region, self.params.rec_min_width, g)?
+            && let Some(t) = recognize::recognize_as(&*self.nets, &self.alphabet, sources[0], region, self.params.rec_min_width, g)?
         {
             texts[0] = t;
         }
@@ -523,18 +526,22 @@ impl OcrEngine {
     /// grammar's check characters.
     pub fn read_span_as(&self, page: &Page, text: &PageText, chars: &[&TextChar], grammar: crate::types::Code) -> Result<Option<Vec<TextChar>>, OcrError> {
         let sources: Vec<CharSource> = chars.iter().filter_map(|c| c.source).collect();
-        let Some(first) = sources.first() else { return Ok(None) };
+        let Some(first) = sources.first() else {
+            return Ok(None);
+        };
         if sources.iter().any(|s| s.region != first.region) {
             return Ok(None);
         }
-        let Some(rr) = text.regions.get(first.region) else { return Ok(None) };
+        let Some(rr) = text.regions.get(first.region) else {
+            return Ok(None);
+        };
         let (k0, k1) = (sources.iter().map(|s| s.index).min().unwrap_or(0), sources.iter().map(|s| s.index).max().unwrap_or(0));
         let grey = match rr.ink {
             seal::Ink::SealOver if self.params.see_through_seals => seal::red_channel(&rgb(page)),
             seal::Ink::Red => page.image().to_luma8(),
             _ => self.grey(page),
         };
-        let read = recognize::recognize_span_as(&self.rec, &self.alphabet, &grey, &rr.region, self.params.rec_min_width, k0..=k1, grammar)
+        let read = recognize::recognize_span_as(&*self.nets, &self.alphabet, &grey, &rr.region, self.params.rec_min_width, k0..=k1, grammar)
             .map_err(|e| run_err(page, e))?;
         Ok(read.map(|rt| {
             rt.chars
@@ -560,10 +567,7 @@ impl OcrEngine {
 pub fn group_lines(regions: &[TextRegion], dir: (f32, f32)) -> Vec<Vec<TextRegion>> {
     let down = (-dir.1, dir.0);
     // (x, y) of each centre in the upright frame.
-    let upright: Vec<(f32, f32)> = regions
-        .iter()
-        .map(|r| (r.center.0 * dir.0 + r.center.1 * dir.1, r.center.0 * down.0 + r.center.1 * down.1))
-        .collect();
+    let upright: Vec<(f32, f32)> = regions.iter().map(|r| (r.center.0 * dir.0 + r.center.1 * dir.1, r.center.0 * down.0 + r.center.1 * down.1)).collect();
     let mut order: Vec<usize> = (0..regions.len()).collect();
     order.sort_by(|&a, &b| upright[a].1.total_cmp(&upright[b].1));
     // Each line: (sum of centre y, sum of thickness, members).
@@ -677,11 +681,8 @@ pub(crate) fn reading_axis(rects: &[RotatedRect]) -> ((f32, f32), f32) {
         let rad = m.to_radians();
         ((rad.cos(), rad.sin()), m - 270.0)
     } else {
-        let mut a: Vec<(f32, f32)> = axes
-            .into_iter()
-            .filter(|a| a.0 < 45.0 || a.0 >= 135.0)
-            .map(|(ang, w)| (if ang >= 135.0 { ang - 180.0 } else { ang }, w))
-            .collect();
+        let mut a: Vec<(f32, f32)> =
+            axes.into_iter().filter(|a| a.0 < 45.0 || a.0 >= 135.0).map(|(ang, w)| (if ang >= 135.0 { ang - 180.0 } else { ang }, w)).collect();
         if a.is_empty() {
             return ((1.0, 0.0), 0.0);
         }

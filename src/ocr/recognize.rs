@@ -1,10 +1,11 @@
 //! Line crops, the 0°/180° classifier and batched recognition.
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use image::GrayImage;
 use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
 
+use super::backend::Nets;
 use super::ctc::{DecodedChar, greedy_decode};
 use super::geometry::TextRegion;
 
@@ -64,7 +65,7 @@ pub(crate) fn sample_crop(grey: &GrayImage, region: &TextRegion, width: usize, h
 }
 
 /// Probability that each region is upside down, from the 0°/180° classifier.
-pub(crate) fn upside_down_probs(cls: &rten::Model, grey: &GrayImage, regions: &[TextRegion]) -> anyhow::Result<Vec<f32>> {
+pub(crate) fn upside_down_probs(cls: &dyn Nets, grey: &GrayImage, regions: &[TextRegion]) -> anyhow::Result<Vec<f32>> {
     if regions.is_empty() {
         return Ok(Vec::new());
     }
@@ -76,8 +77,7 @@ pub(crate) fn upside_down_probs(cls: &rten::Model, grey: &GrayImage, regions: &[
         let w = crop_width(region).min(CLS_W);
         sample_crop(grey, region, w, CROP_H, &mut data[r * CROP_H * CLS_W..], CLS_W);
     }
-    let out: rten_tensor::Tensor<f32> = cls.run_one(input.view().as_dyn().into(), crate::par::model_run_options())?.try_into()?;
-    let v = out.to_vec();
+    let v = cls.classify(input)?.to_vec();
     if v.len() != n * 2 {
         return Err(anyhow!("the classifier returned {} values for {n} crops", v.len()));
     }
@@ -107,7 +107,7 @@ impl RegionText {
 /// page in greyscale, or its red channel where a seal lies over the print). With `threads` > 1 the batches are shared out
 /// (interleaved by width) among that many threads.
 pub(crate) fn recognize(
-    rec: &rten::Model,
+    rec: &dyn Nets,
     alphabet: &[char],
     sources: &[&GrayImage],
     regions: &[TextRegion],
@@ -146,7 +146,7 @@ pub(crate) fn recognize(
 }
 
 fn recognize_batch(
-    rec: &rten::Model,
+    rec: &dyn Nets,
     alphabet: &[char],
     sources: &[&GrayImage],
     regions: &[TextRegion],
@@ -162,14 +162,10 @@ fn recognize_batch(
     for (b, &i) in chunk.iter().enumerate() {
         sample_crop(sources[i], &regions[i], widths[i], CROP_H, &mut data[b * CROP_H * bw..], bw);
     }
-    let out: rten_tensor::Tensor<f32> =
-        rec.run_one(input.view().as_dyn().into(), crate::par::model_run_options()).context("text recognition")?.try_into()?;
-    let shape = out.shape().to_vec();
-    let [frames, batch_n, classes] = shape[..] else {
-        return Err(anyhow!("recognition output has shape {shape:?}, expected [T, N, C]"));
-    };
+    let out = rec.recognize(input)?;
+    let [frames, batch_n, classes] = out.shape();
     if batch_n != n || classes != alphabet.len() + 1 {
-        return Err(anyhow!("recognition output {shape:?} does not fit {n} crops and an alphabet of {}", alphabet.len()));
+        return Err(anyhow!("recognition output {:?} does not fit {n} crops and an alphabet of {}", out.shape(), alphabet.len()));
     }
     let logp = out.to_vec();
     // Each output frame covers this many crop columns.
@@ -186,24 +182,28 @@ fn recognize_batch(
 
 /// The recogniser's output for `region` alone: log-probabilities `[T, C]`,
 /// the frame count, the class count, and the crop's width and padded width.
-fn region_logits(rec: &rten::Model, source: &GrayImage, region: &TextRegion, min_width: usize) -> anyhow::Result<(Vec<f32>, usize, usize, usize, usize)> {
+fn region_logits(rec: &dyn Nets, source: &GrayImage, region: &TextRegion, min_width: usize) -> anyhow::Result<(Vec<f32>, usize, usize, usize, usize)> {
     let width = crop_width(region);
     let bw = width.max(min_width).div_ceil(8) * 8;
     let mut input = NdTensor::<f32, 4>::zeros([1, 1, CROP_H, bw]);
     let data = input.data_mut().ok_or_else(|| anyhow!("tensor not contiguous"))?;
     sample_crop(source, region, width, CROP_H, data, bw);
-    let out: rten_tensor::Tensor<f32> =
-        rec.run_one(input.view().as_dyn().into(), crate::par::model_run_options()).context("text recognition")?.try_into()?;
-    let shape = out.shape().to_vec();
-    let [frames, 1, classes] = shape[..] else {
-        return Err(anyhow!("recognition output has shape {shape:?}, expected [T, 1, C]"));
-    };
+    let out = rec.recognize(input)?;
+    let [frames, _, classes] = out.shape();
     Ok((out.to_vec(), frames, classes, width, bw))
 }
 
 /// The most probable reading of frames `frames` of `logp` as one of
 /// `grammar`'s shapes that passes its check characters.
-fn best_reading(logp: &[f32], frames: std::ops::Range<usize>, classes: usize, alphabet: &[char], frame_w: f32, width: usize, grammar: crate::types::Code) -> Option<RegionText> {
+fn best_reading(
+    logp: &[f32],
+    frames: std::ops::Range<usize>,
+    classes: usize,
+    alphabet: &[char],
+    frame_w: f32,
+    width: usize,
+    grammar: crate::types::Code,
+) -> Option<RegionText> {
     let part = &logp[frames.start * classes..frames.end * classes];
     super::grammar::templates(grammar, alphabet)
         .iter()
@@ -224,7 +224,7 @@ fn best_reading(logp: &[f32], frames: std::ops::Range<usize>, classes: usize, al
 /// reading of each of the grammar's shapes that passes its check
 /// characters, the most probable of them; `None` if none does.
 pub(crate) fn recognize_as(
-    rec: &rten::Model,
+    rec: &dyn Nets,
     alphabet: &[char],
     source: &GrayImage,
     region: &TextRegion,
@@ -241,7 +241,7 @@ pub(crate) fn recognize_as(
 /// or merged there can come back. `None` if the region no longer reads
 /// that many characters or no reading passes the grammar.
 pub(crate) fn recognize_span_as(
-    rec: &rten::Model,
+    rec: &dyn Nets,
     alphabet: &[char],
     source: &GrayImage,
     region: &TextRegion,

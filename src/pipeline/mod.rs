@@ -90,18 +90,32 @@ pub struct FileReading {
     pub extract_ms: u64,
 }
 
+/// Where and how the models run (`--device`, `--ocr-backend`): the
+/// extractor and the candle OCR backend on `device`; rten on the CPU.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Engines {
+    pub device: DeviceSpec,
+    pub ocr_backend: crate::ocr::OcrBackend,
+}
+
+impl From<DeviceSpec> for Engines {
+    fn from(device: DeviceSpec) -> Engines {
+        Engines { device, ..Default::default() }
+    }
+}
+
 impl Readers {
     /// The repository's models (or `$DAJIAN_MODELS/{ocr,extractor}`).
-    /// `device`: `cpu` or `cuda[:N]` for the extractor (OCR runs on CPU).
-    pub fn load_default(device: DeviceSpec) -> Result<Readers, LoadError> {
-        Self::load(&crate::ocr::default_models_dir(), &crate::extract::default_models_dir(), device)
+    pub fn load_default(engines: impl Into<Engines>) -> Result<Readers, LoadError> {
+        Self::load(&crate::ocr::default_models_dir(), &crate::extract::default_models_dir(), engines)
     }
 
     /// The OCR models in `ocr_dir` and the extractor in `extractor_dir`
     /// (variants side by side in `models/`, see [`crate::model_dir`]).
-    pub fn load(ocr_dir: &Path, extractor_dir: &Path, device: DeviceSpec) -> Result<Readers, LoadError> {
+    pub fn load(ocr_dir: &Path, extractor_dir: &Path, engines: impl Into<Engines>) -> Result<Readers, LoadError> {
+        let Engines { device, ocr_backend } = engines.into();
         let dev = crate::extract::model::device(device)?;
-        let ocr = OcrEngine::load(ocr_dir, OcrParams::default())?;
+        let ocr = OcrEngine::load(ocr_dir, OcrParams { backend: ocr_backend, device, ..OcrParams::default() })?;
         let extractor = Extractor::load(extractor_dir, &dev)?;
         Ok(Readers { ocr, extractor, limits: DecodeLimits::default(), slots: crate::par::Slots::new(0) })
     }
@@ -139,7 +153,7 @@ impl Readers {
 
     /// Names of the models, for reports.
     pub fn names(&self) -> (String, String) {
-        ("PP-OCRv4 zh (models/ocr, rten)".to_string(), self.extractor.name().to_string())
+        (format!("PP-OCRv4 zh (models/ocr, {})", self.ocr.params().backend), self.extractor.name().to_string())
     }
 }
 
@@ -152,7 +166,9 @@ impl Readers {
 /// that does not leaves the field unreadable, as read.
 pub fn reread_codes(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, ex: &mut crate::extract::Extraction) {
     for (key, f) in ex.fields.iter_mut() {
-        let Some(grammar) = crate::types::Code::of_field(key) else { continue };
+        let Some(grammar) = crate::types::Code::of_field(key) else {
+            continue;
+        };
         if f.is_readable() {
             continue;
         }

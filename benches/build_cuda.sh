@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds dajian with the `cuda` feature on a Debian 12 machine with no GPU:
+# the CUDA toolkit from Debian's non-free packages, and CUDA_COMPUTE_CAP set
+# because no GPU is attached to tell candle's build which kernels to make.
+#
+#   benches/build_cuda.sh            # compute capability 8.0 (A100); e.g.
+#   CUDA_COMPUTE_CAP=89 benches/build_cuda.sh   # L4 / RTX 40xx
+#
+# Then on the GPU server:
+#   target/release/dajian bench --dataset datasets/test --device cuda --ocr-backend rten,candle
+# CI does not run this (no GPU, and the toolkit is ~3 GB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v nvcc >/dev/null; then
+    echo "installing nvidia-cuda-toolkit (Debian contrib non-free)…" >&2
+    src=/etc/apt/sources.list.d/debian.sources
+    if ! grep -q "non-free" "$src"; then
+        sed -i 's/^Components: main$/Components: main contrib non-free non-free-firmware/' "$src"
+    fi
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nvidia-cuda-toolkit
+fi
+nvcc --version | tail -2
+
+# candle's kernels are compiled for this capability; without a GPU its
+# build script cannot ask nvidia-smi.
+export CUDA_COMPUTE_CAP="${CUDA_COMPUTE_CAP:-80}"
+# Debian's toolkit lives under /usr/lib/nvidia-cuda-toolkit, its headers in
+# /usr/include; candle-kernels' build looks for CUDA_ROOT or nvcc on the PATH.
+export CUDA_ROOT="${CUDA_ROOT:-/usr}"
+cargo build --release --features cuda
+echo "built target/release/dajian with --features cuda (compute capability $CUDA_COMPUTE_CAP)"
