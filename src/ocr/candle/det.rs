@@ -4,14 +4,9 @@
 //! necks/db_fpn.py, heads/det_db_head.py}`.
 //!
 //! The weights are those of `models/ocr/det.onnx` (converted by
-//! `export/det.py`, named after PaddleOCR's module tree). That graph was
-//! simplified by `build.py`: every re-parameterised LearnableRepLayer is one
-//! convolution with its batch norms and inner affine block folded in, and
-//! an activation's affine block was folded into the next convolution when
-//! that is an unpadded 1×1 one. Where it could not be (a padded depthwise
-//! convolution or an SE layer reads it) it is kept as two scalars,
-//! `…act.lab.{scale,bias}`. Which ones remain follows from the network's
-//! shape (see [`LCNetV3Block::load`]), so loading asks for exactly those.
+//! `models/ocr/candle_weights/det.py`, named after PaddleOCR's module
+//! tree); the backbone is [`super::pplcnetv3`]'s, with the detector's
+//! table and four stage outputs.
 //!
 //! Input `[N, 1, H, W]`, grey `x/255 − 0.5`, H and W multiples of 32 (the
 //! neck adds maps of 1/32 … 1/4 scale); output `[N, 1, H, W]` probability
@@ -20,21 +15,13 @@
 use candle_core::{Module, ModuleT, Result, Tensor};
 use candle_nn::{BatchNorm, BatchNormConfig, VarBuilder};
 
-use super::layers::{Conv, ConvConfig, hard_sigmoid, hard_swish};
+use super::layers::{Conv, ConvConfig};
+use super::pplcnetv3::{self, BlockConfig, SELayer};
 
-/// One LCNetV3Block as PaddleOCR's `NET_CONFIG_det` lists it, before
-/// scaling: depthwise kernel, in and out channels, stride, SE layer.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BlockConfig {
-    pub kernel: usize,
-    pub in_channels: usize,
-    pub out_channels: usize,
-    pub stride: usize,
-    pub use_se: bool,
-}
-
+/// A block of PaddleOCR's `NET_CONFIG_det` before scaling: depthwise
+/// kernel, in and out channels, stride, SE layer.
 const fn b(kernel: usize, in_channels: usize, out_channels: usize, stride: usize, use_se: bool) -> BlockConfig {
-    BlockConfig { kernel, in_channels, out_channels, stride, use_se }
+    BlockConfig { kernel, in_channels, out_channels, stride: (stride, stride), use_se }
 }
 
 /// PaddleOCR `rec_lcnetv3.py` `NET_CONFIG_det`, stages blocks2 … blocks6.
@@ -138,215 +125,47 @@ impl Module for DenseConv {
     }
 }
 
-/// Global average pool, keeping `[N, C, 1, 1]`.
-fn global_avg_pool(x: &Tensor) -> Result<Tensor> {
-    x.mean_keepdim((2, 3))
-}
-
-/// PaddleOCR's LearnableAffineBlock: `scale · x + bias`, two learnt scalars
-/// (read once at load, so the forward pass is one `affine`).
-#[derive(Debug, Clone)]
-pub struct LearnableAffineBlock {
-    scale: f64,
-    bias: f64,
-}
-
-impl LearnableAffineBlock {
-    pub fn load(vb: VarBuilder) -> Result<Self> {
-        let scalar = |name: &str| -> Result<f64> { Ok(vb.get(1, name)?.to_vec1::<f32>()?[0] as f64) };
-        Ok(LearnableAffineBlock { scale: scalar("scale")?, bias: scalar("bias")? })
-    }
-}
-
-impl Module for LearnableAffineBlock {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        x.affine(self.scale, self.bias)
-    }
-}
-
-/// PaddleOCR's `Act`: hardswish, then a LearnableAffineBlock (`None` where
-/// build.py folded it into the next convolution).
-#[derive(Debug, Clone)]
-pub struct Act {
-    lab: Option<LearnableAffineBlock>,
-}
-
-impl Act {
-    pub fn load(vb: VarBuilder, keep_lab: bool) -> Result<Self> {
-        Ok(Act { lab: if keep_lab { Some(LearnableAffineBlock::load(vb.pp("lab"))?) } else { None } })
-    }
-}
-
-impl Module for Act {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let x = hard_swish(x)?;
-        match &self.lab {
-            Some(lab) => lab.forward(&x),
-            None => Ok(x),
-        }
-    }
-}
-
-/// PaddleOCR's LearnableRepLayer after re-parameterisation: one convolution
-/// (its branches, batch norms and own affine block folded in), then `Act`
-/// unless it strides by 2.
-#[derive(Debug, Clone)]
-pub struct LearnableRepLayer {
-    conv: Conv,
-    act: Option<Act>,
-}
-
-impl LearnableRepLayer {
-    fn load(vb: VarBuilder, cin: usize, cout: usize, kernel: usize, stride: usize, groups: usize, keep_lab: bool) -> Result<Self> {
-        let cfg =
-            ConvConfig { in_channels: cin, out_channels: cout, kernel: (kernel, kernel), stride: (stride, stride), padding: (kernel / 2, kernel / 2), groups };
-        let conv = Conv::load(vb.clone(), cfg)?;
-        let act = if stride == 2 { None } else { Some(Act::load(vb.pp("act"), keep_lab)?) };
-        Ok(LearnableRepLayer { conv, act })
-    }
-}
-
-impl Module for LearnableRepLayer {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let x = self.conv.forward(x)?;
-        match &self.act {
-            Some(act) => act.forward(&x),
-            None => Ok(x),
-        }
-    }
-}
-
-/// Squeeze-and-excitation: `x · hardsigmoid(conv2(relu(conv1(avgpool(x)))))`
-/// with reduction 4. PPLCNetV3's `SELayer` (Paddle's `nn.Hardsigmoid`,
-/// slope 0.1666667) and RSEFPN's `SEModule` (slope 0.2) differ only in the
-/// slope.
-#[derive(Debug, Clone)]
-pub struct SEModule {
-    conv1: Conv,
-    conv2: Conv,
-    slope: f64,
-}
-
-impl SEModule {
-    pub fn load(vb: VarBuilder, channels: usize, slope: f64) -> Result<Self> {
-        let one = |i, o| ConvConfig { in_channels: i, out_channels: o, kernel: (1, 1), stride: (1, 1), padding: (0, 0), groups: 1 };
-        Ok(SEModule { conv1: Conv::load(vb.pp("conv1"), one(channels, channels / 4))?, conv2: Conv::load(vb.pp("conv2"), one(channels / 4, channels))?, slope })
-    }
-}
-
-impl Module for SEModule {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let s = self.conv1.forward(&global_avg_pool(x)?)?.relu()?;
-        let s = hard_sigmoid(&self.conv2.forward(&s)?, self.slope, 0.5)?;
-        x.broadcast_mul(&s)
-    }
-}
-
-/// Paddle `nn.Hardsigmoid`'s default slope, as the graph holds it.
-const PADDLE_HARDSIGMOID_SLOPE: f64 = 0.1666667;
-
-/// PPLCNetV3's block: depthwise LearnableRepLayer, optional SE layer,
-/// pointwise LearnableRepLayer.
-#[derive(Debug, Clone)]
-pub struct LCNetV3Block {
-    dw_conv: LearnableRepLayer,
-    se: Option<SEModule>,
-    pw_conv: LearnableRepLayer,
-}
-
-impl LCNetV3Block {
-    /// Channels already scaled. Which affine blocks build.py left: the
-    /// dw_conv's only where an SE layer (not a 1×1 convolution) reads it;
-    /// the pw_conv's unless `last` (the backbone's last block, read only by
-    /// the unpadded 1×1 `layer_list.3`).
-    pub fn load(vb: VarBuilder, cfg: &BlockConfig, cin: usize, cout: usize, last: bool) -> Result<Self> {
-        let dw_conv = LearnableRepLayer::load(vb.pp("dw_conv"), cin, cin, cfg.kernel, cfg.stride, cin, cfg.use_se)?;
-        let se = if cfg.use_se { Some(SEModule::load(vb.pp("se"), cin, PADDLE_HARDSIGMOID_SLOPE)?) } else { None };
-        let pw_conv = LearnableRepLayer::load(vb.pp("pw_conv"), cin, cout, 1, 1, 1, !last)?;
-        Ok(LCNetV3Block { dw_conv, se, pw_conv })
-    }
-}
-
-impl Module for LCNetV3Block {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let mut x = self.dw_conv.forward(x)?;
-        if let Some(se) = &self.se {
-            x = se.forward(&x)?;
-        }
-        self.pw_conv.forward(&x)
-    }
-}
-
 /// The PPLCNetV3 backbone, det variant: returns the outputs of blocks3 …
 /// blocks6 (1/4 … 1/32 scale), each through its 1×1 `layer_list` conv.
 #[derive(Debug, Clone)]
 pub struct PPLCNetV3 {
-    conv1: Conv,
-    /// blocks2 … blocks6.
-    stages: Vec<Vec<LCNetV3Block>>,
+    net: pplcnetv3::PPLCNetV3,
     layer_list: Vec<Conv>,
 }
 
 impl PPLCNetV3 {
     pub fn load(vb: VarBuilder, cfg: &Config) -> Result<Self> {
-        let mut c = make_divisible(16.0 * cfg.scale);
-        // conv1 is a ConvBNLayer (no activation) on 3 colour channels in
-        // PaddleOCR; build.py folded the grey-to-RGB copy and the batch norm
-        // into one 1-channel convolution.
-        let conv1 = Conv::load(vb.pp("conv1"), ConvConfig { in_channels: 1, out_channels: c, kernel: (3, 3), stride: (2, 2), padding: (1, 1), groups: 1 })?;
-        let n_stages = cfg.stages.len();
-        let mut stages = Vec::with_capacity(n_stages);
-        let mut stage_out = vec![];
-        for (s, blocks) in cfg.stages.iter().enumerate() {
-            let vs = vb.pp(format!("blocks{}", s + 2));
-            let mut stage = Vec::with_capacity(blocks.len());
-            for (i, bc) in blocks.iter().enumerate() {
-                let (cin, cout) = (make_divisible(bc.in_channels as f64 * cfg.scale), make_divisible(bc.out_channels as f64 * cfg.scale));
-                if cin != c {
-                    candle_core::bail!("blocks{}.{i}: takes {cin} channels, gets {c}", s + 2);
-                }
-                let last = s + 1 == n_stages && i + 1 == blocks.len();
-                stage.push(LCNetV3Block::load(vs.pp(i), bc, cin, cout, last)?);
-                c = cout;
-            }
-            stages.push(stage);
-            if s > 0 {
-                stage_out.push(c);
-            }
-        }
+        let scaled = |c: usize| make_divisible(c as f64 * cfg.scale);
+        let stages: Vec<Vec<BlockConfig>> = cfg
+            .stages
+            .iter()
+            .map(|s| s.iter().map(|b| BlockConfig { in_channels: scaled(b.in_channels), out_channels: scaled(b.out_channels), ..*b }).collect())
+            .collect();
+        let stage_out: Vec<usize> = stages[1..].iter().filter_map(|s| s.last()).map(|b| b.out_channels).collect();
+        let net = pplcnetv3::PPLCNetV3::load(vb.clone(), &pplcnetv3::Config { stem_channels: scaled(16), stages, se_reduction: 4, last_lab: false })?;
         if stage_out.len() != cfg.det_channels.len() {
             candle_core::bail!("{} output stages for {} det channels", stage_out.len(), cfg.det_channels.len());
         }
         let layer_list = stage_out
             .iter()
-            .zip(cfg.det_channels)
+            .zip(Self::out_channels(cfg))
             .enumerate()
-            .map(|(i, (&cin, mv))| {
-                let cout = (mv as f64 * cfg.scale) as usize;
+            .map(|(i, (&cin, cout))| {
                 let one = ConvConfig { in_channels: cin, out_channels: cout, kernel: (1, 1), stride: (1, 1), padding: (0, 0), groups: 1 };
                 Conv::load(vb.pp("layer_list").pp(i), one)
             })
             .collect::<Result<_>>()?;
-        Ok(PPLCNetV3 { conv1, stages, layer_list })
+        Ok(PPLCNetV3 { net, layer_list })
     }
 
-    /// The layer_list widths (`int(mv_c · scale)`): the neck's inputs.
+    /// The layer_list widths (`int(mv_c · scale)`, not rounded): the neck's inputs.
     pub fn out_channels(cfg: &Config) -> Vec<usize> {
         cfg.det_channels.iter().map(|&mv| (mv as f64 * cfg.scale) as usize).collect()
     }
 
     pub fn forward(&self, x: &Tensor) -> Result<Vec<Tensor>> {
-        let mut x = self.conv1.forward(x)?;
-        let mut outs = Vec::with_capacity(4);
-        for (s, stage) in self.stages.iter().enumerate() {
-            for block in stage {
-                x = block.forward(&x)?;
-            }
-            if s > 0 {
-                outs.push(x.clone());
-            }
-        }
-        outs.iter().zip(&self.layer_list).map(|(o, conv)| conv.forward(o)).collect()
+        let outs = self.net.forward_stages(x)?;
+        outs[1..].iter().zip(&self.layer_list).map(|(o, conv)| conv.forward(o)).collect()
     }
 }
 
@@ -355,13 +174,13 @@ impl PPLCNetV3 {
 #[derive(Debug, Clone)]
 pub struct RSELayer {
     in_conv: DenseConv,
-    se_block: SEModule,
+    se_block: SELayer,
 }
 
 impl RSELayer {
     pub fn load(vb: VarBuilder, cin: usize, cout: usize, kernel: usize) -> Result<Self> {
         let in_conv = DenseConv::load(vb.pp("in_conv"), cin, cout, kernel, false)?;
-        Ok(RSELayer { in_conv, se_block: SEModule::load(vb.pp("se_block"), cout, 0.2)? })
+        Ok(RSELayer { in_conv, se_block: SELayer::load(vb.pp("se_block"), cout, 4, 0.2)? })
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod cls;
 pub mod det;
 pub mod layers;
+pub mod pplcnetv3;
 pub mod rec;
 
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 //! `[T, N, classes]`; [`Model::forward`] does the same, so its output is
 //! `rec.onnx`'s.
 //!
-//! Weights: `rec.safetensors`, written from `rec.onnx` by `export/rec.py`,
+//! Weights: `rec.safetensors`, written from `rec.onnx` by `models/ocr/candle_weights/rec.py`,
 //! named after PaddleOCR's module tree (`backbone.blocks6.0.dw_conv.weight`,
 //! `head.ctc_encoder.encoder.svtr_block.0.mixer.qkv.weight`,
 //! `head.ctc_head.fc.weight`, …). Batch norms, the re-parameterised conv
@@ -19,20 +19,11 @@
 use candle_core::{Module, Result, Tensor};
 use candle_nn::{LayerNorm, Linear, VarBuilder};
 
-use super::layers::{Conv, ConvConfig, hard_sigmoid, hard_swish};
+use super::layers::{Conv, ConvConfig};
+use super::pplcnetv3::{self, BlockConfig};
 
-/// One `LCNetV3Block`: depthwise `kernel`×`kernel` convolution with
-/// `stride` (`(h, w)`; the rec variant halves height only, `(2, 1)`, or
-/// width only, `(1, 2)`), optional SE module, pointwise convolution.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BlockConfig {
-    pub kernel: usize,
-    pub in_channels: usize,
-    pub out_channels: usize,
-    pub stride: (usize, usize),
-    pub use_se: bool,
-}
-
+/// A block of the backbone's table (the rec variant strides height only,
+/// `(2, 1)`, or width only, `(1, 2)`).
 const fn block(kernel: usize, in_channels: usize, out_channels: usize, stride: (usize, usize), use_se: bool) -> BlockConfig {
     BlockConfig { kernel, in_channels, out_channels, stride, use_se }
 }
@@ -70,7 +61,7 @@ pub struct Config {
 
 impl Default for Config {
     /// The shipped PP-OCRv4 Chinese recogniser (channel counts as in
-    /// `rec.onnx`; `export/rec.py` asserts the same table).
+    /// `rec.onnx`; `models/ocr/candle_weights/rec.py` asserts the same table).
     fn default() -> Self {
         Config {
             stem_channels: 16,
@@ -115,152 +106,25 @@ fn conv(vb: VarBuilder, in_channels: usize, out_channels: usize, kernel: (usize,
     Conv::load(vb, ConvConfig { in_channels, out_channels, kernel, stride, padding, groups })
 }
 
-/// PaddleOCR's `LearnableAffineBlock`: `scale · x + bias`, two learnt
-/// scalars. Read once at load so the forward is one `affine` pass (same
-/// float32 rounding as the graph's Mul then Add) rather than two
-/// broadcast passes.
-#[derive(Debug, Clone, Copy)]
-pub struct LearnableAffineBlock {
-    scale: f64,
-    bias: f64,
-}
-
-impl LearnableAffineBlock {
-    pub fn load(vb: VarBuilder) -> Result<Self> {
-        let scalar = |name: &str| -> Result<f64> { Ok(vb.get(1, name)?.to_vec1::<f32>()?[0] as f64) };
-        Ok(Self { scale: scalar("scale")?, bias: scalar("bias")? })
-    }
-}
-
-impl Module for LearnableAffineBlock {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        x.affine(self.scale, self.bias)
-    }
-}
-
-/// `LearnableRepLayer` after re-parameterisation: one convolution, then
-/// `act` = hardswish and its `LearnableAffineBlock` (`act.lab`). build.py
-/// folded that affine pair into the next convolution wherever the next is
-/// an unpadded 1×1 one, so `lab` exists only where it could not be
-/// (before a padded convolution, an SE module or the pooling).
-#[derive(Debug, Clone)]
-pub struct LearnableRepLayer {
-    conv: Conv,
-    lab: Option<LearnableAffineBlock>,
-}
-
-impl LearnableRepLayer {
-    fn load(vb: VarBuilder, conv: Conv, with_lab: bool) -> Result<Self> {
-        let lab = if with_lab { Some(LearnableAffineBlock::load(vb.pp("act").pp("lab"))?) } else { None };
-        Ok(Self { conv, lab })
-    }
-}
-
-impl Module for LearnableRepLayer {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let x = hard_swish(&self.conv.forward(x)?)?;
-        match &self.lab {
-            Some(lab) => lab.forward(&x),
-            None => Ok(x),
-        }
-    }
-}
-
-/// PPLCNetV3's `SELayer`: global average, 1×1 conv, ReLU, 1×1 conv,
-/// hard sigmoid, channel-wise scale.
-#[derive(Debug, Clone)]
-pub struct SELayer {
-    conv1: Conv,
-    conv2: Conv,
-}
-
-/// `paddle.nn.Hardsigmoid`'s slope (0.1666667 in float32, one ulp from
-/// the hardswish gate's 1/6).
-const SE_SLOPE: f64 = 0.1666667;
-
-impl SELayer {
-    pub fn load(vb: VarBuilder, channels: usize, reduction: usize) -> Result<Self> {
-        Ok(Self {
-            conv1: conv(vb.pp("conv1"), channels, channels / reduction, (1, 1), (1, 1), 1)?,
-            conv2: conv(vb.pp("conv2"), channels / reduction, channels, (1, 1), (1, 1), 1)?,
-        })
-    }
-}
-
-impl Module for SELayer {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let (n, c, _, _) = x.dims4()?;
-        let s = x.flatten_from(2)?.mean(2)?.reshape((n, c, 1, 1))?;
-        let s = self.conv1.forward(&s)?.relu()?;
-        let s = hard_sigmoid(&self.conv2.forward(&s)?, SE_SLOPE, 0.5)?;
-        x.broadcast_mul(&s)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct LCNetV3Block {
-    dw_conv: LearnableRepLayer,
-    se: Option<SELayer>,
-    pw_conv: LearnableRepLayer,
-}
-
-impl LCNetV3Block {
-    pub fn load(vb: VarBuilder, cfg: &BlockConfig, se_reduction: usize) -> Result<Self> {
-        let (k, cin, cout) = (cfg.kernel, cfg.in_channels, cfg.out_channels);
-        let dw = conv(vb.pp("dw_conv"), cin, cin, (k, k), cfg.stride, cin)?;
-        // The dw_conv's affine pair survives only before an SE module;
-        // otherwise the 1×1 pw_conv absorbed it. The pw_conv's always
-        // survives (a padded depthwise conv, or the pooling, follows).
-        let dw_conv = LearnableRepLayer::load(vb.pp("dw_conv"), dw, cfg.use_se)?;
-        let se = if cfg.use_se { Some(SELayer::load(vb.pp("se"), cin, se_reduction)?) } else { None };
-        let pw = conv(vb.pp("pw_conv"), cin, cout, (1, 1), (1, 1), 1)?;
-        let pw_conv = LearnableRepLayer::load(vb.pp("pw_conv"), pw, true)?;
-        Ok(Self { dw_conv, se, pw_conv })
-    }
-}
-
-impl Module for LCNetV3Block {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let mut x = self.dw_conv.forward(x)?;
-        if let Some(se) = &self.se {
-            x = se.forward(&x)?;
-        }
-        self.pw_conv.forward(&x)
-    }
-}
-
-/// PaddleOCR's `PPLCNetV3` for recognition: stem, five stages, and (at
-/// inference) `avg_pool2d(x, [3, 2])`, which takes the 3-high feature map
-/// to one row: `[N, 480, 1, W/8]`.
+/// PaddleOCR's `PPLCNetV3` for recognition ([`super::pplcnetv3`]): stem,
+/// five stages, and (at inference) `avg_pool2d(x, [3, 2])`, which takes
+/// the 3-high feature map to one row: `[N, 480, 1, W/8]`.
 #[derive(Debug, Clone)]
 pub struct PPLCNetV3 {
-    conv1: Conv,
-    blocks: Vec<LCNetV3Block>,
+    net: pplcnetv3::PPLCNetV3,
     pool: (usize, usize),
 }
 
 impl PPLCNetV3 {
     pub fn load(vb: VarBuilder, cfg: &Config) -> Result<Self> {
-        // Stem ConvBNLayer (no activation); build.py folded the grey →
-        // 3-channel input and PP-OCR's ×2 scaling into it: one input channel.
-        let conv1 = conv(vb.pp("conv1"), 1, cfg.stem_channels, (3, 3), (2, 2), 1)?;
-        let mut blocks = vec![];
-        for (s, stage) in cfg.stages.iter().enumerate() {
-            let vs = vb.pp(format!("blocks{}", s + 2));
-            for (i, b) in stage.iter().enumerate() {
-                blocks.push(LCNetV3Block::load(vs.pp(i), b, cfg.se_reduction)?);
-            }
-        }
-        Ok(Self { conv1, blocks, pool: cfg.pool })
+        let net_cfg = pplcnetv3::Config { stem_channels: cfg.stem_channels, stages: cfg.stages.clone(), se_reduction: cfg.se_reduction, last_lab: true };
+        Ok(Self { net: pplcnetv3::PPLCNetV3::load(vb, &net_cfg)?, pool: cfg.pool })
     }
 }
 
 impl Module for PPLCNetV3 {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let mut x = self.conv1.forward(x)?;
-        for b in &self.blocks {
-            x = b.forward(&x)?;
-        }
+        let x = self.net.forward_stages(x)?.pop().expect("the backbone has stages");
         x.avg_pool2d_with_stride(self.pool, self.pool)
     }
 }
