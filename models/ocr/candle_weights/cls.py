@@ -24,17 +24,10 @@ every Constant node is consumed exactly once (asserted at the end).
 
 Written by ../build.py (write_candle_weights).
 """
-import os
-import sys
-from collections import Counter
-
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import safetensors_io  # noqa: E402
-
+from graph_walk import Walk, attrs_of, make_divisible  # this folder is on sys.path (build.py puts it there)
 
 # PaddleOCR's MobileNetV3 "small" table: kernel, expansion, out, SE, activation,
 # stride. Strides (2, 1) are `small_stride` (halve height only). Mirrored by
@@ -59,73 +52,12 @@ STEM, LAST, CLASSES, SE_REDUCTION = 16, 576, 2, 4
 HARD_SWISH = (np.float32(1 / 6), np.float32(0.5))
 SE_GATE = (np.float32(0.2), np.float32(0.5))
 
-
-def make_divisible(v, divisor=8, min_value=None):
-    """PaddleOCR's channel rounding (rec_mobilenet_v3.py)."""
-    min_value = min_value or divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
-class Walk:
-    """A cursor over the graph's non-Constant nodes in stored order."""
-
-    def __init__(self, model):
-        g = model.graph
-        self.graph = g
-        self.init = {i.name: numpy_helper.to_array(i) for i in g.initializer}
-        self.const = {}
-        for n in g.node:
-            if n.op_type == 'Constant':
-                assert len(n.attribute) == 1 and n.attribute[0].name == 'value', n
-                self.const[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
-        assert not set(self.init) & set(self.const)
-        self.nodes = [n for n in g.node if n.op_type != 'Constant']
-        self.pos = 0
-        self.used = Counter()
-
-    def node(self, op, *inputs):
-        """The next node; asserts its op and, where given (not None), its
-        leading data inputs."""
-        assert self.pos < len(self.nodes), f'graph ended, expected {op}'
-        n = self.nodes[self.pos]
-        self.pos += 1
-        assert n.op_type == op, f'node {self.pos}: {n.name} is {n.op_type}, expected {op}'
-        for k, x in enumerate(inputs):
-            if x is not None:
-                assert n.input[k] == x, f'{n.name}: input {k} is {n.input[k]}, expected {x}'
-        assert len(n.output) == 1, n.name
-        return n
-
-    def value(self, name):
-        """An initializer's or a Constant node's value, counted as used."""
-        self.used[name] += 1
-        if name in self.init:
-            return self.init[name]
-        assert name in self.const, f'{name} is neither an initializer nor a Constant'
-        return self.const[name]
-
-    def done(self):
-        assert self.pos == len(self.nodes), f'{len(self.nodes) - self.pos} nodes left over'
-        every = set(self.init) | set(self.const)
-        unused = sorted(every - set(self.used))
-        twice = sorted(k for k, c in self.used.items() if c != 1)
-        assert not unused, f'unused initializers/constants: {unused}'
-        assert not twice, f'used more than once: {twice}'
-
-
-def attrs(n):
-    return {a.name: helper.get_attribute_value(a) for a in n.attribute}
-
-
 def conv(w, x, cin, cout, k, stride, groups):
     """A Conv (weight + bias; the bias either the Conv's third input or a
     following Reshape(const, [1,C,1,1]) + Add, as paddle2onnx writes
     SEModule's convolutions). Returns (output name, weight, bias)."""
     n = w.node('Conv', x)
-    a = attrs(n)
+    a = attrs_of(n)
     p = (k - 1) // 2
     assert a == {'dilations': [1, 1], 'group': groups, 'kernel_shape': [k, k], 'pads': [p, p, p, p], 'strides': list(stride)}, (n.name, a)
     weight = w.value(n.input[1]).astype(np.float32)
@@ -141,13 +73,11 @@ def conv(w, x, cin, cout, k, stride, groups):
     assert bias.shape == (cout,), (r.name, bias.shape)
     return add.output[0], weight, bias.astype(np.float32)
 
-
 def hard_sigmoid(w, x, params):
     n = w.node('HardSigmoid', x)
-    a = attrs(n)
+    a = attrs_of(n)
     assert (np.float32(a['alpha']), np.float32(a['beta'])) == params, (n.name, a, params)
     return n.output[0]
-
 
 def activation(w, x, act):
     if act == 'relu':
@@ -155,7 +85,6 @@ def activation(w, x, act):
     assert act == 'hardswish'
     gate = hard_sigmoid(w, x, HARD_SWISH)
     return w.node('Mul', x, gate).output[0]
-
 
 def tensors(model: onnx.ModelProto) -> dict:
     w = Walk(model)
@@ -169,13 +98,13 @@ def tensors(model: onnx.ModelProto) -> dict:
     x = 'input'
     # Stem: 3x3 stride 2, hardswish. One input channel: build.py folded the
     # grey -> 3-channel Concat and the x2 scale into its weights.
-    c = make_divisible(STEM * SCALE)
+    c = make_divisible(STEM * SCALE, 8)
     x = put('backbone.conv1', *conv(w, x, 1, c, 3, (2, 2), 1))
     x = activation(w, x, 'hardswish')
 
     for i, (k, exp, cout, se, act, stride) in enumerate(SMALL):
         p = f'backbone.blocks.{i}'
-        mid, cout = make_divisible(SCALE * exp), make_divisible(SCALE * cout)
+        mid, cout = make_divisible(SCALE * exp, 8), make_divisible(SCALE * cout, 8)
         block_in = x
         x = put(f'{p}.expand_conv', *conv(w, x, c, mid, 1, (1, 1), 1))
         x = activation(w, x, act)
@@ -193,11 +122,11 @@ def tensors(model: onnx.ModelProto) -> dict:
             x = w.node('Add', block_in, x).output[0]
         c = cout
 
-    last = make_divisible(SCALE * LAST)
+    last = make_divisible(SCALE * LAST, 8)
     x = put('backbone.conv2', *conv(w, x, c, last, 1, (1, 1), 1))
     x = activation(w, x, 'hardswish')
     n = w.node('MaxPool', x)
-    assert attrs(n) == {'ceil_mode': 0, 'kernel_shape': [2, 2], 'pads': [0, 0, 0, 0], 'strides': [2, 2]}, attrs(n)
+    assert attrs_of(n) == {'ceil_mode': 0, 'kernel_shape': [2, 2], 'pads': [0, 0, 0, 0], 'strides': [2, 2]}, attrs_of(n)
     x = n.output[0]
 
     # ClsHead: AdaptiveAvgPool2D(1), reshape to [N, C], fc, softmax.
@@ -213,7 +142,7 @@ def tensors(model: onnx.ModelProto) -> dict:
     cc = w.node('Cast')
     assert list(w.value(cc.input[0])) == [last], cc.name
     cat = w.node('Concat', batch, cc.output[0])
-    assert attrs(cat) == {'axis': -1}
+    assert attrs_of(cat) == {'axis': -1}
     x = w.node('Reshape', pooled, cat.output[0]).output[0]
     mm = w.node('MatMul', x)
     fc_w = w.value(mm.input[1]).astype(np.float32)
@@ -224,7 +153,7 @@ def tensors(model: onnx.ModelProto) -> dict:
     out['head.fc.weight'] = np.ascontiguousarray(fc_w.T)  # Paddle [in,out] -> [out,in]
     out['head.fc.bias'] = fc_b
     sm = w.node('Softmax', add.output[0])
-    assert attrs(sm) == {'axis': 1}
+    assert attrs_of(sm) == {'axis': 1}
     ident = w.node('Identity', sm.output[0])
     assert [o.name for o in model.graph.output] == [ident.output[0]]
     w.done()

@@ -29,14 +29,10 @@ Names (all float32):
   batch norm left in the graph, kept as its four tensors (eps 1e-5 in the
   module), not folded.
 """
-import os, sys
 import numpy as np
 import onnx
-from onnx import numpy_helper
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import safetensors_io
-
+from graph_walk import Walk, make_divisible  # this folder is on sys.path (build.py puts it there)
 
 # PaddleOCR PPLCNetV3 NET_CONFIG_det: k, in_c, out_c, stride, use_se.
 NET_CONFIG_DET = {
@@ -52,41 +48,12 @@ SCALE = 0.75
 MV_C = [16, 24, 56, 480]
 NECK_OUT = 96
 
-
-def make_divisible(v, divisor=16, min_value=None):
-    min_value = min_value or divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
-class Walker:
+class Walker(Walk):
     """Walks the graph's non-Constant nodes in order, asserting each."""
 
     def __init__(self, model):
-        g = model.graph
-        self.init = {i.name: numpy_helper.to_array(i) for i in g.initializer}
-        self.const = {}
-        self.nodes = []
-        for n in g.node:
-            if n.op_type == 'Constant':
-                assert len(n.attribute) == 1 and n.attribute[0].name == 'value', n
-                self.const[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
-            else:
-                self.nodes.append(n)
-        self.pos = 0
-        self.used_init = []
-        self.used_const = []
+        super().__init__(model)
         self.out = {}
-
-    def value(self, name):
-        if name in self.init:
-            self.used_init.append(name)
-            return self.init[name]
-        assert name in self.const, f'{name} is neither an initializer nor a Constant'
-        self.used_const.append(name)
-        return self.const[name]
 
     def is_value(self, name):
         return name in self.init or name in self.const
@@ -177,7 +144,6 @@ class Walker:
             assert self.value(n.input[1]).size == 0  # empty roi
         return n.output[0]
 
-
 def tensors(model: onnx.ModelProto) -> dict:
     w = Walker(model)
     g = model.graph
@@ -185,13 +151,13 @@ def tensors(model: onnx.ModelProto) -> dict:
     x = 'input'
 
     # ---- backbone: PPLCNetV3(scale=0.75, det=True) ----
-    c = make_divisible(16 * SCALE)
+    c = make_divisible(16 * SCALE, 16)
     x = w.conv('backbone.conv1', x, 1, c, 3, stride=2)  # 3 grey channels summed by build.py
     stage_out = []
     blocks = [(s, i, cfg) for s in NET_CONFIG_DET for i, cfg in enumerate(NET_CONFIG_DET[s])]
     for bi, (stage, i, (k, cin, cout, stride, use_se)) in enumerate(blocks):
         name = f'backbone.{stage}.{i}'
-        cin, cout = make_divisible(cin * SCALE), make_divisible(cout * SCALE)
+        cin, cout = make_divisible(cin * SCALE, 16), make_divisible(cout * SCALE, 16)
         assert cin == c
         x = w.conv(f'{name}.dw_conv', x, cin, cin, k, stride=stride, groups=cin)
         if stride != 2:
@@ -254,13 +220,9 @@ def tensors(model: onnx.ModelProto) -> dict:
             x = w.take('Relu', bn.output[0]).output[0]
     x = w.take('Sigmoid', x).output[0]
 
-    assert w.pos == len(w.nodes), f'{len(w.nodes) - w.pos} nodes left unread'
     assert [o.name for o in g.output] == [x], g.output
-    # Every weight is read exactly once: each initializer and each
-    # Constant. (The Resize nodes' roi/scales Constants are structure, not
-    # weights: checked above and not exported.)
-    assert sorted(w.used_init) == sorted(w.init), set(w.init) ^ set(w.used_init)
-    assert len(set(w.used_init)) == len(w.used_init), 'an initializer read twice'
-    assert len(set(w.used_const)) == len(w.used_const), 'a Constant read twice'
-    assert sorted(w.used_const) == sorted(w.const), set(w.const) ^ set(w.used_const)
+    # Every node read, every weight read exactly once: each initializer and
+    # each Constant. (The Resize nodes' roi/scales Constants are structure,
+    # not weights: checked above, read, and not exported.)
+    w.done()
     return w.out

@@ -39,17 +39,10 @@ consumed exactly once (asserted at the end).
 
 Written by ../build.py (write_candle_weights).
 """
-import os
-import sys
-from collections import Counter
-
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import safetensors_io  # noqa: E402
-
+from graph_walk import Walk, attrs_of  # this folder is on sys.path (build.py puts it there)
 
 # PPLCNetV3 rec stages as this graph has them (PaddleOCR's NET_CONFIG_rec at
 # the shipped scale): kernel, in, out, stride (h, w), SE. Mirrored by
@@ -73,68 +66,6 @@ HARD_SWISH = (np.float32(1 / 6), np.float32(0.5))
 SE_GATE = (np.float32(0.1666667), np.float32(0.5))  # paddle.nn.Hardsigmoid's default slope
 EPS_BLOCK, EPS_NORM, EPS_LOG = np.float32(1e-5), np.float32(1e-6), np.float32(1e-12)
 
-
-class Walk:
-    """A cursor over the graph's non-Constant nodes in stored order."""
-
-    def __init__(self, model):
-        g = model.graph
-        self.init = {i.name: numpy_helper.to_array(i) for i in g.initializer}
-        self.const = {}
-        for n in g.node:
-            if n.op_type == 'Constant':
-                assert len(n.attribute) == 1 and n.attribute[0].name == 'value', n
-                self.const[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
-        assert not set(self.init) & set(self.const)
-        self.nodes = [n for n in g.node if n.op_type != 'Constant']
-        self.pos = 0
-        self.used = Counter()
-
-    def node(self, op, *inputs, attrs=None):
-        """The next node; asserts its op, its leading data inputs where
-        given (not None) and, if given, its attributes."""
-        assert self.pos < len(self.nodes), f'graph ended, expected {op}'
-        n = self.nodes[self.pos]
-        self.pos += 1
-        assert n.op_type == op, f'node {self.pos}: {n.name} is {n.op_type}, expected {op}'
-        for k, x in enumerate(inputs):
-            if x is not None:
-                assert n.input[k] == x, f'{n.name}: input {k} is {n.input[k]}, expected {x}'
-        assert len(n.output) == 1, n.name
-        if attrs is not None:
-            assert attrs_of(n) == attrs, (n.name, attrs_of(n), attrs)
-        return n
-
-    def value(self, name):
-        """An initializer's or a Constant node's value, counted as used."""
-        self.used[name] += 1
-        if name in self.init:
-            return self.init[name]
-        assert name in self.const, f'{name} is neither an initializer nor a Constant'
-        return self.const[name]
-
-    def scalar(self, name, want):
-        """A constant that must equal `want` (as float32, or exactly for ints)."""
-        v = self.value(name)
-        assert v.size == 1, (name, v.shape)
-        if np.issubdtype(v.dtype, np.floating):
-            assert np.float32(v.reshape(-1)[0]) == np.float32(want), (name, v, want)
-        else:
-            assert int(v.reshape(-1)[0]) == want, (name, v, want)
-
-    def done(self):
-        assert self.pos == len(self.nodes), f'{len(self.nodes) - self.pos} nodes left over'
-        every = set(self.init) | set(self.const)
-        unused = sorted(every - set(self.used))
-        twice = sorted(k for k, c in self.used.items() if c != 1)
-        assert not unused, f'unused initializers/constants: {unused}'
-        assert not twice, f'used more than once: {twice}'
-
-
-def attrs_of(n):
-    return {a.name: helper.get_attribute_value(a) for a in n.attribute}
-
-
 def conv(w, x, cin, cout, k, stride=(1, 1), groups=1):
     """A Conv with weight and bias (k an int or (kh, kw); "same" padding).
     Returns (output name, weight, bias)."""
@@ -150,17 +81,14 @@ def conv(w, x, cin, cout, k, stride=(1, 1), groups=1):
     assert bias.shape == (cout,), (n.name, bias.shape)
     return n.output[0], weight, bias
 
-
 def hard_sigmoid(w, x, params):
     n = w.node('HardSigmoid', x)
     a = attrs_of(n)
     assert (np.float32(a['alpha']), np.float32(a['beta'])) == params, (n.name, a, params)
     return n.output[0]
 
-
 def hard_swish(w, x):
     return w.node('Mul', x, hard_sigmoid(w, x, HARD_SWISH)).output[0]
-
 
 def swish(w, x):
     """x * Sigmoid(1.0 * x) (paddle's swish, beta 1)."""
@@ -168,7 +96,6 @@ def swish(w, x):
     w.scalar(m.input[1], 1.0)
     s = w.node('Sigmoid', m.output[0]).output[0]
     return w.node('Mul', x, s).output[0]
-
 
 def affine(w, x):
     """A LearnableAffineBlock: Mul(scale, x), Add(., bias), scalars."""
@@ -178,7 +105,6 @@ def affine(w, x):
     bias = w.value(a.input[1]).astype(np.float32)
     assert scale.shape == (1,) and bias.shape == (1,), (m.name, scale.shape, bias.shape)
     return a.output[0], scale, bias
-
 
 def layer_norm(w, x, dim, eps):
     """LayerNorm over the last axis spelt out by paddle2onnx; returns
@@ -199,7 +125,6 @@ def layer_norm(w, x, dim, eps):
     assert weight.shape == (dim,) and bias.shape == (dim,), (m.name, weight.shape)
     return b.output[0], weight, bias
 
-
 def linear(w, x, din, dout):
     """MatMul([in, out]) + Add(bias); returns (output, [out, in] weight, bias)."""
     mm = w.node('MatMul', x)
@@ -209,7 +134,6 @@ def linear(w, x, din, dout):
     bias = w.value(a.input[1]).astype(np.float32)
     assert bias.shape == (dout,), (a.name, bias.shape)
     return a.output[0], np.ascontiguousarray(weight.T), bias
-
 
 def cast_consts(w, values):
     """paddle2onnx's Cast(Constant) nodes feeding a shape Concat; each
@@ -225,7 +149,6 @@ def cast_consts(w, values):
             outs.append(n.output[0])
     return outs
 
-
 def dim_of(w, x, axis):
     """Shape(x) -> Cast(int32) -> Slice([axis, axis+1] on axis 0): one
     dynamic dimension as paddle2onnx spells x.shape[axis]."""
@@ -235,7 +158,6 @@ def dim_of(w, x, axis):
     for name, v in zip(sl.input[1:], [axis, axis + 1, 0, 1]):
         w.scalar(name, v)
     return sl.output[0]
-
 
 def tensors(model: onnx.ModelProto) -> dict:
     w = Walk(model)
