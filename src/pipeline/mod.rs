@@ -90,6 +90,10 @@ pub struct FileReading {
     pub extract_ms: u64,
 }
 
+/// Line crops per recognition call on a GPU. Not measured (no GPU here):
+/// the page's crops in few calls; `dajian bench --device cuda` shows it.
+const GPU_REC_BATCH: usize = 16;
+
 /// Where and how the models run (`--device`, `--ocr-backend`): the
 /// extractor and the candle OCR backend on `device`; rten on the CPU.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -115,7 +119,11 @@ impl Readers {
     pub fn load(ocr_dir: &Path, extractor_dir: &Path, engines: impl Into<Engines>) -> Result<Readers, LoadError> {
         let Engines { device, ocr_backend } = engines.into();
         let dev = crate::extract::model::device(device)?;
-        let ocr = OcrEngine::load(ocr_dir, OcrParams { backend: ocr_backend, device, ..OcrParams::default() })?;
+        // On a GPU one call per line crop leaves it idle between calls: the
+        // page's crops go through recognition in width-sorted batches (on the
+        // CPU one crop per call measured fastest, docs/ocr.md).
+        let rec_batch = if ocr_backend == crate::ocr::OcrBackend::Candle && device != DeviceSpec::Cpu { GPU_REC_BATCH } else { OcrParams::default().rec_batch };
+        let ocr = OcrEngine::load(ocr_dir, OcrParams { backend: ocr_backend, device, rec_batch, ..OcrParams::default() })?;
         let extractor = Extractor::load(extractor_dir, &dev)?;
         Ok(Readers { ocr, extractor, limits: DecodeLimits::default(), slots: crate::par::Slots::new(0) })
     }
