@@ -16,9 +16,10 @@
 use std::path::Path;
 
 /// The keys a file may set, with their environment variables.
-pub const KEYS: [(&str, &str); 11] = [
+pub const KEYS: [(&str, &str); 12] = [
     ("db", "DAJIAN_DB"),
     ("device", "DAJIAN_DEVICE"),
+    ("ocr_backend", "DAJIAN_OCR_BACKEND"),
     ("rules", "DAJIAN_RULES"),
     ("models", "DAJIAN_MODELS"),
     ("listen", "DAJIAN_LISTEN"),
