@@ -110,14 +110,14 @@ impl From<DeviceSpec> for Engines {
 
 impl Readers {
     /// The repository's models (or `$DAJIAN_MODELS/{ocr,extractor}`).
-    pub fn load_default(engines: impl Into<Engines>) -> Result<Readers, LoadError> {
+    pub fn load_default(engines: Engines) -> Result<Readers, LoadError> {
         Self::load(&crate::ocr::default_models_dir(), &crate::extract::default_models_dir(), engines)
     }
 
     /// The OCR models in `ocr_dir` and the extractor in `extractor_dir`
     /// (variants side by side in `models/`, see [`crate::model_dir`]).
-    pub fn load(ocr_dir: &Path, extractor_dir: &Path, engines: impl Into<Engines>) -> Result<Readers, LoadError> {
-        let Engines { device, ocr_backend } = engines.into();
+    pub fn load(ocr_dir: &Path, extractor_dir: &Path, engines: Engines) -> Result<Readers, LoadError> {
+        let Engines { device, ocr_backend } = engines;
         let dev = crate::extract::model::device(device)?;
         // On a GPU one call per line crop leaves it idle between calls: the
         // page's crops go through recognition in width-sorted batches (on the

@@ -12,7 +12,7 @@ use dajian_datasets::{GenerateParams, SCAN_DPI, app_pdfs, pdf_name, scan_pdf_nam
 const TEST_SET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../test/apps");
 
 fn readers() -> Readers {
-    Readers::load_default(DeviceSpec::Cpu).expect("the repository's models load")
+    Readers::load_default(DeviceSpec::Cpu.into()).expect("the repository's models load")
 }
 
 #[test]
