@@ -357,6 +357,12 @@ impl Drop for ScratchDb {
     }
 }
 
+/// An OCR folder as reports name it: the folder, then the backend and
+/// device when they are not the default rten (`candle/cpu: models/ocr`).
+fn ocr_label(dir: &Path, backend: OcrBackend, device: crate::extract::model::DeviceSpec) -> String {
+    if backend == OcrBackend::Rten { dir.display().to_string() } else { format!("{backend}/{device}: {}", dir.display()) }
+}
+
 fn model_hashes(ocr_dir: &Path, backend: OcrBackend, extractor_dir: &Path) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     for f in backend.files() {
@@ -395,7 +401,7 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
         threads: crate::par::cores(),
         features: if cfg!(feature = "cuda") { vec!["cuda".into()] } else { vec![] },
         models: model_hashes(&ocr_dir, backend, &extractor_dir),
-        model_dirs: vec![format!("{} ({backend}, {})", ocr_dir.display(), p.device), extractor_dir.display().to_string()],
+        model_dirs: vec![ocr_label(&ocr_dir, backend, p.device), extractor_dir.display().to_string()],
         ..Default::default()
     };
     let t = Instant::now();
@@ -407,7 +413,7 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
         .chain(p.ocr_backends.iter().skip(1).map(|&b| (&ocr_dir, &extractor_dir, b)));
     let mut variants = vec![];
     for (o, e, b) in pairs {
-        let ocr = format!("{} ({b}, {})", o.display(), p.device);
+        let ocr = ocr_label(o, b, p.device);
         variants.push(Variant {
             readers: Readers::load(o, e, engines(b)).map_err(anyhow::Error::msg)?,
             same_ocr: o == &ocr_dir && b == backend,
