@@ -22,7 +22,7 @@
 use candle_core::{CpuStorage, CustomOp3, DType, InplaceOp1, InplaceOp2, Layout, Module, Result, Shape, Tensor};
 use candle_nn::{Linear, VarBuilder};
 
-use super::layers::{Conv, ConvConfig, hard_sigmoid, hard_swish};
+use super::layers::{Conv, hard_sigmoid, hard_swish};
 
 /// A block's non-linearity (`nl` in PaddleOCR's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,11 +171,6 @@ impl Default for Config {
     }
 }
 
-fn conv(vb: VarBuilder, cin: usize, cout: usize, kernel: usize, stride: (usize, usize), groups: usize) -> Result<Conv> {
-    let p = (kernel - 1) / 2;
-    Conv::load(vb, ConvConfig { in_channels: cin, out_channels: cout, kernel: (kernel, kernel), stride, padding: (p, p), groups })
-}
-
 /// A 1×1 convolution with a bias and an optional activation, as a matrix
 /// product `weight [out, in] × x [N, in, H·W]`. candle's `conv2d` of a
 /// 1×1 kernel goes through im2col, a product laid out `[N, H·W, out]` and
@@ -262,7 +257,7 @@ impl DepthwiseConv {
     pub fn load(vb: VarBuilder, channels: usize, kernel: usize, stride: (usize, usize), act: Activation) -> Result<DepthwiseConv> {
         let p = (kernel - 1) / 2;
         Ok(DepthwiseConv {
-            conv: conv(vb.clone(), channels, channels, kernel, stride, channels)?,
+            conv: Conv::same(vb.clone(), channels, channels, (kernel, kernel), stride, channels)?,
             weight: vb.get((channels, 1, kernel, kernel), "weight")?,
             bias: vb.get(channels, "bias")?,
             op: DepthwiseCpu { stride, padding: (p, p), act },
@@ -435,7 +430,7 @@ pub struct MobileNetV3 {
 
 impl MobileNetV3 {
     pub fn load(vb: VarBuilder, cfg: &Config) -> Result<MobileNetV3> {
-        let conv1 = conv(vb.pp("conv1"), cfg.in_channels, cfg.stem_channels, 3, (2, 2), 1)?;
+        let conv1 = Conv::same(vb.pp("conv1"), cfg.in_channels, cfg.stem_channels, (3, 3), (2, 2), 1)?;
         let blocks = cfg.blocks.iter().enumerate().map(|(i, b)| ResidualUnit::load(vb.pp("blocks").pp(i), b, cfg)).collect::<Result<Vec<_>>>()?;
         let cin = cfg.blocks.last().map_or(cfg.stem_channels, |b| b.out_channels);
         let conv2 = Pointwise::load(vb.pp("conv2"), cin, cfg.last_channels, Some(Activation::HardSwish))?;

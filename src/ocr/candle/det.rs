@@ -15,7 +15,7 @@
 use candle_core::{Module, ModuleT, Result, Tensor};
 use candle_nn::{BatchNorm, BatchNormConfig, VarBuilder};
 
-use super::layers::{Conv, ConvConfig};
+use super::layers::Conv;
 use super::pplcnetv3::{self, BlockConfig, SELayer};
 
 /// A block of PaddleOCR's `NET_CONFIG_det` before scaling: depthwise
@@ -150,10 +150,7 @@ impl PPLCNetV3 {
             .iter()
             .zip(Self::out_channels(cfg))
             .enumerate()
-            .map(|(i, (&cin, cout))| {
-                let one = ConvConfig { in_channels: cin, out_channels: cout, kernel: (1, 1), stride: (1, 1), padding: (0, 0), groups: 1 };
-                Conv::load(vb.pp("layer_list").pp(i), one)
-            })
+            .map(|(i, (&cin, cout))| Conv::same(vb.pp("layer_list").pp(i), cin, cout, (1, 1), (1, 1), 1))
             .collect::<Result<_>>()?;
         Ok(PPLCNetV3 { net, layer_list })
     }

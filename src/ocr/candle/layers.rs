@@ -39,6 +39,13 @@ impl Conv {
         let bias = vb.get(cfg.out_channels, "bias")?.reshape((1, cfg.out_channels, 1, 1))?;
         Ok(Conv { weight, bias, stride: cfg.stride, padding: cfg.padding, groups: cfg.groups })
     }
+
+    /// A convolution padded to keep the size at stride 1 (`(k − 1) / 2` a
+    /// side, odd kernels), as every one in these graphs is.
+    pub fn same(vb: VarBuilder, in_channels: usize, out_channels: usize, kernel: (usize, usize), stride: (usize, usize), groups: usize) -> Result<Conv> {
+        let padding = ((kernel.0 - 1) / 2, (kernel.1 - 1) / 2);
+        Conv::load(vb, ConvConfig { in_channels, out_channels, kernel, stride, padding, groups })
+    }
 }
 
 impl Module for Conv {

@@ -16,7 +16,7 @@
 use candle_core::{Module, Result, Tensor};
 use candle_nn::VarBuilder;
 
-use super::layers::{Conv, ConvConfig, hard_sigmoid, hard_swish};
+use super::layers::{Conv, hard_sigmoid, hard_swish};
 
 /// One `LCNetV3Block`, channels as the graph has them (already scaled):
 /// depthwise `kernel`×`kernel` convolution with `stride` `(h, w)`, optional
@@ -42,10 +42,6 @@ pub struct Config {
     /// pair: folded away in the detector (an unpadded 1×1 `layer_list`
     /// conv reads it), kept in the recogniser (the pooling reads it).
     pub last_lab: bool,
-}
-
-fn conv(vb: VarBuilder, in_channels: usize, out_channels: usize, kernel: usize, stride: (usize, usize), groups: usize) -> Result<Conv> {
-    Conv::load(vb, ConvConfig { in_channels, out_channels, kernel: (kernel, kernel), stride, padding: (kernel / 2, kernel / 2), groups })
 }
 
 /// PaddleOCR's `LearnableAffineBlock`: `scale · x + bias`, two learnt
@@ -84,7 +80,7 @@ impl LearnableRepLayer {
     fn load(vb: VarBuilder, cin: usize, cout: usize, kernel: usize, stride: (usize, usize), groups: usize, with_lab: bool) -> Result<Self> {
         let act = stride != (2, 2);
         let lab = if act && with_lab { Some(LearnableAffineBlock::load(vb.pp("act").pp("lab"))?) } else { None };
-        Ok(Self { conv: conv(vb, cin, cout, kernel, stride, groups)?, act, lab })
+        Ok(Self { conv: Conv::same(vb, cin, cout, (kernel, kernel), stride, groups)?, act, lab })
     }
 }
 
@@ -119,8 +115,8 @@ pub const PADDLE_HARDSIGMOID_SLOPE: f64 = 0.1666667;
 impl SELayer {
     pub fn load(vb: VarBuilder, channels: usize, reduction: usize, slope: f64) -> Result<Self> {
         Ok(Self {
-            conv1: conv(vb.pp("conv1"), channels, channels / reduction, 1, (1, 1), 1)?,
-            conv2: conv(vb.pp("conv2"), channels / reduction, channels, 1, (1, 1), 1)?,
+            conv1: Conv::same(vb.pp("conv1"), channels, channels / reduction, (1, 1), (1, 1), 1)?,
+            conv2: Conv::same(vb.pp("conv2"), channels / reduction, channels, (1, 1), (1, 1), 1)?,
             slope,
         })
     }
@@ -178,7 +174,7 @@ impl PPLCNetV3 {
         // The stem is a ConvBNLayer without activation on 3 colour channels
         // in PaddleOCR; build.py folded the grey → RGB copy, PP-OCR's ×2
         // scaling and the batch norm into one 1-channel convolution.
-        let conv1 = conv(vb.pp("conv1"), 1, cfg.stem_channels, 3, (2, 2), 1)?;
+        let conv1 = Conv::same(vb.pp("conv1"), 1, cfg.stem_channels, (3, 3), (2, 2), 1)?;
         let mut c = cfg.stem_channels;
         let mut stages = Vec::with_capacity(cfg.stages.len());
         for (s, blocks) in cfg.stages.iter().enumerate() {

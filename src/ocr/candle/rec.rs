@@ -19,7 +19,7 @@
 use candle_core::{Module, Result, Tensor};
 use candle_nn::{LayerNorm, Linear, VarBuilder};
 
-use super::layers::{Conv, ConvConfig};
+use super::layers::Conv;
 use super::pplcnetv3::{self, BlockConfig};
 
 /// A block of the backbone's table (the rec variant strides height only,
@@ -101,11 +101,6 @@ impl Config {
     }
 }
 
-fn conv(vb: VarBuilder, in_channels: usize, out_channels: usize, kernel: (usize, usize), stride: (usize, usize), groups: usize) -> Result<Conv> {
-    let padding = ((kernel.0 - 1) / 2, (kernel.1 - 1) / 2);
-    Conv::load(vb, ConvConfig { in_channels, out_channels, kernel, stride, padding, groups })
-}
-
 /// PaddleOCR's `PPLCNetV3` for recognition ([`super::pplcnetv3`]): stem,
 /// five stages, and (at inference) `avg_pool2d(x, [3, 2])`, which takes
 /// the 3-high feature map to one row: `[N, 480, 1, W/8]`.
@@ -138,7 +133,7 @@ pub struct ConvBNLayer {
 
 impl ConvBNLayer {
     fn load(vb: VarBuilder, cin: usize, cout: usize, kernel: (usize, usize)) -> Result<Self> {
-        Ok(Self { conv: conv(vb, cin, cout, kernel, (1, 1), 1)? })
+        Ok(Self { conv: Conv::same(vb, cin, cout, kernel, (1, 1), 1)? })
     }
 }
 
