@@ -608,9 +608,7 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
         if x.is_nan() && y.is_nan() {
             return;
         }
-        let show = |v: f64| {
-            if v.is_nan() { "—".to_string() } else { format!("{v:.2}{unit}") }
-        };
+        let show = |v: f64| if v.is_nan() { "—".to_string() } else { format!("{v:.2}{unit}") };
         let diff = if x.is_nan() || y.is_nan() { "—".to_string() } else { format!("{:+.2}{unit}", y - x) };
         let _ = writeln!(s, "| {name} | {} | {} | {diff} |", show(x), show(y));
     };
@@ -645,9 +643,7 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
     for (name, f) in times {
         row(name, p50(f(a)), p50(f(b)), " ms");
     }
-    let per_min = |r: &BenchReport| {
-        if r.parallel == 0 { f64::NAN } else { r.throughput_apps_per_min }
-    };
+    let per_min = |r: &BenchReport| if r.parallel == 0 { f64::NAN } else { r.throughput_apps_per_min };
     row("applications per minute", per_min(a), per_min(b), "");
     row("model load", a.model_load_ms, b.model_load_ms, " ms");
     row("peak RSS", a.peak_rss_mb, b.peak_rss_mb, " MB");

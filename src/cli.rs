@@ -288,7 +288,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let rules = load_rules(cli.rules.as_deref())?;
     let mut precheck = Precheck { rules, config: CheckConfig::default(), device, readers: None };
     // The models load only for the commands that read pages (~1 s).
-    let load_readers = |_: DeviceSpec| -> Result<std::sync::Arc<pipeline::Readers>, Failure> {
+    let load_readers = || -> Result<std::sync::Arc<pipeline::Readers>, Failure> {
         pipeline::Readers::load_default(engines).map(std::sync::Arc::new).map_err(|e| Failure::Internal(e.to_string()))
     };
     match cli.command {
@@ -306,7 +306,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             pipeline::check_pages_exist(&application, &app, &dir, &read)?;
             let pages = pipeline::load_pages(&app, &dir, &read)?;
             if !pages.is_empty() {
-                precheck.readers = Some(load_readers(precheck.device)?);
+                precheck.readers = Some(load_readers()?);
             }
             let db = open_db(&cli.db).await?;
             let report = crate::checks::localized(precheck.run_files(&db, &app, read, pages).await?, lang);
@@ -314,7 +314,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", json.expect("reports serialise"));
         }
         Command::Serve { listen, workers, demo, secure_cookies, lease_secs, max_queued } => {
-            precheck.readers = Some(load_readers(precheck.device)?);
+            precheck.readers = Some(load_readers()?);
             let db = open_db(&cli.db).await?;
             if demo {
                 let seeded = crate::demo::seed(&db, &precheck).await.map_err(|e| Failure::Internal(format!("seeding the demo: {e:#}")))?;
@@ -404,7 +404,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let name = image.display().to_string();
             let bytes = std::fs::read(&image).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
             let pages = crate::ingest::decode_file(&bytes, &name, &Default::default()).map_err(|e| Failure::Input(e.to_string()))?;
-            let readers = load_readers(precheck.device)?;
+            let readers = load_readers()?;
             let doc = readers.read_file_pages(&pages, kind).map_err(|e| Failure::Internal(e.to_string()))?.document;
             println!("{}", serde_json::to_string_pretty(&doc).expect("documents serialise"));
         }

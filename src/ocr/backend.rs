@@ -35,8 +35,6 @@ pub enum OcrBackend {
 pub struct UnknownBackend(String);
 
 impl OcrBackend {
-    pub const ALL: [OcrBackend; 2] = [OcrBackend::Rten, OcrBackend::Candle];
-
     pub fn parse(s: &str) -> Result<OcrBackend, UnknownBackend> {
         match s {
             "rten" => Ok(OcrBackend::Rten),
