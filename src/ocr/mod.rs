@@ -35,6 +35,7 @@
 //! character (a VIN digit) makes the whole value doubtful for a pre-check.
 
 mod backend;
+mod batcher;
 pub mod candle;
 pub mod cli;
 mod ctc;
@@ -56,6 +57,7 @@ use crate::BBox;
 use crate::ingest::Page;
 
 pub use backend::OcrBackend;
+pub use batcher::BatchParams;
 pub use geometry::TextRegion;
 
 /// Tuning of the OCR stage. The defaults are PaddleOCR's where it has one.
@@ -101,6 +103,11 @@ pub struct OcrParams {
     /// Line crops per recognition call (a batch costs its widest crop times
     /// its size; docs/ocr.md, "Why the defaults").
     pub rec_batch: usize,
+    /// Merge the network calls of pages read side by side (by any number of
+    /// threads, of any applications) into batches: for a GPU, which runs a
+    /// batch in about the time of one call (`batcher.rs`). `None`: each
+    /// call runs as made, the fastest on a CPU.
+    pub batch: Option<BatchParams>,
     /// Recognition inputs are padded to at least this width (PaddleOCR: 320;
     /// docs/ocr.md, "Why the defaults").
     pub rec_min_width: usize,
@@ -133,6 +140,7 @@ impl Default for OcrParams {
             detect_orientation: true,
             min_text_confidence: 0.2,
             rec_batch: 1,
+            batch: None,
             rec_min_width: 48,
             rec_threads: 1,
             see_through_seals: true,
@@ -265,7 +273,14 @@ impl OcrEngine {
     /// `det.safetensors`, …) and `alphabet.txt` from `dir`.
     pub fn load(dir: &Path, params: OcrParams) -> Result<OcrEngine, OcrError> {
         let load_err = |path: &Path, reason: String| OcrError::Load { path: path.to_path_buf(), reason };
-        let nets = backend::load(dir, params.backend, params.device).map_err(|(path, reason)| load_err(&path, reason))?;
+        let mut nets = backend::load(dir, params.backend, params.device).map_err(|(path, reason)| load_err(&path, reason))?;
+        if let Some(mut batch) = params.batch {
+            if params.backend == OcrBackend::Rten {
+                // rten runs the ONNX detector as exported: one page a call.
+                batch.max_pages = 1;
+            }
+            nets = Box::new(batcher::Batched::new(nets, batch));
+        }
         let alpha_path = dir.join("alphabet.txt");
         let alphabet: Vec<char> = std::fs::read_to_string(&alpha_path).map_err(|e| load_err(&alpha_path, e.to_string()))?.chars().collect();
         if alphabet.is_empty() {

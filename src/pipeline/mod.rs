@@ -17,7 +17,7 @@ use crate::document::{DocKind, Document};
 use crate::extract::Extractor;
 use crate::extract::model::DeviceSpec;
 use crate::ingest::{DecodeLimits, Page, PageFile, decode_file};
-use crate::ocr::{OcrEngine, OcrParams};
+use crate::ocr::{BatchParams, OcrEngine, OcrParams};
 use crate::form::{Application, FormError};
 use crate::registry;
 use crate::report::{CheckResult, ModelInfo, Report, Status, Timings};
@@ -90,8 +90,9 @@ pub struct FileReading {
     pub extract_ms: u64,
 }
 
-/// Line crops per recognition call on a GPU. Not measured (no GPU here):
-/// the page's crops in few calls; `dajian bench --device cuda` shows it.
+/// Line crops per recognition call of one page on a GPU (the batcher then
+/// merges the calls of pages read side by side). Not measured (no GPU
+/// here); `dajian bench --device cuda` shows it.
 const GPU_REC_BATCH: usize = 16;
 
 /// Where and how the models run (`--device`, `--ocr-backend`): the
@@ -119,11 +120,17 @@ impl Readers {
     pub fn load(ocr_dir: &Path, extractor_dir: &Path, engines: Engines) -> Result<Readers, LoadError> {
         let Engines { device, ocr_backend } = engines;
         let dev = crate::extract::model::device(device)?;
-        // On a GPU one call per line crop leaves it idle between calls: the
-        // page's crops go through recognition in width-sorted batches (on the
-        // CPU one crop per call measured fastest, docs/ocr.md).
-        let rec_batch = if ocr_backend == crate::ocr::OcrBackend::Candle && device != DeviceSpec::Cpu { GPU_REC_BATCH } else { OcrParams::default().rec_batch };
-        let ocr = OcrEngine::load(ocr_dir, OcrParams { backend: ocr_backend, device, rec_batch, ..OcrParams::default() })?;
+        // On a GPU one call per line crop leaves it idle between calls: a
+        // page's crops go through recognition in width-sorted batches, and
+        // the calls of the pages read side by side (of every application
+        // in the service) are merged further (`ocr/batcher.rs`). On the CPU
+        // one crop per call measured fastest (docs/ocr.md).
+        let gpu = ocr_backend == crate::ocr::OcrBackend::Candle && device != DeviceSpec::Cpu;
+        let params = match gpu {
+            true => OcrParams { backend: ocr_backend, device, rec_batch: GPU_REC_BATCH, batch: Some(BatchParams::default()), ..OcrParams::default() },
+            false => OcrParams { backend: ocr_backend, device, ..OcrParams::default() },
+        };
+        let ocr = OcrEngine::load(ocr_dir, params)?;
         let extractor = Extractor::load(extractor_dir, &dev)?;
         Ok(Readers { ocr, extractor, limits: DecodeLimits::default(), slots: crate::par::Slots::new(0) })
     }
