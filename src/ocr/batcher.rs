@@ -284,9 +284,10 @@ mod tests {
     impl Echo {
         fn log(&self, what: &'static str, input: &NdTensor<f32, 4>) {
             self.calls.lock().unwrap().push((what, input.shape()));
-            // The first call is slow, so the others queue behind it.
+            // The first call is slow, so the others queue behind it (long
+            // enough for a loaded CI machine to start the callers).
             if self.slow.fetch_add(1, Ordering::SeqCst) == 0 {
-                std::thread::sleep(std::time::Duration::from_millis(200));
+                std::thread::sleep(std::time::Duration::from_millis(1000));
             }
         }
     }
