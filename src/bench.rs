@@ -146,6 +146,9 @@ pub struct BenchReport {
     /// Applications finished per minute in that pass, and each one's time
     /// from start to report while sharing the machine.
     pub throughput_apps_per_min: f64,
+    /// Files (page images, PDFs) read per second in that pass, the whole
+    /// pipeline included: on a GPU, what the batcher sustains.
+    pub throughput_files_per_s: f64,
     pub parallel_application_ms: Timing,
     pub peak_rss_mb: f64,
     /// Fields read wrong, for the curious: `app/file field: got ≠ want`.
@@ -503,9 +506,10 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
     }
     if p.parallel > 0 {
         progress(&format!("throughput: {} applications, {} at a time", apps.len(), p.parallel));
-        let (per_min, times) = throughput(&precheck, &db, &apps, p.parallel).await?;
+        let (per_min, per_s, times) = throughput(&precheck, &db, &apps, p.parallel).await?;
         r.parallel = p.parallel;
         r.throughput_apps_per_min = per_min;
+        r.throughput_files_per_s = per_s;
         r.parallel_application_ms = timing(times);
     }
     db.pool.close().await;
@@ -561,12 +565,14 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
 
 /// Every application through the whole pipeline (`Precheck::run_files`,
 /// pages read in parallel as in the service), `parallel` at a time:
-/// applications per minute and each one's time.
-async fn throughput(precheck: &std::sync::Arc<Precheck>, db: &Db, apps: &[PathBuf], parallel: usize) -> Result<(f64, Vec<f64>)> {
+/// applications per minute, files per second and each application's time.
+async fn throughput(precheck: &std::sync::Arc<Precheck>, db: &Db, apps: &[PathBuf], parallel: usize) -> Result<(f64, f64, Vec<f64>)> {
     let mut jobs = vec![];
+    let mut files = 0;
     for dir in apps {
         let (app, folder) = crate::pipeline::read_application(&dir.join("application.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
         let pages = crate::pipeline::load_pages(&app, &folder, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+        files += pages.len();
         jobs.push((dir.display().to_string(), app, pages));
     }
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(parallel));
@@ -585,8 +591,8 @@ async fn throughput(precheck: &std::sync::Arc<Precheck>, db: &Db, apps: &[PathBu
     while let Some(t) = tasks.join_next().await {
         times.push(t??);
     }
-    let minutes = t0.elapsed().as_secs_f64() / 60.0;
-    Ok((times.len() as f64 / minutes, times))
+    let seconds = t0.elapsed().as_secs_f64();
+    Ok((times.len() as f64 * 60.0 / seconds, files as f64 / seconds, times))
 }
 
 fn pct(r: &Rate) -> String {
@@ -645,6 +651,8 @@ pub fn compare(a: &BenchReport, b: &BenchReport) -> String {
     }
     let per_min = |r: &BenchReport| if r.parallel == 0 { f64::NAN } else { r.throughput_apps_per_min };
     row("applications per minute", per_min(a), per_min(b), "");
+    let per_s = |r: &BenchReport| if r.parallel == 0 { f64::NAN } else { r.throughput_files_per_s };
+    row("files per second", per_s(a), per_s(b), "");
     row("model load", a.model_load_ms, b.model_load_ms, " ms");
     row("peak RSS", a.peak_rss_mb, b.peak_rss_mb, " MB");
     for (k, v) in &b.models {
@@ -731,7 +739,7 @@ pub fn markdown(r: &BenchReport) -> String {
     }
     if r.parallel > 0 {
         let _ = writeln!(s, "| application, {} at a time (whole pipeline) | {} |", r.parallel, ms(&r.parallel_application_ms));
-        let _ = writeln!(s, "\nThroughput: **{:.1} applications per minute** with {} in flight.", r.throughput_apps_per_min, r.parallel);
+        let _ = writeln!(s, "\nThroughput: **{:.1} applications per minute** ({:.2} files per second) with {} in flight.", r.throughput_apps_per_min, r.throughput_files_per_s, r.parallel);
     }
     if !r.variants.is_empty() {
         let _ = writeln!(s, "\n## Model variants on the same pages\n");
