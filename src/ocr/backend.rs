@@ -71,6 +71,10 @@ pub(crate) trait Nets: Send + Sync {
     fn detect(&self, input: NdTensor<f32, 4>) -> anyhow::Result<NdTensor<f32, 4>>;
     fn recognize(&self, input: NdTensor<f32, 4>) -> anyhow::Result<NdTensor<f32, 3>>;
     fn classify(&self, input: NdTensor<f32, 4>) -> anyhow::Result<NdTensor<f32, 2>>;
+    /// The most pages one `detect` call takes, where the network fixes it.
+    fn detect_batch_limit(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Loads `backend`'s networks from `dir`; `Err((file, reason))` names the
@@ -128,5 +132,9 @@ impl Nets for RtenNets {
     }
     fn classify(&self, input: NdTensor<f32, 4>) -> anyhow::Result<NdTensor<f32, 2>> {
         Self::run(&self.cls, input, "line orientation")
+    }
+    fn detect_batch_limit(&self) -> Option<usize> {
+        // The ONNX detector is exported with a batch of one page.
+        Some(1)
     }
 }

@@ -11,7 +11,8 @@
 //!   models' blank (0, mid-grey) to the widest of their batch, up to
 //!   [`BatchParams::max_crops`] per call and at most
 //!   [`BatchParams::max_pad`] times wider than the narrowest;
-//! - detection: pages of one size together, up to [`BatchParams::max_pages`];
+//! - detection: pages of one size together, up to [`BatchParams::max_pages`]
+//!   (and the network's own limit, [`Nets::detect_batch_limit`]);
 //! - the classifier: its input is always 192 wide, so any crops together.
 //!
 //! Nothing waits for a batch to fill: while the networks run one batch the
@@ -27,7 +28,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use anyhow::anyhow;
-use rten_tensor::NdTensor;
+use rten_tensor::{NdTensor, NdTensorView};
 use rten_tensor::prelude::*;
 
 use super::backend::Nets;
@@ -76,7 +77,10 @@ pub(crate) struct Batched {
 }
 
 impl Batched {
-    pub(crate) fn new(nets: Box<dyn Nets>, params: BatchParams) -> Batched {
+    pub(crate) fn new(nets: Box<dyn Nets>, mut params: BatchParams) -> Batched {
+        if let Some(limit) = nets.detect_batch_limit() {
+            params.max_pages = params.max_pages.min(limit);
+        }
         let (tx, rx) = mpsc::channel();
         let worker = std::thread::Builder::new()
             .name("ocr-batcher".into())
@@ -145,11 +149,11 @@ fn serve(nets: &dyn Nets, rx: &mpsc::Receiver<Job>, params: BatchParams) {
             answer(&rec[g], |t, shapes| Ok(split_frames(&nets.recognize(t)?, &shapes)), Output::Recognize);
         }
         for g in groups(&cls, |_, _| true, params.max_crops) {
-            answer(&cls[g], |t, shapes| Ok(split_rows2(&nets.classify(t)?, &shapes)), Output::Classify);
+            answer(&cls[g], |t, shapes| Ok(split_rows(&nets.classify(t)?, &shapes)), Output::Classify);
         }
         det.sort_by_key(|(t, _)| (t.size(2), t.size(3)));
         for g in groups(&det, |a, b| a.size(2) == b.size(2) && a.size(3) == b.size(3), params.max_pages) {
-            answer(&det[g], |t, shapes| Ok(split_rows4(&nets.detect(t)?, &shapes)), Output::Detect);
+            answer(&det[g], |t, shapes| Ok(split_rows(&nets.detect(t)?, &shapes)), Output::Detect);
         }
     }
 }
@@ -207,63 +211,33 @@ fn merge<'a>(inputs: impl Iterator<Item = &'a NdTensor<f32, 4>> + Clone) -> NdTe
     let mut row = 0;
     for t in inputs {
         let [tn, tc, th, tw] = t.shape();
-        for b in 0..tn {
-            for ch in 0..tc {
-                for y in 0..th {
-                    for x in 0..tw {
-                        out[[row + b, ch, y, x]] = t[[b, ch, y, x]];
-                    }
-                }
-            }
-        }
+        out.slice_mut((row..row + tn, ..tc, ..th, ..tw)).copy_from(t);
         row += tn;
     }
     out
 }
 
+/// Each caller's rows of a merged output, along the output's batch `axis`.
+fn rows<'a, const N: usize>(out: NdTensorView<'a, f32, N>, axis: usize, inputs: &'a [[usize; 4]]) -> impl Iterator<Item = NdTensorView<'a, f32, N>> + 'a {
+    inputs.iter().scan(0, move |row, &[n, ..]| {
+        let part = out.slice_axis(axis, *row..*row + n);
+        *row += n;
+        Some(part)
+    })
+}
+
 /// Recognition output `[frames, N, classes]` of a merged input, split back:
 /// each caller's rows, and the frames of its own width.
 fn split_frames(out: &NdTensor<f32, 3>, inputs: &[[usize; 4]]) -> Vec<NdTensor<f32, 3>> {
-    let [frames, _, classes] = out.shape();
+    let frames = out.size(0);
     let width = inputs.iter().map(|s| s[3]).max().unwrap_or(1);
-    let mut row = 0;
-    inputs
-        .iter()
-        .map(|&[n, _, _, w]| {
-            let f = frames * w / width;
-            let part = NdTensor::from_fn([f, n, classes], |[t, b, k]| out[[t, row + b, k]]);
-            row += n;
-            part
-        })
-        .collect()
+    rows(out.view(), 1, inputs).zip(inputs).map(|(part, s)| part.slice_axis(0, 0..frames * s[3] / width).to_tensor()).collect()
 }
 
-/// Classifier output `[N, 2]` split back into each caller's rows.
-fn split_rows2(out: &NdTensor<f32, 2>, inputs: &[[usize; 4]]) -> Vec<NdTensor<f32, 2>> {
-    let cols = out.size(1);
-    let mut row = 0;
-    inputs
-        .iter()
-        .map(|s| {
-            let part = NdTensor::from_fn([s[0], cols], |[b, k]| out[[row + b, k]]);
-            row += s[0];
-            part
-        })
-        .collect()
-}
-
-/// Detector output `[N, 1, H, W]` split back into each caller's pages.
-fn split_rows4(out: &NdTensor<f32, 4>, inputs: &[[usize; 4]]) -> Vec<NdTensor<f32, 4>> {
-    let [_, c, h, w] = out.shape();
-    let mut row = 0;
-    inputs
-        .iter()
-        .map(|s| {
-            let part = NdTensor::from_fn([s[0], c, h, w], |[b, ch, y, x]| out[[row + b, ch, y, x]]);
-            row += s[0];
-            part
-        })
-        .collect()
+/// Classifier (`[N, 2]`) or detector (`[N, 1, H, W]`) output split back
+/// into each caller's rows.
+fn split_rows<const N: usize>(out: &NdTensor<f32, N>, inputs: &[[usize; 4]]) -> Vec<NdTensor<f32, N>> {
+    rows(out.view(), 0, inputs).map(|part| part.to_tensor()).collect()
 }
 
 #[cfg(test)]
@@ -279,6 +253,8 @@ mod tests {
     struct Echo {
         calls: Mutex<Vec<(&'static str, [usize; 4])>>,
         slow: AtomicUsize,
+        /// What it answers to [`Nets::detect_batch_limit`].
+        page_limit: Option<usize>,
     }
 
     impl Echo {
@@ -330,6 +306,9 @@ mod tests {
         }
         fn classify(&self, input: NdTensor<f32, 4>) -> anyhow::Result<NdTensor<f32, 2>> {
             self.0.classify(input)
+        }
+        fn detect_batch_limit(&self) -> Option<usize> {
+            self.0.page_limit
         }
     }
 
@@ -408,6 +387,18 @@ mod tests {
         let mut calls: Vec<[usize; 4]> = echo.calls.lock().unwrap()[1..].iter().map(|c| c.1).collect();
         calls.sort();
         assert_eq!(calls, [[1, 1, 320, 480], [2, 1, 640, 480]]);
+    }
+
+    #[test]
+    fn a_network_that_takes_one_page_a_call_gets_pages_of_one_size_one_by_one() {
+        let echo = Arc::new(Echo { page_limit: Some(1), ..Echo::default() });
+        let nets = Batched::new(Box::new(Shared(echo.clone())), BatchParams::default());
+        let outs = together(&nets, 3, |n, i| n.detect(NdTensor::from_fn([1, 1, 64, 64], |_| i as f32)).unwrap());
+        for (i, out) in outs.iter().enumerate() {
+            assert_eq!(out[[0, 0, 0, 0]], 2.0 * i as f32, "page {i} gets its own map");
+        }
+        let calls: Vec<[usize; 4]> = echo.calls.lock().unwrap()[1..].iter().map(|c| c.1).collect();
+        assert_eq!(calls, [[1, 1, 64, 64]; 3]);
     }
 
     #[test]

@@ -274,11 +274,7 @@ impl OcrEngine {
     pub fn load(dir: &Path, params: OcrParams) -> Result<OcrEngine, OcrError> {
         let load_err = |path: &Path, reason: String| OcrError::Load { path: path.to_path_buf(), reason };
         let mut nets = backend::load(dir, params.backend, params.device).map_err(|(path, reason)| load_err(&path, reason))?;
-        if let Some(mut batch) = params.batch {
-            if params.backend == OcrBackend::Rten {
-                // rten runs the ONNX detector as exported: one page a call.
-                batch.max_pages = 1;
-            }
+        if let Some(batch) = params.batch {
             nets = Box::new(batcher::Batched::new(nets, batch));
         }
         let alpha_path = dir.join("alphabet.txt");

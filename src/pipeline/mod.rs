@@ -126,9 +126,10 @@ impl Readers {
         // in the service) are merged further (`ocr/batcher.rs`). On the CPU
         // one crop per call measured fastest (docs/ocr.md).
         let gpu = ocr_backend == crate::ocr::OcrBackend::Candle && device != DeviceSpec::Cpu;
-        let params = match gpu {
-            true => OcrParams { backend: ocr_backend, device, rec_batch: GPU_REC_BATCH, batch: Some(BatchParams::default()), ..OcrParams::default() },
-            false => OcrParams { backend: ocr_backend, device, ..OcrParams::default() },
+        let params = if gpu {
+            OcrParams { backend: ocr_backend, device, rec_batch: GPU_REC_BATCH, batch: Some(BatchParams::default()), ..OcrParams::default() }
+        } else {
+            OcrParams { backend: ocr_backend, device, ..OcrParams::default() }
         };
         let ocr = OcrEngine::load(ocr_dir, params)?;
         let extractor = Extractor::load(extractor_dir, &dev)?;
