@@ -117,6 +117,85 @@ fn take_edge_digits(chars: &[TaggedChar], s: &mut Span, date: bool) {
     widen(chars, s, |c| c.is_ascii_digit(), more);
 }
 
+/// Completes the unit of a mass tagged up to its number or its `k`
+/// (`58420k|g`): the unit touching a number is the number's.
+fn take_kg(chars: &[TaggedChar], s: &mut Span) {
+    for unit in ['k', 'g'] {
+        let wanted = if unit == 'k' { s.text.ends_with(|c: char| c.is_ascii_digit()) } else { s.text.ends_with(['k', 'K']) };
+        if wanted && let Some(c) = chars.get(s.end).filter(|c| c.ch.eq_ignore_ascii_case(&unit)) {
+            s.grow(c, c.ocr_confidence);
+        }
+    }
+}
+
+/// Completes `长期` (and `长期有效`) of an open-ended term tagged from its
+/// first character on (`营业期限至 长|期`): the word is never anything but
+/// the open end.
+fn take_long_term(chars: &[TaggedChar], s: &mut Span) {
+    let text = normalize::text(&s.text);
+    if text.starts_with('长') && "长期有效".starts_with(text.as_str()) {
+        widen(chars, s, |_| false, |c| matches!(c, '期' | '有' | '效'));
+    }
+}
+
+/// An address never stops at a bare number: when its span ends a line
+/// with a digit and the line just below in its column starts with `号` or
+/// `室` (a card's address wrapped before its last character), that
+/// character is the address's.
+fn take_house_number(chars: &[TaggedChar], s: &mut Span) {
+    if !s.text.ends_with(|c: char| c.is_ascii_digit()) {
+        return;
+    }
+    for i in s.end..chars.len() {
+        let starts_line = chars[i - 1].ch == '\n';
+        if !starts_line || !matches!(chars[i].ch, '号' | '室') || chars[i].tag != "O" {
+            continue;
+        }
+        let c = &chars[i];
+        let next = Span { field: s.field.clone(), text: c.ch.to_string(), bbox: c.bbox, confidence: c.ocr_confidence, start: i, end: i + 1 };
+        if continues(chars, s, &next) {
+            s.text.push(c.ch);
+            s.bbox = s.bbox.union(c.bbox);
+            s.confidence = s.confidence.min(c.ocr_confidence);
+            // `end` stays at the end of the first line: `start..end` is
+            // where the span stands in reading order, the text and box
+            // hold the character below.
+            return;
+        }
+    }
+}
+
+/// Fields that hold a person's name.
+const PERSON_NAMES: [&str; 3] = ["name", "agent_name", "legal_representative"];
+
+/// The most characters a name printed as one word is taken to have (a
+/// double surname and a two-character given name).
+const MAX_NAME_WORD: usize = 4;
+
+/// Widens a person's name over the rest of its word: a name is printed
+/// without a gap inside, and the tagger now and then leaves out a rare
+/// first or last character (`成|郭娃`, `唐唉|署`). Only a short word of
+/// Chinese characters, untagged outside the span and holding no character
+/// of the page's labels, is taken: `姓名王琳` or `名王琳`, OCR's reading
+/// of a label glued to its value, stays as tagged.
+fn take_whole_name(kind: DocKind, chars: &[TaggedChar], s: &mut Span) {
+    let gap = |c: &TaggedChar| c.ch == ' ' || c.ch == '\n';
+    let start = chars[..s.start].iter().rposition(gap).map_or(0, |i| i + 1);
+    let end = chars[s.end..].iter().position(gap).map_or(chars.len(), |i| s.end + i);
+    if end - start > MAX_NAME_WORD || (start == s.start && end == s.end) {
+        return;
+    }
+    let label_chars: String = kind.fields().iter().flat_map(|(k, _)| crate::document::labels(kind, k).iter().copied()).collect();
+    let takes = |c: &TaggedChar| is_cjk(c.ch) && c.tag == "O" && !label_chars.contains(c.ch);
+    if chars[start..s.start].iter().chain(&chars[s.end..end]).all(takes) {
+        widen_to(chars, s, start, end);
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
 /// Widens a code span over the Latin letters and digits touching it: a VIN,
 /// engine number or licence class has no space inside, and the tagger
 /// sometimes stops a code short on a blurred page (`A` of `A2`, `X1` of
@@ -128,14 +207,22 @@ fn take_edge_alnum(chars: &[TaggedChar], s: &mut Span) {
 /// Moves `s`'s start back over characters `before` accepts and its end on
 /// over characters `after` accepts, taking their boxes and confidences.
 fn widen(chars: &[TaggedChar], s: &mut Span, before: impl Fn(char) -> bool, after: impl Fn(char) -> bool) {
-    while s.start > 0 && before(chars[s.start - 1].ch) {
+    let start = s.start - chars[..s.start].iter().rev().take_while(|c| before(c.ch)).count();
+    let end = s.end + chars[s.end..].iter().take_while(|c| after(c.ch)).count();
+    widen_to(chars, s, start, end);
+}
+
+/// Moves `s` out to `start..end` (which holds it), taking the characters'
+/// boxes and OCR confidences.
+fn widen_to(chars: &[TaggedChar], s: &mut Span, start: usize, end: usize) {
+    while s.start > start {
         s.start -= 1;
         let c = &chars[s.start];
         s.text.insert(0, c.ch);
         s.bbox = s.bbox.union(c.bbox);
         s.confidence = s.confidence.min(c.ocr_confidence);
     }
-    while s.end < chars.len() && after(chars[s.end].ch) {
+    while s.end < end {
         let c = &chars[s.end];
         s.grow(c, c.ocr_confidence);
     }
@@ -233,8 +320,20 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
         if *t == Code {
             take_edge_alnum(chars, &mut s);
         }
+        if *t == OpenEnd {
+            take_long_term(chars, &mut s);
+        }
+        if *t == Mass {
+            take_kg(chars, &mut s);
+        }
         if *t == Text {
             take_closing_bracket(chars, &mut s);
+            if PERSON_NAMES.contains(&s.field.as_str()) {
+                take_whole_name(kind, chars, &mut s);
+            }
+            if s.field == "address" {
+                take_house_number(chars, &mut s);
+            }
         }
         let list = by_field.entry(s.field.clone()).or_default();
         // A text value wrapped onto a following line: one value.
@@ -393,6 +492,65 @@ mod tests {
         assert_eq!(plate.text(), "鲁J4549");
         // Cut short of its 挂, it is no plate: unreadable, not a value.
         assert!(!plate.is_readable());
+    }
+
+    #[test]
+    fn a_name_tagged_without_its_rare_first_or_last_character_takes_its_whole_word() {
+        let chars = tagged("姓名 成郭娃 性别 男", &tags(&[("O", 4), ("B-name", 1), ("I-name", 1), ("O", 10)]));
+        assert_eq!(fields(DocKind::IdCard, &chars)["name"].value, json!("成郭娃"));
+        let chars = tagged("姓名 唐唉署", &tags(&[("O", 3), ("B-name", 1), ("I-name", 1), ("O", 1)]));
+        let name = &fields(DocKind::DrivingLicence, &chars)["name"];
+        assert_eq!(name.value, json!("唐唉署"));
+        assert_eq!(name.bbox, BBox::new(30, 0, 30, 20), "the box holds the character taken");
+    }
+
+    #[test]
+    fn a_name_glued_to_its_label_or_in_a_long_word_is_left_as_tagged() {
+        // OCR read label and name as one word: neither 姓名 nor 名 is the name's.
+        let chars = tagged("姓名王琳", &tags(&[("O", 2), ("B-name", 1), ("I-name", 1)]));
+        assert_eq!(fields(DocKind::IdCard, &chars)["name"].value, json!("王琳"));
+        let chars = tagged("名王琳", &tags(&[("O", 1), ("B-name", 1), ("I-name", 1)]));
+        assert_eq!(fields(DocKind::IdCard, &chars)["name"].value, json!("王琳"));
+        // Longer than a name: a phrase, not a name's word.
+        let chars = tagged("王琳驾驶员证件", &tags(&[("B-name", 1), ("I-name", 1), ("O", 5)]));
+        assert_eq!(fields(DocKind::DrivingLicence, &chars)["name"].value, json!("王琳"));
+        // Another field's characters are never taken.
+        let chars = tagged("王琳男", &tags(&[("B-name", 1), ("I-name", 1), ("B-sex", 1)]));
+        assert_eq!(fields(DocKind::DrivingLicence, &chars)["name"].value, json!("王琳"));
+    }
+
+    #[test]
+    fn a_mass_tagged_short_of_its_unit_takes_the_unit_touching_it() {
+        let chars = tagged("吨(座)位： 58420kg", &tags(&[("O", 7), ("B-tonnage_kg", 1), ("I-tonnage_kg", 5), ("O", 1)]));
+        assert_eq!(fields(DocKind::RoadTransportCertificate, &chars)["tonnage_kg"].value, json!(58420));
+        let chars = tagged("整备质量 15540kg", &tags(&[("O", 5), ("B-curb_mass_kg", 1), ("I-curb_mass_kg", 4), ("O", 2)]));
+        let mass = &fields(DocKind::VehicleLicence, &chars)["curb_mass_kg"];
+        assert_eq!(mass.value, json!(15540));
+        assert_eq!(mass.bbox, BBox::new(50, 0, 70, 20), "the box holds the unit");
+    }
+
+    #[test]
+    fn an_open_end_tagged_in_part_is_long_term() {
+        let chars = tagged("营业期限至 长期", &tags(&[("O", 6), ("B-term_until", 1), ("O", 1)]));
+        assert_eq!(fields(DocKind::BusinessLicence, &chars)["term_until"].value, json!("long_term"));
+        let chars = tagged("营业期限至 长期有效", &tags(&[("O", 6), ("B-term_until", 1), ("I-term_until", 1), ("O", 2)]));
+        assert_eq!(fields(DocKind::BusinessLicence, &chars)["term_until"].value, json!("long_term"));
+    }
+
+    #[test]
+    fn an_address_wrapped_before_its_house_number_sign_takes_it_from_the_line_below() {
+        let chars = laid_out(&[
+            ("住址", "O", 0, 0),
+            ("乌苏市抓艺乡剧邮村29", "address", 60, 0),
+            ("\n", "O", 0, 0),
+            ("号", "O", 60, 40),
+        ]);
+        let address = &fields(DocKind::IdCard, &chars)["address"];
+        assert_eq!(address.value, json!("乌苏市抓艺乡剧邮村29号"));
+        assert_eq!(address.bbox.y + address.bbox.h, 64, "the box reaches the line below");
+        // A 号 far off in another column is not the address's.
+        let chars = laid_out(&[("住址", "O", 0, 0), ("乌苏市抓艺乡剧邮村29", "address", 60, 0), ("\n", "O", 0, 0), ("号", "O", 900, 40)]);
+        assert_eq!(fields(DocKind::IdCard, &chars)["address"].value, json!("乌苏市抓艺乡剧邮村29"));
     }
 
     #[test]
