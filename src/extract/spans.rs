@@ -186,14 +186,10 @@ fn take_whole_name(kind: DocKind, chars: &[TaggedChar], s: &mut Span) {
         return;
     }
     let label_chars: String = kind.fields().iter().flat_map(|(k, _)| crate::document::labels(kind, k).iter().copied()).collect();
-    let takes = |c: &TaggedChar| is_cjk(c.ch) && c.tag == "O" && !label_chars.contains(c.ch);
+    let takes = |c: &TaggedChar| normalize::is_han(c.ch) && c.tag == "O" && !label_chars.contains(c.ch);
     if chars[start..s.start].iter().chain(&chars[s.end..end]).all(takes) {
         widen_to(chars, s, start, end);
     }
-}
-
-fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
 /// Widens a code span over the Latin letters and digits touching it: a VIN,

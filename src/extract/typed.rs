@@ -89,6 +89,11 @@ fn text_problem(key: &str, text: &str) -> Option<String> {
         "company_name" | "principal_name" | "operator_name" => (han < 4).then(|| format!("{text} is not a company's name")),
         "owner" => (han < 2).then(|| format!("{text} is not a person's or company's name")),
         "sex" => (!matches!(text, "男" | "女")).then(|| format!("{text} is not 男 or 女")),
+        // An address names at least a city and a street, a business scope
+        // at least one activity (普通货运): a character or two is a speck
+        // of a seal or another line, not the value.
+        "address" => (han < 4).then(|| format!("{text} is too short for an address")),
+        "business_scope" => (han < 4).then(|| format!("{text} is too short for a business scope")),
         _ => (!text.chars().any(char::is_alphanumeric)).then(|| format!("{text} has no letters or digits")),
     }
 }
@@ -162,6 +167,15 @@ mod tests {
         assert_eq!(why(id, "name", json!("阿依古丽·买买提")), None);
         assert!(why(id, "name", json!("F")).is_some());
         assert!(why(DocKind::BusinessLicence, "company_name", json!("州大通")).is_some());
+    }
+
+    #[test]
+    fn a_character_of_a_seal_is_no_address_or_business_scope() {
+        let op = DocKind::OperatingPermit;
+        assert!(why(op, "business_scope", json!("运")).is_some());
+        assert_eq!(why(op, "business_scope", json!("普通货运")), None);
+        assert!(why(op, "address", json!("济宁")).is_some());
+        assert_eq!(why(op, "address", json!("济宁市物流园路1号")), None);
     }
 
     #[test]
