@@ -5,11 +5,18 @@
 use serde::de::DeserializeOwned;
 
 use super::{CheckConfig, Input, Outcome, run};
-use crate::document::{DocKind, Document, Subject};
+use crate::document::{DocKind, Document, Field, Subject};
 use crate::form::Application;
-use crate::registry::RegistryView;
+use crate::registry::{Company, Person, RegistryView, Structure, Vehicle};
 use crate::report::{CheckResult, Status};
 use crate::rules::Rules;
+
+/// The registry keys of the fixture's carrier, its one driver and its two
+/// vehicles, for the tests that change what the registry says of them.
+pub const CARRIER: &str = "91370800MA3C5G1X0G";
+pub const DRIVER: &str = "370811197805060018";
+pub const TRACTOR: &str = "鲁H12345";
+pub const TRAILER: &str = "鲁H6789挂";
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/clean");
 
@@ -77,8 +84,37 @@ impl World {
             .unwrap_or_else(|| panic!("no {kind} page for {subject:?} in the fixture"))
     }
 
+    pub fn field_mut(&mut self, kind: DocKind, subject: Option<Subject>, key: &str) -> &mut Field {
+        self.doc(kind, subject).fields.get_mut(key).unwrap_or_else(|| panic!("no field {key}"))
+    }
+
     pub fn set(&mut self, kind: DocKind, subject: Option<Subject>, key: &str, value: serde_json::Value) {
-        self.doc(kind, subject).fields.get_mut(key).unwrap_or_else(|| panic!("no field {key}")).value = value;
+        self.field_mut(kind, subject, key).value = value;
+    }
+
+    /// The page uploaded as `file`, whatever it was read as.
+    pub fn page_mut(&mut self, file: &str) -> &mut Document {
+        self.docs.iter_mut().find(|d| d.file == file).unwrap_or_else(|| panic!("no page {file} in the fixture"))
+    }
+
+    /// The carrier's registry record.
+    pub fn company_mut(&mut self) -> &mut Company {
+        self.reg.companies.get_mut(CARRIER).unwrap()
+    }
+
+    /// The driver's registry record.
+    pub fn person_mut(&mut self) -> &mut Person {
+        self.reg.persons.get_mut(DRIVER).unwrap()
+    }
+
+    /// The registry record of the vehicle with `plate`.
+    pub fn vehicle_mut(&mut self, plate: &str) -> &mut Vehicle {
+        self.reg.vehicles.get_mut(plate).unwrap()
+    }
+
+    /// The first structure (a bridge) on the route segment `segment`.
+    pub fn structure_mut(&mut self, segment: &str) -> &mut Structure {
+        &mut self.reg.structures.get_mut(segment).unwrap()[0]
     }
 
     pub fn drop_field(&mut self, kind: DocKind, subject: Option<Subject>, key: &str) {

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::fixture::World;
+use super::fixture::{CARRIER, TRACTOR, TRAILER, World};
 use crate::document::{DocKind::*, Subject::*};
 use crate::lang::Lang;
 use crate::report::{Approval, AuthorityLevel, Status::*, Verdict};
@@ -94,7 +94,7 @@ fn a_field_read_with_low_confidence_that_the_form_confirms_does_not_warn() {
     // OCR doubting a value that then equals the form to the character is
     // no reason for a clerk to look again.
     let mut w = World::clean();
-    w.doc(IdCard, Some(Agent)).fields.get_mut("id_number").unwrap().confidence = 0.5;
+    w.field_mut(IdCard, Some(Agent), "id_number").confidence = 0.5;
     let c = w.check("P1");
     assert_eq!(c.status, Pass);
     // The pass says why the doubt was set aside.
@@ -105,7 +105,7 @@ fn a_field_read_with_low_confidence_that_the_form_confirms_does_not_warn() {
 #[test]
 fn a_field_read_with_low_confidence_that_nothing_confirms_warns() {
     let mut w = World::clean();
-    w.doc(AuthorizationLetter, None).fields.get_mut("valid_from").unwrap().confidence = 0.5;
+    w.field_mut(AuthorizationLetter, None, "valid_from").confidence = 0.5;
     let (s, m) = w.only("P2");
     assert_eq!(s, Warn);
     assert!(m.contains("valid_from") && m.contains("low confidence"), "{m}");
@@ -114,11 +114,11 @@ fn a_field_read_with_low_confidence_that_nothing_confirms_warns() {
 #[test]
 fn a_doubtful_number_is_confirmed_by_an_equal_registry_value_but_not_by_a_near_one() {
     let mut w = World::clean();
-    w.doc(VehicleLicence, Some(Tractor)).fields.get_mut("curb_mass_kg").unwrap().confidence = 0.5;
+    w.field_mut(VehicleLicence, Some(Tractor), "curb_mass_kg").confidence = 0.5;
     assert_eq!(w.check("V4").status, Pass);
     // Within the tolerance, so no mismatch, but no source has this value.
     let declared = w.form.tractor.curb_mass_kg.0;
-    let f = w.doc(VehicleLicence, Some(Tractor)).fields.get_mut("curb_mass_kg").unwrap();
+    let f = w.field_mut(VehicleLicence, Some(Tractor), "curb_mass_kg");
     f.value = json!(declared + 10);
     let (s, m) = w.only("V4");
     assert_eq!(s, Warn);
@@ -128,20 +128,25 @@ fn a_doubtful_number_is_confirmed_by_an_equal_registry_value_but_not_by_a_near_o
 #[test]
 fn a_doubtful_inspection_month_equal_to_the_registry_is_confirmed() {
     let mut w = World::clean();
-    w.doc(VehicleLicence, Some(Trailer)).fields.get_mut("inspection_valid_until").unwrap().confidence = 0.5;
+    w.field_mut(VehicleLicence, Some(Trailer), "inspection_valid_until").confidence = 0.5;
     assert_eq!(w.check("V2").status, Pass);
 }
 
 #[test]
 fn a_mismatch_read_with_low_confidence_warns_instead_of_blocking() {
     let mut w = World::clean();
-    let f = w.doc(IdCard, Some(Agent)).fields.get_mut("name").unwrap();
+    let f = w.field_mut(IdCard, Some(Agent), "name");
     f.value = json!("张纬");
     f.confidence = 0.4;
     assert_eq!(w.only("P1").0, Warn);
 }
 
 // ------------------------------------ clear evidence (docs/checks.md)
+
+/// An OCR line read well, for the pages whose printed text a test writes.
+fn line(text: &str) -> crate::ocr::TextLine {
+    crate::ocr::TextLine { text: text.into(), confidence: 0.95, bbox: crate::types::BBox::default(), chars: vec![], page: 1 }
+}
 
 #[test]
 fn a_misread_vin_warns_naming_the_file_and_field_and_a_well_read_different_one_blocks() {
@@ -205,7 +210,7 @@ fn a_licence_page_tied_to_no_vehicle_because_its_plate_and_vin_are_misread_warns
     assert!(c.message_in(Lang::En).contains("could not be told apart"), "{}", c.message_in(Lang::En));
     // The same page printing another vehicle's plate and VIN clearly is
     // someone else's licence: the trailer's is missing.
-    let d = w.docs.iter_mut().find(|d| d.file == "trailer_licence.jpg").unwrap();
+    let d = w.page_mut("trailer_licence.jpg");
     d.fields.get_mut("plate_number").unwrap().value = json!("鲁H9999挂");
     d.fields.get_mut("vin").unwrap().value = json!("LA9LB3D38KBJXC021");
     assert_eq!(w.check("V1").status, Block);
@@ -222,7 +227,7 @@ fn a_page_declared_as_a_licence_but_too_blurred_to_recognise_warns_instead_of_mi
     assert_eq!(s, Warn);
     assert!(m.contains("declared as the vehicle_licence for trailer could not be recognised") && m.contains("trailer_licence.jpg (other)"), "{m}");
     // Read clearly as another kind, it is not the licence: missing.
-    let d = w.docs.iter_mut().find(|d| d.file == "trailer_licence.jpg").unwrap();
+    let d = w.page_mut("trailer_licence.jpg");
     d.kind = Some(DrivingLicence);
     d.kind_confidence = Some(0.99);
     assert_eq!(w.check("V1").status, Block);
@@ -251,30 +256,29 @@ fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_o
     d.kind = Some(Other);
     d.declared_kind = None;
     d.fields.clear();
-    let line = |text: &str| crate::ocr::TextLine { text: text.into(), confidence: 0.95, bbox: crate::types::BBox::default(), chars: vec![], page: 1 };
     d.lines = vec![line("道路运输经营许可信息查询"), line("许可证号 业户名称 经营范围 有效期起 有效期止"), line("经营地址：山东省济宁市任城区物流园路1号")];
     let (s, m) = w.only("C2");
     assert_eq!(s, Warn);
     assert!(m.contains("no page was recognised as the operating_permit") && m.contains("may be one"), "{m}");
     // Read as a road transport certificate, it still prints more of the
     // permit's labels than of the certificate's: the same warning.
-    let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
+    let d = w.page_mut(&file);
     d.kind = Some(RoadTransportCertificate);
     d.kind_confidence = Some(0.71);
     assert_eq!(w.check("C2").status, Warn);
     // A photo of the query of which OCR read only the title and scraps:
     // titled as the permit, so still no evidence that it is missing.
-    let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
+    let d = w.page_mut(&file);
     d.kind = Some(Other);
     d.lines = vec![line("山东省政务服务网"), line("道路运输经营许可信息查询"), line("许可详情")];
     assert_eq!(w.check("C2").status, Warn);
     // An other page printing fewer of the marks (one attachment naming a
     // 经营范围), or naming the permit only inside a sentence, is no permit:
     // missing.
-    let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
+    let d = w.page_mut(&file);
     d.lines = vec![line("附件：经营范围说明")];
     assert_eq!(w.check("C2").status, Block);
-    let d = w.docs.iter_mut().find(|d| d.file == file).unwrap();
+    let d = w.page_mut(&file);
     d.lines = vec![line("经营范围：道路普通货物运输（凭有效的道路运输经营许可证经营）")];
     assert_eq!(w.check("C2").status, Block);
 }
@@ -282,7 +286,6 @@ fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_o
 #[test]
 fn a_declared_permit_read_as_a_certificate_but_printing_a_permits_labels_warns_instead_of_missing() {
     let mut w = World::clean();
-    let line = |text: &str| crate::ocr::TextLine { text: text.into(), confidence: 0.95, bbox: crate::types::BBox::default(), chars: vec![], page: 1 };
     let d = w.doc(OperatingPermit, None);
     d.kind = Some(RoadTransportCertificate);
     d.kind_confidence = Some(0.97);
@@ -368,7 +371,7 @@ fn p2_accepts_a_letter_ending_on_the_day_of_submission_but_not_the_day_before() 
 fn p3_blocks_class_b2_for_a_tractor() {
     let mut w = World::clean();
     w.set(DrivingLicence, Some(Driver(0)), "permitted_class", json!("B2"));
-    w.reg.persons.get_mut("370811197805060018").unwrap().licence_class = Some("B2".into());
+    w.person_mut().licence_class = Some("B2".into());
     let (s, m) = w.only("P3");
     assert_eq!(s, Block);
     assert!(m.contains("does not cover"), "{m}");
@@ -378,21 +381,21 @@ fn p3_blocks_class_b2_for_a_tractor() {
 fn p3_only_warns_when_the_class_that_does_not_cover_the_vehicle_was_read_unsure() {
     // The registry's A2 covers the tractor; the page was read as B2, unsure.
     let mut w = World::clean();
-    let f = w.doc(DrivingLicence, Some(Driver(0))).fields.get_mut("permitted_class").unwrap();
+    let f = w.field_mut(DrivingLicence, Some(Driver(0)), "permitted_class");
     f.value = json!("B2");
     f.confidence = 0.46;
     let (s, m) = w.only("P3");
     assert_eq!(s, Warn, "{m}");
     assert!(m.contains("does not cover") && m.contains("low confidence (0.46)"), "{m}");
     // Read with confidence, the same page blocks.
-    w.doc(DrivingLicence, Some(Driver(0))).fields.get_mut("permitted_class").unwrap().confidence = 0.99;
+    w.field_mut(DrivingLicence, Some(Driver(0)), "permitted_class").confidence = 0.99;
     assert_eq!(w.only("P3").0, Block);
 }
 
 #[test]
 fn an_expired_date_read_unsure_warns_instead_of_blocking() {
     let mut w = World::clean();
-    let f = w.doc(AuthorizationLetter, None).fields.get_mut("valid_until").unwrap();
+    let f = w.field_mut(AuthorizationLetter, None, "valid_until");
     f.value = json!("2026-11-21");
     f.confidence = 0.5;
     let (s, m) = w.only("P2");
@@ -412,16 +415,16 @@ fn p3_accepts_a_licence_expiring_on_the_last_day_of_the_window_but_not_the_day_b
 #[test]
 fn p3_blocks_a_driver_on_probation_during_the_window() {
     let mut w = World::clean();
-    w.reg.persons.get_mut("370811197805060018").unwrap().probation_until = Some(d("2026-12-01"));
+    w.person_mut().probation_until = Some(d("2026-12-01"));
     assert_eq!(w.only("P3").0, Block);
-    w.reg.persons.get_mut("370811197805060018").unwrap().probation_until = Some(d("2026-11-30"));
+    w.person_mut().probation_until = Some(d("2026-11-30"));
     assert_eq!(w.only("P3").0, Pass);
 }
 
 #[test]
 fn p3_blocks_a_suspended_licence_in_the_registry() {
     let mut w = World::clean();
-    w.reg.persons.get_mut("370811197805060018").unwrap().licence_status = Some(crate::registry::LicenceStatus::Suspended);
+    w.person_mut().licence_status = Some(crate::registry::LicenceStatus::Suspended);
     assert_eq!(w.only("P3").0, Block);
 }
 
@@ -444,9 +447,9 @@ fn p4_warns_on_a_qualification_that_is_not_for_freight() {
 #[test]
 fn p4_warns_when_the_registered_qualification_expires_inside_the_window() {
     let mut w = World::clean();
-    w.reg.persons.get_mut("370811197805060018").unwrap().qualification_valid_until = Some(d("2026-12-04"));
+    w.person_mut().qualification_valid_until = Some(d("2026-12-04"));
     assert_eq!(w.only("P4").0, Warn);
-    w.reg.persons.get_mut("370811197805060018").unwrap().qualification_valid_until = Some(d("2026-12-05"));
+    w.person_mut().qualification_valid_until = Some(d("2026-12-05"));
     assert_eq!(w.only("P4").0, Pass);
 }
 
@@ -464,7 +467,7 @@ fn c1_blocks_a_uscc_with_a_bad_check_character() {
     let mut w = World::clean();
     w.form.carrier.uscc = "91370800MA3C5G1X0H".into();
     // Keep the other checks' view of the carrier as it was.
-    let c = w.reg.companies.remove("91370800MA3C5G1X0G").unwrap();
+    let c = w.reg.companies.remove(CARRIER).unwrap();
     w.reg.companies.insert("91370800MA3C5G1X0H".into(), c);
     w.set(BusinessLicence, None, "uscc", json!("91370800MA3C5G1X0H"));
     w.set(AuthorizationLetter, None, "principal_uscc", json!("91370800MA3C5G1X0H"));
@@ -502,7 +505,7 @@ fn c2_blocks_a_permit_without_large_cargo_scope() {
 #[test]
 fn c2_blocks_when_the_registry_scope_lacks_it() {
     let mut w = World::clean();
-    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().permit_scope = vec!["道路普通货物运输".into()];
+    w.company_mut().permit_scope = vec!["道路普通货物运输".into()];
     assert_eq!(w.only("C2").0, Block);
 }
 
@@ -516,18 +519,17 @@ fn c2_blocks_a_missing_operating_permit_page() {
 #[test]
 fn c3_accepts_a_permit_ending_on_the_last_day_but_not_the_day_before() {
     let mut w = World::clean();
-    let co = w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap();
-    co.permit_valid_until = Some(d("2026-12-05"));
+    w.company_mut().permit_valid_until = Some(d("2026-12-05"));
     assert_eq!(w.only("C3").0, Pass);
-    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().permit_valid_until = Some(d("2026-12-04"));
+    w.company_mut().permit_valid_until = Some(d("2026-12-04"));
     assert_eq!(w.only("C3").0, Block);
 }
 
 #[test]
 fn c3_a_doubtful_validity_equal_to_the_registry_is_confirmed_and_one_a_day_off_warns() {
     let mut w = World::clean();
-    w.doc(OperatingPermit, None).fields.get_mut("valid_until").unwrap().confidence = 0.5;
-    w.doc(BusinessLicence, None).fields.get_mut("term_until").unwrap().confidence = 0.3;
+    w.field_mut(OperatingPermit, None, "valid_until").confidence = 0.5;
+    w.field_mut(BusinessLicence, None, "term_until").confidence = 0.3;
     let c = w.check("C3");
     assert_eq!(c.status, Pass, "{}", c.message);
     assert!(c.message_in(Lang::En).contains("valid_until on operating_permit.jpg was read with low confidence (0.50) but equals the registry"));
@@ -540,7 +542,7 @@ fn c3_a_doubtful_validity_equal_to_the_registry_is_confirmed_and_one_a_day_off_w
 #[test]
 fn c3_blocks_a_revoked_company() {
     let mut w = World::clean();
-    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().status = crate::registry::CompanyStatus::Revoked;
+    w.company_mut().status = crate::registry::CompanyStatus::Revoked;
     assert_eq!(w.only("C3").0, Block);
 }
 
@@ -554,9 +556,9 @@ fn c3_blocks_an_expired_permit_page() {
 #[test]
 fn c4_blocks_a_restriction_in_force_and_accepts_one_ended_the_day_before() {
     let mut w = World::clean();
-    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().restricted_until = Some(d("2026-11-22"));
+    w.company_mut().restricted_until = Some(d("2026-11-22"));
     assert_eq!(w.only("C4").0, Block);
-    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().restricted_until = Some(d("2026-11-21"));
+    w.company_mut().restricted_until = Some(d("2026-11-21"));
     assert_eq!(w.only("C4").0, Pass);
 }
 
@@ -564,9 +566,9 @@ fn c4_blocks_a_restriction_in_force_and_accepts_one_ended_the_day_before() {
 fn c4_warns_on_a_permit_mismatch_within_two_years_but_not_before() {
     let mut w = World::clean();
     let v = crate::registry::Violation { date: d("2024-11-22"), kind: "permit_mismatch".into(), note: None };
-    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().violations.push(v);
+    w.company_mut().violations.push(v);
     assert_eq!(w.only("C4").0, Warn);
-    w.reg.companies.get_mut("91370800MA3C5G1X0G").unwrap().violations.last_mut().unwrap().date = d("2024-11-21");
+    w.company_mut().violations.last_mut().unwrap().date = d("2024-11-21");
     assert_eq!(w.only("C4").0, Pass);
 }
 
@@ -602,30 +604,30 @@ fn v1_blocks_a_vin_with_a_bad_check_digit_in_the_form() {
 #[test]
 fn v1_blocks_a_vehicle_missing_from_the_registry_or_with_another_vin() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().vin = Some("LZZ1CLVB7JA654321".into());
+    w.vehicle_mut(TRACTOR).vin = Some("LZZ1CLVB7JA654321".into());
     assert_eq!(w.only("V1").0, Block);
 }
 
 #[test]
 fn v2_accepts_inspection_valid_to_the_month_of_the_window_end_but_not_the_month_before() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().inspection_valid_until = Some("2026-12".parse().unwrap());
+    w.vehicle_mut(TRACTOR).inspection_valid_until = Some("2026-12".parse().unwrap());
     assert_eq!(w.only("V2").0, Pass);
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().inspection_valid_until = Some("2026-11".parse().unwrap());
+    w.vehicle_mut(TRACTOR).inspection_valid_until = Some("2026-11".parse().unwrap());
     assert_eq!(w.only("V2").0, Block);
 }
 
 #[test]
 fn v2_blocks_expired_insurance() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H6789挂").unwrap().insurance_valid_until = Some(d("2026-12-04"));
+    w.vehicle_mut(TRAILER).insurance_valid_until = Some(d("2026-12-04"));
     assert_eq!(w.only("V2").0, Block);
 }
 
 #[test]
 fn v2_blocks_a_seized_vehicle_and_an_expired_inspection_on_the_page() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().status = "seized".into();
+    w.vehicle_mut(TRACTOR).status = "seized".into();
     assert_eq!(w.only("V2").0, Block);
     let mut w = World::clean();
     w.set(VehicleLicence, Some(Trailer), "inspection_valid_until", json!("2026-10"));
@@ -635,21 +637,21 @@ fn v2_blocks_a_seized_vehicle_and_an_expired_inspection_on_the_page() {
 #[test]
 fn v3_blocks_an_expired_certificate() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H6789挂").unwrap().rtc_valid_until = Some(d("2026-12-04"));
+    w.vehicle_mut(TRAILER).rtc_valid_until = Some(d("2026-12-04"));
     assert_eq!(w.only("V3").0, Block);
 }
 
 #[test]
 fn v3_only_warns_when_another_operator_holds_the_certificate() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().rtc_operator_uscc = Some(crate::types::Uscc::parse("91370800MA3D7K2P44").unwrap());
+    w.vehicle_mut(TRACTOR).rtc_operator_uscc = Some(crate::types::Uscc::parse("91370800MA3D7K2P44").unwrap());
     assert_eq!(w.only("V3").0, Warn);
 }
 
 #[test]
 fn v3_blocks_a_vehicle_without_a_certificate_on_record() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().rtc_valid_until = None;
+    w.vehicle_mut(TRACTOR).rtc_valid_until = None;
     assert_eq!(w.only("V3").0, Block);
 }
 
@@ -712,7 +714,7 @@ fn a_plate_one_character_off_still_blocks() {
 #[test]
 fn v4_blocks_an_axle_count_the_registry_does_not_show() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H6789挂").unwrap().axles = Some(3);
+    w.vehicle_mut(TRAILER).axles = Some(3);
     assert_eq!(w.only("V4").0, Block);
 }
 
@@ -721,22 +723,22 @@ fn v5_accepts_exact_towing_capacity_and_blocks_one_kilogram_less() {
     let mut w = World::clean();
     // trailer 14 800 + cargo 44 000 = 58 800 kg
     w.set(VehicleLicence, Some(Tractor), "towing_mass_kg", json!(58800));
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = Some(Kg(58800));
+    w.vehicle_mut(TRACTOR).towing_mass_kg = Some(Kg(58800));
     assert_eq!(w.only("V5").0, Pass);
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = Some(Kg(58799));
+    w.vehicle_mut(TRACTOR).towing_mass_kg = Some(Kg(58799));
     assert_eq!(w.only("V5").0, Block);
 }
 
 #[test]
 fn v5_warns_on_a_page_reading_the_registry_contradicts_and_blocks_when_both_fall_short() {
     let mut w = World::clean();
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = Some(Kg(60000));
+    w.vehicle_mut(TRACTOR).towing_mass_kg = Some(Kg(60000));
     // OCR dropped a zero: the registry's capacity suffices, so it is no clear evidence.
     w.set(VehicleLicence, Some(Tractor), "towing_mass_kg", json!(6000));
     let (s, m) = w.only("V5");
     assert_eq!(s, Warn, "{m}");
     assert!(m.contains("allows towing 6000 kg"), "{m}");
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = Some(Kg(6000));
+    w.vehicle_mut(TRACTOR).towing_mass_kg = Some(Kg(6000));
     assert_eq!(w.only("V5").0, Block);
 }
 
@@ -744,7 +746,7 @@ fn v5_warns_on_a_page_reading_the_registry_contradicts_and_blocks_when_both_fall
 fn v5_warns_when_the_towing_capacity_is_unknown_and_is_not_applicable_to_a_rigid_truck() {
     let mut w = World::clean();
     w.drop_field(VehicleLicence, Some(Tractor), "towing_mass_kg");
-    w.reg.vehicles.get_mut("鲁H12345").unwrap().towing_mass_kg = None;
+    w.vehicle_mut(TRACTOR).towing_mass_kg = None;
     assert_eq!(w.only("V5").0, Warn);
     let mut w = World::clean();
     w.form.trailer = None;
@@ -864,21 +866,21 @@ fn the_permit_class_boundaries_are_inclusive() {
 #[test]
 fn r3_warns_about_a_bridge_too_weak_for_the_total_mass() {
     let mut w = World::clean();
-    w.reg.structures.get_mut("S-0012").unwrap()[0].max_gross_kg = Some(Kg(67999));
+    w.structure_mut("S-0012").max_gross_kg = Some(Kg(67999));
     let (s, m) = w.only("R3");
     assert_eq!(s, Warn);
     assert!(m.contains("泗河大桥"), "{m}");
-    w.reg.structures.get_mut("S-0012").unwrap()[0].max_gross_kg = Some(Kg(68000));
+    w.structure_mut("S-0012").max_gross_kg = Some(Kg(68000));
     assert_eq!(w.only("R3").0, Pass);
 }
 
 #[test]
 fn r3_warns_about_low_clearance_a_poor_rating_and_a_substandard_road() {
     let mut w = World::clean();
-    w.reg.structures.get_mut("S-0013").unwrap()[0].max_height_mm = Some(Mm(4299));
+    w.structure_mut("S-0013").max_height_mm = Some(Mm(4299));
     assert_eq!(w.only("R3").0, Warn);
     let mut w = World::clean();
-    w.reg.structures.get_mut("S-0012").unwrap()[0].rating = Some(4);
+    w.structure_mut("S-0012").rating = Some(4);
     assert_eq!(w.only("R3").0, Warn);
     let mut w = World::clean();
     w.reg.segments.get_mut("S-0101").unwrap().road_class = crate::registry::RoadClass::Substandard;
@@ -976,7 +978,7 @@ fn g3_blocks_the_wrong_number_of_loads_and_an_axle_over_13_tonnes() {
     assert_eq!(w.only("G3").0, Block);
     let mut w = World::clean();
     // The bridge on the route would (rightly) flag these axles in R3 too.
-    w.reg.structures.get_mut("S-0012").unwrap()[0].max_axle_kg = None;
+    w.structure_mut("S-0012").max_axle_kg = None;
     w.form.combination.axle_loads_kg = [6500, 9500, 9500, 9600, 9600, 9600, 13700].map(Kg).to_vec();
     assert_eq!(w.only("G3").0, Block);
     w.form.combination.axle_loads_kg = [6500, 9500, 9500, 9800, 9700, 10000, 13000].map(Kg).to_vec();
@@ -988,7 +990,7 @@ fn g3_judges_a_hydraulic_modular_trailer_by_its_axle_lines() {
     let mut w = World::clean();
     let t = w.form.trailer.as_mut().unwrap();
     t.kind = Some(crate::form::TrailerKind::HydraulicModular);
-    w.reg.structures.get_mut("S-0012").unwrap()[0].max_axle_kg = None;
+    w.structure_mut("S-0012").max_axle_kg = None;
     // Three tractor axles at 6 500 / 9 500 / 9 500 and 42 500 kg on four
     // lines: 10 625 kg average passes the 18 t line rule.
     assert_eq!(w.only("G3").0, Pass);
@@ -996,18 +998,25 @@ fn g3_judges_a_hydraulic_modular_trailer_by_its_axle_lines() {
     assert_eq!(w.only("G3").0, Block);
 }
 
-#[test]
-fn g4_warns_when_nothing_is_over_the_limit_and_exactly_4000_mm_is_not_over() {
-    let mut w = World::clean();
+/// The combination and its cargo at exactly 4 m high, 2.55 m wide and 18.1 m
+/// long: over none of the dimension limits.
+fn within_the_dimension_limits(w: &mut World) {
     let k = &mut w.form.combination;
     k.height_mm = Mm(4000);
     k.width_mm = Mm(2550);
     k.length_mm = Mm(18100);
+    w.form.cargo.width_mm = Mm(2550);
+    w.form.cargo.height_mm = Mm(3100);
+}
+
+#[test]
+fn g4_warns_when_nothing_is_over_the_limit_and_exactly_4000_mm_is_not_over() {
+    let mut w = World::clean();
+    within_the_dimension_limits(&mut w);
+    let k = &mut w.form.combination;
     k.total_mass_kg = Kg(49000);
     k.axle_loads_kg = [5000, 7000, 7000, 7500, 7500, 7500, 7500].map(Kg).to_vec();
     w.form.cargo.mass_kg = Kg(25000);
-    w.form.cargo.width_mm = Mm(2550);
-    w.form.cargo.height_mm = Mm(3100);
     let out = w.run();
     let g4 = out.checks.iter().find(|c| c.id == "G4").unwrap();
     assert_eq!(g4.status, Warn, "{}", g4.message);
@@ -1019,12 +1028,7 @@ fn g4_warns_when_nothing_is_over_the_limit_and_exactly_4000_mm_is_not_over() {
 #[test]
 fn g4_counts_a_mass_over_the_axle_limit_as_over() {
     let mut w = World::clean();
-    let k = &mut w.form.combination;
-    k.height_mm = Mm(4000);
-    k.width_mm = Mm(2550);
-    k.length_mm = Mm(18100);
-    w.form.cargo.width_mm = Mm(2550);
-    w.form.cargo.height_mm = Mm(3100);
+    within_the_dimension_limits(&mut w);
     // 68 000 kg on 7 axles > 49 000 kg
     let g4 = w.check("G4");
     assert_eq!(g4.status, Pass);
