@@ -398,15 +398,7 @@ impl Check {
     /// A date-valued field (`YYYY-MM-DD` or `long_term`), parsed; an
     /// unparseable value warns.
     pub fn until_field(&mut self, doc: &Document, key: &str) -> Option<crate::types::Until> {
-        let f = self.field(doc, key)?;
-        match crate::types::Until::parse(&f.text()) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                let (file, e) = (&doc.file, e.say(self.l));
-                self.fail(Status::Warn, tr!(self.l, "{file} 上的 {key}：{e}", "{key} on {file}: {e}"));
-                None
-            }
-        }
+        self.parsed_field(doc, key, crate::types::Until::parse)
     }
 
     /// A plain date field (no `long_term`).
@@ -423,9 +415,14 @@ impl Check {
 
     /// A month field (`YYYY-MM`).
     pub fn month_field(&mut self, doc: &Document, key: &str) -> Option<crate::types::Month> {
+        self.parsed_field(doc, key, crate::types::Month::parse)
+    }
+
+    /// A field's text parsed by `parse`; a text it refuses warns.
+    fn parsed_field<T>(&mut self, doc: &Document, key: &str, parse: fn(&str) -> Result<T, crate::types::DateError>) -> Option<T> {
         let f = self.field(doc, key)?;
-        match crate::types::Month::parse(&f.text()) {
-            Ok(m) => Some(m),
+        match parse(&f.text()) {
+            Ok(v) => Some(v),
             Err(e) => {
                 let (file, e) = (&doc.file, e.say(self.l));
                 self.fail(Status::Warn, tr!(self.l, "{file} 上的 {key}：{e}", "{key} on {file}: {e}"));
