@@ -122,6 +122,28 @@ impl Code {
     }
 }
 
+// ------------------------------------------- what the codes share
+
+/// The characters of `s`, which must be `expected` (a number) of them.
+fn of_length(s: &str, kind: &'static str, expected: &'static str) -> Result<Vec<char>, IdError> {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len().to_string() != expected {
+        return Err(IdError::Length { kind, expected, found: chars.len() });
+    }
+    Ok(chars)
+}
+
+/// The weighted sum a check character is computed from: the value of each
+/// of the first `weights.len()` characters times its weight. A character
+/// without a value is refused at its (1-based) position.
+fn weighted_sum(chars: &[char], weights: &[u32], value: impl Fn(char) -> Option<u32>, kind: &'static str) -> Result<u32, IdError> {
+    let mut sum = 0;
+    for (pos, (&ch, w)) in chars.iter().zip(weights).enumerate() {
+        sum += w * value(ch).ok_or(IdError::Character { kind, ch, pos: pos + 1 })?;
+    }
+    Ok(sum)
+}
+
 // ---------------------------------------------------------------- USCC
 
 /// 统一社会信用代码, GB 32100-2015: 18 characters from a 31-character set
@@ -138,17 +160,13 @@ const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 impl Uscc {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         const KIND: &str = "unified social credit code";
-        let chars: Vec<char> = s.chars().collect();
-        if chars.len() != 18 {
-            return Err(IdError::Length { kind: KIND, expected: "18", found: chars.len() });
+        let chars = of_length(s, KIND, "18")?;
+        let value = |ch: char| USCC_CHARSET.find(ch).map(|v| v as u32);
+        let sum = weighted_sum(&chars, &USCC_WEIGHTS, value, KIND)?;
+        // The check character is from the same set.
+        if value(chars[17]).is_none() {
+            return Err(IdError::Character { kind: KIND, ch: chars[17], pos: 18 });
         }
-        let mut values = [0u32; 18];
-        for (pos, &ch) in chars.iter().enumerate() {
-            values[pos] = USCC_CHARSET
-                .find(ch)
-                .ok_or(IdError::Character { kind: KIND, ch, pos: pos + 1 })? as u32;
-        }
-        let sum: u32 = USCC_WEIGHTS.iter().zip(&values).map(|(w, v)| w * v).sum();
         let check = (31 - sum % 31) % 31;
         let expected = USCC_CHARSET.as_bytes()[check as usize] as char;
         if chars[17] != expected {
@@ -193,15 +211,8 @@ const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4,
 impl IdNumber {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         const KIND: &str = "resident ID number";
-        let chars: Vec<char> = s.chars().collect();
-        if chars.len() != 18 {
-            return Err(IdError::Length { kind: KIND, expected: "18", found: chars.len() });
-        }
-        let mut sum = 0;
-        for (pos, &ch) in chars[..17].iter().enumerate() {
-            let d = ch.to_digit(10).ok_or(IdError::Character { kind: KIND, ch, pos: pos + 1 })?;
-            sum += d * ID_WEIGHTS[pos];
-        }
+        let chars = of_length(s, KIND, "18")?;
+        let sum = weighted_sum(&chars, &ID_WEIGHTS, |ch| ch.to_digit(10), KIND)?;
         let expected = match (12 - sum % 11) % 11 {
             10 => 'X',
             n => char::from_digit(n, 10).expect("0..=9"),
@@ -305,15 +316,8 @@ fn vin_value(c: char) -> Option<u32> {
 impl Vin {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         const KIND: &str = "VIN";
-        let chars: Vec<char> = s.chars().collect();
-        if chars.len() != 17 {
-            return Err(IdError::Length { kind: KIND, expected: "17", found: chars.len() });
-        }
-        let mut sum = 0;
-        for (pos, &ch) in chars.iter().enumerate() {
-            let v = vin_value(ch).ok_or(IdError::Character { kind: KIND, ch, pos: pos + 1 })?;
-            sum += v * VIN_WEIGHTS[pos];
-        }
+        let chars = of_length(s, KIND, "17")?;
+        let sum = weighted_sum(&chars, &VIN_WEIGHTS, vin_value, KIND)?;
         let expected = match sum % 11 {
             10 => 'X',
             n => char::from_digit(n, 10).expect("0..=9"),
