@@ -4,12 +4,13 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 pub type Date = NaiveDate;
 
 /// A calendar month, `YYYY-MM`: inspection validity is printed to the month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// In JSON, as that text (`Display` / `FromStr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, SerializeDisplay, DeserializeFromStr)]
 pub struct Month {
     pub year: i32,
     pub month: u32,
@@ -72,21 +73,9 @@ impl FromStr for Month {
     }
 }
 
-impl Serialize for Month {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Month {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Month::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
-
-/// The end of a validity: a date, or `long_term` (长期).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The end of a validity: a date, or `long_term` (长期). In JSON, as that
+/// text (`Display` / `FromStr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, SerializeDisplay, DeserializeFromStr)]
 pub enum Until {
     Date(Date),
     LongTerm,
@@ -122,16 +111,10 @@ impl fmt::Display for Until {
     }
 }
 
-impl Serialize for Until {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Until {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Until::parse(&s).map_err(serde::de::Error::custom)
+impl FromStr for Until {
+    type Err = DateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Until::parse(s)
     }
 }
 
