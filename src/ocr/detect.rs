@@ -191,16 +191,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_solid_core_in_the_probability_map_becomes_one_unclipped_box() {
-        let (w, h) = (200, 60);
+    /// The boxes found in a `w` x `h` probability map that is `p` on the
+    /// rectangle `ys` x `xs` and 0 elsewhere, with the default parameters.
+    fn boxes_of_a_core((w, h): (usize, usize), ys: std::ops::Range<usize>, xs: std::ops::Range<usize>, p: f32) -> Vec<RotatedRect> {
         let mut data = vec![0f32; w * h];
-        for y in 20..30 {
-            for x in 40..140 {
-                data[y * w + x] = 0.9;
+        for y in ys {
+            for x in xs.clone() {
+                data[y * w + x] = p;
             }
         }
-        let boxes = boxes_from_map(&ProbMap { w, h, data }, &OcrParams::default());
+        boxes_from_map(&ProbMap { w, h, data }, &OcrParams::default())
+    }
+
+    #[test]
+    fn a_solid_core_in_the_probability_map_becomes_one_unclipped_box() {
+        let boxes = boxes_of_a_core((200, 60), 20..30, 40..140, 0.9);
         assert_eq!(boxes.len(), 1);
         let b = boxes[0];
         let (long, short) = (b.width().max(b.height()), b.width().min(b.height()));
@@ -213,14 +218,7 @@ mod tests {
     #[test]
     fn a_long_thin_core_keeps_its_thickness() {
         // The shape that broke rten-imageproc's hull: a 500 x 12 bar.
-        let (w, h) = (600, 40);
-        let mut data = vec![0f32; w * h];
-        for y in 14..26 {
-            for x in 50..550 {
-                data[y * w + x] = 0.95;
-            }
-        }
-        let boxes = boxes_from_map(&ProbMap { w, h, data }, &OcrParams::default());
+        let boxes = boxes_of_a_core((600, 40), 14..26, 50..550, 0.95);
         assert_eq!(boxes.len(), 1);
         let short = boxes[0].width().min(boxes[0].height());
         assert!(short > 11.0 + 10.0, "{short}");
@@ -228,13 +226,6 @@ mod tests {
 
     #[test]
     fn a_faint_blob_below_the_box_score_is_not_text() {
-        let (w, h) = (100, 40);
-        let mut data = vec![0f32; w * h];
-        for y in 10..20 {
-            for x in 10..60 {
-                data[y * w + x] = 0.35;
-            }
-        }
-        assert!(boxes_from_map(&ProbMap { w, h, data }, &OcrParams::default()).is_empty());
+        assert!(boxes_of_a_core((100, 40), 10..20, 10..60, 0.35).is_empty());
     }
 }
