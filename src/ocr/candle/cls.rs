@@ -20,9 +20,9 @@
 //! (`[out, in]`), written by `cls.py` from the graph.
 
 use candle_core::{CpuStorage, CustomOp3, DType, InplaceOp1, InplaceOp2, Layout, Module, Result, Shape, Tensor};
-use candle_nn::{Linear, VarBuilder};
+use candle_nn::VarBuilder;
 
-use super::layers::{Conv, hard_sigmoid, hard_swish};
+use super::layers::{Conv, SoftmaxFc, hard_sigmoid, hard_swish};
 
 /// A block's non-linearity (`nl` in PaddleOCR's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -448,43 +448,27 @@ impl Module for MobileNetV3 {
     }
 }
 
-/// `ClsHead`: global average pool, fully connected, softmax over classes.
-#[derive(Debug, Clone)]
-pub struct ClsHead {
-    fc: Linear,
-}
-
-impl ClsHead {
-    pub fn load(vb: VarBuilder, in_channels: usize, num_classes: usize) -> Result<ClsHead> {
-        Ok(ClsHead { fc: candle_nn::linear(in_channels, num_classes, vb.pp("fc"))? })
-    }
-}
-
-impl Module for ClsHead {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        // The graph's Shape/Slice/Cast/Concat/Reshape spell
-        // `reshape([N, C])` for a dynamic batch: here a plain flatten.
-        let x = global_avg_pool(x)?.flatten_from(1)?;
-        candle_nn::ops::softmax_last_dim(&self.fc.forward(&x)?)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Model {
     backbone: MobileNetV3,
-    head: ClsHead,
+    /// PaddleOCR's `ClsHead` is a global average pool and this; the pool is
+    /// in `forward`.
+    head: SoftmaxFc,
 }
 
 impl Model {
     pub fn load(vb: VarBuilder, cfg: &Config) -> Result<Model> {
-        Ok(Model { backbone: MobileNetV3::load(vb.pp("backbone"), cfg)?, head: ClsHead::load(vb.pp("head"), cfg.last_channels, cfg.num_classes)? })
+        Ok(Model { backbone: MobileNetV3::load(vb.pp("backbone"), cfg)?, head: SoftmaxFc::load(vb.pp("head"), cfg.last_channels, cfg.num_classes)? })
     }
 }
 
 impl Module for Model {
     /// `[N, 1, 48, 192]` grey `x/255 − 0.5` → `[N, 2]` probabilities of 0°, 180°.
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.head.forward(&self.backbone.forward(x)?)
+        // The graph's Shape/Slice/Cast/Concat/Reshape spell
+        // `reshape([N, C])` for a dynamic batch: here a plain flatten.
+        let pooled = global_avg_pool(&self.backbone.forward(x)?)?.flatten_from(1)?;
+        self.head.forward(&pooled)
     }
 }
 
@@ -492,6 +476,7 @@ impl Module for Model {
 mod tests {
     use candle_core::{DType, Device};
 
+    use super::super::layers::testing::{max_abs_diff, weight_and_bias};
     use super::*;
 
     #[test]
@@ -512,7 +497,7 @@ mod tests {
         for (k, stride) in [(3, (1, 1)), (3, (2, 1)), (5, (1, 1)), (5, (2, 1)), (5, (2, 2)), (3, (1, 2))] {
             let w = Tensor::arange(0f32, (3 * k * k) as f32, &dev).unwrap().affine(0.03, -0.7).unwrap().reshape((3, 1, k, k)).unwrap();
             let b = Tensor::new(&[0.5f32, -1.0, 2.0], &dev).unwrap();
-            let vb = VarBuilder::from_tensors([("weight".to_string(), w.clone()), ("bias".to_string(), b.clone())].into(), DType::F32, &dev);
+            let vb = weight_and_bias(&w, &b);
             let got = DepthwiseConv::load(vb, 3, k, stride, Activation::HardSwish).unwrap().forward(&x).unwrap();
             let p = (k - 1) / 2;
             let full = x.conv2d(&w, p, 1, 1, 3).unwrap().broadcast_add(&b.reshape((1, 3, 1, 1)).unwrap()).unwrap();
@@ -525,7 +510,7 @@ mod tests {
                 .unwrap();
             let want = hard_swish(&want).unwrap();
             assert_eq!(got.dims(), want.dims(), "k {k} stride {stride:?}");
-            let diff = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+            let diff = max_abs_diff(&got, &want);
             assert!(diff < 1e-4, "k {k} stride {stride:?}: {diff}");
         }
     }
@@ -537,7 +522,7 @@ mod tests {
         let w = Tensor::arange(0f32, 7.0 * 5.0, &dev).unwrap().affine(0.04, -0.6).unwrap().reshape((7, 5, 1, 1)).unwrap();
         let b = Tensor::arange(0f32, 7.0, &dev).unwrap().affine(0.3, -1.0).unwrap();
         for act in [None, Some(Activation::Relu), Some(Activation::HardSwish)] {
-            let vb = VarBuilder::from_tensors([("weight".to_string(), w.clone()), ("bias".to_string(), b.clone())].into(), DType::F32, &dev);
+            let vb = weight_and_bias(&w, &b);
             let got = Pointwise::load(vb, 5, 7, act).unwrap().forward(&x).unwrap();
             let want = x.conv2d(&w, 0, 1, 1, 1).unwrap().broadcast_add(&b.reshape((1, 7, 1, 1)).unwrap()).unwrap();
             let want = match act {
@@ -545,7 +530,7 @@ mod tests {
                 None => want,
             };
             assert_eq!(got.dims(), want.dims());
-            let diff = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+            let diff = max_abs_diff(&got, &want);
             assert!(diff < 1e-5, "{act:?}: {diff}");
         }
     }
@@ -557,7 +542,7 @@ mod tests {
         for act in [Activation::Relu, Activation::HardSwish] {
             let want = act.forward(&x).unwrap();
             let got = act.forward_owned(x.copy().unwrap()).unwrap();
-            let diff = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+            let diff = max_abs_diff(&got, &want);
             assert_eq!(diff, 0.0, "{act:?}");
         }
     }

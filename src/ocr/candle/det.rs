@@ -340,6 +340,7 @@ impl Module for Model {
 mod tests {
     use candle_core::{DType, Device};
 
+    use super::super::layers::testing::{max_abs_diff, weight_and_bias};
     use super::*;
 
     #[test]
@@ -362,11 +363,11 @@ mod tests {
         let x = Tensor::arange(0f32, 2.0 * 3.0 * 4.0 * 5.0, &dev).unwrap().affine(0.05, -1.0).unwrap().reshape((2, 3, 4, 5)).unwrap();
         let w = Tensor::arange(0f32, 3.0 * 2.0 * 4.0, &dev).unwrap().affine(0.1, -1.1).unwrap().reshape((3, 2, 2, 2)).unwrap();
         let bias = Tensor::new(&[0.25f32, -0.5], &dev).unwrap();
-        let vb = VarBuilder::from_tensors([("weight".to_string(), w.clone()), ("bias".to_string(), bias.clone())].into(), DType::F32, &dev);
+        let vb = weight_and_bias(&w, &bias);
         let got = ConvTranspose2x2::load(vb, 3, 2).unwrap().forward(&x).unwrap();
         let want = x.conv_transpose2d(&w, 0, 0, 2, 1).unwrap().broadcast_add(&bias.reshape((1, 2, 1, 1)).unwrap()).unwrap();
         assert_eq!(got.dims(), [2, 2, 8, 10]);
-        let d = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+        let d = max_abs_diff(&got, &want);
         assert!(d < 1e-5, "{d}");
     }
 
@@ -377,11 +378,11 @@ mod tests {
         for k in [1, 3] {
             let w = Tensor::arange(0f32, (4 * 5 * k * k) as f32, &dev).unwrap().affine(0.03, -0.7).unwrap().reshape((4, 5, k, k)).unwrap();
             let bias = Tensor::new(&[0.5f32, -1.0, 0.0, 2.0], &dev).unwrap();
-            let vb = VarBuilder::from_tensors([("weight".to_string(), w.clone()), ("bias".to_string(), bias.clone())].into(), DType::F32, &dev);
+            let vb = weight_and_bias(&w, &bias);
             let got = DenseConv::load(vb, 5, 4, k, true).unwrap().forward(&x).unwrap();
             let want = x.conv2d(&w, k / 2, 1, 1, 1).unwrap().broadcast_add(&bias.reshape((1, 4, 1, 1)).unwrap()).unwrap();
             assert_eq!(got.dims(), want.dims());
-            let d = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+            let d = max_abs_diff(&got, &want);
             assert!(d < 1e-4, "k={k}: {d}");
         }
     }

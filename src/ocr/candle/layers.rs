@@ -4,7 +4,7 @@
 //! convolution here is always weight + bias.
 
 use candle_core::{Module, Result, Tensor};
-use candle_nn::VarBuilder;
+use candle_nn::{Linear, VarBuilder};
 
 /// A 2-d convolution with a bias, whose strides and paddings may differ
 /// between the axes (the recogniser downsamples height only, `(2, 1)`, and
@@ -113,10 +113,49 @@ pub fn hard_swish(x: &Tensor) -> Result<Tensor> {
     x.mul(&hard_sigmoid(x, 1.0 / 6.0, 0.5)?)
 }
 
+/// A fully connected layer `fc` and a softmax over its outputs: how the
+/// classifier's `ClsHead` and the recogniser's `CTCHead` both end.
+#[derive(Debug, Clone)]
+pub struct SoftmaxFc {
+    fc: Linear,
+}
+
+impl SoftmaxFc {
+    /// `fc.weight` `[classes, in]` and `fc.bias` `[classes]` under `vb`.
+    pub fn load(vb: VarBuilder, in_channels: usize, num_classes: usize) -> Result<SoftmaxFc> {
+        Ok(SoftmaxFc { fc: candle_nn::linear(in_channels, num_classes, vb.pp("fc"))? })
+    }
+}
+
+impl Module for SoftmaxFc {
+    /// `[…, in]` features → `[…, classes]` probabilities.
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        candle_nn::ops::softmax_last_dim(&self.fc.forward(x)?)
+    }
+}
+
+/// What the layers' and the models' tests compare with.
+#[cfg(test)]
+pub(crate) mod testing {
+    use candle_core::{DType, Tensor};
+    use candle_nn::VarBuilder;
+
+    /// The largest absolute difference between two tensors of one shape.
+    pub fn max_abs_diff(a: &Tensor, b: &Tensor) -> f32 {
+        (a - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap()
+    }
+
+    /// The `weight` and `bias` a layer loads, as its `VarBuilder`.
+    pub fn weight_and_bias(weight: &Tensor, bias: &Tensor) -> VarBuilder<'static> {
+        VarBuilder::from_tensors([("weight".to_string(), weight.clone()), ("bias".to_string(), bias.clone())].into(), DType::F32, weight.device())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use candle_core::{DType, Device};
+    use candle_core::Device;
 
+    use super::testing::{max_abs_diff, weight_and_bias};
     use super::*;
 
     #[test]
@@ -125,21 +164,14 @@ mod tests {
         let x = Tensor::arange(0f32, 2.0 * 6.0 * 5.0, &dev).unwrap().reshape((1, 2, 6, 5)).unwrap();
         let w = Tensor::arange(0f32, 3.0 * 2.0 * 9.0, &dev).unwrap().affine(0.01, -0.2).unwrap().reshape((3, 2, 3, 3)).unwrap();
         let b = Tensor::new(&[0.5f32, -1.0, 2.0], &dev).unwrap();
-        let vb = VarBuilder::from_tensors([("weight".to_string(), w.clone()), ("bias".to_string(), b)].into(), DType::F32, &dev);
+        let vb = weight_and_bias(&w, &b);
         let cfg = ConvConfig { in_channels: 2, out_channels: 3, kernel: (3, 3), stride: (2, 1), padding: (1, 1), groups: 1 };
         let y = Conv::load(vb, cfg).unwrap().forward(&x).unwrap();
         assert_eq!(y.dims(), &[1, 3, 3, 5]);
         let full = x.conv2d(&w, 1, 1, 1, 1).unwrap();
         let row2 = full.narrow(2, 2, 1).unwrap().squeeze(2).unwrap();
         let got = y.narrow(2, 1, 1).unwrap().squeeze(2).unwrap();
-        let diff = (got - row2.broadcast_add(&Tensor::new(&[0.5f32, -1.0, 2.0], &dev).unwrap().reshape((1, 3, 1)).unwrap()).unwrap())
-            .unwrap()
-            .abs()
-            .unwrap()
-            .max_all()
-            .unwrap()
-            .to_scalar::<f32>()
-            .unwrap();
+        let diff = max_abs_diff(&got, &row2.broadcast_add(&b.reshape((1, 3, 1)).unwrap()).unwrap());
         assert!(diff < 1e-5, "{diff}");
     }
 
@@ -153,7 +185,7 @@ mod tests {
             let full = x.conv2d(&w, 2, 1, 1, 4).unwrap();
             let want = every_nth(&every_nth(&full, 2, stride.0).unwrap(), 3, stride.1).unwrap();
             assert_eq!(got.dims(), want.dims());
-            let diff = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+            let diff = max_abs_diff(&got, &want);
             assert!(diff < 1e-4, "{stride:?}: {diff}");
         }
     }

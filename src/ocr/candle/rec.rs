@@ -19,7 +19,7 @@
 use candle_core::{Module, Result, Tensor};
 use candle_nn::{LayerNorm, Linear, VarBuilder};
 
-use super::layers::Conv;
+use super::layers::{Conv, SoftmaxFc};
 use super::pplcnetv3::{self, BlockConfig};
 
 /// A block of the backbone's table (the rec variant strides height only,
@@ -277,24 +277,9 @@ impl Module for EncoderWithSVTR {
     }
 }
 
-/// PaddleOCR's `CTCHead`: one Linear to the classes, softmax at inference.
-#[derive(Debug, Clone)]
-pub struct CTCHead {
-    fc: Linear,
-}
-
-impl CTCHead {
-    pub fn load(vb: VarBuilder, in_channels: usize, num_classes: usize) -> Result<Self> {
-        Ok(Self { fc: candle_nn::linear(in_channels, num_classes, vb.pp("fc"))? })
-    }
-}
-
-impl Module for CTCHead {
-    /// `[N, T, C]` features → `[N, T, classes]` probabilities.
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        candle_nn::ops::softmax_last_dim(&self.fc.forward(x)?)
-    }
-}
+/// PaddleOCR's `CTCHead`: one Linear to the classes, softmax at inference;
+/// `[N, T, C]` features → `[N, T, classes]` probabilities.
+pub type CTCHead = SoftmaxFc;
 
 /// The recogniser as `rec.onnx` runs it.
 #[derive(Debug, Clone)]
