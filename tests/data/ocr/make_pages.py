@@ -51,6 +51,12 @@ def card(title, rows, size=(1000, 660), text_px=30, title_px=44, margin=60, gap=
 def main():
     pages = []
 
+    def add(img, lines, file, rotation, **save_options):
+        """Saves a page beside this script, with the clockwise turn and the
+        lines dajian must find on it."""
+        img.save(os.path.join(HERE, file), **save_options)
+        pages.append({"file": file, "rotation": rotation, "lines": lines})
+
     img, lines = card("中华人民共和国机动车行驶证", [
         ("号牌号码", "鲁H6789挂"), ("车辆类型", "重型低平板半挂车"),
         ("所有人", "济宁顺达（大件）运输有限公司"), ("住址", "山东省济宁市任城区建设路88号"),
@@ -58,8 +64,7 @@ def main():
         ("车辆识别代号", "LA9LB3D37KBJXC012"), ("注册日期", "2019-06-18"),
         ("发证日期", "2023-03-08"),
     ], size=(1000, 680))
-    img.save(os.path.join(HERE, "vehicle_licence.png"), optimize=True)
-    pages.append({"file": "vehicle_licence.png", "rotation": 0, "lines": lines})
+    add(img, lines, "vehicle_licence.png", 0, optimize=True)
 
     img, lines = card("中华人民共和国机动车驾驶证", [
         ("证号", "370881198803154218"), ("姓名", "王建国"), ("性别", "男"),
@@ -70,8 +75,7 @@ def main():
     # PIL rotates counter-clockwise: the text now reads upwards, and dajian
     # must turn the page 90° clockwise to read it.
     img = img.rotate(90, expand=True)
-    img.save(os.path.join(HERE, "driving_licence_rot90.jpg"), quality=85)
-    pages.append({"file": "driving_licence_rot90.jpg", "rotation": 90, "lines": lines})
+    add(img, lines, "driving_licence_rot90.jpg", 90, quality=85)
 
     img, lines = card("营业执照", [
         ("统一社会信用代码", "91370800MA3C5K7X2Q"), ("名称", "济宁顺达（大件）运输有限公司"),
@@ -80,8 +84,7 @@ def main():
         ("营业期限", "2016年05月20日至长期"), ("住所", "济宁市任城区建设路88号"),
     ], size=(1000, 640))
     img = img.rotate(180)
-    img.save(os.path.join(HERE, "business_licence_rot180.jpg"), quality=85)
-    pages.append({"file": "business_licence_rot180.jpg", "rotation": 180, "lines": lines})
+    add(img, lines, "business_licence_rot180.jpg", 180, quality=85)
 
     img, lines = card("道路运输证", [
         ("业户名称", "济宁顺达（大件）运输有限公司"), ("经营许可证号", "370800012345"),
@@ -90,8 +93,7 @@ def main():
         ("经营范围", "道路普通货物运输，大型物件运输"), ("有效期至", "2027年12月31日"),
     ], size=(1000, 640))
     img = img.rotate(7, expand=True, resample=Image.BICUBIC, fillcolor=(255, 255, 255))
-    img.save(os.path.join(HERE, "road_transport_skew7.jpg"), quality=85)
-    pages.append({"file": "road_transport_skew7.jpg", "rotation": 0, "lines": lines})
+    add(img, lines, "road_transport_skew7.jpg", 0, quality=85)
 
     img, lines = card("道路运输从业人员从业资格证", [
         ("从业资格证号", "370881198803154218"), ("姓名", "王建国"), ("性别", "男"),
@@ -99,8 +101,7 @@ def main():
         ("有效期至", "2028年08月31日"),
     ], size=(960, 560))
     img = img.filter(ImageFilter.GaussianBlur(1.2))
-    img.save(os.path.join(HERE, "qualification_blur_q60.jpg"), quality=60)
-    pages.append({"file": "qualification_blur_q60.jpg", "rotation": 0, "lines": lines})
+    add(img, lines, "qualification_blur_q60.jpg", 0, quality=60)
 
     # An A4 page at 200 dpi with 9 pt print (25 px): squashed whole into the
     # 960x640 detector input this text would be 7 px high.
@@ -116,8 +117,7 @@ def main():
     ] * 3)]
     img, lines = card("道路运输经营许可证附页", rows, size=(1654, 2339), text_px=25, title_px=40,
                       margin=120, gap=40)
-    img.save(os.path.join(HERE, "operating_permit_a4.jpg"), quality=85)
-    pages.append({"file": "operating_permit_a4.jpg", "rotation": 0, "lines": lines})
+    add(img, lines, "operating_permit_a4.jpg", 0, quality=85)
 
     with open(os.path.join(HERE, "golden.json"), "w", encoding="utf-8") as f:
         json.dump(pages, f, ensure_ascii=False, indent=1)
