@@ -246,6 +246,25 @@ pub enum Failure {
     Internal(String),
 }
 
+impl Failure {
+    /// How a run ends for the shell, its message on stderr after `prefix`:
+    /// 2 for the caller's input, 1 for anything else. The `dataset`
+    /// generator's command keeps the same convention.
+    pub fn exit_code(outcome: Result<(), Failure>, prefix: &str) -> ExitCode {
+        match outcome {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(Failure::Input(m)) => {
+                eprintln!("{prefix}: {m}");
+                ExitCode::from(2)
+            }
+            Err(Failure::Internal(m)) => {
+                eprintln!("{prefix}: {m}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
 impl From<PipelineError> for Failure {
     fn from(e: PipelineError) -> Self {
         match e {
@@ -514,15 +533,5 @@ pub fn main() -> ExitCode {
     }
     crate::logging::init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    match rt.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Input(m)) => {
-            eprintln!("dajian: {m}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Internal(m)) => {
-            eprintln!("dajian: {m}");
-            ExitCode::from(1)
-        }
-    }
+    Failure::exit_code(rt.block_on(run(cli)), "dajian")
 }

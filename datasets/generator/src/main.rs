@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use dajian::cli::Failure;
 use dajian_datasets::train::TrainParams;
 
 #[derive(Parser, Debug)]
@@ -157,11 +158,6 @@ enum TrainCommand {
 
 
 /// A failure: bad input (exit 2) or an internal error (exit 1).
-enum Failure {
-    Input(String),
-    Internal(String),
-}
-
 fn input(m: String) -> Failure {
     Failure::Input(m)
 }
@@ -172,17 +168,7 @@ fn internal(m: String) -> Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Input(m)) => {
-            eprintln!("error: {m}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Internal(m)) => {
-            eprintln!("error: {m}");
-            ExitCode::FAILURE
-        }
-    }
+    Failure::exit_code(run(cli), "error")
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
