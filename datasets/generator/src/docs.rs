@@ -39,6 +39,13 @@ pub struct PageDoc {
     pub seed: u64,
 }
 
+impl PageDoc {
+    /// The issuing authority the page prints, empty where the page has none.
+    pub fn authority(&self) -> String {
+        self.extra.get("authority").cloned().unwrap_or_default()
+    }
+}
+
 pub fn fmt_date(d: Date, style: u8) -> String {
     use chrono::Datelike;
     match style {

@@ -15,6 +15,7 @@ pub const BLACK: Rgb = [25, 25, 28];
 pub const RED: Rgb = [214, 40, 40];
 pub const BLUE: Rgb = [40, 70, 150];
 pub const GREY: Rgb = [110, 110, 110];
+pub const WHITE: Rgb = [255, 255, 255];
 
 /// A drawing operation in page pixels (before any degradation).
 #[derive(Debug, Clone)]

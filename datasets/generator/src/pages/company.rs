@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::{Family, Style};
 use crate::docs::PageDoc;
 use crate::fonts::FontId;
-use crate::layout::{t, Layout, Op, Rgb, Seg, BLACK, GREY};
+use crate::layout::{t, Layout, Op, Seg, BLACK, GREY, WHITE};
 use crate::pools::pick;
 use dajian::document::DocKind;
 
@@ -18,8 +18,6 @@ pub(super) const FAMILIES: &[Family] = &[
     Family { kind: DocKind::OperatingPermit, name: "original", draw: op_original, held_out: false },
     Family { kind: DocKind::OperatingPermit, name: "license_query", draw: op_query, held_out: true },
 ];
-
-const WHITE: Rgb = [255, 255, 255];
 
 /// The 2014–2016 portrait edition of the business licence (副本 or 正本 on
 /// A4 portrait): emblem and spaced title, the credit code under it, then
@@ -64,7 +62,7 @@ fn bl_portrait(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layou
         y = next + lead - sz * 1.45;
     }
     l.labelled(lx, vx, y, max_w, sz * 1.45, ("经营范围", st.label, sz, BLACK), (&[Seg::F("business_scope")], st.value, sz * 0.9, st.value_color))?;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     let issued = doc.extra.get("issued").cloned().unwrap_or_default();
     l.run(760.0, 1470.0, st.label, 28.0, BLACK, &[t("登记机关")])?;
     l.seal(900.0, 1500.0, 100.0, FontId::Sans, &auth, "")?;
@@ -98,7 +96,7 @@ fn bl_gsxt(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, S
     l.run(80.0, 368.0, FontId::SansBold, 26.0, BLACK, &[t("基础信息")])?;
     let name = l.printed("company_name").unwrap_or("").to_string();
     let est = l.printed("established_date").unwrap_or("").to_string();
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     let issued = doc.extra.get("issued").cloned().unwrap_or_default();
     let mut grid: Vec<[(&str, Vec<Seg>); 2]> = vec![
         [("统一社会信用代码", vec![Seg::F("uscc")]), ("企业名称", vec![t(name)])],
@@ -183,7 +181,7 @@ fn op_original(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layou
         let next = l.labelled(lx, vx, y, max_w, size * 1.45, (label, st.label, sz, BLACK), (segs, st.value, *size, st.value_color))?;
         y = next + lead - size * 1.45;
     }
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     l.run(1120.0, 1010.0, st.label, sz, BLACK, &[t("发证机关（章）")])?;
     l.run(1120.0, 1060.0, st.label, sz * 0.9, BLACK, &[t(auth.clone())])?;
     l.seal(1280.0, 1000.0, 100.0, FontId::Sans, &auth, "行政许可专用章")?;
@@ -247,7 +245,7 @@ fn op_query(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, 
     l.op(Op::Fill { x: 50.0, y: y - 30.0, w: 8.0, h: 34.0, color: band });
     l.run(70.0, y, FontId::SansBold, 24.0, BLACK, &[t("许可详情")])?;
     y += 70.0;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     let lab = (st.label, sz, GREY);
     y = l.labelled(70.0, 250.0, y, w - 330.0, sz * 1.5, ("经营地址：", lab.0, lab.1, lab.2), (&[Seg::F("address")], st.value, sz, BLACK))?;
     y += 30.0;

@@ -263,6 +263,15 @@ fn new_layout(doc: &PageDoc, w: u32, h: u32, paper: Rgb) -> Layout {
     Layout::new(w, h, paper, doc.values.clone())
 }
 
+/// A `w` x `h` page on `paper` that is one card, 10 px in from the edges,
+/// its background one of `backgrounds`.
+fn card_page(doc: &PageDoc, (w, h): (f32, f32), paper: Rgb, backgrounds: &[Rgb], rng: &mut ChaCha8Rng) -> Layout {
+    let mut l = new_layout(doc, w as u32, h as u32, paper);
+    let bg = *pick(rng, backgrounds);
+    card_base(&mut l, 10.0, 10.0, w - 20.0, h - 20.0, bg, rng);
+    l
+}
+
 // ------------------------------------------------------------ 行驶证
 
 fn vehicle_licence(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, String)> {
@@ -291,7 +300,7 @@ fn vehicle_licence(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(L
     let engine = or_dash(&l, "engine_number");
     row(&mut l, st, mx + 30.0, y0 + 5.0 * rh, rh, &[cell("发动机号码", a, engine, full)])?;
     row(&mut l, st, mx + 30.0, y0 + 6.0 * rh, rh, &[cell("注册日期", a, vec![Seg::F("register_date")], b), cell("发证日期", c2, vec![Seg::F("issue_date")], d)])?;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     l.seal(mx + 110.0, y0 + 7.0 * rh - 40.0, 62.0, FontId::Sans, &auth, "")?;
     // Secondary page.
     card_base(&mut l, sx, sy, cw, ch, bg, rng);
@@ -324,9 +333,7 @@ fn photo(l: &mut Layout, x: f32, y: f32, w: f32, h: f32) {
 
 fn driving_licence(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, String)> {
     let (w, h) = (1040.0, 680.0);
-    let mut l = new_layout(doc, w as u32, h as u32, [250, 250, 250]);
-    let bg = *pick(rng, &[[234, 238, 246], [238, 242, 236], [244, 240, 232]]);
-    card_base(&mut l, 10.0, 10.0, w - 20.0, h - 20.0, bg, rng);
+    let mut l = card_page(doc, (w, h), [250, 250, 250], &[[234, 238, 246], [238, 242, 236], [244, 240, 232]], rng);
     l.run_centered(w / 2.0, 70.0, FontId::SansBold, 34.0, BLACK, &[t("中华人民共和国机动车驾驶证")])?;
     l.run_centered(w / 2.0, 102.0, FontId::Sans, 18.0, GREY, &[t("Driving License of the People's Republic of China")])?;
     let lx = 50.0;
@@ -366,7 +373,7 @@ fn driving_licence(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(L
     label(&mut l, lx, y, "有效期限")?;
     l.labelled(lx, vx, y, 700.0, lead, none, (&[Seg::F("valid_from"), t(" 至 "), Seg::F("valid_until")], val.0, val.1, val.2))?;
     photo(&mut l, 790.0, 150.0, 190.0, 250.0);
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     l.seal(860.0, 520.0, 80.0, FontId::Sans, &auth, "")?;
     Ok((l, "card".into()))
 }
@@ -375,9 +382,7 @@ fn driving_licence(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(L
 
 fn qualification(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, String)> {
     let (w, h) = (1100.0, 760.0);
-    let mut l = new_layout(doc, w as u32, h as u32, [252, 252, 250]);
-    let bg = *pick(rng, &[[246, 244, 236], [240, 244, 248]]);
-    card_base(&mut l, 10.0, 10.0, w - 20.0, h - 20.0, bg, rng);
+    let mut l = card_page(doc, (w, h), [252, 252, 250], &[[246, 244, 236], [240, 244, 248]], rng);
     l.run_centered(w / 2.0, 70.0, FontId::SansBold, 30.0, BLACK, &[t("中华人民共和国道路运输从业人员从业资格证")])?;
     l.op(Op::Emblem { cx: w / 2.0, cy: 130.0, r: 34.0 });
     let rh = 62.0;
@@ -389,7 +394,7 @@ fn qualification(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Lay
     row(&mut l, st, 50.0, y0 + 2.0 * rh, rh, &[cell("从业资格类别", a, vec![Seg::F("category")], full)])?;
     let lab = if rng.random_bool(0.5) { "初领日期" } else { "发证日期" };
     row(&mut l, st, 50.0, y0 + 3.0 * rh, rh, &[cell(lab, a, vec![Seg::F("issue_date")], b), cell("有效期至", c2, vec![Seg::F("valid_until")], d)])?;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     row(&mut l, st, 50.0, y0 + 4.0 * rh, rh, &[cell("发证机关", a, vec![t(auth.clone())], full)])?;
     photo(&mut l, 850.0, 190.0, 190.0, 250.0);
     l.seal(820.0, 580.0, 85.0, FontId::Sans, &auth, "从业资格证专用章")?;
@@ -400,9 +405,7 @@ fn qualification(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Lay
 
 fn rtc(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, String)> {
     let (w, h) = (1180.0, 800.0);
-    let mut l = new_layout(doc, w as u32, h as u32, [252, 252, 252]);
-    let bg = *pick(rng, &[[238, 244, 250], [246, 242, 234]]);
-    card_base(&mut l, 10.0, 10.0, w - 20.0, h - 20.0, bg, rng);
+    let mut l = card_page(doc, (w, h), [252, 252, 252], &[[238, 244, 250], [246, 242, 234]], rng);
     l.run_centered(w / 2.0, 72.0, FontId::SansBold, 36.0, BLACK, &[t("中华人民共和国道路运输证")])?;
     l.run(60.0, 130.0, st.label, st.size, st.label_color, &[t("道路运输证号："), Seg::F("certificate_number")])?;
     let rh = 66.0;
@@ -415,7 +418,7 @@ fn rtc(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, Strin
     row(&mut l, st, 50.0, y0 + 3.0 * rh, rh, &[cell("车辆规格", a, vec![t("长"), Seg::F("length_mm"), t(" 宽"), Seg::F("width_mm"), t(" 高"), Seg::F("height_mm"), t("（毫米）")], full)])?;
     row(&mut l, st, 50.0, y0 + 4.0 * rh, rh, &[cell("经营范围", a, vec![Seg::F("business_scope")], full)])?;
     row(&mut l, st, 50.0, y0 + 5.0 * rh, rh, &[cell("发证日期", a, vec![Seg::F("issue_date")], b), cell("有效期至", c2, vec![Seg::F("valid_until")], d)])?;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     l.run(640.0, y0 + 7.0 * rh, st.label, st.size, st.label_color, &[t(format!("发证机关：{auth}"))])?;
     l.seal(860.0, y0 + 6.8 * rh, 80.0, FontId::Sans, &auth, "道路运输证专用章")?;
     Ok((l, "card".into()))
@@ -564,7 +567,7 @@ fn printout(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout, 
         let next = l.labelled(lx, vx, y, w - vx - 120.0, sz * 1.5, (&label, st.label, sz * 0.9, st.label_color), (segs, st.value, sz, st.value_color))?;
         y = next + lead - sz * 1.5;
     }
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     y += lead * 0.5;
     if !auth.is_empty() {
         l.run(lx, y, st.label, sz * 0.9, st.label_color, &[t(format!("发证机关：{auth}"))])?;
@@ -613,7 +616,7 @@ fn business_licence(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(
     let est = l.printed("established_date").unwrap_or("").to_string();
     y = l.labelled(rx, rvx, y, 520.0, lead, lab("营业期限"), (&[t(est), t(" 至 "), Seg::F("term_until")], st.value, sz, st.value_color))?;
     l.labelled(rx, rvx, y, 500.0, 40.0, lab("住　　所"), (&[Seg::F("address")], st.value, sz, st.value_color))?;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     let issued = doc.extra.get("issued").cloned().unwrap_or_default();
     l.run(1180.0, 1010.0, st.label, 28.0, BLACK, &[t("登记机关")])?;
     l.run(1220.0, 1090.0, st.label, 26.0, BLACK, &[t(issued)])?;
@@ -643,7 +646,7 @@ fn operating_permit(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(
     row(&mut l, &st2, 130.0, y0 + 2.0 * rh, rh, &[cell("经济类型", a, vec![t("有限责任公司")], b)])?;
     row(&mut l, &st2, 130.0, y0 + 3.0 * rh, rh * 1.5, &[cell("经营范围", a, vec![Seg::F("business_scope")], b)])?;
     row(&mut l, &st2, 130.0, y0 + 4.5 * rh, rh, &[cell("有 效 期", a, vec![Seg::F("valid_from"), t(" 至 "), Seg::F("valid_until")], b)])?;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     l.run(700.0, 1420.0, st.label, sz, BLACK, &[t("发证机关（章）")])?;
     l.run(700.0, 1480.0, st.label, sz, BLACK, &[t(auth.clone())])?;
     l.seal(880.0, 1420.0, 110.0, FontId::Sans, &auth, "行政许可专用章")?;

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::{Family, Style};
 use crate::docs::PageDoc;
 use crate::fonts::{self, FontId};
-use crate::layout::{t, Layout, Op, Rgb, Seg, BLACK, GREY};
+use crate::layout::{t, Layout, Op, Rgb, Seg, BLACK, GREY, WHITE};
 use crate::pools::pick;
 use dajian::document::DocKind;
 
@@ -18,8 +18,6 @@ pub(super) const FAMILIES: &[Family] = &[
     Family { kind: DocKind::QualificationCertificate, name: "ic_card", draw: qc_ic_card, held_out: false },
     Family { kind: DocKind::QualificationCertificate, name: "query_printout", draw: qc_query_printout, held_out: true },
 ];
-
-const WHITE: Rgb = [255, 255, 255];
 
 /// How many lines `para` wraps `text` into in `max_w` (the same greedy rule).
 fn wrap_lines(font: FontId, size: f32, text: &str, max_w: f32) -> usize {
@@ -323,7 +321,7 @@ fn dl_a4_copy(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout
     let phx = if photo_left { x0 + 40.0 } else { tx + lw + vw + 30.0 };
     let pg = card_g.saturating_sub(rng.random_range(10..30));
     grey_photo(&mut l, phx, ty, photo_w, photo_h, [pg, pg, pg], [k + 20, k + 20, k + 20], card);
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     let auth_s = super::fit(st.label, lsz, &format!("发证机关：{auth}"), cw - 80.0);
     l.run(x0 + 40.0, y + 62.0, st.label, auth_s, lab_ink, &[t(format!("发证机关：{auth}"))])?;
     // 副页.
@@ -441,7 +439,7 @@ fn qc_ic_card(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout
     // Back.
     super::card_base(&mut l, bx, by, cw, ch, bg, rng);
     let issue_label = if rng.random_bool(0.5) { "初领日期" } else { "发证日期" };
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     let blx = bx + 60.0;
     let blw = [issue_label, "有效期至", "发证机关"].iter().map(|s| fonts::width(st.label, ls, s)).fold(0.0, f32::max) + 24.0;
     let mut y = by + rng.random_range(100.0..130.0);
@@ -579,7 +577,7 @@ fn qc_query_printout(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<
     l.run(w - 60.0 - fonts::width(FontId::Sans, 20.0, result), y - 40.0, FontId::Sans, 20.0, GREY, &[t(result)])?;
     y = table(&mut l, y, *pick(rng, &["查询结果", "从业资格信息"]), &cols1)?;
     y += 90.0;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     let issue_head = *pick(rng, &["初领日期", "发证日期", "初次领证日期"]);
     let mut cols2: Vec<(&'static str, Vec<Seg>, f32)> = vec![
         (issue_head, vec![Seg::F("issue_date")], NONE),

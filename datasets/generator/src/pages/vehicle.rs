@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::{Family, Style};
 use crate::docs::PageDoc;
 use crate::fonts::{self, FontId};
-use crate::layout::{t, Layout, Op, Rgb, Seg, BLACK, GREY, RED};
+use crate::layout::{t, Layout, Op, Rgb, Seg, BLACK, GREY, RED, WHITE};
 use crate::pools::pick;
 use dajian::document::DocKind;
 
@@ -18,8 +18,6 @@ pub(super) const FAMILIES: &[Family] = &[
     Family { kind: DocKind::RoadTransportCertificate, name: "ic_card", draw: rtc_ic_card, held_out: false },
     Family { kind: DocKind::RoadTransportCertificate, name: "paper", draw: rtc_paper, held_out: true },
 ];
-
-const WHITE: Rgb = [255, 255, 255];
 
 /// The licence's rows in the card's order, main page then secondary page,
 /// without the fields this page lacks (a trailer has no engine number …).
@@ -195,7 +193,7 @@ fn rtc_ic_card(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layou
         l.run(vx, y, vf, size, BLACK, segs)?;
         y += 72.0;
     }
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     let mut y = by + 90.0;
     let lx = bx + 60.0;
     let vx = lx + 170.0;
@@ -244,7 +242,7 @@ fn rtc_paper(doc: &PageDoc, st: &Style, rng: &mut ChaCha8Rng) -> Result<(Layout,
     y += lead;
     l.run(lx, y, st.value, st.size, st.value_color, &[label("发证日期"), Seg::F("issue_date")])?;
     l.run(rx, y, st.value, st.size, st.value_color, &[label("有效期至"), Seg::F("valid_until")])?;
-    let auth = doc.extra.get("authority").cloned().unwrap_or_default();
+    let auth = doc.authority();
     l.run(rx, y + 1.6 * lead, st.label, st.size, st.label_color, &[t(format!("核发机关：{auth}"))])?;
     l.seal(rx + 330.0, y + 1.3 * lead, 80.0, FontId::Sans, &auth, "道路运输证专用章")?;
     Ok((l, "paper".into()))
