@@ -156,14 +156,7 @@ impl Layout {
                 while i < chars.len() && chars[i].1 == Some(key) {
                     i += 1;
                 }
-                let p = &self.values[key];
-                let entry = self.fields.entry(key.to_string()).or_insert_with(|| FieldOut {
-                    value: p.value.clone(),
-                    printed: p.printed.clone(),
-                    spans: vec![],
-                    rects: vec![],
-                });
-                entry.spans.push(Span { line: idx, start, end: i });
+                self.field_out(key).spans.push(Span { line: idx, start, end: i });
             } else {
                 i += 1;
             }
@@ -281,14 +274,13 @@ impl Layout {
     /// Adds a box to a field that is not (only) a text span, e.g. the
     /// sections of an escort plan.
     pub fn field_rect(&mut self, key: &'static str, rect: [f32; 4]) {
+        self.field_out(key).rects.push(rect);
+    }
+
+    /// Where a field's spans and boxes are gathered, made on its first.
+    fn field_out(&mut self, key: &'static str) -> &mut FieldOut {
         let p = &self.values[key];
-        let e = self.fields.entry(key.to_string()).or_insert_with(|| FieldOut {
-            value: p.value.clone(),
-            printed: p.printed.clone(),
-            spans: vec![],
-            rects: vec![],
-        });
-        e.rects.push(rect);
+        self.fields.entry(key.to_string()).or_insert_with(|| FieldOut { value: p.value.clone(), printed: p.printed.clone(), spans: vec![], rects: vec![] })
     }
 
     /// The union box [x0, y0, x1, y1] of a field.
