@@ -128,6 +128,29 @@ impl Refs {
     }
 }
 
+/// How both writers begin a PDF 1.`minor`: refs 1–3 for the catalog, the
+/// page tree and the document info, then `N` refs a page (its page object
+/// first), and those three objects written. Returns the PDF, the refs for
+/// the objects still to come, the tree and the pages' refs.
+fn begin<const N: usize>(minor: u8, pages: usize, creator: Option<&str>) -> (Pdf, Refs, Ref, Vec<[Ref; N]>) {
+    let mut pdf = Pdf::new();
+    pdf.set_version(1, minor);
+    let mut r = Refs(0);
+    let catalog = r.next();
+    let tree = r.next();
+    let info = r.next();
+    let ids: Vec<[Ref; N]> = (0..pages).map(|_| std::array::from_fn(|_| r.next())).collect();
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids(ids.iter().map(|i| i[0])).count(pages as i32);
+    let mut info = pdf.document_info(info);
+    info.producer(TextStr(PRODUCER));
+    if let Some(creator) = creator {
+        info.creator(TextStr(creator));
+    }
+    info.finish();
+    (pdf, r, tree, ids)
+}
+
 fn deflate(data: &[u8]) -> Vec<u8> {
     compress_to_vec_zlib(data, 6)
 }
@@ -135,17 +158,8 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 /// A PDF as a scanner writes it: one page per JPEG, each embedded as it
 /// is (`DCTDecode`, `DeviceGray` or `DeviceRGB`) and filling its page.
 pub fn scanned_pdf(pages: &[ScannedPage]) -> Vec<u8> {
-    let mut pdf = Pdf::new();
-    pdf.set_version(1, 4);
-    let mut r = Refs(0);
-    let catalog = r.next();
-    let tree = r.next();
-    let info = r.next();
-    let ids: Vec<(Ref, Ref, Ref)> = pages.iter().map(|_| (r.next(), r.next(), r.next())).collect();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids(ids.iter().map(|i| i.0)).count(pages.len() as i32);
-    pdf.document_info(info).producer(TextStr(PRODUCER));
-    for (p, &(page_id, content_id, image_id)) in pages.iter().zip(&ids) {
+    let (mut pdf, _, tree, ids) = begin::<3>(4, pages.len(), None);
+    for (p, &[page_id, content_id, image_id]) in pages.iter().zip(&ids) {
         let (w, h) = (p.width as f32 * 72.0 / p.dpi, p.height as f32 * 72.0 / p.dpi);
         let mut page = pdf.page(page_id);
         page.parent(tree).media_box(Rect::new(0.0, 0.0, w, h)).contents(content_id);
@@ -417,18 +431,7 @@ fn write_patch(pdf: &mut Pdf, r: &mut Refs, p: &Patch) -> Ref {
 /// seal's ink speckles depend on it). See the module docs for what is
 /// vector, what is text and what is an image.
 pub fn born_digital_pdf(pages: &[(&Layout, u64)]) -> Result<Vec<u8>> {
-    let mut pdf = Pdf::new();
-    pdf.set_version(1, 7);
-    let mut r = Refs(0);
-    let catalog = r.next();
-    let tree = r.next();
-    let info = r.next();
-    let page_ids: Vec<(Ref, Ref)> = pages.iter().map(|_| (r.next(), r.next())).collect();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids(page_ids.iter().map(|p| p.0)).count(pages.len() as i32);
-    pdf.document_info(info)
-        .producer(TextStr(PRODUCER))
-        .creator(TextStr("dajian-datasets electronic licence"));
+    let (mut pdf, mut r, tree, page_ids) = begin::<2>(7, pages.len(), Some("dajian-datasets electronic licence"));
 
     // One subset per font for the whole document.
     let mut used: BTreeMap<FontId, BTreeSet<char>> = BTreeMap::new();
@@ -447,7 +450,7 @@ pub fn born_digital_pdf(pages: &[(&Layout, u64)]) -> Result<Vec<u8>> {
     let multiply = r.next();
     pdf.ext_graphics(multiply).blend_mode(BlendMode::Multiply);
 
-    for (&(l, seed), &(page_id, content_id)) in pages.iter().zip(&page_ids) {
+    for (&(l, seed), &[page_id, content_id]) in pages.iter().zip(&page_ids) {
         let hh = l.height as f32;
         let mut c = Content::new();
         // Layout pixels from here on; y is flipped by hand (y' = H - y) so
