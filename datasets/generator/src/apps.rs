@@ -529,6 +529,15 @@ fn authority_of(world: &World, segs: &[String], origin: &str, dest: &str) -> Opt
     })
 }
 
+/// The authorization letter reprinted to name another party: a name and a
+/// code, each with the key it is printed under. Returns the letter's file.
+fn letter_naming(pages: &mut [docs::PageDoc], (name_key, name): (&'static str, &str), (code_key, code): (&'static str, &str)) -> String {
+    let pg = docs::page_mut(pages, DocKind::AuthorizationLetter, Some(Subject::Agent));
+    pg.set_text(name_key, name);
+    pg.set_code(code_key, code);
+    pg.file.clone()
+}
+
 pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase> {
     let d = plan.defect;
     let mut needs = d.map(|d| d.needs()).unwrap_or_default();
@@ -984,11 +993,8 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
         }
         Some(D::P2LetterOtherAgent) => {
             let other = sim.new_person(rng, &home);
-            let p = sim.world.persons[other].clone();
-            let pg = docs::page_mut(&mut pages, DocKind::AuthorizationLetter, Some(Subject::Agent));
-            pg.set_text("agent_name", &p.name);
-            pg.set_code("agent_id_number", p.id_number.as_str());
-            defect_file = Some(pg.file.clone());
+            let p = &sim.world.persons[other];
+            defect_file = Some(letter_naming(&mut pages, ("agent_name", &p.name), ("agent_id_number", p.id_number.as_str())));
             note(format!("the letter authorises {} instead of the agent", p.name), "document");
         }
         Some(D::P2LetterExpired) => {
@@ -1005,11 +1011,8 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
         }
         Some(D::P2LetterOtherPrincipal) => {
             let other = sim.new_company(rng);
-            let c = sim.world.companies[other].clone();
-            let pg = docs::page_mut(&mut pages, DocKind::AuthorizationLetter, Some(Subject::Agent));
-            pg.set_text("principal_name", &c.name);
-            pg.set_code("principal_uscc", c.uscc.as_str());
-            defect_file = Some(pg.file.clone());
+            let c = &sim.world.companies[other];
+            defect_file = Some(letter_naming(&mut pages, ("principal_name", &c.name), ("principal_uscc", c.uscc.as_str())));
             note(format!("the letter is issued by {}", c.name), "document");
         }
         Some(D::P3Missing) => {
