@@ -13,6 +13,13 @@ impl Env {
     fn new() -> Env {
         Env { dir: tempfile::tempdir().unwrap() }
     }
+    /// A fresh database with the fixture registry imported.
+    fn with_registry() -> Env {
+        let env = Env::new();
+        let out = env.import(&Path::new(FIXTURE).join("registry"));
+        assert!(out.status.success(), "{}", stderr(&out));
+        env
+    }
     fn db(&self) -> String {
         format!("sqlite://{}", self.dir.path().join("t.sqlite").display())
     }
@@ -24,17 +31,30 @@ impl Env {
             .output()
             .unwrap()
     }
+    /// `dajian registry import <dir>`.
+    fn import(&self, dir: &Path) -> Output {
+        self.run(&["registry", "import", dir.to_str().unwrap()])
+    }
+    /// Imports `dir`, which must be refused as the caller's mistake (exit
+    /// code 2); what it printed on stderr.
+    fn import_refused(&self, dir: &Path) -> String {
+        let out = self.import(dir);
+        assert_eq!(out.status.code(), Some(2));
+        stderr(&out)
+    }
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
-    /// A copy of the fixture registry to damage.
-    fn registry_copy(&self) -> PathBuf {
+    /// A copy of the fixture registry damaged by writing `content` as its
+    /// `file`.
+    fn registry_with(&self, file: &str, content: &str) -> PathBuf {
         let to = self.path("registry");
         std::fs::create_dir_all(&to).unwrap();
         for e in std::fs::read_dir(Path::new(FIXTURE).join("registry")).unwrap() {
             let e = e.unwrap();
             std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
         }
+        std::fs::write(to.join(file), content).unwrap();
         to
     }
     fn count(&self, table: &str) -> i64 {
@@ -61,12 +81,12 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn importing_the_registry_prints_counts_and_a_second_import_updates() {
     let env = Env::new();
-    let reg = format!("{FIXTURE}/registry");
-    let out = env.run(&["registry", "import", &reg]);
+    let reg = Path::new(FIXTURE).join("registry");
+    let out = env.import(&reg);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("vehicles.jsonl") && text.contains("2 rows") && text.contains("2 new"), "{text}");
-    let again = env.run(&["registry", "import", &reg]);
+    let again = env.import(&reg);
     assert!(stdout(&again).contains("2 updated"), "{}", stdout(&again));
     assert_eq!(env.count("vehicles"), 2);
 }
@@ -74,13 +94,9 @@ fn importing_the_registry_prints_counts_and_a_second_import_updates() {
 #[test]
 fn a_malformed_line_names_file_line_and_column_and_nothing_is_stored() {
     let env = Env::new();
-    let reg = env.registry_copy();
-    let mut v = std::fs::read_to_string(reg.join("vehicles.jsonl")).unwrap();
+    let mut v = std::fs::read_to_string(format!("{FIXTURE}/registry/vehicles.jsonl")).unwrap();
     v.push_str("{\"plate\": \"鲁H99999\", \"status\": 7}\n");
-    std::fs::write(reg.join("vehicles.jsonl"), v).unwrap();
-    let out = env.run(&["registry", "import", reg.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
+    let err = env.import_refused(&env.registry_with("vehicles.jsonl", &v));
     assert!(err.contains("vehicles.jsonl:3:"), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
     assert_eq!(env.count("companies"), 0, "the good files must not be stored either");
@@ -88,31 +104,23 @@ fn a_malformed_line_names_file_line_and_column_and_nothing_is_stored() {
 
 #[test]
 fn a_failed_import_leaves_an_earlier_import_intact() {
-    let env = Env::new();
-    assert!(env.run(&["registry", "import", &format!("{FIXTURE}/registry")]).status.success());
-    let reg = env.registry_copy();
-    std::fs::write(reg.join("persons.jsonl"), "{\"id_number\": \"370802198001011236\", \"name\": \"x\"}\n").unwrap();
-    let out = env.run(&["registry", "import", reg.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("persons.jsonl:1:"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("check character"), "{}", stderr(&out));
+    let env = Env::with_registry();
+    let err = env.import_refused(&env.registry_with("persons.jsonl", "{\"id_number\": \"370802198001011236\", \"name\": \"x\"}\n"));
+    assert!(err.contains("persons.jsonl:1:"), "{err}");
+    assert!(err.contains("check character"), "{err}");
     assert_eq!(env.count("persons"), 3);
 }
 
 #[test]
 fn an_unknown_registry_file_is_refused() {
     let env = Env::new();
-    let reg = env.registry_copy();
-    std::fs::write(reg.join("vehicle.jsonl"), "").unwrap();
-    let out = env.run(&["registry", "import", reg.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("vehicle.jsonl"), "{}", stderr(&out));
+    let err = env.import_refused(&env.registry_with("vehicle.jsonl", ""));
+    assert!(err.contains("vehicle.jsonl"), "{err}");
 }
 
 #[test]
 fn check_with_extracted_fields_prints_a_passing_report() {
-    let env = Env::new();
-    assert!(env.run(&["registry", "import", &format!("{FIXTURE}/registry")]).status.success());
+    let env = Env::with_registry();
     // The pages' contents come from --fields; the one page it does not
     // cover (scan_0007.jpg is covered too) must exist.
     let app_dir = env.path("app");
@@ -223,8 +231,7 @@ fn ids(route: &serde_json::Value) -> Vec<&str> {
 
 #[test]
 fn route_suggest_finds_a_detour_round_a_bridge_whose_axle_limit_the_load_exceeds() {
-    let env = Env::new();
-    assert!(env.run(&["registry", "import", &format!("{FIXTURE}/registry")]).status.success());
+    let env = Env::with_registry();
     // 泗河大桥 on S-0012 carries 13 t an axle; G105 (S-0014) is the way round.
     let app = edited_application(&env, |f| f["combination"]["axle_loads_kg"][5] = 13_600.into());
     let out = env.run(&["route", "suggest", app.to_str().unwrap(), "--lang", "en"]);
@@ -240,8 +247,7 @@ fn route_suggest_finds_a_detour_round_a_bridge_whose_axle_limit_the_load_exceeds
 
 #[test]
 fn route_suggest_without_a_detour_names_the_limit_that_cuts_the_network() {
-    let env = Env::new();
-    assert!(env.run(&["registry", "import", &format!("{FIXTURE}/registry")]).status.success());
+    let env = Env::with_registry();
     // Every road to the port passes the 3.8 m toll gate on S-0101.
     let app = edited_application(&env, |f| f["combination"]["width_mm"] = 3_900.into());
     let out = env.run(&["route", "suggest", app.to_str().unwrap()]);
@@ -266,8 +272,7 @@ fn route_suggest_on_a_registry_without_roads_says_to_import_one() {
 
 #[test]
 fn check_puts_the_suggestion_in_r3s_evidence_and_leaves_r3s_status_as_the_checks_gave_it() {
-    let env = Env::new();
-    assert!(env.run(&["registry", "import", &format!("{FIXTURE}/registry")]).status.success());
+    let env = Env::with_registry();
     let app = edited_application(&env, |f| f["combination"]["axle_loads_kg"][5] = 13_600.into());
     let out = env.run(&["check", app.to_str().unwrap(), "--fields", &format!("{FIXTURE}/documents.json"), "--lang", "en"]);
     assert!(out.status.success(), "{}", stderr(&out));
