@@ -47,6 +47,13 @@ async fn spawn() -> App {
     App { base, db, db_url, applicant, http, _dir: dir, _stop: tx }
 }
 
+/// The app and the session cookie of the demo's clerk, logged in.
+async fn spawn_as_clerk() -> (App, String) {
+    let app = spawn().await;
+    let cookie = app.login().await;
+    (app, cookie)
+}
+
 /// The value of cookie `name` set by a response, if any.
 fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
     r.headers()
@@ -108,6 +115,11 @@ impl App {
         format!("dajian_session={}", set_cookie(&r, "dajian_session").unwrap())
     }
 
+    /// The body of the page at `path`, opened with `cookie`.
+    async fn page(&self, cookie: &str, path: &str) -> String {
+        self.get(Some(cookie), path).await.text().await.unwrap()
+    }
+
     async fn app_id(&self, no: &str) -> String {
         sqlx::query_scalar("SELECT id FROM applications WHERE application_no = $1").bind(no.to_string()).fetch_one(&self.db.pool).await.unwrap()
     }
@@ -163,8 +175,7 @@ async fn a_page_without_a_session_redirects_to_the_login() {
 
 #[tokio::test]
 async fn a_post_without_or_with_a_wrong_csrf_token_is_403() {
-    let app = spawn().await;
-    let cookie = app.login().await;
+    let (app, cookie) = spawn_as_clerk().await;
     let id = app.app_id("JN-2026-000124").await;
     let path = format!("/desk/applications/{id}/decisions");
     let r = app.post(Some(&cookie), &path, form(&[("check_id", "V1"), ("action", "accept")])).await;
@@ -177,14 +188,14 @@ async fn a_post_without_or_with_a_wrong_csrf_token_is_403() {
     assert_eq!(app.audit_rows().await, 0);
     // Another session's token is a wrong token too.
     let other = app.login().await;
-    let other_token = csrf_in(&app.get(Some(&other), "/desk").await.text().await.unwrap());
+    let other_token = csrf_in(&app.page(&other, "/desk").await);
     let r = app.post(Some(&cookie), &path, form(&[("csrf", &other_token), ("check_id", "V1"), ("action", "accept")])).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // The login form is protected too (double-submit cookie).
     let r = app.post(None, "/desk/login", form(&[("name", "clerk"), ("password", "dajian-demo"), ("csrf", "x")])).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // With the right token it goes through.
-    let token = csrf_in(&app.get(Some(&cookie), &format!("/desk/applications/{id}")).await.text().await.unwrap());
+    let token = csrf_in(&app.page(&cookie, &format!("/desk/applications/{id}")).await);
     let r = app.post(Some(&cookie), &path, form(&[("csrf", &token), ("check_id", "V1"), ("action", "accept")])).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.audit_rows().await, 1);
@@ -208,7 +219,7 @@ async fn the_session_id_changes_at_login_and_ends_at_logout() {
     let r = app.try_login("clerk", "dajian-demo", Some("dajian_session=planted")).await;
     assert_ne!(set_cookie(&r, "dajian_session").unwrap(), "planted");
     // Logout ends the session server-side.
-    let token = csrf_in(&app.get(Some(&second), "/desk").await.text().await.unwrap());
+    let token = csrf_in(&app.page(&second, "/desk").await);
     let r = app.post(Some(&second), "/desk/logout", form(&[("csrf", &token)])).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(set_cookie_line(&r, "dajian_session").unwrap().contains("Max-Age=0"));
@@ -217,10 +228,9 @@ async fn the_session_id_changes_at_login_and_ends_at_logout() {
 
 #[tokio::test]
 async fn an_override_without_a_reason_is_refused_and_with_one_is_in_the_audit_log() {
-    let app = spawn().await;
-    let cookie = app.login().await;
+    let (app, cookie) = spawn_as_clerk().await;
     let id = app.app_id("JN-2026-000124").await;
-    let token = csrf_in(&app.get(Some(&cookie), &format!("/desk/applications/{id}")).await.text().await.unwrap());
+    let token = csrf_in(&app.page(&cookie, &format!("/desk/applications/{id}")).await);
     let path = format!("/desk/applications/{id}/decisions");
     for reason in ["", "   "] {
         let r = app.post(Some(&cookie), &path, form(&[("csrf", &token), ("check_id", "V1"), ("action", "override"), ("reason", reason)])).await;
@@ -241,11 +251,11 @@ async fn an_override_without_a_reason_is_refused_and_with_one_is_in_the_audit_lo
     let r = app.post(Some(&cookie), &path, form(&[("csrf", &token), ("action", "approve")])).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
-    let html = app.get(Some(&cookie), &format!("/desk/applications/{id}/audit")).await.text().await.unwrap();
+    let html = app.page(&cookie, &format!("/desk/applications/{id}/audit")).await;
     assert!(html.contains(reason));
     assert!(html.contains("已改判") && html.contains("不予受理"), "before → after, in Chinese");
     assert!(html.contains("准予办理"));
-    let all = app.get(Some(&cookie), "/desk/audit").await.text().await.unwrap();
+    let all = app.page(&cookie, "/desk/audit").await;
     assert!(all.contains(reason) && all.contains("JN-2026-000124"));
     // The same rows the JSON API writes and reads.
     let (actor, before, after): (String, String, String) =
@@ -255,10 +265,10 @@ async fn an_override_without_a_reason_is_refused_and_with_one_is_in_the_audit_lo
         app.get(Some(&cookie), &format!("/api/v1/applications/{id}/audit")).await.json().await.unwrap();
     assert_eq!(api["entries"][0]["reason"], reason);
     // The queue now counts it as decided.
-    let decided = app.get(Some(&cookie), "/desk?decided=yes").await.text().await.unwrap();
+    let decided = app.page(&cookie, "/desk?decided=yes").await;
     assert!(decided.contains("JN-2026-000124") && !decided.contains("JN-2026-000125"));
     // The application page shows the decision on the check.
-    let page = app.get(Some(&cookie), &format!("/desk/applications/{id}")).await.text().await.unwrap();
+    let page = app.page(&cookie, &format!("/desk/applications/{id}")).await;
     assert!(page.contains(reason));
 }
 
@@ -275,8 +285,7 @@ async fn an_applicant_token_cannot_reach_the_desk() {
 
 #[tokio::test]
 async fn a_clerks_session_works_on_the_json_api_with_the_csrf_header_for_changes() {
-    let app = spawn().await;
-    let cookie = app.login().await;
+    let (app, cookie) = spawn_as_clerk().await;
     let id = app.app_id("JN-2026-000125").await;
     let r = app.get(Some(&cookie), &format!("/api/v1/applications/{id}")).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -288,7 +297,7 @@ async fn a_clerks_session_works_on_the_json_api_with_the_csrf_header_for_changes
     let body = r#"{"check_id": "G1", "action": "accept"}"#;
     let r = app.http.post(&url).header(COOKIE, &cookie).body(body).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "a cookie alone does not change state");
-    let token = csrf_in(&app.get(Some(&cookie), "/desk").await.text().await.unwrap());
+    let token = csrf_in(&app.page(&cookie, "/desk").await);
     let r = app.http.post(&url).header(COOKIE, &cookie).header("x-dajian-csrf", token).body(body).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let e: serde_json::Value = r.json().await.unwrap();
@@ -297,10 +306,9 @@ async fn a_clerks_session_works_on_the_json_api_with_the_csrf_header_for_changes
 
 #[tokio::test]
 async fn the_application_page_shows_the_groups_the_evidence_and_its_box() {
-    let app = spawn().await;
-    let cookie = app.login().await;
+    let (app, cookie) = spawn_as_clerk().await;
     let id = app.app_id("JN-2026-000124").await;
-    let html = app.get(Some(&cookie), &format!("/desk/applications/{id}")).await.text().await.unwrap();
+    let html = app.page(&cookie, &format!("/desk/applications/{id}")).await;
     for s in ["人员信息", "企业资质信息", "车辆信息", "线路情况", "货物情况", "号牌与VIN", "不予受理", "济宁顺达大件运输有限公司", "Ⅱ"] {
         assert!(html.contains(s), "{s}");
     }
@@ -325,40 +333,38 @@ async fn the_application_page_shows_the_groups_the_evidence_and_its_box() {
     let decoded = image::load_from_memory(&bytes).unwrap();
     assert_eq!((Some(decoded.width()), Some(decoded.height())), (trailer.width, trailer.height));
     // The print summary lists all 21 checks.
-    let print = app.get(Some(&cookie), &format!("/desk/applications/{id}/print")).await.text().await.unwrap();
+    let print = app.page(&cookie, &format!("/desk/applications/{id}/print")).await;
     assert_eq!(print.matches("<td class=\"mono w3\">").count(), dajian::checks::CATALOGUE.len());
 }
 
 #[tokio::test]
 async fn the_queue_is_sorted_by_verdict_and_filters_count() {
-    let app = spawn().await;
-    let cookie = app.login().await;
-    let html = app.get(Some(&cookie), "/desk").await.text().await.unwrap();
+    let (app, cookie) = spawn_as_clerk().await;
+    let html = app.page(&cookie, "/desk").await;
     let pos = |no: &str| html.find(no).unwrap_or_else(|| panic!("{no} in the queue"));
     // block (124, 126 by age), review (125), pass (123)
     assert!(pos("JN-2026-000124") < pos("JN-2026-000126"));
     assert!(pos("JN-2026-000126") < pos("JN-2026-000125"));
     assert!(pos("JN-2026-000125") < pos("JN-2026-000123"));
-    let review = app.get(Some(&cookie), "/desk?verdict=review").await.text().await.unwrap();
+    let review = app.page(&cookie, "/desk?verdict=review").await;
     assert!(review.contains("JN-2026-000125") && !review.contains("JN-2026-000124"));
-    let undecided = app.get(Some(&cookie), "/desk?decided=yes").await.text().await.unwrap();
+    let undecided = app.page(&cookie, "/desk?decided=yes").await;
     assert!(undecided.contains("没有符合条件的申请"));
 }
 
 #[tokio::test]
 async fn chinese_by_default_english_by_cookie_query_or_accept_language() {
-    let app = spawn().await;
-    let cookie = app.login().await;
-    let zh = app.get(Some(&cookie), "/desk").await.text().await.unwrap();
+    let (app, cookie) = spawn_as_clerk().await;
+    let zh = app.page(&cookie, "/desk").await;
     assert!(zh.contains("lang=\"zh-CN\"") && zh.contains("待办队列"));
-    let en = app.get(Some(&cookie), "/desk?lang=en").await.text().await.unwrap();
+    let en = app.page(&cookie, "/desk?lang=en").await;
     assert!(en.contains("lang=\"en\"") && en.contains("Queue") && !en.contains("待办队列"));
     let r = app.http.get(format!("{}/desk", app.base)).header(COOKIE, &cookie).header("accept-language", "en-GB,en;q=0.9").send().await.unwrap();
     assert!(r.text().await.unwrap().contains("Log out"));
     let r = app.get(None, "/desk/lang?set=en&back=/desk/audit").await;
     assert_eq!(r.headers()[LOCATION], "/desk/audit");
     assert!(set_cookie_line(&r, "lang").unwrap().starts_with("lang=en"));
-    let r = app.get(Some(&format!("{cookie}; lang=en")), "/desk").await.text().await.unwrap();
+    let r = app.page(&format!("{cookie}; lang=en"), "/desk").await;
     assert!(r.contains("Verdict"));
     let r = app.get(None, "/desk/lang?set=en&back=https://evil.example").await;
     assert_eq!(r.headers()[LOCATION], "/desk");
@@ -437,14 +443,13 @@ async fn a_clerk_sees_an_entitys_verified_archive() {
     let html = r.text().await.unwrap();
     assert!(html.contains("核验档案") && html.contains("尚无存档材料"), "{html}");
     // A person's ID number is shown masked in the title.
-    let html = app.get(Some(&cookie), "/desk/entities/person:33010219800101064X").await.text().await.unwrap();
+    let html = app.page(&cookie, "/desk/entities/person:33010219800101064X").await;
     assert!(html.contains("person:330102********064X"), "{html}");
 }
 
 #[tokio::test]
 async fn an_archived_page_is_shown_from_the_application_that_brought_it() {
-    let app = spawn().await;
-    let cookie = app.login().await;
+    let (app, cookie) = spawn_as_clerk().await;
     let (id, earlier) = (app.app_id("JN-2026-000124").await, app.app_id("JN-2026-000125").await);
     // Mark the flagged trailer licence as reused from the earlier application.
     let report: String = sqlx::query_scalar("SELECT report FROM applications WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
@@ -458,7 +463,7 @@ async fn an_archived_page_is_shown_from_the_application_that_brought_it() {
         }
     }
     sqlx::query("UPDATE applications SET report = $1 WHERE id = $2").bind(report.to_string()).bind(&id).execute(&app.db.pool).await.unwrap();
-    let html = app.get(Some(&cookie), &format!("/desk/applications/{id}")).await.text().await.unwrap();
+    let html = app.page(&cookie, &format!("/desk/applications/{id}")).await;
     let src = format!("/desk/applications/{earlier}/pages/trailer_licence.jpg");
     assert!(html.contains(&src), "the viewer does not load the archived page from {earlier}");
     assert!(!html.contains(&format!("/desk/applications/{id}/pages/trailer_licence.jpg")));
@@ -469,8 +474,7 @@ async fn an_archived_page_is_shown_from_the_application_that_brought_it() {
 
 #[tokio::test]
 async fn the_report_speaks_chinese_unless_english_is_asked_for() {
-    let app = spawn().await;
-    let cookie = app.login().await;
+    let (app, cookie) = spawn_as_clerk().await;
     let id = app.app_id("JN-2026-000124").await;
     let v1 = |body: serde_json::Value| {
         let c = body["report"]["checks"].as_array().unwrap().iter().find(|c| c["id"] == "V1").unwrap().clone();
@@ -487,17 +491,16 @@ async fn the_report_speaks_chinese_unless_english_is_asked_for() {
         .header("accept-language", "en-GB,en;q=0.9").send().await.unwrap();
     assert_eq!(v1(r.json().await.unwrap()), en);
     // The desk shows the message in the desk's language.
-    let html = app.get(Some(&cookie), &format!("/desk/applications/{id}?lang=en")).await.text().await.unwrap();
+    let html = app.page(&cookie, &format!("/desk/applications/{id}?lang=en")).await;
     assert!(html.contains(&en.1.replace('\'', "&#39;")) || html.contains("the trailer VIN"), "English message missing");
 }
 
 #[tokio::test]
 async fn a_flagged_r3_shows_both_routes_side_by_side_and_the_clerk_can_send_the_suggestion() {
-    let app = spawn().await;
-    let cookie = app.login().await;
+    let (app, cookie) = spawn_as_clerk().await;
     // JN-2026-000126 has a 13.6 t axle: 泗河大桥 on S-0012 takes 13 t, G105 (S-0014) goes round it.
     let id = app.app_id("JN-2026-000126").await;
-    let html = app.get(Some(&cookie), &format!("/desk/applications/{id}?lang=en")).await.text().await.unwrap();
+    let html = app.page(&cookie, &format!("/desk/applications/{id}?lang=en")).await;
     let r3 = &html[html.find("id=\"check-R3\"").expect("R3 is on the page")..];
     let r3 = &r3[..r3.find("</article>").unwrap()];
     assert!(r3.contains("Declared route") && r3.contains("Suggested route"), "{r3}");
@@ -518,7 +521,7 @@ async fn a_flagged_r3_shows_both_routes_side_by_side_and_the_clerk_can_send_the_
 
     // Applications whose R3 passes offer nothing to include.
     let clean = app.app_id("JN-2026-000123").await;
-    let html = app.get(Some(&cookie), &format!("/desk/applications/{clean}")).await.text().await.unwrap();
+    let html = app.page(&cookie, &format!("/desk/applications/{clean}")).await;
     assert!(!html.contains("include_route") && !html.contains("routemap"));
 }
 
@@ -535,8 +538,7 @@ fn two_blank_pages() -> Vec<u8> {
 
 #[tokio::test]
 async fn a_stored_pdf_is_shown_to_the_viewer_as_its_pages_rendered_to_png() {
-    let app = spawn().await;
-    let cookie = app.login().await;
+    let (app, cookie) = spawn_as_clerk().await;
     let id = app.app_id("JN-2026-000124").await;
     // The trailer licence as if it had come as a PDF.
     sqlx::query("UPDATE pages SET content_type = 'application/pdf', bytes = $1 WHERE application_id = $2 AND file = 'trailer_licence.jpg'")
