@@ -13,7 +13,7 @@ use dajian::form::{Application, FormError};
 use dajian::http::submission::{self, Submission};
 use dajian::http::{ApiError, Limits};
 use dajian::ingest::{DecodeLimits, IngestError, Page, decode_page};
-use dajian::registry::{ImportError, LineError, check_file};
+use dajian::registry::LineError;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -55,28 +55,14 @@ fn every_form_seed_parses_or_fails_cleanly() {
 
 // ------------------------------------------------------- registry_jsonl
 
-const REGISTRY_FILES: [&str; 6] =
-    ["companies.jsonl", "persons.jsonl", "vehicles.jsonl", "road_nodes.jsonl", "road_segments.jsonl", "structures.jsonl"];
+#[path = "../fuzz/invariants/registry_jsonl.rs"]
+mod registry_jsonl;
 
 /// As the `registry_jsonl` target: the first byte picks the file, the rest
 /// is its content; line errors must point into the input.
 fn check_registry(input: &[u8]) -> Result<usize, Vec<LineError>> {
     let (&pick, bytes) = input.split_first().expect("a registry input has a first byte");
-    let file = REGISTRY_FILES[pick as usize % REGISTRY_FILES.len()];
-    let lines = bytes.split(|&b| b == b'\n').count();
-    match check_file(file, bytes) {
-        Ok(rows) => Ok(rows),
-        Err(ImportError::Lines(errors)) => {
-            assert!(!errors.is_empty(), "Lines([]) for {file}");
-            for e in &errors {
-                assert_eq!(e.file, file);
-                assert!(e.line >= 1 && e.line <= lines + 1, "line {} of {lines}: {e}", e.line);
-                assert!(e.column >= 1, "{e}");
-            }
-            Err(errors)
-        }
-        Err(other) => panic!("{file}: unexpected error kind: {other}"),
-    }
+    registry_jsonl::check(pick, bytes)
 }
 
 #[test]
