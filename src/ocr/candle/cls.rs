@@ -476,7 +476,7 @@ impl Module for Model {
 mod tests {
     use candle_core::{DType, Device};
 
-    use super::super::layers::testing::{max_abs_diff, weight_and_bias};
+    use super::super::layers::testing::{assert_close, max_abs_diff, ramp, weight_and_bias};
     use super::*;
 
     #[test]
@@ -493,9 +493,9 @@ mod tests {
     #[test]
     fn the_cpu_depthwise_loop_equals_candles_grouped_convolution_then_hardswish() {
         let dev = Device::Cpu;
-        let x = Tensor::arange(0f32, 2.0 * 3.0 * 7.0 * 9.0, &dev).unwrap().affine(0.01, -1.5).unwrap().reshape((2, 3, 7, 9)).unwrap();
+        let x = ramp((2, 3, 7, 9), 0.01, -1.5);
         for (k, stride) in [(3, (1, 1)), (3, (2, 1)), (5, (1, 1)), (5, (2, 1)), (5, (2, 2)), (3, (1, 2))] {
-            let w = Tensor::arange(0f32, (3 * k * k) as f32, &dev).unwrap().affine(0.03, -0.7).unwrap().reshape((3, 1, k, k)).unwrap();
+            let w = ramp((3, 1, k, k), 0.03, -0.7);
             let b = Tensor::new(&[0.5f32, -1.0, 2.0], &dev).unwrap();
             let vb = weight_and_bias(&w, &b);
             let got = DepthwiseConv::load(vb, 3, k, stride, Activation::HardSwish).unwrap().forward(&x).unwrap();
@@ -509,18 +509,15 @@ mod tests {
                 .index_select(&Tensor::new(cols.as_slice(), &dev).unwrap(), 3)
                 .unwrap();
             let want = hard_swish(&want).unwrap();
-            assert_eq!(got.dims(), want.dims(), "k {k} stride {stride:?}");
-            let diff = max_abs_diff(&got, &want);
-            assert!(diff < 1e-4, "k {k} stride {stride:?}: {diff}");
+            assert_close(&got, &want, 1e-4, &format!("k {k} stride {stride:?}"));
         }
     }
 
     #[test]
     fn a_pointwise_convolution_as_a_matrix_product_equals_candles_conv2d() {
-        let dev = Device::Cpu;
-        let x = Tensor::arange(0f32, 2.0 * 5.0 * 3.0 * 4.0, &dev).unwrap().affine(0.05, -3.0).unwrap().reshape((2, 5, 3, 4)).unwrap();
-        let w = Tensor::arange(0f32, 7.0 * 5.0, &dev).unwrap().affine(0.04, -0.6).unwrap().reshape((7, 5, 1, 1)).unwrap();
-        let b = Tensor::arange(0f32, 7.0, &dev).unwrap().affine(0.3, -1.0).unwrap();
+        let x = ramp((2, 5, 3, 4), 0.05, -3.0);
+        let w = ramp((7, 5, 1, 1), 0.04, -0.6);
+        let b = ramp(7, 0.3, -1.0);
         for act in [None, Some(Activation::Relu), Some(Activation::HardSwish)] {
             let vb = weight_and_bias(&w, &b);
             let got = Pointwise::load(vb, 5, 7, act).unwrap().forward(&x).unwrap();
@@ -529,9 +526,7 @@ mod tests {
                 Some(a) => a.forward(&want).unwrap(),
                 None => want,
             };
-            assert_eq!(got.dims(), want.dims());
-            let diff = max_abs_diff(&got, &want);
-            assert!(diff < 1e-5, "{act:?}: {diff}");
+            assert_close(&got, &want, 1e-5, &format!("{act:?}"));
         }
     }
 

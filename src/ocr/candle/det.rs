@@ -340,7 +340,7 @@ impl Module for Model {
 mod tests {
     use candle_core::{DType, Device};
 
-    use super::super::layers::testing::{max_abs_diff, weight_and_bias};
+    use super::super::layers::testing::{assert_close, ramp, weight_and_bias};
     use super::*;
 
     #[test]
@@ -360,30 +360,27 @@ mod tests {
     #[test]
     fn the_2x2_transposed_convolution_as_a_matmul_equals_candles() {
         let dev = Device::Cpu;
-        let x = Tensor::arange(0f32, 2.0 * 3.0 * 4.0 * 5.0, &dev).unwrap().affine(0.05, -1.0).unwrap().reshape((2, 3, 4, 5)).unwrap();
-        let w = Tensor::arange(0f32, 3.0 * 2.0 * 4.0, &dev).unwrap().affine(0.1, -1.1).unwrap().reshape((3, 2, 2, 2)).unwrap();
+        let x = ramp((2, 3, 4, 5), 0.05, -1.0);
+        let w = ramp((3, 2, 2, 2), 0.1, -1.1);
         let bias = Tensor::new(&[0.25f32, -0.5], &dev).unwrap();
         let vb = weight_and_bias(&w, &bias);
         let got = ConvTranspose2x2::load(vb, 3, 2).unwrap().forward(&x).unwrap();
         let want = x.conv_transpose2d(&w, 0, 0, 2, 1).unwrap().broadcast_add(&bias.reshape((1, 2, 1, 1)).unwrap()).unwrap();
         assert_eq!(got.dims(), [2, 2, 8, 10]);
-        let d = max_abs_diff(&got, &want);
-        assert!(d < 1e-5, "{d}");
+        assert_close(&got, &want, 1e-5, "");
     }
 
     #[test]
     fn the_dense_convolution_as_shifted_matmuls_equals_candles() {
         let dev = Device::Cpu;
-        let x = Tensor::arange(0f32, 2.0 * 5.0 * 6.0 * 7.0, &dev).unwrap().affine(0.01, -1.0).unwrap().reshape((2, 5, 6, 7)).unwrap();
+        let x = ramp((2, 5, 6, 7), 0.01, -1.0);
         for k in [1, 3] {
-            let w = Tensor::arange(0f32, (4 * 5 * k * k) as f32, &dev).unwrap().affine(0.03, -0.7).unwrap().reshape((4, 5, k, k)).unwrap();
+            let w = ramp((4, 5, k, k), 0.03, -0.7);
             let bias = Tensor::new(&[0.5f32, -1.0, 0.0, 2.0], &dev).unwrap();
             let vb = weight_and_bias(&w, &bias);
             let got = DenseConv::load(vb, 5, 4, k, true).unwrap().forward(&x).unwrap();
             let want = x.conv2d(&w, k / 2, 1, 1, 1).unwrap().broadcast_add(&bias.reshape((1, 4, 1, 1)).unwrap()).unwrap();
-            assert_eq!(got.dims(), want.dims());
-            let d = max_abs_diff(&got, &want);
-            assert!(d < 1e-4, "k={k}: {d}");
+            assert_close(&got, &want, 1e-4, &format!("k={k}"));
         }
     }
 

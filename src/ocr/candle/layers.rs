@@ -137,12 +137,27 @@ impl Module for SoftmaxFc {
 /// What the layers' and the models' tests compare with.
 #[cfg(test)]
 pub(crate) mod testing {
-    use candle_core::{DType, Tensor};
+    use candle_core::{DType, Device, Shape, Tensor};
     use candle_nn::VarBuilder;
+
+    /// Asserts that `got` has `want`'s shape and is within `tolerance` of it
+    /// everywhere; `case` names the case in the message.
+    pub fn assert_close(got: &Tensor, want: &Tensor, tolerance: f32, case: &str) {
+        assert_eq!(got.dims(), want.dims(), "{case}");
+        let diff = max_abs_diff(got, want);
+        assert!(diff < tolerance, "{case}: {diff}");
+    }
 
     /// The largest absolute difference between two tensors of one shape.
     pub fn max_abs_diff(a: &Tensor, b: &Tensor) -> f32 {
         (a - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap()
+    }
+
+    /// A tensor of `shape` holding 0, 1, 2, … in row-major order, each
+    /// times `scale` plus `offset`: inputs and weights of every sign.
+    pub fn ramp(shape: impl Into<Shape>, scale: f64, offset: f64) -> Tensor {
+        let shape = shape.into();
+        Tensor::arange(0f32, shape.elem_count() as f32, &Device::Cpu).unwrap().affine(scale, offset).unwrap().reshape(shape).unwrap()
     }
 
     /// The `weight` and `bias` a layer loads, as its `VarBuilder`.
@@ -155,14 +170,14 @@ pub(crate) mod testing {
 mod tests {
     use candle_core::Device;
 
-    use super::testing::{max_abs_diff, weight_and_bias};
+    use super::testing::{assert_close, ramp, weight_and_bias};
     use super::*;
 
     #[test]
     fn a_convolution_with_unequal_strides_keeps_every_second_row_of_the_stride_one_result() {
         let dev = Device::Cpu;
         let x = Tensor::arange(0f32, 2.0 * 6.0 * 5.0, &dev).unwrap().reshape((1, 2, 6, 5)).unwrap();
-        let w = Tensor::arange(0f32, 3.0 * 2.0 * 9.0, &dev).unwrap().affine(0.01, -0.2).unwrap().reshape((3, 2, 3, 3)).unwrap();
+        let w = ramp((3, 2, 3, 3), 0.01, -0.2);
         let b = Tensor::new(&[0.5f32, -1.0, 2.0], &dev).unwrap();
         let vb = weight_and_bias(&w, &b);
         let cfg = ConvConfig { in_channels: 2, out_channels: 3, kernel: (3, 3), stride: (2, 1), padding: (1, 1), groups: 1 };
@@ -171,22 +186,18 @@ mod tests {
         let full = x.conv2d(&w, 1, 1, 1, 1).unwrap();
         let row2 = full.narrow(2, 2, 1).unwrap().squeeze(2).unwrap();
         let got = y.narrow(2, 1, 1).unwrap().squeeze(2).unwrap();
-        let diff = max_abs_diff(&got, &row2.broadcast_add(&b.reshape((1, 3, 1)).unwrap()).unwrap());
-        assert!(diff < 1e-5, "{diff}");
+        assert_close(&got, &row2.broadcast_add(&b.reshape((1, 3, 1)).unwrap()).unwrap(), 1e-5, "");
     }
 
     #[test]
     fn a_depthwise_convolution_as_shifted_sums_equals_candles_grouped_one() {
-        let dev = Device::Cpu;
-        let x = Tensor::arange(0f32, 4.0 * 7.0 * 6.0, &dev).unwrap().affine(0.1, -3.0).unwrap().reshape((1, 4, 7, 6)).unwrap();
-        let w = Tensor::arange(0f32, 4.0 * 25.0, &dev).unwrap().affine(0.02, -1.0).unwrap().reshape((4, 1, 5, 5)).unwrap();
+        let x = ramp((1, 4, 7, 6), 0.1, -3.0);
+        let w = ramp((4, 1, 5, 5), 0.02, -1.0);
         for stride in [(1, 1), (2, 2), (2, 1), (1, 2)] {
             let got = depthwise(&x, &w, stride, (2, 2)).unwrap();
             let full = x.conv2d(&w, 2, 1, 1, 4).unwrap();
             let want = every_nth(&every_nth(&full, 2, stride.0).unwrap(), 3, stride.1).unwrap();
-            assert_eq!(got.dims(), want.dims());
-            let diff = max_abs_diff(&got, &want);
-            assert!(diff < 1e-4, "{stride:?}: {diff}");
+            assert_close(&got, &want, 1e-4, &format!("{stride:?}"));
         }
     }
 
