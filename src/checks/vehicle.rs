@@ -18,15 +18,19 @@ pub(crate) fn within_pct(declared: u64, reference: u64, pct: f64) -> bool {
 }
 
 /// The vehicles the registry can be asked about: not on temporary plates,
-/// with a declared plate.
-fn registered<'a>(input: &Input<'a>) -> Vec<(Subject, &'a Vehicle, &'a str)> {
-    input
-        .form
-        .vehicles()
-        .into_iter()
-        .filter(|(_, v)| !v.temporary_plate)
-        .filter_map(|(s, v)| v.plate.as_deref().map(|p| (s, v, p)))
-        .collect()
+/// with a declared plate. `None` when there are none.
+fn registered<'a>(input: &Input<'a>) -> Option<Vec<(Subject, &'a Vehicle, &'a str)>> {
+    let vehicles: Vec<_> =
+        input.form.vehicles().into_iter().filter(|(_, v)| !v.temporary_plate).filter_map(|(s, v)| v.plate.as_deref().map(|p| (s, v, p))).collect();
+    (!vehicles.is_empty()).then_some(vehicles)
+}
+
+/// The result of a registry check when no vehicle is registered yet: every
+/// one applies for a temporary plate, so there is `nothing` (in Chinese, in
+/// English) to check.
+fn all_on_temporary_plates(c: Check, (zh, en): (&str, &str)) -> CheckResult {
+    let l = c.l;
+    c.not_applicable(tr!(l, "所有车辆均申请临时号牌，{zh}", "every vehicle applies for a temporary plate: {en}"))
 }
 
 fn reg_vehicle<'a>(c: &mut Check, input: &Input<'a>, role: Subject, plate: &str) -> Option<&'a RegVehicle> {
@@ -98,14 +102,9 @@ pub fn v1_plate_and_vin(input: &Input, l: Lang) -> CheckResult {
 /// window; the vehicle's status is normal.
 pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
     let mut c = Check::new(input, l, CheckId::V2);
-    let vehicles = registered(input);
-    if vehicles.is_empty() {
-        return c.not_applicable(tr!(
-            l,
-            "所有车辆均申请临时号牌，无检验和保险记录",
-            "every vehicle applies for a temporary plate: no inspection or insurance on record"
-        ));
-    }
+    let Some(vehicles) = registered(input) else {
+        return all_on_temporary_plates(c, ("无检验和保险记录", "no inspection or insurance on record"));
+    };
     let end = input.form.route.end_date;
     c.form("route.end_date", end.to_string());
     let ok_status = &input.rules.company.vehicle_status_ok.value;
@@ -161,14 +160,9 @@ pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
 /// the travel window and held by the carrier.
 pub fn v3_road_transport_certificate(input: &Input, l: Lang) -> CheckResult {
     let mut c = Check::new(input, l, CheckId::V3);
-    let vehicles = registered(input);
-    if vehicles.is_empty() {
-        return c.not_applicable(tr!(
-            l,
-            "所有车辆均申请临时号牌，尚无道路运输证",
-            "every vehicle applies for a temporary plate: no road transport certificate yet"
-        ));
-    }
+    let Some(vehicles) = registered(input) else {
+        return all_on_temporary_plates(c, ("尚无道路运输证", "no road transport certificate yet"));
+    };
     let f = input.form;
     let end = f.route.end_date;
     c.form("carrier.uscc", f.carrier.uscc.as_str());
@@ -214,10 +208,9 @@ pub fn v3_road_transport_certificate(input: &Input, l: Lang) -> CheckResult {
 /// V4 车证一致: what the form declares is what the vehicle is licensed as.
 pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
     let mut c = Check::new(input, l, CheckId::V4);
-    let vehicles = registered(input);
-    if vehicles.is_empty() {
-        return c.not_applicable(tr!(l, "所有车辆均申请临时号牌，没有已登记的信息可比对", "every vehicle applies for a temporary plate: nothing licensed to compare"));
-    }
+    let Some(vehicles) = registered(input) else {
+        return all_on_temporary_plates(c, ("没有已登记的信息可比对", "nothing licensed to compare"));
+    };
     let pct = input.rules.tolerances.curb_mass_pct.value;
     c.rule("curb_mass_pct", pct);
     for (role, v, plate) in vehicles {
