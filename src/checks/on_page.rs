@@ -285,6 +285,11 @@ mod tests {
         d
     }
 
+    /// A page of the one line `text`, at the top left.
+    fn one_line(kind: DocKind, text: &str) -> Document {
+        page(kind, &[(text, 0, 0)])
+    }
+
     #[test]
     fn a_name_after_its_label_is_found_with_its_box_whatever_the_extractor_took() {
         let mut d = page(DocKind::IdCard, &[("姓名 王琳", 0, 0), ("性别 男 民族 汉", 0, 40)]);
@@ -292,39 +297,39 @@ mod tests {
         let f = find(&d, "name", "王琳").unwrap();
         assert_eq!((f.text.as_str(), f.bbox), ("王琳", BBox::new(60, 0, 40, 24)));
         // Glued to its label, too.
-        assert!(find(&page(DocKind::IdCard, &[("姓名王琳", 0, 0)]), "name", "王琳").is_some());
+        assert!(find(&one_line(DocKind::IdCard, "姓名王琳"), "name", "王琳").is_some());
     }
 
     #[test]
     fn a_value_is_not_found_inside_a_longer_one_nor_away_from_its_label() {
-        assert_eq!(find(&page(DocKind::IdCard, &[("姓名 王琳琳", 0, 0)]), "name", "王琳"), None);
+        assert_eq!(find(&one_line(DocKind::IdCard, "姓名 王琳琳"), "name", "王琳"), None);
         // The same characters in running text elsewhere on the page.
         assert_eq!(find(&page(DocKind::IdCard, &[("住址 王琳村", 0, 0), ("姓名 李四", 0, 300)]), "name", "王琳"), None);
-        let d = page(DocKind::VehicleLicence, &[("总质量 19200kg", 0, 0)]);
+        let d = one_line(DocKind::VehicleLicence, "总质量 19200kg");
         assert_eq!(find(&d, "curb_mass_kg", "9200"), None);
     }
 
     #[test]
     fn look_alikes_the_grammar_rules_out_are_forgiven_and_no_others() {
-        let d = page(DocKind::VehicleLicence, &[("车辆识别代号 LA9LB3D37KBJXCO12", 0, 0)]);
+        let d = one_line(DocKind::VehicleLicence, "车辆识别代号 LA9LB3D37KBJXCO12");
         assert!(find(&d, "vin", "LA9LB3D37KBJXC012").is_some());
         // A VIN one real character off is a different VIN.
         assert_eq!(find(&d, "vin", "LA9LB3D37KBJXC021"), None);
-        let id = page(DocKind::IdCard, &[("公民身份号码 37O8Z2l98OO1O11235", 0, 0)]);
+        let id = one_line(DocKind::IdCard, "公民身份号码 37O8Z2l98OO1O11235");
         assert!(find(&id, "id_number", "370822198001011235").is_some());
         // A USCC has no S or Z, a VIN may: S is a 5 only in the USCC.
-        let bl = page(DocKind::BusinessLicence, &[("统一社会信用代码 q1370800MAY7MWUPSK", 0, 0)]);
+        let bl = one_line(DocKind::BusinessLicence, "统一社会信用代码 q1370800MAY7MWUPSK");
         assert!(find(&bl, "uscc", "91370800MAY7MWUP5K").is_some());
-        let vl = page(DocKind::VehicleLicence, &[("车辆识别代号 LSVAM4187C2184847", 0, 0)]);
+        let vl = one_line(DocKind::VehicleLicence, "车辆识别代号 LSVAM4187C2184847");
         assert_eq!(find(&vl, "vin", "L5VAM4187C2184847"), None);
     }
 
     #[test]
     fn a_month_is_found_however_it_is_printed_but_not_as_part_of_a_later_one() {
-        let d = page(DocKind::VehicleLicence, &[("检验有效期至2026年11月", 0, 0)]);
+        let d = one_line(DocKind::VehicleLicence, "检验有效期至2026年11月");
         assert!(find(&d, "inspection_valid_until", "2026-11").is_some());
         assert_eq!(find(&d, "inspection_valid_until", "2026-01"), None);
-        assert_eq!(find(&page(DocKind::VehicleLicence, &[("检验有效期至2026年112月", 0, 0)]), "inspection_valid_until", "2026-11"), None);
+        assert_eq!(find(&one_line(DocKind::VehicleLicence, "检验有效期至2026年112月"), "inspection_valid_until", "2026-11"), None);
     }
 
     #[test]
