@@ -221,7 +221,8 @@ fn make_rig(rng: &mut ChaCha8Rng, n: &Needs) -> Option<Rig> {
         let steer = rng.random_range(6_200..=7_000) as u32;
         let drive = if n.axle_overload { rng.random_range(11_200..=11_800) } else { rng.random_range(9_800..=11_000) } as u32;
         let tr_axles = tractor.axles;
-        let tractor_load = steer * if tr_axles == 4 { 2 } else { 1 } + drive * if tr_axles == 4 { 2 } else { 2 };
+        // Both tractor kinds drive on two axles; a 4-axle one steers on two.
+        let tractor_load = steer * if tr_axles == 4 { 2 } else { 1 } + drive * 2;
         let range: Vec<u32> = match kind {
             1 => (2..=6).collect(),
             2 => (2..=4).collect(),
@@ -577,7 +578,7 @@ pub fn build(sim: &mut Sim, rng: &mut ChaCha8Rng, plan: &Plan) -> Result<AppCase
         let from = sim.world.county_node[o.2].clone();
         let to = sim.world.county_node[dst.2].clone();
         if let Some(trunk) = sim.world.route(&from, &to, &req) {
-            if needs.long_route && trunk.len() < 1 {
+            if needs.long_route && trunk.is_empty() {
                 continue;
             }
             found = Some((rig, req, o.2, dst.2, trunk));
