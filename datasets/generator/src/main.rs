@@ -156,12 +156,12 @@ enum TrainCommand {
     },
 }
 
-
-/// A failure: bad input (exit 2) or an internal error (exit 1).
+/// Bad input: exit 2 (`Failure`, shared with `dajian`).
 fn input(m: String) -> Failure {
     Failure::Input(m)
 }
 
+/// Anything else: exit 1.
 fn internal(m: String) -> Failure {
     Failure::Internal(m)
 }
