@@ -62,6 +62,14 @@ impl Span {
         self.confidence = self.confidence.min(confidence);
         self.end += 1;
     }
+
+    /// Takes in the text, box and confidence of `next`, a piece of the same
+    /// value elsewhere on the page (a wrapped line); `end` is the caller's.
+    fn join(&mut self, next: &Span) {
+        self.text.push_str(&next.text);
+        self.bbox = self.bbox.union(next.bbox);
+        self.confidence = self.confidence.min(next.confidence);
+    }
 }
 
 fn spans(chars: &[TaggedChar]) -> Vec<Span> {
@@ -154,9 +162,7 @@ fn take_house_number(chars: &[TaggedChar], s: &mut Span) {
         let c = &chars[i];
         let next = Span { field: s.field.clone(), text: c.ch.to_string(), bbox: c.bbox, confidence: c.ocr_confidence, start: i, end: i + 1 };
         if continues(chars, s, &next) {
-            s.text.push(c.ch);
-            s.bbox = s.bbox.union(c.bbox);
-            s.confidence = s.confidence.min(c.ocr_confidence);
+            s.join(&next);
             // `end` stays at the end of the first line: `start..end` is
             // where the span stands in reading order, the text and box
             // hold the character below.
@@ -164,9 +170,6 @@ fn take_house_number(chars: &[TaggedChar], s: &mut Span) {
         }
     }
 }
-
-/// Fields that hold a person's name.
-const PERSON_NAMES: [&str; 3] = ["name", "agent_name", "legal_representative"];
 
 /// The most characters a name printed as one word is taken to have (a
 /// double surname and a two-character given name).
@@ -324,7 +327,7 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
         }
         if *t == Text {
             take_closing_bracket(chars, &mut s);
-            if PERSON_NAMES.contains(&s.field.as_str()) {
+            if super::typed::PERSON_NAMES.contains(&s.field.as_str()) {
                 take_whole_name(kind, chars, &mut s);
             }
             if s.field == "address" {
@@ -337,9 +340,7 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
             && let Some(prev) = list.last_mut()
             && continues(chars, prev, &s)
         {
-            prev.text.push_str(&s.text);
-            prev.bbox = prev.bbox.union(s.bbox);
-            prev.confidence = prev.confidence.min(s.confidence);
+            prev.join(&s);
             prev.end = s.end;
             continue;
         }

@@ -76,13 +76,16 @@ fn code_problem(key: &str, text: &str, bounds: &Bounds) -> Option<String> {
     }
 }
 
+/// Fields that hold a person's name.
+pub(super) const PERSON_NAMES: [&str; 3] = ["name", "agent_name", "legal_representative"];
+
 fn text_problem(key: &str, text: &str) -> Option<String> {
     let n = text.chars().count();
     let han = text.chars().filter(|&c| normalize::is_han(c)).count();
     match key {
         // Chinese names have two characters or more; names of minorities
         // join their parts with a middle dot.
-        "name" | "agent_name" | "legal_representative" => {
+        k if PERSON_NAMES.contains(&k) => {
             let ok = (2..=24).contains(&n) && text.chars().all(|c| normalize::is_han(c) || c == '·') && han >= 2;
             (!ok).then(|| format!("{text} is not a person's name"))
         }
