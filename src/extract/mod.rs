@@ -6,9 +6,12 @@
 //! - [`layout`]: each character's box on the page, as the model reads it;
 //! - [`tokenizer`]: one token per character, so OCR boxes follow tokens;
 //! - [`spans`]: tags → typed values with boxes and confidences;
+//! - [`anchored`]: values read by where they stand from their printed
+//!   labels, for the fields the tags left without one;
 //! - [`train`]: synthetic OCR-like pages and the training loop;
 //! - [`Extractor`]: the loaded model applied to one page's [`PageText`].
 
+pub mod anchored;
 pub mod layout;
 pub mod model;
 pub mod spans;
@@ -189,6 +192,7 @@ impl Extractor {
             (None, None) => kind_by_marks(page, &self.config.kinds, &probs),
         };
         let mut fields = spans::fields(kind, &tagged);
+        anchored::fill(kind, page, &mut fields);
         if kind == DocKind::EscortPlan {
             fields.insert("sections".into(), sections(page));
         }

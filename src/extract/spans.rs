@@ -358,26 +358,30 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
             }
         }
     }
-    let bounds = super::typed::embedded_bounds();
     let mut out = BTreeMap::new();
     for (key, t) in schema {
         let Some(cands) = by_field.get(*key) else { continue };
-        // The span's value, or why it is none: not normalised as its type,
-        // or not of the field's grammar or range.
-        let typed = |s: &Span| -> Result<Value, String> {
-            let v = value(*t, &s.text).ok_or_else(|| format!("not a {}", t.name()))?;
-            super::typed::problem(kind, key, &v, bounds).map_or(Ok(v), Err)
-        };
-        let reads = |s: &Span| typed(s).is_ok();
+        let reads = |s: &Span| typed(kind, key, *t, &s.text).is_ok();
         let best = cands.iter().max_by(|a, b| (reads(a), a.confidence).partial_cmp(&(reads(b), b.confidence)).unwrap_or(std::cmp::Ordering::Equal)).expect("non-empty");
-        let field = match typed(best) {
-            Ok(Value::String(v)) if *key == "business_scope" => Field::new(json!(scope_separators(&v)), best.confidence, best.bbox),
-            Ok(v) => Field::new(v, best.confidence, best.bbox),
-            Err(why) => Field::unreadable(&normalize::text(&best.text), why, best.confidence, best.bbox),
-        };
-        out.insert(key.to_string(), field);
+        out.insert(key.to_string(), field(kind, key, *t, &best.text, best.confidence, best.bbox));
     }
     out
+}
+
+/// The value of `text` as field `key` of a page of `kind`, or why it is
+/// none: not normalised as its type, or not of the field's grammar or range.
+pub(super) fn typed(kind: DocKind, key: &str, t: FieldType, text: &str) -> Result<Value, String> {
+    let v = value(t, text).ok_or_else(|| format!("not a {}", t.name()))?;
+    super::typed::problem(kind, key, &v, super::typed::embedded_bounds()).map_or(Ok(v), Err)
+}
+
+/// The field read from `text`: its value, or `text` marked unreadable.
+pub(super) fn field(kind: DocKind, key: &str, t: FieldType, text: &str, confidence: f32, bbox: BBox) -> Field {
+    match typed(kind, key, t, text) {
+        Ok(Value::String(v)) if key == "business_scope" => Field::new(json!(scope_separators(&v)), confidence, bbox),
+        Ok(v) => Field::new(v, confidence, bbox),
+        Err(why) => Field::unreadable(&normalize::text(text), why, confidence, bbox),
+    }
 }
 
 /// The escort plan's five sections (`documents.md`) and their headings.

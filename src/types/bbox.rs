@@ -33,6 +33,15 @@ impl BBox {
         let y1 = (self.y + self.h).max(other.y + other.h);
         BBox::new(x0, y0, x1 - x0, y1 - y0)
     }
+
+    /// The part of the smaller box's area the two share: 0 apart, 1 when
+    /// one holds the other.
+    pub fn overlap(self, other: BBox) -> f32 {
+        let w = (self.x + self.w).min(other.x + other.w).saturating_sub(self.x.max(other.x));
+        let h = (self.y + self.h).min(other.y + other.h).saturating_sub(self.y.max(other.y));
+        let smaller = (self.w as u64 * self.h as u64).min(other.w as u64 * other.h as u64);
+        if smaller == 0 { 0.0 } else { (w as u64 * h as u64) as f32 / smaller as f32 }
+    }
 }
 
 impl From<[u32; 4]> for BBox {
@@ -50,6 +59,15 @@ impl From<BBox> for [u32; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlap_is_the_share_of_the_smaller_box() {
+        let a = BBox::new(0, 0, 100, 20);
+        assert_eq!(a.overlap(BBox::new(50, 0, 10, 10)), 1.0);
+        assert_eq!(a.overlap(BBox::new(90, 10, 20, 20)), 0.25);
+        assert_eq!(a.overlap(BBox::new(100, 0, 10, 10)), 0.0);
+        assert_eq!(a.overlap(BBox::default()), 0.0);
+    }
 
     #[test]
     fn a_bbox_serialises_as_the_four_numbers_of_the_report() {

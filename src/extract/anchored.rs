@@ -1,0 +1,395 @@
+//! Values read by where they stand: a field's printed label
+//! ([`crate::document::labels`]) anchors the value beside or under it.
+//!
+//! The tagger reads a page in reading order and has learned the layouts it
+//! was trained on. On an edition it never saw it can tie a value to the
+//! wrong label, or to none. Two examples are a query printout whose labels
+//! are column headers over a row of values, and a copy whose labels stand
+//! small above their values in boxes. Geometry does not depend on the
+//! edition. Take a cell that *is* a label: nothing else in it but a colon
+//! or a unit. Its value is the next cell to its right on its row. If that
+//! cell is another label, or there is none near, the value is the nearest
+//! cell under it in its column, with the lines wrapped under that cell. A
+//! cell `label: value` holds its own value.
+//!
+//! A cell is a run of a line between wide gaps: OCR joins a table's
+//! columns into one line (`序号 许可证号 业户名称 …`), and the gaps
+//! between its detected boxes are the columns.
+//!
+//! Only a reading that is a value of its field's type and grammar
+//! ([`super::spans::typed`]) is given; the extractor uses it where the
+//! tagger read nothing or nothing readable ([`fill`]).
+
+use std::collections::BTreeMap;
+
+use crate::document::{DocKind, Field, labels};
+use crate::ocr::{PageText, TextChar};
+use crate::types::{BBox, normalize};
+
+/// A gap between two boxes of a line at least this many line heights wide
+/// ends a cell. Words of one value are set closer than this.
+const CELL_GAP: f32 = 0.6;
+/// The value to a label's right starts within this many label heights.
+const RIGHT_MAX: f32 = 6.0;
+/// The value under a label starts within this many label heights of its
+/// foot (a header row's values may sit a padded cell lower).
+const BELOW_MAX: f32 = 2.5;
+/// A wrapped line of a value starts within this many of the value's line
+/// heights under it.
+const WRAP_MAX: f32 = 0.7;
+
+/// A run of a line's characters between wide gaps.
+#[derive(Debug, Clone)]
+struct Cell {
+    chars: Vec<TextChar>,
+    bbox: BBox,
+    /// The median character's height: the measure of every distance (a
+    /// skewed photo's line box is taller than its text).
+    h: f32,
+}
+
+impl Cell {
+    fn new(chars: Vec<TextChar>) -> Cell {
+        let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
+        Cell { h: char_height(&chars), chars, bbox }
+    }
+
+    fn text(&self) -> String {
+        self.chars.iter().map(|c| c.ch).collect()
+    }
+
+    fn right(&self) -> f32 {
+        (self.bbox.x + self.bbox.w) as f32
+    }
+
+    fn bottom(&self) -> f32 {
+        (self.bbox.y + self.bbox.h) as f32
+    }
+
+    fn mid_y(&self) -> f32 {
+        self.bbox.y as f32 + self.bbox.h as f32 / 2.0
+    }
+
+    /// The two share at least half the lower one's height.
+    fn same_row(&self, other: &Cell) -> bool {
+        let overlap = self.bottom().min(other.bottom()) - (self.bbox.y.max(other.bbox.y)) as f32;
+        overlap >= 0.5 * self.h.min(other.h)
+    }
+
+    /// In one column: their spans across the page overlap by half the
+    /// narrower, or they start within a line height of each other.
+    fn same_column(&self, other: &Cell) -> bool {
+        let overlap = self.right().min(other.right()) - (self.bbox.x.max(other.bbox.x)) as f32;
+        overlap >= 0.5 * self.bbox.w.min(other.bbox.w) as f32 || (self.bbox.x as f32 - other.bbox.x as f32).abs() <= self.h
+    }
+}
+
+fn char_height(chars: &[TextChar]) -> f32 {
+    let mut h: Vec<u32> = chars.iter().filter(|c| !c.ch.is_whitespace()).map(|c| c.bbox.h).collect();
+    h.sort_unstable();
+    h.get(h.len() / 2).copied().unwrap_or(1) as f32
+}
+
+/// The page's lines cut into cells at gaps wider than [`CELL_GAP`] line
+/// heights; the gaps themselves are dropped.
+fn cells(page: &PageText) -> Vec<Cell> {
+    let mut out = vec![];
+    for line in &page.lines {
+        let gap = CELL_GAP * char_height(&line.chars);
+        let mut run: Vec<TextChar> = vec![];
+        for c in &line.chars {
+            if c.ch.is_whitespace() {
+                if c.bbox.w as f32 >= gap && !run.is_empty() {
+                    out.push(Cell::new(std::mem::take(&mut run)));
+                }
+                continue;
+            }
+            run.push(c.clone());
+        }
+        if !run.is_empty() {
+            out.push(Cell::new(run));
+        }
+    }
+    out
+}
+
+/// What a cell says of labels: the label it starts with (colon, unit in
+/// brackets and a full stop taken off) and, after a colon, the characters
+/// of the value it holds itself.
+struct Labelled<'a> {
+    label: String,
+    inline: &'a [TextChar],
+    /// It ends in a colon: a label, whether or not dajian knows it.
+    colon: bool,
+}
+
+fn labelled(cell: &Cell) -> Labelled<'_> {
+    let colon = cell.chars.iter().position(|c| matches!(c.ch, ':' | '：'));
+    let (head, inline) = match colon {
+        Some(i) => (&cell.chars[..i], &cell.chars[i + 1..]),
+        None => (&cell.chars[..], &cell.chars[cell.chars.len()..]),
+    };
+    let mut label = normalize::text(&head.iter().map(|c| c.ch).collect::<String>());
+    // 总质量(kg), 外廓尺寸(mm): the unit is not part of the label.
+    if label.ends_with(')')
+        && let Some(open) = label.rfind('(')
+        && label[open..].chars().all(|c| c.is_ascii())
+    {
+        label.truncate(open);
+    }
+    let label = label.trim_end_matches('.').to_string();
+    let inline = if inline.iter().all(|c| c.ch.is_whitespace()) { &inline[..0] } else { inline };
+    Labelled { label, inline, colon: colon.is_some() && inline.is_empty() }
+}
+
+/// The one field of `kind` whose labels include `label` (two characters
+/// or more: 至 and 自 alone are too common to anchor anything).
+fn field_labelled(kind: DocKind, label: &str) -> Option<&'static str> {
+    if label.chars().count() < 2 {
+        return None;
+    }
+    // 营业期限 and 有效期限 head a range: the value beside them starts with
+    // its first date, which is not the end's.
+    let names_end = |k: &str| !matches!(k, "valid_until" | "term_until") || label.contains(['至', '止']) || label.is_ascii();
+    let mut found = kind.fields().iter().map(|(k, _)| *k).filter(|k| labels(kind, k).contains(&label) && names_end(k));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// The cell starts with a label: one of any kind's field labels or marks
+/// (a driving licence copy prints 档案编号 too), or text before a colon.
+/// It may hold its value after the colon.
+fn is_label(cell: &Cell) -> bool {
+    let l = labelled(cell);
+    let known = |k: DocKind| k.fields().iter().any(|(f, _)| labels(k, f).contains(&l.label.as_str())) || k.marks().contains(&l.label.as_str());
+    l.colon || !l.inline.is_empty() || DocKind::ALL.into_iter().any(known)
+}
+
+/// The readings anchored by labels on a page of `kind`, by field: each a
+/// value of its field's type and grammar.
+pub fn fields(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
+    let cells = cells(page);
+    let label: Vec<bool> = cells.iter().map(is_label).collect();
+    let mut found: BTreeMap<String, Vec<Field>> = BTreeMap::new();
+    for (i, cell) in cells.iter().enumerate() {
+        let l = labelled(cell);
+        let Some(key) = field_labelled(kind, &l.label) else { continue };
+        let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
+        let value: Vec<Cell> = if !l.inline.is_empty() {
+            let first = Cell::new(l.inline.to_vec());
+            wrapped(&cells, &label, first)
+        } else if let Some(v) = beside(&cells, &label, i).or_else(|| under(&cells, &label, i)) {
+            wrapped(&cells, &label, cells[v].clone())
+        } else {
+            continue;
+        };
+        // The whole value if it reads as one; else its first line alone
+        // (the lines under it may be another value of the column).
+        let reading = (1..=value.len()).rev().find_map(|n| {
+            let text: String = value[..n].iter().map(Cell::text).collect();
+            super::spans::typed(kind, key, t, &text).ok()?;
+            let chars = value[..n].iter().flat_map(|c| &c.chars).chain(&cell.chars);
+            let confidence = chars.map(|c| c.confidence).fold(1f32, f32::min);
+            let bbox = value[1..n].iter().fold(value[0].bbox, |b, c| b.union(c.bbox));
+            Some(super::spans::field(kind, key, t, &text, confidence, bbox))
+        });
+        if let Some(f) = reading {
+            found.entry(key.to_string()).or_default().push(f);
+        }
+    }
+    // A label printed twice (a query page's heading and its table) may
+    // anchor two readings: only one they agree on is given.
+    found
+        .into_iter()
+        .filter_map(|(k, mut v)| {
+            let first = v.pop()?;
+            v.iter().all(|f| f.value == first.value).then_some((k, first))
+        })
+        .collect()
+}
+
+/// The value to the right of label `i` on its row: the nearest cell,
+/// unless it is a label or too far, or the row is a row of headers.
+fn beside(cells: &[Cell], label: &[bool], i: usize) -> Option<usize> {
+    let l = &cells[i];
+    let h = l.h;
+    let row: Vec<usize> = (0..cells.len()).filter(|&j| j != i && cells[j].same_row(l)).collect();
+    if row.iter().filter(|&&j| label[j]).count() >= 2 {
+        return None;
+    }
+    let j = row.into_iter().filter(|&j| cells[j].bbox.x as f32 >= l.right() - h / 2.0).min_by_key(|&j| cells[j].bbox.x)?;
+    (!label[j] && cells[j].bbox.x as f32 - l.right() <= RIGHT_MAX * h).then_some(j)
+}
+
+/// The value under label `i`: the nearest cell below it in its column,
+/// unless that is a label.
+fn under(cells: &[Cell], label: &[bool], i: usize) -> Option<usize> {
+    let l = &cells[i];
+    let h = l.h;
+    let j = (0..cells.len())
+        .filter(|&j| {
+            let c = &cells[j];
+            j != i && c.bbox.y as f32 >= l.mid_y() && c.bbox.y as f32 - l.bottom() <= BELOW_MAX * h && l.same_column(c)
+        })
+        .min_by(|&a, &b| {
+            let key = |j: usize| (cells[j].bbox.y, (cells[j].bbox.x as i64 - l.bbox.x as i64).abs());
+            key(a).cmp(&key(b))
+        })?;
+    (!label[j]).then_some(j)
+}
+
+/// `first` and the lines wrapped under it: cells starting where it starts,
+/// just below, with no label to their left on their row.
+fn wrapped(cells: &[Cell], label: &[bool], first: Cell) -> Vec<Cell> {
+    let mut out = vec![first];
+    loop {
+        let v = out.last().expect("starts with one");
+        let h = v.h;
+        let next = (0..cells.len()).find(|&j| {
+            let c = &cells[j];
+            !label[j]
+                && c.bbox.y as f32 > v.mid_y()
+                && c.bbox.y as f32 - v.bottom() <= WRAP_MAX * h
+                && (c.bbox.x as f32 - v.bbox.x as f32).abs() <= h
+                && !(0..cells.len()).any(|k| label[k] && cells[k].same_row(c) && cells[k].bbox.x < c.bbox.x)
+        });
+        match next {
+            Some(j) => out.push(cells[j].clone()),
+            None => return out,
+        }
+    }
+}
+
+/// Gives the anchored readings of `page` to the fields the tagger left
+/// without a value (absent, or unreadable), and to those whose value the
+/// tagger took from where labels put another field's (a mass from the
+/// next box, the first date of a row for the last).
+pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>) {
+    let anchored = self::fields(kind, page);
+    for (key, f) in &anchored {
+        let misplaced = |old: &Field| anchored.iter().any(|(other, g)| other != key && g.bbox.overlap(old.bbox) > 0.5);
+        if fields.get(key).is_none_or(|old| old.value.is_null() || (old.value != f.value && misplaced(old))) {
+            fields.insert(key.clone(), f.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::TextLine;
+    use serde_json::json;
+
+    /// A page of cells: (text, x, y), characters 20 px wide and 24 high;
+    /// cells on one y are one OCR line, joined by wide gaps.
+    fn page(cells: &[(&str, u32, u32)]) -> PageText {
+        let mut rows: BTreeMap<u32, Vec<(&str, u32)>> = BTreeMap::new();
+        for &(t, x, y) in cells {
+            rows.entry(y).or_default().push((t, x));
+        }
+        let lines = rows
+            .into_iter()
+            .map(|(y, mut row)| {
+                row.sort_by_key(|r| r.1);
+                let mut chars: Vec<TextChar> = vec![];
+                for (t, x) in row {
+                    if let Some(last) = chars.last() {
+                        let gap_x = last.bbox.x + last.bbox.w;
+                        chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: BBox::new(gap_x, y, x - gap_x, 24), source: None });
+                    }
+                    for (j, ch) in t.chars().enumerate() {
+                        chars.push(TextChar { ch, confidence: 0.9, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None });
+                    }
+                }
+                let bbox = chars.iter().fold(chars[0].bbox, |b, c| b.union(c.bbox));
+                TextLine { text: chars.iter().map(|c| c.ch).collect(), confidence: 0.9, bbox, chars, page: 1 }
+            })
+            .collect();
+        PageText { width: 1200, height: 1600, rotation_applied: 0, lines, regions: vec![] }
+    }
+
+    fn values(kind: DocKind, p: &PageText) -> BTreeMap<String, serde_json::Value> {
+        fields(kind, p).into_iter().map(|(k, f)| (k, f.value)).collect()
+    }
+
+    #[test]
+    fn column_headers_anchor_the_values_under_them_with_their_wrapped_lines() {
+        let p = page(&[
+            ("序号", 60, 400),
+            ("许可证号", 140, 400),
+            ("业户名称", 400, 400),
+            ("有效期起", 900, 400),
+            ("1", 60, 460),
+            ("鲁交运管许可济字370100", 140, 460),
+            ("济南甩舰术物流科技股份", 400, 460),
+            ("2024年12月1", 900, 460),
+            ("993009号", 140, 490),
+            ("有限公司", 400, 490),
+            ("日", 900, 490),
+        ]);
+        let v = values(DocKind::OperatingPermit, &p);
+        assert_eq!(v["permit_number"], json!("鲁交运管许可济字370100993009号"));
+        assert_eq!(v["company_name"], json!("济南甩舰术物流科技股份有限公司"));
+        assert_eq!(v["valid_from"], json!("2024-12-01"));
+    }
+
+    #[test]
+    fn a_label_small_above_its_value_in_a_box_anchors_that_value_not_the_next_boxs() {
+        let p = page(&[
+            ("整备质量(kg)", 450, 800),
+            ("总质量", 800, 800),
+            ("6850×2550×3850mm", 100, 840),
+            ("9100kg", 455, 840),
+            ("25000kg", 805, 840),
+        ]);
+        let v = values(DocKind::VehicleLicence, &p);
+        assert_eq!(v["curb_mass_kg"], json!(9100));
+        assert_eq!(v["total_mass_kg"], json!(25000));
+    }
+
+    #[test]
+    fn a_value_beside_its_label_is_taken_and_a_row_of_labels_is_passed_over() {
+        let p = page(&[("住址", 100, 300), ("山东省济南市历下区骚诊北街4号", 200, 300), ("号牌号码", 100, 400), ("车辆类型", 300, 400), ("鲁A82913", 100, 440)]);
+        let v = values(DocKind::VehicleLicence, &p);
+        assert_eq!(v["address"], json!("山东省济南市历下区骚诊北街4号"));
+        assert_eq!(v["plate_number"], json!("鲁A82913"));
+        // 车辆类型 has nothing under it in its column.
+        assert!(!v.contains_key("vehicle_type"));
+    }
+
+    #[test]
+    fn a_cell_holding_label_colon_value_is_its_own_reading() {
+        let p = page(&[("法定代表人：贾想", 600, 600), ("营业期限至：长期", 600, 700)]);
+        let v = values(DocKind::BusinessLicence, &p);
+        assert_eq!(v["legal_representative"], json!("贾想"));
+        assert_eq!(v["term_until"], json!("long_term"));
+    }
+
+    #[test]
+    fn a_reading_that_is_not_of_its_fields_grammar_is_not_given() {
+        // A name column whose cell holds a speck, and a VIN column whose
+        // cell is too short to be a VIN.
+        let p = page(&[("姓名", 100, 100), ("车辆识别代号", 400, 100), ("·", 100, 140), ("LGAX5D358", 400, 140)]);
+        assert!(values(DocKind::DrivingLicence, &p).is_empty());
+        assert!(values(DocKind::VehicleLicence, &p).is_empty());
+    }
+
+    #[test]
+    fn the_next_rows_value_under_a_label_left_value_is_not_a_wrapped_line() {
+        let p = page(&[("住址", 100, 300), ("山东省济南市历下区骚诊北街4号", 200, 300), ("使用性质", 100, 330), ("货运", 200, 330)]);
+        let v = values(DocKind::VehicleLicence, &p);
+        assert_eq!(v["address"], json!("山东省济南市历下区骚诊北街4号"));
+        assert_eq!(v["use_character"], json!("货运"));
+    }
+
+    #[test]
+    fn only_fields_the_tagger_left_without_a_value_are_filled() {
+        let p = page(&[("法定代表人：贾想", 600, 600), ("注册资本：贰仟万元整", 100, 600)]);
+        let mut got = BTreeMap::new();
+        got.insert("legal_representative".to_string(), Field::new(json!("贾思"), 0.9, BBox::default()));
+        got.insert("registered_capital".to_string(), Field::unreadable("贰", "too short", 0.9, BBox::default()));
+        fill(DocKind::BusinessLicence, &p, &mut got);
+        assert_eq!(got["legal_representative"].value, json!("贾思"));
+        assert_eq!(got["registered_capital"].value, json!("贰仟万元整"));
+    }
+}
