@@ -32,8 +32,9 @@ const CELL_GAP: f32 = 0.6;
 /// The value to a label's right starts within this many label heights.
 const RIGHT_MAX: f32 = 6.0;
 /// The value under a label starts within this many label heights of its
-/// foot (a header row's values may sit a padded cell lower).
-const BELOW_MAX: f32 = 2.5;
+/// foot (a header row as tall as its longest header, wrapped over three
+/// lines, stands that far above its values).
+const BELOW_MAX: f32 = 4.5;
 /// A wrapped line of a value starts within this many of the value's line
 /// heights under it.
 const WRAP_MAX: f32 = 0.7;
@@ -139,7 +140,9 @@ fn labelled(cell: &Cell) -> Labelled<'_> {
     }
     let label = label.trim_end_matches('.').to_string();
     let inline = if inline.iter().all(|c| c.ch.is_whitespace()) { &inline[..0] } else { inline };
-    Labelled { label, inline, colon: colon.is_some() && inline.is_empty() }
+    // 11:27 of a time is no label.
+    let colon = colon.is_some() && inline.is_empty() && label.chars().any(|c| !c.is_ascii_digit() && c.is_alphanumeric());
+    Labelled { label, inline, colon }
 }
 
 /// The one field of `kind` whose labels include `label` (two characters
@@ -170,6 +173,28 @@ fn is_label(cell: &Cell) -> bool {
 pub fn fields(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
     let cells = cells(page);
     let label: Vec<bool> = cells.iter().map(is_label).collect();
+    anchored(kind, &cells, &label)
+}
+
+/// How many more readings than `kind`'s another kind's labels must anchor
+/// to be the page's kind instead, and how many at least.
+const KIND_MARGIN: usize = 2;
+const KIND_MIN: usize = 3;
+
+/// The kind whose labels anchor clearly more readings on `page` than those
+/// of `kind` (the model's): a page of an edition the model never saw,
+/// which it took for a kind with like words (an operating permit's query
+/// page for a road transport certificate: both print 业户名称 and 经营范围).
+pub fn kind_by_labels(page: &PageText, kind: DocKind) -> Option<DocKind> {
+    let cells = cells(page);
+    let label: Vec<bool> = cells.iter().map(is_label).collect();
+    let count = |k: DocKind| anchored(k, &cells, &label).len();
+    let own = count(kind);
+    let (best, n) = DocKind::ALL.into_iter().filter(|&k| k != kind).map(|k| (k, count(k))).max_by_key(|&(_, n)| n)?;
+    (n >= KIND_MIN && n >= own + KIND_MARGIN).then_some(best)
+}
+
+fn anchored(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, Field> {
     let mut found: BTreeMap<String, Vec<Field>> = BTreeMap::new();
     for (i, cell) in cells.iter().enumerate() {
         let l = labelled(cell);
@@ -177,9 +202,9 @@ pub fn fields(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
         let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
         let value: Vec<Cell> = if !l.inline.is_empty() {
             let first = Cell::new(l.inline.to_vec());
-            wrapped(&cells, &label, first)
-        } else if let Some(v) = beside(&cells, &label, i).or_else(|| under(&cells, &label, i)) {
-            wrapped(&cells, &label, cells[v].clone())
+            wrapped(cells, label, first)
+        } else if let Some(v) = beside(cells, label, i).or_else(|| under(cells, label, i)) {
+            wrapped(cells, label, cells[v].clone())
         } else {
             continue;
         };

@@ -180,7 +180,7 @@ impl Extractor {
     /// (`dajian extract --kind`) instead of classifying it.
     pub fn extract(&self, page: &PageText, kind: Option<DocKind>) -> Result<Extraction, ExtractError> {
         let title = if kind.is_none() { kind_from_title(page) } else { None };
-        let (tagged, probs) = self.tag(page, kind.or(title.map(|t| t.0)))?;
+        let (mut tagged, probs) = self.tag(page, kind.or(title.map(|t| t.0)))?;
         let (best, best_p) = self.kind_of(&probs);
         let kind_confidence = |k: DocKind| if k == best { best_p } else { self.config.kinds.iter().position(|c| c == k.key()).map(|i| probs[i]).unwrap_or(0.0) };
         let (kind, kind_confidence) = match (kind, title) {
@@ -189,7 +189,17 @@ impl Extractor {
             // whole page, and can be led astray by a badly read one); it is
             // as sure as the reading of the title.
             (None, Some((k, read))) => (k, kind_confidence(k).max(read)),
-            (None, None) => kind_by_marks(page, &self.config.kinds, &probs),
+            (None, None) => {
+                let (k, p) = kind_by_marks(page, &self.config.kinds, &probs);
+                match anchored::kind_by_labels(page, k) {
+                    // Tagged again for that kind's fields.
+                    Some(by_labels) => {
+                        tagged = self.tag(page, Some(by_labels))?.0;
+                        (by_labels, kind_confidence(by_labels))
+                    }
+                    None => (k, p),
+                }
+            }
         };
         let mut fields = spans::fields(kind, &tagged);
         anchored::fill(kind, page, &mut fields);
