@@ -205,6 +205,8 @@ pub fn labels(kind: DocKind, key: &str) -> &'static [&'static str] {
         (VehicleLicence, "towing_mass_kg") => &["准牵引总质量"],
         (VehicleLicence, "inspection_valid_until") => &["检验有效期至", "检验有效期", "检验记录"],
         (VehicleLicence, "rated_load_kg") => &["核定载质量"],
+        // One label over one `L×W×H` value.
+        (VehicleLicence | RoadTransportCertificate, "length_mm" | "width_mm" | "height_mm") => &["外廓尺寸", "车辆外廓尺寸"],
         (VehicleLicence, "use_character") => &["使用性质", "UseCharacter"],
         (VehicleLicence, "register_date") => &["注册日期", "RegisterDate"],
         (VehicleLicence | RoadTransportCertificate | QualificationCertificate, "issue_date") => &["发证日期", "IssueDate", "初次领证日期", "初领日期"],

@@ -100,7 +100,9 @@ pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
         // A scope that starts with the required item's end or ends with its
         // start was cut where the item wraps to the next line (a table
         // cell): the item may be whole on the page, so no clear evidence.
-        let status = if cut_through(&text, scope) { Status::Warn } else { Status::Block };
+        // So may a scope printed whole on a line the reading left out.
+        let printed = doc.lines.iter().any(|line| normalize::text(&line.text).contains(scope.as_str()));
+        let status = if cut_through(&text, scope) || printed { Status::Warn } else { Status::Block };
         c.expect_read(doc, "business_scope", text.contains(scope.as_str()), status, || {
             if status == Status::Warn {
                 tr!(l, "道路运输经营许可证的经营范围只读出“{text}”，{scope}可能跨行未读全：请对照原件", "the operating permit's scope reads only '{text}', where {scope} may wrap to another line: compare with the page")

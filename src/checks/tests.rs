@@ -249,6 +249,16 @@ fn a_permit_scope_cut_where_the_required_item_wraps_warns_and_one_without_it_blo
 }
 
 #[test]
+fn a_permit_scope_read_without_the_required_item_that_the_page_prints_on_another_line_warns() {
+    let mut w = World::clean();
+    w.set(OperatingPermit, None, "business_scope", json!("道路普通货物运输,货物专用运输"));
+    w.doc(OperatingPermit, None).lines = vec![line("经营范围"), line("道路普通货物运输,货物专用运输"), line("(集装箱),大型物件运输")];
+    assert_eq!(w.only("C2").0, Warn);
+    w.doc(OperatingPermit, None).lines = vec![line("经营范围"), line("道路普通货物运输,货物专用运输")];
+    assert_eq!(w.only("C2").0, Block);
+}
+
+#[test]
 fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_or_title_warns_instead_of_missing() {
     let mut w = World::clean();
     let d = w.doc(OperatingPermit, None);

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use crate::document::{DocKind, Field, labels};
 use crate::ocr::{PageText, TextChar};
-use crate::types::{BBox, normalize};
+use crate::types::{BBox, Mm, normalize};
 
 /// A gap between two boxes of a line at least this many line heights wide
 /// ends a cell. Words of one value are set closer than this.
@@ -42,17 +42,36 @@ const WRAP_MAX: f32 = 0.7;
 /// A run of a line's characters between wide gaps.
 #[derive(Debug, Clone)]
 struct Cell {
+    /// Each with its box turned upright (the page as read): the frame of
+    /// every distance here.
     chars: Vec<TextChar>,
     bbox: BBox,
+    /// Each character's box in the stored image, as a field's box is
+    /// reported.
+    stored: Vec<BBox>,
     /// The median character's height: the measure of every distance (a
     /// skewed photo's line box is taller than its text).
     h: f32,
 }
 
 impl Cell {
-    fn new(chars: Vec<TextChar>) -> Cell {
+    /// A cell of upright characters and their stored boxes.
+    fn new(chars: Vec<TextChar>, stored: Vec<BBox>) -> Cell {
         let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
-        Cell { h: char_height(&chars), chars, bbox }
+        Cell { h: char_height(&chars), chars, bbox, stored }
+    }
+
+    fn join(cells: &[Cell]) -> Cell {
+        Cell::new(cells.iter().flat_map(|c| c.chars.clone()).collect(), cells.iter().flat_map(|c| c.stored.clone()).collect())
+    }
+
+    /// Its characters from `from` on (none: `None`).
+    fn from(&self, from: usize) -> Option<Cell> {
+        (from < self.chars.len()).then(|| Cell::new(self.chars[from..].to_vec(), self.stored[from..].to_vec()))
+    }
+
+    fn stored_box(&self) -> BBox {
+        self.stored.iter().skip(1).fold(self.stored[0], |b, c| b.union(*c))
     }
 
     fn text(&self) -> String {
@@ -92,23 +111,68 @@ fn char_height(chars: &[TextChar]) -> f32 {
 }
 
 /// The page's lines cut into cells at gaps wider than [`CELL_GAP`] line
-/// heights; the gaps themselves are dropped.
+/// heights; the gaps themselves are dropped. A label printed letter-spaced
+/// (`名 称`, `住 所`) is one cell again.
 fn cells(page: &PageText) -> Vec<Cell> {
     let mut out = vec![];
     for line in &page.lines {
-        let gap = CELL_GAP * char_height(&line.chars);
+        let upright: Vec<TextChar> = line.chars.iter().map(|c| TextChar { bbox: upright(page, c.bbox), ..c.clone() }).collect();
+        let gap = CELL_GAP * char_height(&upright);
+        let mut row: Vec<Cell> = vec![];
         let mut run: Vec<TextChar> = vec![];
-        for c in &line.chars {
+        let mut stored: Vec<BBox> = vec![];
+        for (c, s) in upright.into_iter().zip(&line.chars) {
             if c.ch.is_whitespace() {
                 if c.bbox.w as f32 >= gap && !run.is_empty() {
-                    out.push(Cell::new(std::mem::take(&mut run)));
+                    row.push(Cell::new(std::mem::take(&mut run), std::mem::take(&mut stored)));
                 }
                 continue;
             }
-            run.push(c.clone());
+            run.push(c);
+            stored.push(s.bbox);
         }
         if !run.is_empty() {
-            out.push(Cell::new(run));
+            row.push(Cell::new(run, stored));
+        }
+        out.extend(join_spaced_labels(row));
+    }
+    out
+}
+
+/// A box of the stored image in the frame of the page as read, turned by
+/// the page's rotation (clockwise degrees).
+fn upright(page: &PageText, b: BBox) -> BBox {
+    let (w, h) = (page.width, page.height);
+    let (x1, y1) = (b.x + b.w, b.y + b.h);
+    match page.rotation_applied {
+        90 => BBox::new(h.saturating_sub(y1), b.x, b.h, b.w),
+        180 => BBox::new(w.saturating_sub(x1), h.saturating_sub(y1), b.w, b.h),
+        270 => BBox::new(b.y, w.saturating_sub(x1), b.h, b.w),
+        _ => b,
+    }
+}
+
+/// Single characters side by side that spell a known label, as one cell.
+fn join_spaced_labels(row: Vec<Cell>) -> Vec<Cell> {
+    let mut out: Vec<Cell> = vec![];
+    let mut i = 0;
+    while i < row.len() {
+        let single = |j: usize| row.get(j).is_some_and(|c| c.chars.len() == 1);
+        let mut end = i;
+        while single(end) {
+            end += 1;
+        }
+        // The longest run from i that is a label (two to five letters).
+        let join = |e: usize| Cell::join(&row[i..e]);
+        match (i + 2..=end.min(i + 5)).rev().find(|&e| is_label(&join(e))) {
+            Some(e) => {
+                out.push(join(e));
+                i = e;
+            }
+            None => {
+                out.push(row[i].clone());
+                i += 1;
+            }
         }
     }
     out
@@ -117,19 +181,16 @@ fn cells(page: &PageText) -> Vec<Cell> {
 /// What a cell says of labels: the label it starts with (colon, unit in
 /// brackets and a full stop taken off) and, after a colon, the characters
 /// of the value it holds itself.
-struct Labelled<'a> {
+struct Labelled {
     label: String,
-    inline: &'a [TextChar],
+    inline: Option<Cell>,
     /// It ends in a colon: a label, whether or not dajian knows it.
     colon: bool,
 }
 
-fn labelled(cell: &Cell) -> Labelled<'_> {
+fn labelled(cell: &Cell) -> Labelled {
     let colon = cell.chars.iter().position(|c| matches!(c.ch, ':' | '：'));
-    let (head, inline) = match colon {
-        Some(i) => (&cell.chars[..i], &cell.chars[i + 1..]),
-        None => (&cell.chars[..], &cell.chars[cell.chars.len()..]),
-    };
+    let head = &cell.chars[..colon.unwrap_or(cell.chars.len())];
     let mut label = normalize::text(&head.iter().map(|c| c.ch).collect::<String>());
     // 总质量(kg), 外廓尺寸(mm): the unit is not part of the label.
     if label.ends_with(')')
@@ -139,25 +200,28 @@ fn labelled(cell: &Cell) -> Labelled<'_> {
         label.truncate(open);
     }
     let label = label.trim_end_matches('.').to_string();
-    let inline = if inline.iter().all(|c| c.ch.is_whitespace()) { &inline[..0] } else { inline };
-    // 11:27 of a time is no label.
-    let colon = colon.is_some() && inline.is_empty() && label.chars().any(|c| !c.is_ascii_digit() && c.is_alphanumeric());
-    Labelled { label, inline, colon }
+    // 11:27 of a time, https: of an address are no labels.
+    let named = label.chars().any(|c| !c.is_ascii_digit() && c.is_alphanumeric()) && !label.starts_with("http");
+    let inline = colon.filter(|_| named).and_then(|i| cell.from(i + 1));
+    Labelled { colon: named && colon.is_some() && inline.is_none(), label, inline }
 }
 
-/// The one field of `kind` whose labels include `label` (two characters
-/// or more: 至 and 自 alone are too common to anchor anything).
-fn field_labelled(kind: DocKind, label: &str) -> Option<&'static str> {
+/// The fields of `kind` whose labels include `label` (two characters
+/// or more: 至 and 自 alone are too common to anchor anything): one field,
+/// or the three of an outline.
+fn fields_labelled(kind: DocKind, label: &str) -> Vec<&'static str> {
     if label.chars().count() < 2 {
-        return None;
+        return vec![];
     }
     // 营业期限 and 有效期限 head a range: the value beside them starts with
     // its first date, which is not the end's.
     let names_end = |k: &str| !matches!(k, "valid_until" | "term_until") || label.contains(['至', '止']) || label.is_ascii();
-    let mut found = kind.fields().iter().map(|(k, _)| *k).filter(|k| labels(kind, k).contains(&label) && names_end(k));
-    let first = found.next()?;
-    found.next().is_none().then_some(first)
+    let found: Vec<&str> = kind.fields().iter().map(|(k, _)| *k).filter(|k| labels(kind, k).contains(&label) && names_end(k)).collect();
+    if found.len() == 1 || found == OUTLINE { found } else { vec![] }
 }
+
+/// The fields one `L×W×H` value gives, in its order.
+const OUTLINE: [&str; 3] = ["length_mm", "width_mm", "height_mm"];
 
 /// The cell starts with a label: one of any kind's field labels or marks
 /// (a driving licence copy prints 档案编号 too), or text before a colon.
@@ -165,7 +229,7 @@ fn field_labelled(kind: DocKind, label: &str) -> Option<&'static str> {
 fn is_label(cell: &Cell) -> bool {
     let l = labelled(cell);
     let known = |k: DocKind| k.fields().iter().any(|(f, _)| labels(k, f).contains(&l.label.as_str())) || k.marks().contains(&l.label.as_str());
-    l.colon || !l.inline.is_empty() || DocKind::ALL.into_iter().any(known)
+    l.colon || l.inline.is_some() || DocKind::ALL.into_iter().any(known)
 }
 
 /// The readings anchored by labels on a page of `kind`, by field: each a
@@ -198,25 +262,34 @@ fn anchored(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, F
     let mut found: BTreeMap<String, Vec<Field>> = BTreeMap::new();
     for (i, cell) in cells.iter().enumerate() {
         let l = labelled(cell);
-        let Some(key) = field_labelled(kind, &l.label) else { continue };
-        let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
-        let value: Vec<Cell> = if !l.inline.is_empty() {
-            let first = Cell::new(l.inline.to_vec());
+        let keys = fields_labelled(kind, &l.label);
+        if keys.is_empty() {
+            continue;
+        }
+        let value: Vec<Cell> = if let Some(first) = l.inline {
             wrapped(cells, label, first)
         } else if let Some(v) = beside(cells, label, i).or_else(|| under(cells, label, i)) {
             wrapped(cells, label, cells[v].clone())
         } else {
             continue;
         };
+        let confidence = |n: usize| value[..n].iter().flat_map(|c| &c.chars).chain(&cell.chars).map(|c| c.confidence).fold(1f32, f32::min);
+        let bbox = |n: usize| value[1..n].iter().fold(value[0].stored_box(), |b, c| b.union(c.stored_box()));
+        if keys == OUTLINE {
+            let Ok(outline) = Mm::parse_outline(&normalize::text(&value[0].text())) else { continue };
+            for (key, mm) in OUTLINE.into_iter().zip([outline.0, outline.1, outline.2]) {
+                found.entry(key.to_string()).or_default().push(Field::new(serde_json::json!(mm.0), confidence(1), bbox(1)));
+            }
+            continue;
+        }
+        let key = keys[0];
+        let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
         // The whole value if it reads as one; else its first line alone
         // (the lines under it may be another value of the column).
         let reading = (1..=value.len()).rev().find_map(|n| {
             let text: String = value[..n].iter().map(Cell::text).collect();
             super::spans::typed(kind, key, t, &text).ok()?;
-            let chars = value[..n].iter().flat_map(|c| &c.chars).chain(&cell.chars);
-            let confidence = chars.map(|c| c.confidence).fold(1f32, f32::min);
-            let bbox = value[1..n].iter().fold(value[0].bbox, |b, c| b.union(c.bbox));
-            Some(super::spans::field(kind, key, t, &text, confidence, bbox))
+            Some(super::spans::field(kind, key, t, &text, confidence(n), bbox(n)))
         });
         if let Some(f) = reading {
             found.entry(key.to_string()).or_default().push(f);
@@ -288,12 +361,19 @@ fn wrapped(cells: &[Cell], label: &[bool], first: Cell) -> Vec<Cell> {
 /// Gives the anchored readings of `page` to the fields the tagger left
 /// without a value (absent, or unreadable), and to those whose value the
 /// tagger took from where labels put another field's (a mass from the
-/// next box, the first date of a row for the last).
+/// next box, the first date of a row for the last). Such a number or date
+/// with no anchored reading of its own is dropped: it is another field's,
+/// and a value missing warns where a wrong one may block.
 pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>) {
     let anchored = self::fields(kind, page);
+    let misplaced = |key: &str, f: &Field| anchored.iter().any(|(other, g)| other != key && g.bbox.overlap(f.bbox) > 0.5);
+    // Only numbers: the text grammars are loose enough that a label read
+    // beside the wrong cell (国籍 beside an address) gives a text reading.
+    let numeric = |key: &str| kind.fields().iter().any(|(k, t)| *k == key && t.is_numeric());
+    let taken = |key: &str, f: &Field| numeric(key) && anchored.iter().any(|(other, g)| other != key && g.value == f.value && g.bbox.overlap(f.bbox) > 0.5);
+    fields.retain(|key, f| anchored.contains_key(key) || !taken(key, f));
     for (key, f) in &anchored {
-        let misplaced = |old: &Field| anchored.iter().any(|(other, g)| other != key && g.bbox.overlap(old.bbox) > 0.5);
-        if fields.get(key).is_none_or(|old| old.value.is_null() || (old.value != f.value && misplaced(old))) {
+        if fields.get(key).is_none_or(|old| old.value.is_null() || (old.value != f.value && misplaced(key, old))) {
             fields.insert(key.clone(), f.clone());
         }
     }
@@ -405,6 +485,66 @@ mod tests {
         let v = values(DocKind::VehicleLicence, &p);
         assert_eq!(v["address"], json!("山东省济南市历下区骚诊北街4号"));
         assert_eq!(v["use_character"], json!("货运"));
+    }
+
+    #[test]
+    fn a_page_read_upside_down_is_measured_as_read_and_its_boxes_reported_as_stored() {
+        let cells = [("整备质量", 450, 800), ("总质量", 800, 800), ("9100kg", 455, 840), ("25000kg", 805, 840)];
+        let mut p = page(&cells);
+        let (w, h) = (p.width, p.height);
+        for c in p.lines.iter_mut().flat_map(|l| l.chars.iter_mut()) {
+            c.bbox = BBox::new(w - c.bbox.x - c.bbox.w, h - c.bbox.y - c.bbox.h, c.bbox.w, c.bbox.h);
+        }
+        p.rotation_applied = 180;
+        let f = fields(DocKind::VehicleLicence, &p);
+        assert_eq!((&f["curb_mass_kg"].value, &f["total_mass_kg"].value), (&json!(9100), &json!(25000)));
+        assert_eq!(f["curb_mass_kg"].bbox, BBox::new(w - 455 - 120, h - 840 - 24, 120, 24));
+    }
+
+    #[test]
+    fn an_outline_under_its_label_gives_length_width_and_height() {
+        let p = page(&[("外廓尺寸(mm)", 100, 800), ("整备质量", 450, 800), ("6850×2550×3850mm", 100, 840), ("9100kg", 455, 840)]);
+        let v = values(DocKind::VehicleLicence, &p);
+        assert_eq!((&v["length_mm"], &v["width_mm"], &v["height_mm"]), (&json!(6850), &json!(2550), &json!(3850)));
+    }
+
+    #[test]
+    fn a_letter_spaced_label_is_one_label() {
+        let p = page(&[("名", 100, 300), ("称", 150, 300), ("济南睹汉货运集团有限公司", 250, 300), ("类", 100, 340), ("型", 150, 340), ("其他有限责任公司", 250, 340)]);
+        let v = values(DocKind::BusinessLicence, &p);
+        assert_eq!(v["company_name"], json!("济南睹汉货运集团有限公司"));
+        assert_eq!(v["company_type"], json!("其他有限责任公司"));
+    }
+
+    #[test]
+    fn a_page_whose_labels_anchor_another_kinds_fields_is_that_kind() {
+        let p = page(&[
+            ("许可证号", 140, 400),
+            ("业户名称", 400, 400),
+            ("经营范围", 700, 400),
+            ("有效期起", 900, 400),
+            ("鲁交运管许可济字370100993009号", 140, 460),
+            ("济南甩舰术物流科技股份有限公司", 400, 460),
+            ("道路普通货物运输", 700, 460),
+            ("2024年12月1日", 900, 460),
+        ]);
+        assert_eq!(kind_by_labels(&p, DocKind::RoadTransportCertificate), Some(DocKind::OperatingPermit));
+        assert_eq!(kind_by_labels(&p, DocKind::OperatingPermit), None);
+    }
+
+    #[test]
+    fn a_value_the_labels_give_another_field_is_that_fields_not_the_taggers() {
+        let p = page(&[("整备质量", 450, 800), ("总质量", 800, 800), ("9100kg", 455, 840), ("25000kg", 805, 840), ("核定载人数", 100, 900)]);
+        let at = |x: u32| BBox::new(x, 840, 120, 24);
+        let mut got = BTreeMap::new();
+        // Tagged one box to the left: the total from the curb mass's box,
+        // the rated load (no label on the page) from the total's.
+        got.insert("total_mass_kg".to_string(), Field::new(json!(9100), 0.9, at(455)));
+        got.insert("rated_load_kg".to_string(), Field::new(json!(25000), 0.9, at(805)));
+        fill(DocKind::VehicleLicence, &p, &mut got);
+        assert_eq!(got["total_mass_kg"].value, json!(25000));
+        assert_eq!(got["curb_mass_kg"].value, json!(9100));
+        assert!(!got.contains_key("rated_load_kg"));
     }
 
     #[test]
