@@ -100,9 +100,13 @@ pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
         // A scope that starts with the required item's end or ends with its
         // start was cut where the item wraps to the next line (a table
         // cell): the item may be whole on the page, so no clear evidence.
-        // So may a scope printed whole on a line the reading left out.
+        // So may a scope printed whole on a line the reading left out, or
+        // one whose registry record holds the item: the page and the
+        // authority's record disagree, which a misreading explains as well
+        // as a page. (A scope the registry lacks blocks below.)
         let printed = doc.lines.iter().any(|line| normalize::text(&line.text).contains(scope.as_str()));
-        let status = if cut_through(&text, scope) || printed { Status::Warn } else { Status::Block };
+        let registered = input.registry.company(&input.form.carrier.uscc).is_some_and(|r| r.permit_scope.iter().any(|s| normalize::text(s).contains(scope.as_str())));
+        let status = if cut_through(&text, scope) || printed || registered { Status::Warn } else { Status::Block };
         c.expect_read(doc, "business_scope", text.contains(scope.as_str()), status, || {
             if status == Status::Warn {
                 tr!(l, "道路运输经营许可证的经营范围只读出“{text}”，{scope}可能跨行未读全：请对照原件", "the operating permit's scope reads only '{text}', where {scope} may wrap to another line: compare with the page")

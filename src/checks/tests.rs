@@ -242,6 +242,7 @@ fn a_permit_scope_cut_where_the_required_item_wraps_warns_and_one_without_it_blo
     assert!(m.contains("reads only '物件运输'"), "{m}");
     w.set(OperatingPermit, None, "business_scope", json!("道路普通货物运输，大型"));
     assert_eq!(w.check("C2").status, Warn);
+    w.company_mut().permit_scope = vec!["道路普通货物运输".into()];
     w.set(OperatingPermit, None, "business_scope", json!("道路普通货物运输"));
     assert_eq!(w.check("C2").status, Block);
     w.set(OperatingPermit, None, "business_scope", json!("运输代理"));
@@ -249,13 +250,17 @@ fn a_permit_scope_cut_where_the_required_item_wraps_warns_and_one_without_it_blo
 }
 
 #[test]
-fn a_permit_scope_read_without_the_required_item_that_the_page_prints_on_another_line_warns() {
+fn a_permit_scope_read_without_the_required_item_that_the_page_prints_on_another_line_or_the_registry_holds_warns() {
     let mut w = World::clean();
     w.set(OperatingPermit, None, "business_scope", json!("道路普通货物运输,货物专用运输"));
     w.doc(OperatingPermit, None).lines = vec![line("经营范围"), line("道路普通货物运输,货物专用运输"), line("(集装箱),大型物件运输")];
     assert_eq!(w.only("C2").0, Warn);
+    // Not printed, but registered: the page and the record disagree.
     w.doc(OperatingPermit, None).lines = vec![line("经营范围"), line("道路普通货物运输,货物专用运输")];
-    assert_eq!(w.only("C2").0, Block);
+    assert_eq!(w.only("C2").0, Warn);
+    // Neither: the reading is clear evidence.
+    w.company_mut().permit_scope = vec!["道路普通货物运输".into()];
+    assert_eq!(w.check("C2").status, Block);
 }
 
 #[test]
@@ -508,6 +513,7 @@ fn c1_only_warns_when_just_a_name_differs() {
 #[test]
 fn c2_blocks_a_permit_without_large_cargo_scope() {
     let mut w = World::clean();
+    w.company_mut().permit_scope = vec!["道路普通货物运输".into(), "货物专用运输(集装箱)".into()];
     w.set(OperatingPermit, None, "business_scope", json!("道路普通货物运输"));
     assert_eq!(w.only("C2").0, Block);
 }
