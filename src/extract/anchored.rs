@@ -195,7 +195,7 @@ fn labelled(cell: &Cell) -> Labelled {
     // 总质量(kg), 外廓尺寸(mm): the unit is not part of the label.
     if label.ends_with(')')
         && let Some(open) = label.rfind('(')
-        && label[open..].chars().all(|c| c.is_ascii())
+        && label[open..].is_ascii()
     {
         label.truncate(open);
     }
