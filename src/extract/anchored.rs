@@ -385,8 +385,8 @@ mod tests {
     use crate::ocr::TextLine;
     use serde_json::json;
 
-    /// A page of cells: (text, x, y), characters 20 px wide and 24 high;
-    /// cells on one y are one OCR line, joined by wide gaps.
+    /// A page of cells: (text, x, y), characters 12 px wide and 24 high;
+    /// cells on one y are one OCR line, joined by the gaps between them.
     fn page(cells: &[(&str, u32, u32)]) -> PageText {
         let mut rows: BTreeMap<u32, Vec<(&str, u32)>> = BTreeMap::new();
         for &(t, x, y) in cells {
@@ -400,10 +400,10 @@ mod tests {
                 for (t, x) in row {
                     if let Some(last) = chars.last() {
                         let gap_x = last.bbox.x + last.bbox.w;
-                        chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: BBox::new(gap_x, y, x - gap_x, 24), source: None });
+                        chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: BBox::new(gap_x, y, x.saturating_sub(gap_x), 24), source: None });
                     }
                     for (j, ch) in t.chars().enumerate() {
-                        chars.push(TextChar { ch, confidence: 0.9, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None });
+                        chars.push(TextChar { ch, confidence: 0.9, bbox: BBox::new(x + 12 * j as u32, y, 12, 24), source: None });
                     }
                 }
                 let bbox = chars.iter().fold(chars[0].bbox, |b, c| b.union(c.bbox));
@@ -498,7 +498,7 @@ mod tests {
         p.rotation_applied = 180;
         let f = fields(DocKind::VehicleLicence, &p);
         assert_eq!((&f["curb_mass_kg"].value, &f["total_mass_kg"].value), (&json!(9100), &json!(25000)));
-        assert_eq!(f["curb_mass_kg"].bbox, BBox::new(w - 455 - 120, h - 840 - 24, 120, 24));
+        assert_eq!(f["curb_mass_kg"].bbox, BBox::new(w - 455 - 72, h - 840 - 24, 72, 24));
     }
 
     #[test]
@@ -535,7 +535,7 @@ mod tests {
     #[test]
     fn a_value_the_labels_give_another_field_is_that_fields_not_the_taggers() {
         let p = page(&[("整备质量", 450, 800), ("总质量", 800, 800), ("9100kg", 455, 840), ("25000kg", 805, 840), ("核定载人数", 100, 900)]);
-        let at = |x: u32| BBox::new(x, 840, 120, 24);
+        let at = |x: u32| BBox::new(x, 840, 72, 24);
         let mut got = BTreeMap::new();
         // Tagged one box to the left: the total from the curb mass's box,
         // the rated load (no label on the page) from the total's.
