@@ -237,7 +237,50 @@ fn is_label(cell: &Cell) -> bool {
 pub fn fields(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
     let cells = cells(page);
     let label: Vec<bool> = cells.iter().map(is_label).collect();
-    anchored(kind, &cells, &label)
+    let mut out = anchored(kind, &cells, &label);
+    for (key, f) in prose(kind, page) {
+        out.entry(key).or_insert(f);
+    }
+    out
+}
+
+/// Values a letter states in a sentence, with no label: `(kind, field,
+/// the words just before, the words just after)`. The agent of an
+/// authorisation letter in prose: `…现授权委托邱别（身份证号码：…）为我
+/// 公司代理人…`, `兹委托王琳同志…`.
+const PROSE: [(DocKind, &str, &[&str], &[&str]); 1] =
+    [(DocKind::AuthorizationLetter, "agent_name", &["委托"], &["（身份证", "(身份证", "，身份证", ",身份证", "同志", "为我"])];
+
+/// The most characters a name stated in prose has: a double surname and
+/// two given characters, or a minority's name whose parts a dot joins.
+const PROSE_MAX: usize = 4;
+const PROSE_MAX_DOTTED: usize = 16;
+
+/// The readings of [`PROSE`] on a page of `kind`, each a value of its
+/// field's grammar; the first of a field on the page is taken.
+fn prose(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
+    let mut out = BTreeMap::new();
+    for &(_, key, before, after) in PROSE.iter().filter(|p| p.0 == kind) {
+        let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
+        let at = |text: &[char], i: usize, word: &str| word.chars().enumerate().all(|(j, w)| text.get(i + j) == Some(&w));
+        for line in &page.lines {
+            let text: Vec<char> = line.chars.iter().map(|c| c.ch).collect();
+            let starts = (0..text.len()).filter_map(|i| before.iter().find(|w| at(&text, i, w)).map(|w| i + w.chars().count()));
+            for start in starts {
+                let Some(end) = (start + 1..=(start + PROSE_MAX_DOTTED).min(text.len())).find(|&e| after.iter().any(|w| at(&text, e, w))) else { continue };
+                let chars = &line.chars[start..end];
+                let value: String = chars.iter().map(|c| c.ch).collect();
+                let short = chars.len() <= PROSE_MAX || value.contains('·');
+                if !short || out.contains_key(key) || super::spans::typed(kind, key, t, &value).is_err() {
+                    continue;
+                }
+                let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
+                let confidence = chars.iter().map(|c| c.confidence).fold(1f32, f32::min);
+                out.insert(key.to_string(), super::spans::field(kind, key, t, &value, confidence, bbox));
+            }
+        }
+    }
+    out
 }
 
 /// How many more readings than `kind`'s another kind's labels must anchor
@@ -415,6 +458,20 @@ mod tests {
 
     fn values(kind: DocKind, p: &PageText) -> BTreeMap<String, serde_json::Value> {
         fields(kind, p).into_iter().map(|(k, f)| (k, f.value)).collect()
+    }
+
+    #[test]
+    fn a_letter_in_prose_names_its_agent_between_the_words_around_it() {
+        let p = page(&[("我公司法定代表人贾想现授权委托邱别（身份证号码：370102197504070293）为我公司代", 60, 400), ("兹委托王琳同志前往办理", 60, 500)]);
+        assert_eq!(values(DocKind::AuthorizationLetter, &p)["agent_name"], json!("邱别"));
+        let p = page(&[("兹委托王琳同志前往办理", 60, 500)]);
+        assert_eq!(values(DocKind::AuthorizationLetter, &p)["agent_name"], json!("王琳"));
+        // The title 委托书 and a sentence without a name give none.
+        let p = page(&[("委托书", 60, 100), ("委托期限内所签署的文件，身份证复印件附后", 60, 500)]);
+        assert!(!values(DocKind::AuthorizationLetter, &p).contains_key("agent_name"));
+        // Only the letter is read so.
+        let p = page(&[("兹委托王琳同志前往办理", 60, 500)]);
+        assert!(values(DocKind::IdCard, &p).is_empty());
     }
 
     #[test]

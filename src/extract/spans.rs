@@ -195,6 +195,46 @@ fn take_whole_name(kind: DocKind, chars: &[TaggedChar], s: &mut Span) {
     }
 }
 
+/// Fields that hold a company's name (a vehicle's owner may be a person).
+const COMPANY_NAMES: [&str; 4] = ["company_name", "principal_name", "operator_name", "owner"];
+
+/// Widens a company's name back to the start of its word: a name is
+/// printed without a gap inside, and the tagger, meeting rare characters,
+/// starts it late (`济南睹汉|货运集团有限公司`) or cuts it in two
+/// (`济南|甩舰术物流科技股份|有限公司`). Only a span ending in 公司 is
+/// widened, over Chinese characters and brackets, untagged or its own, after
+/// a gap, a line's start, a colon or the words a sentence introduces it
+/// with ([`SENTENCE_LEADS`]); a word that starts with a label
+/// (`业户名称济南…`, OCR's reading of a label glued to its value) stays
+/// as tagged.
+/// Words a sentence introduces a company with (`我单位济南…有限公司…`).
+const SENTENCE_LEADS: [&str; 6] = ["我单位", "我公司", "本单位", "本公司", "委托", "证明"];
+
+fn take_whole_company(chars: &[TaggedChar], s: &mut Span) {
+    if !normalize::text(&s.text).ends_with("公司") {
+        return;
+    }
+    let stop = |c: &TaggedChar| matches!(c.ch, ' ' | '\n' | ':' | '：');
+    let mut start = chars[..s.start].iter().rposition(stop).map_or(0, |i| i + 1);
+    // In a sentence the name follows the words that introduce it.
+    let before: String = chars[start..s.start].iter().map(|c| c.ch).collect();
+    if let Some(end) = SENTENCE_LEADS.iter().filter_map(|w| before.rfind(w).map(|i| i + w.len())).max() {
+        start += before[..end].chars().count();
+    }
+    // The name's own pieces too: the tagger may have cut it in two (济南|…|有限公司).
+    let ours = |c: &TaggedChar| c.tag == "O" || c.tag.split_once('-').is_some_and(|(_, f)| f == s.field);
+    let takes = |c: &TaggedChar| ours(c) && (normalize::is_han(c.ch) || matches!(c.ch, '(' | ')' | '（' | '）'));
+    if start == s.start || !chars[start..s.start].iter().all(takes) {
+        return;
+    }
+    let word = normalize::text(&chars[start..s.end].iter().map(|c| c.ch).collect::<String>());
+    let any_label = DocKind::ALL.into_iter().flat_map(|k| k.fields().iter().flat_map(move |(f, _)| crate::document::labels(k, f).iter()));
+    if any_label.filter(|l| l.chars().count() >= 2).any(|l| word.starts_with(&normalize::text(l))) {
+        return;
+    }
+    widen_to(chars, s, start, s.end);
+}
+
 /// Widens a code span over the Latin letters and digits touching it: a VIN,
 /// engine number or licence class has no space inside, and the tagger
 /// sometimes stops a code short on a blurred page (`A` of `A2`, `X1` of
@@ -330,11 +370,16 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
             if super::typed::PERSON_NAMES.contains(&s.field.as_str()) {
                 take_whole_name(kind, chars, &mut s);
             }
+            if COMPANY_NAMES.contains(&s.field.as_str()) {
+                take_whole_company(chars, &mut s);
+            }
             if s.field == "address" {
                 take_house_number(chars, &mut s);
             }
         }
         let list = by_field.entry(s.field.clone()).or_default();
+        // A piece the span was widened over is no value of its own.
+        list.retain(|p| p.start < s.start || p.end > s.end);
         // A text value wrapped onto a following line: one value.
         if *t == Text
             && let Some(prev) = list.last_mut()
@@ -518,6 +563,27 @@ mod tests {
         // Another field's characters are never taken.
         let chars = tagged("王琳男", &tags(&[("B-name", 1), ("I-name", 1), ("B-sex", 1)]));
         assert_eq!(fields(DocKind::DrivingLicence, &chars)["name"].value, json!("王琳"));
+    }
+
+    #[test]
+    fn a_company_name_started_late_takes_its_whole_word_but_never_a_label_glued_to_it() {
+        let chars = tagged("济南睹汉货运集团有限公司", &tags(&[("O", 4), ("B-principal_name", 1), ("I-principal_name", 7)]));
+        assert_eq!(fields(DocKind::AuthorizationLetter, &chars)["principal_name"].value, json!("济南睹汉货运集团有限公司"));
+        // After a colon, with brackets inside.
+        let chars = tagged("业户名称：华能（山东）工程运输有限公司", &tags(&[("O", 9), ("B-operator_name", 1), ("I-operator_name", 9)]));
+        assert_eq!(fields(DocKind::RoadTransportCertificate, &chars)["operator_name"].value, json!("华能(山东)工程运输有限公司"));
+        // OCR glued the label to the name: the label is not taken.
+        let chars = tagged("业户名称济南运输有限公司", &tags(&[("O", 6), ("B-operator_name", 1), ("I-operator_name", 5)]));
+        assert_eq!(fields(DocKind::RoadTransportCertificate, &chars)["operator_name"].value, json!("运输有限公司"));
+        // In a sentence: from the words that introduce it.
+        let chars = tagged("我单位泰安蓉儿奔都运输有限公司", &tags(&[("O", 5), ("B-principal_name", 1), ("I-principal_name", 9)]));
+        assert_eq!(fields(DocKind::AuthorizationLetter, &chars)["principal_name"].value, json!("泰安蓉儿奔都运输有限公司"));
+        // Cut in two by rare characters: one name again.
+        let chars = tagged("济南甩舰术物流科技股份有限公司", &tags(&[("B-principal_name", 1), ("I-principal_name", 1), ("O", 9), ("B-principal_name", 1), ("I-principal_name", 3)]));
+        assert_eq!(fields(DocKind::AuthorizationLetter, &chars)["principal_name"].value, json!("济南甩舰术物流科技股份有限公司"));
+        // Not a company's ending: the tagger's reading stands.
+        let chars = tagged("济南睹汉货运集团有限", &tags(&[("O", 4), ("B-principal_name", 1), ("I-principal_name", 5)]));
+        assert_eq!(fields(DocKind::AuthorizationLetter, &chars)["principal_name"].value, json!("货运集团有限"));
     }
 
     #[test]
