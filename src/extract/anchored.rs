@@ -235,11 +235,24 @@ fn is_label(cell: &Cell) -> bool {
 /// The readings anchored by labels on a page of `kind`, by field: each a
 /// value of its field's type and grammar.
 pub fn fields(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
+    readings(kind, page).into_iter().map(|(k, r)| (k, r.field)).collect()
+}
+
+/// A value the labels (or a letter's words) give a field.
+#[derive(Debug, Clone)]
+struct Reading {
+    field: Field,
+    /// Read under a column header over more than one line: a table cell
+    /// wrapped at its column's width, whose first line alone is a piece.
+    wrapped_in_column: bool,
+}
+
+fn readings(kind: DocKind, page: &PageText) -> BTreeMap<String, Reading> {
     let cells = cells(page);
     let label: Vec<bool> = cells.iter().map(is_label).collect();
     let mut out = anchored(kind, &cells, &label);
-    for (key, f) in prose(kind, page) {
-        out.entry(key).or_insert(f);
+    for (key, field) in prose(kind, page) {
+        out.entry(key).or_insert(Reading { field, wrapped_in_column: false });
     }
     out
 }
@@ -301,17 +314,18 @@ pub fn kind_by_labels(page: &PageText, kind: DocKind) -> Option<DocKind> {
     (n >= KIND_MIN && n >= own + KIND_MARGIN).then_some(best)
 }
 
-fn anchored(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, Field> {
-    let mut found: BTreeMap<String, Vec<Field>> = BTreeMap::new();
+fn anchored(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, Reading> {
+    let mut found: BTreeMap<String, Vec<Reading>> = BTreeMap::new();
     for (i, cell) in cells.iter().enumerate() {
         let l = labelled(cell);
         let keys = fields_labelled(kind, &l.label);
         if keys.is_empty() {
             continue;
         }
+        let mut in_column = false;
         let value: Vec<Cell> = if let Some(first) = l.inline {
             wrapped(cells, label, first)
-        } else if let Some(v) = beside(cells, label, i).or_else(|| under(cells, label, i)) {
+        } else if let Some(v) = beside(cells, label, i).or_else(|| under(cells, label, i).inspect(|_| in_column = true)) {
             wrapped(cells, label, cells[v].clone())
         } else {
             continue;
@@ -321,7 +335,8 @@ fn anchored(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, F
         if keys == OUTLINE {
             let Ok(outline) = Mm::parse_outline(&normalize::text(&value[0].text())) else { continue };
             for (key, mm) in OUTLINE.into_iter().zip([outline.0, outline.1, outline.2]) {
-                found.entry(key.to_string()).or_default().push(Field::new(serde_json::json!(mm.0), confidence(1), bbox(1)));
+                let field = Field::new(serde_json::json!(mm.0), confidence(1), bbox(1));
+                found.entry(key.to_string()).or_default().push(Reading { field, wrapped_in_column: false });
             }
             continue;
         }
@@ -332,7 +347,7 @@ fn anchored(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, F
         let reading = (1..=value.len()).rev().find_map(|n| {
             let text: String = value[..n].iter().map(Cell::text).collect();
             super::spans::typed(kind, key, t, &text).ok()?;
-            Some(super::spans::field(kind, key, t, &text, confidence(n), bbox(n)))
+            Some(Reading { field: super::spans::field(kind, key, t, &text, confidence(n), bbox(n)), wrapped_in_column: in_column && n > 1 })
         });
         if let Some(f) = reading {
             found.entry(key.to_string()).or_default().push(f);
@@ -344,7 +359,7 @@ fn anchored(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, F
         .into_iter()
         .filter_map(|(k, mut v)| {
             let first = v.pop()?;
-            v.iter().all(|f| f.value == first.value).then_some((k, first))
+            v.iter().all(|r| r.field.value == first.field.value).then_some((k, first))
         })
         .collect()
 }
@@ -402,21 +417,29 @@ fn wrapped(cells: &[Cell], label: &[bool], first: Cell) -> Vec<Cell> {
 }
 
 /// Gives the anchored readings of `page` to the fields the tagger left
-/// without a value (absent, or unreadable), and to those whose value the
+/// without a value (absent, or unreadable), to those whose value the
 /// tagger took from where labels put another field's (a mass from the
-/// next box, the first date of a row for the last). Such a number or date
-/// with no anchored reading of its own is dropped: it is another field's,
-/// and a value missing warns where a wrong one may block.
+/// next box, the first date of a row for the last), and to those whose
+/// tagged value is a piece of a table cell the reading holds whole (a
+/// company name wrapped at its column's width, read up to the wrap). Such
+/// a misplaced number or date with no anchored reading of its own is
+/// dropped: it is another field's, and a value missing warns where a
+/// wrong one may block.
 pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>) {
-    let anchored = self::fields(kind, page);
-    let misplaced = |key: &str, f: &Field| anchored.iter().any(|(other, g)| other != key && g.bbox.overlap(f.bbox) > 0.5);
+    let anchored = readings(kind, page);
+    let misplaced = |key: &str, f: &Field| anchored.iter().any(|(other, r)| other != key && r.field.bbox.overlap(f.bbox) > 0.5);
     // Only numbers: the text grammars are loose enough that a label read
     // beside the wrong cell (国籍 beside an address) gives a text reading.
     let numeric = |key: &str| kind.fields().iter().any(|(k, t)| *k == key && t.is_numeric());
-    let taken = |key: &str, f: &Field| numeric(key) && anchored.iter().any(|(other, g)| other != key && g.value == f.value && g.bbox.overlap(f.bbox) > 0.5);
+    let taken = |key: &str, f: &Field| numeric(key) && anchored.iter().any(|(other, r)| other != key && r.field.value == f.value && r.field.bbox.overlap(f.bbox) > 0.5);
     fields.retain(|key, f| anchored.contains_key(key) || !taken(key, f));
-    for (key, f) in &anchored {
-        if fields.get(key).is_none_or(|old| old.value.is_null() || (old.value != f.value && misplaced(key, old))) {
+    for (key, r) in &anchored {
+        let f = &r.field;
+        let piece = |old: &Field| {
+            let (Some(part), Some(whole)) = (old.value.as_str(), f.value.as_str()) else { return false };
+            r.wrapped_in_column && whole.len() > part.len() && whole.contains(part) && f.bbox.overlap(old.bbox) > 0.8
+        };
+        if fields.get(key).is_none_or(|old| old.value.is_null() || (old.value != f.value && misplaced(key, old)) || piece(old)) {
             fields.insert(key.clone(), f.clone());
         }
     }
@@ -613,5 +636,28 @@ mod tests {
         fill(DocKind::BusinessLicence, &p, &mut got);
         assert_eq!(got["legal_representative"].value, json!("贾思"));
         assert_eq!(got["registered_capital"].value, json!("贰仟万元整"));
+    }
+
+    #[test]
+    fn a_tagged_piece_of_a_wrapped_table_cell_gives_way_to_the_whole_cell_and_a_value_beside_its_label_does_not() {
+        let p = page(&[
+            ("许可证号", 140, 400),
+            ("业户名称", 400, 400),
+            ("鲁交运管许可济字370100", 140, 460),
+            ("泰安蓉儿奔都吊装运输集团", 400, 460),
+            ("993009号", 140, 490),
+            ("有限公司", 400, 490),
+            ("经营地址", 100, 700),
+            ("山东省济南市章丘区程断葛南街838号", 200, 700),
+        ]);
+        let mut got = BTreeMap::new();
+        got.insert("company_name".to_string(), Field::new(json!("泰安蓉儿奔都吊装运输集团"), 0.9, BBox::new(400, 460, 144, 24)));
+        got.insert("permit_number".to_string(), Field::new(json!("鲁交运管许可济字370100"), 0.9, BBox::new(140, 460, 168, 24)));
+        // Beside its label, not in a column: the tagger's reading stands.
+        got.insert("address".to_string(), Field::new(json!("山东省济南市章丘区"), 0.9, BBox::new(200, 700, 108, 24)));
+        fill(DocKind::OperatingPermit, &p, &mut got);
+        assert_eq!(got["company_name"].value, json!("泰安蓉儿奔都吊装运输集团有限公司"));
+        assert_eq!(got["permit_number"].value, json!("鲁交运管许可济字370100993009号"));
+        assert_eq!(got["address"].value, json!("山东省济南市章丘区"));
     }
 }
