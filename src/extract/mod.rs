@@ -191,11 +191,12 @@ impl Extractor {
             (None, Some((k, read))) => (k, kind_confidence(k).max(read)),
             (None, None) => {
                 let (k, p) = kind_by_marks(page, &self.config.kinds, &probs);
-                match anchored::kind_by_labels(page, k) {
+                let escort = (k != DocKind::EscortPlan).then(|| escort_plan_by_headings(page)).flatten();
+                match escort.map(|c| (DocKind::EscortPlan, c)).or_else(|| anchored::kind_by_labels(page, k).map(|l| (l, kind_confidence(l)))) {
                     // Tagged again for that kind's fields.
-                    Some(by_labels) => {
-                        tagged = self.tag(page, Some(by_labels))?.0;
-                        (by_labels, kind_confidence(by_labels))
+                    Some((by_layout, confidence)) => {
+                        tagged = self.tag(page, Some(by_layout))?.0;
+                        (by_layout, confidence)
                     }
                     None => (k, p),
                 }
@@ -343,6 +344,21 @@ pub(crate) fn kind_from_title(page: &PageText) -> Option<(DocKind, f32)> {
     found
 }
 
+/// How many of the escort plan's five sections the headings of a page
+/// that speaks of 护送 must name for it to be one.
+const ESCORT_MIN_SECTIONS: usize = 3;
+
+/// An escort plan known by its headings, with the weakest heading's
+/// confidence: an office's own wording of a plan (a notice
+/// `关于印发…护送方案的通知` under a letterhead) has no title the model
+/// knows, and its prose reads to the model as `other`.
+fn escort_plan_by_headings(page: &PageText) -> Option<f32> {
+    let text = crate::types::normalize::text(&page.text());
+    let sections = sections(page);
+    let n = sections.value.as_array().map_or(0, Vec::len);
+    (text.contains("护送") && n >= ESCORT_MIN_SECTIONS).then_some(sections.confidence)
+}
+
 /// The escort plan's sections, found by their headings; the box covers the
 /// heading lines, the confidence is the weakest of them.
 fn sections(page: &PageText) -> Field {
@@ -458,6 +474,22 @@ mod tests {
         let card = page(&["姓客 萧强龙", "1980年9月19日", "320706198009193636"]);
         assert_eq!(kind_by_marks(&card, &kinds, &probs).0, DocKind::IdCard);
         assert_eq!(kind_by_marks(&page(&["姓客 萧强龙"]), &kinds, &probs).0, DocKind::Other);
+    }
+
+    #[test]
+    fn a_notice_whose_headings_name_three_escort_sections_is_an_escort_plan() {
+        let notice = page(&[
+            "关于印发风电叶片大件运输护送方案的通知",
+            "一、护送车辆及设备",
+            "本次运输配备护送车辆2辆，其中前导车1辆、后卫车1辆。",
+            "二、护送人员安排",
+            "三、行驶路线",
+            "五、应急处置措施",
+        ]);
+        assert_eq!(escort_plan_by_headings(&notice), Some(0.9));
+        // Two sections are not enough, and without 护送 it is no escort plan.
+        assert_eq!(escort_plan_by_headings(&page(&["护送通知", "一、车辆", "二、人员"])), None);
+        assert_eq!(escort_plan_by_headings(&page(&["一、车辆", "二、人员", "三、路线", "四、应急措施"])), None);
     }
 
     #[test]
