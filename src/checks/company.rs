@@ -80,6 +80,12 @@ fn cut_through(text: &str, item: &str) -> bool {
     (2..chars.len()).any(|n| text.ends_with(&head(n))) || (3..chars.len()).any(|n| text.starts_with(&tail(n)))
 }
 
+/// Whether a registered scope (its items as the registry holds them)
+/// includes `item`.
+fn lists(scope: &[String], item: &str) -> bool {
+    scope.iter().any(|s| normalize::text(s).contains(item))
+}
+
 /// C2 经营范围: the operating permit, on the page and in the registry,
 /// includes 大型物件运输.
 pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
@@ -105,7 +111,7 @@ pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
         // authority's record disagree, which a misreading explains as well
         // as a page. (A scope the registry lacks blocks below.)
         let printed = doc.lines.iter().any(|line| normalize::text(&line.text).contains(scope.as_str()));
-        let registered = input.registry.company(&input.form.carrier.uscc).is_some_and(|r| r.permit_scope.iter().any(|s| normalize::text(s).contains(scope.as_str())));
+        let registered = input.registry.company(&input.form.carrier.uscc).is_some_and(|r| lists(&r.permit_scope, scope));
         let status = if cut_through(&text, scope) || printed || registered { Status::Warn } else { Status::Block };
         c.expect_read(doc, "business_scope", text.contains(scope.as_str()), status, || {
             if status == Status::Warn {
@@ -121,8 +127,7 @@ pub fn c2_scope(input: &Input, l: Lang) -> CheckResult {
         if let Some((doc, text)) = &on_page {
             c.confirm_if(doc, "business_scope", Source::Registry, same_items(text, &r.permit_scope));
         }
-        let has = r.permit_scope.iter().any(|s| normalize::text(s).contains(scope.as_str()));
-        c.expect(has, Status::Block, || tr!(l, "登记的许可经营范围不含{scope}", "the registered permit scope does not include {scope}"));
+        c.expect(lists(&r.permit_scope, scope), Status::Block, || tr!(l, "登记的许可经营范围不含{scope}", "the registered permit scope does not include {scope}"));
     }
     c.finish(tr!(l, "道路运输经营许可包含{scope}", "the operating permit includes {scope}"))
 }

@@ -424,7 +424,8 @@ fn wrapped(cells: &[Cell], label: &[bool], first: Cell) -> Vec<Cell> {
 /// company name wrapped at its column's width, read up to the wrap). Such
 /// a misplaced number or date with no anchored reading of its own is
 /// dropped: it is another field's, and a value missing warns where a
-/// wrong one may block.
+/// wrong one may block. A tagged value the labels give too is as sure as
+/// the surer of the two readings.
 pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>) {
     let anchored = readings(kind, page);
     let misplaced = |key: &str, f: &Field| anchored.iter().any(|(other, r)| other != key && r.field.bbox.overlap(f.bbox) > 0.5);
@@ -439,8 +440,18 @@ pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>
             let (Some(part), Some(whole)) = (old.value.as_str(), f.value.as_str()) else { return false };
             r.wrapped_in_column && whole.len() > part.len() && whole.contains(part) && f.bbox.overlap(old.bbox) > 0.8
         };
-        if fields.get(key).is_none_or(|old| old.value.is_null() || (old.value != f.value && misplaced(key, old)) || piece(old)) {
-            fields.insert(key.clone(), f.clone());
+        match fields.get_mut(key) {
+            Some(old) if !old.value.is_null() && old.value == f.value => {
+                // Two readers agree: the tagger and the printed label. The
+                // tagger's doubt whether this is the field (a VIN beside the
+                // brand model on one line) is answered by the label; OCR's
+                // doubt of the characters stays in the label's reading.
+                old.confidence = old.confidence.max(f.confidence);
+            }
+            Some(old) if !old.value.is_null() && !misplaced(key, old) && !piece(old) => {}
+            _ => {
+                fields.insert(key.clone(), f.clone());
+            }
         }
     }
 }
@@ -659,5 +670,18 @@ mod tests {
         assert_eq!(got["company_name"].value, json!("泰安蓉儿奔都吊装运输集团有限公司"));
         assert_eq!(got["permit_number"].value, json!("鲁交运管许可济字370100993009号"));
         assert_eq!(got["address"].value, json!("山东省济南市章丘区"));
+    }
+
+    #[test]
+    fn a_tagged_value_its_label_confirms_is_as_sure_as_the_labels_reading() {
+        let p = page(&[("品牌型号", 450, 390), ("车辆识别代号", 800, 390), ("华骏牌ZCZ9400TPB", 460, 430), ("LA9PB3F35LG818632", 810, 430)]);
+        let mut got = BTreeMap::new();
+        // The tagger doubted the VIN was the VIN; a doubtful brand model
+        // that no label confirms stays doubtful.
+        got.insert("vin".to_string(), Field::new(json!("LA9PB3F35LG818632"), 0.001, BBox::new(810, 430, 204, 24)));
+        got.insert("brand_model".to_string(), Field::new(json!("华骏"), 0.3, BBox::new(460, 430, 24, 24)));
+        fill(DocKind::VehicleLicence, &p, &mut got);
+        assert_eq!(got["vin"].confidence, 0.9);
+        assert_eq!(got["brand_model"].confidence, 0.3);
     }
 }
