@@ -198,6 +198,9 @@ fn take_whole_name(kind: DocKind, chars: &[TaggedChar], s: &mut Span) {
 /// Fields that hold a company's name (a vehicle's owner may be a person).
 const COMPANY_NAMES: [&str; 4] = ["company_name", "principal_name", "operator_name", "owner"];
 
+/// Words a sentence introduces a company with (`我单位济南…有限公司…`).
+const SENTENCE_LEADS: [&str; 6] = ["我单位", "我公司", "本单位", "本公司", "委托", "证明"];
+
 /// Widens a company's name back to the start of its word: a name is
 /// printed without a gap inside, and the tagger, meeting rare characters,
 /// starts it late (`济南睹汉|货运集团有限公司`) or cuts it in two
@@ -207,9 +210,6 @@ const COMPANY_NAMES: [&str; 4] = ["company_name", "principal_name", "operator_na
 /// with ([`SENTENCE_LEADS`]); a word that starts with a label
 /// (`业户名称济南…`, OCR's reading of a label glued to its value) stays
 /// as tagged.
-/// Words a sentence introduces a company with (`我单位济南…有限公司…`).
-const SENTENCE_LEADS: [&str; 6] = ["我单位", "我公司", "本单位", "本公司", "委托", "证明"];
-
 fn take_whole_company(chars: &[TaggedChar], s: &mut Span) {
     if !normalize::text(&s.text).ends_with("公司") {
         return;
