@@ -154,10 +154,11 @@ fn a_page_read_again_after_a_larger_one_gives_the_same_lines_and_confidences() {
 
 /// Real plate photos (`../shared/realdata/plates`, made by nobody here and
 /// never trained on), read as any image is: no flag says they are plates.
-/// Measured 97.0 % exact (194/200; the plate's dot ignored as the
+/// Measured 97.5 % exact (195/200; the plate's dot ignored as the
 /// dataset's README says): 82.0 % with detection alone, 91.0 % reading the
-/// crop whole, 97.0 % with the plate grammar (`ocr::grammar`); the bound
-/// guards both without claiming more.
+/// crop whole, 97.0 % with the plate grammar (`ocr::grammar`), 97.5 % with
+/// the crop padded to 320 px as PaddleOCR pads; the bound guards all of
+/// them without claiming more.
 #[test]
 fn real_plate_photos_are_read_as_one_line_without_any_flag() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata/plates");
@@ -180,5 +181,5 @@ fn real_plate_photos_are_read_as_one_line_without_any_flag() {
     }
     assert_eq!(n, 200);
     assert_eq!(empty, 0, "every plate gives some text");
-    assert!(exact >= 190, "{exact}/{n} plates read exactly");
+    assert!(exact >= 192, "{exact}/{n} plates read exactly");
 }

@@ -476,13 +476,16 @@ impl OcrEngine {
                 .unwrap_or(grey)
             })
             .collect();
-        let mut texts =
-            recognize::recognize(&*self.nets, &self.alphabet, &sources, &regions, self.params.rec_batch, self.params.rec_min_width, self.params.rec_threads)?;
+        // A crop of one line is padded as PaddleOCR pads every line: one
+        // call, so the width costs little, and the short, low crops of
+        // plate photos are read much better so (docs/ocr.md).
+        let min_width = if layout.crop { self.params.rec_min_width.max(recognize::PADDLE_MIN_W) } else { self.params.rec_min_width };
+        let mut texts = recognize::recognize(&*self.nets, &self.alphabet, &sources, &regions, self.params.rec_batch, min_width, self.params.rec_threads)?;
         // A crop that reads like a code is read again by its grammar.
         if layout.crop
             && let [region] = regions.as_slice()
             && let Some(g) = grammar::suggested_by(&texts[0].text())
-            && let Some(t) = recognize::recognize_as(&*self.nets, &self.alphabet, sources[0], region, self.params.rec_min_width, g)?
+            && let Some(t) = recognize::recognize_as(&*self.nets, &self.alphabet, sources[0], region, min_width, g)?
         {
             texts[0] = t;
         }

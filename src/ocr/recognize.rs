@@ -13,6 +13,10 @@ use super::geometry::TextRegion;
 pub(crate) const CROP_H: usize = 48;
 /// Crops longer than this are squeezed (a 40:1 line is already very long).
 const MAX_REC_W: usize = CROP_H * 40;
+/// The width PaddleOCR pads every recognition input to, as the recogniser
+/// was trained (a one-line crop is read so; page lines use
+/// `OcrParams::rec_min_width`).
+pub(crate) const PADDLE_MIN_W: usize = 320;
 /// The classifier's fixed input width.
 pub(crate) const CLS_W: usize = 192;
 
