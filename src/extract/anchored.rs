@@ -251,8 +251,40 @@ fn readings(kind: DocKind, page: &PageText) -> BTreeMap<String, Reading> {
     let cells = cells(page);
     let label: Vec<bool> = cells.iter().map(is_label).collect();
     let mut out = anchored(kind, &cells, &label);
-    for (key, field) in prose(kind, page) {
+    for (key, field) in prose(kind, page).into_iter().chain(under_title(kind, page)) {
         out.entry(key).or_insert(Reading { field, wrapped_in_column: false });
+    }
+    out
+}
+
+/// Values printed with no label, alone on the line under the document's
+/// title and in larger type: `(kind, field, words of the title)`.
+/// The holder's name on the electronic driving licence of the traffic
+/// police's app (交管12123): 中华人民共和国机动车驾驶证, then the name large.
+const UNDER_TITLE: [(DocKind, &str, &str); 1] = [(DocKind::DrivingLicence, "name", "机动车驾驶证")];
+/// How much taller than the title's the characters of a value under it
+/// are: a name set large, not a line of body text (国籍 中国 on a card).
+const LARGER: f32 = 1.25;
+
+/// The readings of [`UNDER_TITLE`] on a page of `kind`: the whole line
+/// after the title, if it is a value of the field's grammar and short as
+/// a name is ([`PROSE_MAX`]).
+fn under_title(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
+    let mut out = BTreeMap::new();
+    for &(_, key, title) in UNDER_TITLE.iter().filter(|p| p.0 == kind) {
+        let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
+        let Some(i) = page.lines.iter().position(|l| l.text.contains(title)) else { continue };
+        let Some(line) = page.lines.get(i + 1) else { continue };
+        let chars: Vec<&TextChar> = line.chars.iter().filter(|c| !c.ch.is_whitespace()).collect();
+        let value: String = chars.iter().map(|c| c.ch).collect();
+        let short = chars.len() <= PROSE_MAX || (value.contains('·') && chars.len() <= PROSE_MAX_DOTTED);
+        let height = |l: &crate::ocr::TextLine| char_height(&l.chars.iter().map(|c| TextChar { bbox: upright(page, c.bbox), ..c.clone() }).collect::<Vec<_>>());
+        if chars.is_empty() || !short || height(line) < LARGER * height(&page.lines[i]) || super::spans::typed(kind, key, t, &value).is_err() {
+            continue;
+        }
+        let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
+        let confidence = chars.iter().map(|c| c.confidence).fold(1f32, f32::min);
+        out.insert(key.to_string(), super::spans::field(kind, key, t, &value, confidence, bbox));
     }
     out
 }
@@ -492,6 +524,22 @@ mod tests {
 
     fn values(kind: DocKind, p: &PageText) -> BTreeMap<String, serde_json::Value> {
         fields(kind, p).into_iter().map(|(k, f)| (k, f.value)).collect()
+    }
+
+    #[test]
+    fn an_app_licence_names_its_holder_alone_under_the_title_and_a_card_does_not() {
+        let mut p = page(&[("中华人民共和国机动车驾驶证", 70, 284), ("贾惜荤", 68, 359), ("状态：正常", 74, 453)]);
+        for c in &mut p.lines[1].chars {
+            c.bbox.h = 52;
+        }
+        assert_eq!(values(DocKind::DrivingLicence, &p)["name"], json!("贾惜荤"));
+        assert!(!values(DocKind::IdCard, &p).contains_key("name"));
+        // The nationality under the title is no name: it is read in body type.
+        let card = page(&[("中华人民共和国机动车驾驶证", 70, 284), ("中国", 68, 359)]);
+        assert!(!values(DocKind::DrivingLicence, &card).contains_key("name"));
+        // Nor is an ID number, or a name on another kind of page.
+        let copy = page(&[("中华人民共和国机动车驾驶证副页", 70, 284), ("654021198711304397", 68, 359)]);
+        assert!(!values(DocKind::DrivingLicence, &copy).contains_key("name"));
     }
 
     #[test]
