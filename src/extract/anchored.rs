@@ -466,6 +466,11 @@ pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>
     let numeric = |key: &str| kind.fields().iter().any(|(k, t)| *k == key && t.is_numeric());
     let taken = |key: &str, f: &Field| numeric(key) && anchored.iter().any(|(other, r)| other != key && r.field.value == f.value && r.field.bbox.overlap(f.bbox) > 0.5);
     fields.retain(|key, f| anchored.contains_key(key) || !taken(key, f));
+    // One printed value tagged as two fields (a vehicle's length also as
+    // its curb mass): at most one is right, so where the label gives one
+    // of them another value, the label's reading wins.
+    let tagged = fields.clone();
+    let shared = |key: &str, f: &Field| tagged.iter().any(|(other, g)| other != key && !g.value.is_null() && g.value == f.value && g.bbox.overlap(f.bbox) > 0.5);
     for (key, r) in &anchored {
         let f = &r.field;
         let piece = |old: &Field| {
@@ -480,7 +485,7 @@ pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>
                 // doubt of the characters stays in the label's reading.
                 old.confidence = old.confidence.max(f.confidence);
             }
-            Some(old) if !old.value.is_null() && !misplaced(key, old) && !piece(old) => {}
+            Some(old) if !old.value.is_null() && !misplaced(key, old) && !piece(old) && !shared(key, old) => {}
             _ => {
                 fields.insert(key.clone(), f.clone());
             }
@@ -695,6 +700,20 @@ mod tests {
         fill(DocKind::BusinessLicence, &p, &mut got);
         assert_eq!(got["legal_representative"].value, json!("贾思"));
         assert_eq!(got["registered_capital"].value, json!("贰仟万元整"));
+    }
+
+    #[test]
+    fn one_printed_value_tagged_as_two_fields_gives_way_where_a_label_reads_another() {
+        let p = page(&[("外廊尺寸(mm)", 101, 836), ("整备质量", 454, 836), ("总质量", 805, 836), ("8600×2550x3850mm", 105, 878), ("15070kg", 459, 878), ("41吨", 805, 878)]);
+        let mut got = BTreeMap::new();
+        let at_length = BBox::new(105, 878, 48, 24);
+        got.insert("length_mm".to_string(), Field::new(json!(8600), 0.3, at_length));
+        got.insert("curb_mass_kg".to_string(), Field::new(json!(8600), 0.88, at_length));
+        got.insert("total_mass_kg".to_string(), Field::new(json!(41000), 0.99, BBox::new(805, 878, 24, 24)));
+        fill(DocKind::VehicleLicence, &p, &mut got);
+        assert_eq!(got["curb_mass_kg"].value, json!(15070));
+        assert_eq!(got["length_mm"].value, json!(8600));
+        assert_eq!(got["total_mass_kg"].value, json!(41000));
     }
 
     #[test]
