@@ -98,6 +98,28 @@ fn spans(chars: &[TaggedChar]) -> Vec<Span> {
     out
 }
 
+/// A span holding a from/until pair (`2026年4月3日-2026年11月14日`,
+/// `2021年07月01日至长期`) cut at the separator between a date and a date
+/// or open end. `None` for one value, or a span joined over lines.
+fn split_range(chars: &[TaggedChar], s: &Span) -> Option<(Span, Span)> {
+    let own = &chars[s.start..s.end];
+    if own.iter().map(|c| c.ch).collect::<String>() != s.text {
+        return None;
+    }
+    let part = |from: usize, to: usize| {
+        let cs = &chars[from..to];
+        let text: String = cs.iter().map(|c| c.ch).collect();
+        let bbox = cs.iter().skip(1).fold(cs[0].bbox, |b, c| b.union(c.bbox));
+        let confidence = cs.iter().map(|c| c.ocr_confidence * c.tag_confidence).fold(1f32, f32::min);
+        Span { field: s.field.clone(), text, bbox, confidence, start: from, end: to }
+    };
+    let is_separator = |c: char| matches!(c, '至' | '到' | '-' | '－' | '—' | '~' | '～');
+    (1..own.len().saturating_sub(1)).filter(|&k| is_separator(own[k].ch)).find_map(|k| {
+        let (from, until) = (part(s.start, s.start + k), part(s.start + k + 1, s.end));
+        (normalize::date(&from.text).is_some() && normalize::open_end(&until.text).is_some()).then_some((from, until))
+    })
+}
+
 /// Whether `s` goes on where `prev` stopped: `prev` ends its line, `s`
 /// starts one (OCR lines, whatever lies between them in reading order),
 /// and on the page `s` either follows on the same row or starts the next
@@ -391,8 +413,20 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
         }
         list.push(s);
     }
+    // A from/until pair read as one span of either role: cut in two.
+    let has = |k: &str| schema.iter().any(|(f, _)| *f == k);
+    for key in ["valid_from", "valid_until", "term_until"] {
+        let one = by_field.get(key).filter(|v| v.len() == 1).and_then(|v| split_range(chars, &v[0]));
+        let Some((from, until)) = one else { continue };
+        if key == "valid_from" || (has("valid_from") && !by_field.contains_key("valid_from")) {
+            by_field.insert("valid_from".into(), vec![from]);
+        }
+        if key != "valid_from" || !by_field.contains_key("valid_until") {
+            by_field.insert(if key == "term_until" { "term_until" } else { "valid_until" }.into(), vec![until]);
+        }
+    }
     // A from/until pair read as two spans of one role: split by order.
-    if schema.iter().any(|(k, _)| *k == "valid_from") {
+    if has("valid_from") {
         for (have, missing) in [("valid_until", "valid_from"), ("valid_from", "valid_until")] {
             if !by_field.contains_key(missing) && by_field.get(have).is_some_and(|v| v.len() == 2) {
                 let mut two = by_field.remove(have).unwrap();
@@ -652,6 +686,25 @@ mod tests {
         // Apart (a space or another tag between), they stay two values.
         let chars = tagged("张伟 李娜", &tags(&[("B-name", 1), ("I-name", 1), ("O", 1), ("B-name", 1), ("I-name", 1)]));
         assert_eq!(spans(&chars).len(), 2);
+    }
+
+    #[test]
+    fn a_from_until_pair_read_as_one_span_is_cut_at_its_separator() {
+        let text = "2026年4月3日-2026年11月14日";
+        let n = text.chars().count();
+        let chars = tagged(text, &tags(&[("B-valid_from", 1), ("I-valid_from", n - 1)]));
+        let f = fields(DocKind::AuthorizationLetter, &chars);
+        assert_eq!((&f["valid_from"].value, &f["valid_until"].value), (&json!("2026-04-03"), &json!("2026-11-14")));
+        assert!(f["valid_until"].bbox.x > f["valid_from"].bbox.x);
+        let text = "2021年07月01日至长期";
+        let n = text.chars().count();
+        let chars = tagged(text, &tags(&[("B-term_until", 1), ("I-term_until", n - 1)]));
+        assert_eq!(fields(DocKind::BusinessLicence, &chars)["term_until"].value, json!("long_term"));
+        // One date with dashes in it is one date.
+        let chars = tagged("2021-03-15", &tags(&[("B-valid_until", 1), ("I-valid_until", 9)]));
+        let f = fields(DocKind::DrivingLicence, &chars);
+        assert_eq!(f["valid_until"].value, json!("2021-03-15"));
+        assert!(!f.contains_key("valid_from"));
     }
 
     #[test]

@@ -31,6 +31,13 @@ fn numbers(s: &str) -> Vec<u32> {
 
 /// Dates: `YYYY-MM-DD`. Also takes the compact `20260308`.
 pub fn date(s: &str) -> Option<Date> {
+    // A term printed after the day, `2030年8月6日（10年）`, is no part of it
+    // (OCR may lose its closing bracket).
+    let t = text(s);
+    let s = match t.split_once('(') {
+        Some((day, _)) if day.ends_with('日') => day,
+        _ => t.as_str(),
+    };
     let n = numbers(s);
     match n.as_slice() {
         // A year of fewer than four digits is a misread (a digit lost), not
@@ -108,6 +115,15 @@ mod tests {
         assert_eq!(code("lzz1clvb5ja123456"), "LZZ1CLVB5JA123456");
         assert_eq!(code("鲁H 6789挂"), "鲁H6789挂");
         assert_eq!(code("ＬＺＺ１"), "LZZ1");
+    }
+
+    #[test]
+    fn a_term_in_brackets_after_the_day_is_no_part_of_the_date() {
+        let want = Date::from_ymd_opt(2030, 8, 6);
+        for s in ["2030年8月6日（10年）", "2030年8月6日(10年", "2030年08月06日 (6年)"] {
+            assert_eq!(date(s), want, "{s}");
+        }
+        assert_eq!(date("2030(10年)"), None);
     }
 
     #[test]
