@@ -368,6 +368,8 @@ impl OcrEngine {
     }
 
     fn detect_grey(&self, grey: &GrayImage) -> anyhow::Result<Layout> {
+        // A page of print shows more boxes than this at any readable scale.
+        const FEW_BOXES: usize = 5;
         let p = &self.params;
         let (w, h) = (grey.width() as f32, grey.height() as f32);
         if w < 4.0 || h < 4.0 {
@@ -384,8 +386,11 @@ impl OcrEngine {
         let thickness = median(rects.iter().map(|r| r.width().min(r.height())));
         let rescale = match thickness {
             Some(t) if t * scale < p.min_line_px => Some(p.target_line_px / t),
-            // Nothing found on a squashed page: look again at full size.
+            // Nothing found on a squashed page, or only a few boxes none of
+            // them small (a QR code, a seal: the print too small to show at
+            // this scale): look again at full size.
             None if scale < 1.0 => Some(1.0),
+            Some(_) if rects.len() < FEW_BOXES && scale < 1.0 => Some(1.0),
             _ => None,
         };
         if let Some(s) = rescale {
