@@ -368,8 +368,6 @@ impl OcrEngine {
     }
 
     fn detect_grey(&self, grey: &GrayImage) -> anyhow::Result<Layout> {
-        // A page of print shows more boxes than this at any readable scale.
-        const FEW_BOXES: usize = 5;
         let p = &self.params;
         let (w, h) = (grey.width() as f32, grey.height() as f32);
         if w < 4.0 || h < 4.0 {
@@ -383,22 +381,9 @@ impl OcrEngine {
         }
         let first_scale = scale;
         let mut rects = self.detect_at(grey, scale)?;
-        let thickness = median(rects.iter().map(|r| r.width().min(r.height())));
-        let rescale = match thickness {
-            Some(t) if t * scale < p.min_line_px => Some(p.target_line_px / t),
-            // Nothing found on a squashed page, or only a few boxes none of
-            // them small (a QR code, a seal: the print too small to show at
-            // this scale): look again at full size.
-            None if scale < 1.0 => Some(1.0),
-            Some(_) if rects.len() < FEW_BOXES && scale < 1.0 => Some(1.0),
-            _ => None,
-        };
-        if let Some(s) = rescale {
-            let s = s.min(p.max_upscale);
-            if s > scale * 1.2 {
-                scale = s;
-                rects = self.detect_at(grey, scale)?;
-            }
+        if let Some(s) = second_look(&rects, scale, p) {
+            scale = s;
+            rects = self.detect_at(grey, scale)?;
         }
         let (mut dir, skew) = if p.detect_orientation { reading_axis(&rects) } else { ((1.0, 0.0), 0.0) };
         if p.detect_orientation && self.is_upside_down(grey, &rects, dir)? {
@@ -572,6 +557,27 @@ impl OcrEngine {
                 .collect()
         }))
     }
+}
+
+/// A page of print shows more boxes than this at any readable scale.
+const FEW_BOXES: usize = 5;
+
+/// The scale of a second detection, after a first look at `scale` found
+/// `rects` (in page pixels): the one that makes the median box
+/// `target_line_px` thick when it came out thinner than `min_line_px`;
+/// full size when nothing was found on a squashed page, or only a few
+/// boxes none of them thin (a QR code and a seal: the print too small to
+/// show at this scale). `None`: the first look stands.
+fn second_look(rects: &[RotatedRect], scale: f32, p: &OcrParams) -> Option<f32> {
+    let thickness = median(rects.iter().map(|r| r.width().min(r.height())));
+    let s = match thickness {
+        Some(t) if t * scale < p.min_line_px => p.target_line_px / t,
+        None if scale < 1.0 => 1.0,
+        Some(_) if rects.len() < FEW_BOXES && scale < 1.0 => 1.0,
+        _ => return None,
+    }
+    .min(p.max_upscale);
+    (s > scale * 1.2).then_some(s)
 }
 
 /// Groups regions into lines in reading order, in the page's upright frame

@@ -29,6 +29,21 @@ fn tall_boxes_mean_a_page_turned_a_quarter_and_are_first_taken_as_reading_upward
 }
 
 #[test]
+fn a_squashed_first_look_that_shows_only_a_qr_code_and_a_seal_looks_again_at_full_size() {
+    let p = OcrParams::default();
+    let blobs = vec![rect(100.0, 100.0, 120.0, 120.0, 0.0), rect(800.0, 300.0, 180.0, 180.0, 0.0), rect(600.0, 900.0, 300.0, 100.0, 0.0)];
+    assert_eq!(second_look(&blobs, 0.41, &p), Some(1.0));
+    // A card read at full size already, or a page whose print showed, stands.
+    assert_eq!(second_look(&blobs, 1.0, &p), None);
+    let lines: Vec<_> = (0..12).map(|i| rect(400.0, 100.0 + 60.0 * i as f32, 400.0, 50.0, 0.0)).collect();
+    assert_eq!(second_look(&lines, 0.41, &p), None);
+    // Thin print is looked at again at the scale that makes it 24 px thick.
+    let thin: Vec<_> = (0..12).map(|i| rect(400.0, 100.0 + 30.0 * i as f32, 400.0, 20.0, 0.0)).collect();
+    assert_eq!(second_look(&thin, 0.5, &p), Some(1.2));
+    assert_eq!(second_look(&[], 0.41, &p), Some(1.0));
+}
+
+#[test]
 fn square_boxes_alone_say_nothing_and_the_page_is_taken_as_upright() {
     let rects = vec![rect(10.0, 10.0, 20.0, 20.0, 30.0)];
     assert_eq!(reading_axis(&rects), ((1.0, 0.0), 0.0));
