@@ -22,7 +22,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::document::{DocKind, Field, labels};
+use crate::document::{DocKind, Field, FieldType, labels};
 use crate::ocr::{PageText, TextChar};
 use crate::types::{BBox, Mm, normalize};
 
@@ -282,9 +282,7 @@ fn under_title(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
         if chars.is_empty() || !short || height(line) < LARGER * height(&page.lines[i]) || super::spans::typed(kind, key, t, &value).is_err() {
             continue;
         }
-        let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
-        let confidence = chars.iter().map(|c| c.confidence).fold(1f32, f32::min);
-        out.insert(key.to_string(), super::spans::field(kind, key, t, &value, confidence, bbox));
+        out.insert(key.to_string(), field_of(kind, key, t, &value, chars.iter().copied()));
     }
     out
 }
@@ -319,13 +317,18 @@ fn prose(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
                 if !short || out.contains_key(key) || super::spans::typed(kind, key, t, &value).is_err() {
                     continue;
                 }
-                let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
-                let confidence = chars.iter().map(|c| c.confidence).fold(1f32, f32::min);
-                out.insert(key.to_string(), super::spans::field(kind, key, t, &value, confidence, bbox));
+                out.insert(key.to_string(), field_of(kind, key, t, &value, chars.iter()));
             }
         }
     }
     out
+}
+
+/// Field `key` read as `value` from the characters `chars` (not empty):
+/// their box, and the confidence of the least sure of them.
+fn field_of<'a>(kind: DocKind, key: &str, t: FieldType, value: &str, chars: impl Iterator<Item = &'a TextChar>) -> Field {
+    let (bbox, confidence) = chars.fold((None::<BBox>, 1f32), |(b, q), c| (Some(b.map_or(c.bbox, |b| b.union(c.bbox))), q.min(c.confidence)));
+    super::spans::field(kind, key, t, value, confidence, bbox.unwrap_or_default())
 }
 
 /// How many more readings than `kind`'s another kind's labels must anchor
