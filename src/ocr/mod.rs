@@ -559,15 +559,18 @@ impl OcrEngine {
     }
 }
 
-/// A page of print shows more boxes than this at any readable scale.
-const FEW_BOXES: usize = 5;
+/// A page of print shows at least this many boxes at any readable scale:
+/// fewer, none thin, on a shrunk page are its titles, a seal or a QR code,
+/// the print too small to show (an ID card photocopied onto A4 and
+/// photographed showed its five titles at 0.43×; docs/ocr.md step 1).
+const FEW_BOXES: usize = 8;
 
 /// The scale of a second detection, after a first look at `scale` found
 /// `rects` (in page pixels): the one that makes the median box
 /// `target_line_px` thick when it came out thinner than `min_line_px`;
-/// full size when nothing was found on a squashed page, or only a few
-/// boxes none of them thin (a QR code and a seal: the print too small to
-/// show at this scale). `None`: the first look stands.
+/// full size when nothing was found on a squashed page, or fewer than
+/// [`FEW_BOXES`] none of them thin (a QR code and a seal, or titles: the
+/// print too small to show at this scale). `None`: the first look stands.
 fn second_look(rects: &[RotatedRect], scale: f32, p: &OcrParams) -> Option<f32> {
     let thickness = median(rects.iter().map(|r| r.width().min(r.height())));
     let s = match thickness {

@@ -29,7 +29,7 @@ fn tall_boxes_mean_a_page_turned_a_quarter_and_are_first_taken_as_reading_upward
 }
 
 #[test]
-fn a_squashed_first_look_that_shows_only_a_qr_code_and_a_seal_looks_again_at_full_size() {
+fn a_squashed_first_look_that_shows_only_a_qr_code_and_a_seal_or_a_few_titles_looks_again_at_full_size() {
     let p = OcrParams::default();
     let blobs = vec![rect(100.0, 100.0, 120.0, 120.0, 0.0), rect(800.0, 300.0, 180.0, 180.0, 0.0), rect(600.0, 900.0, 300.0, 100.0, 0.0)];
     assert_eq!(second_look(&blobs, 0.41, &p), Some(1.0));
@@ -41,6 +41,9 @@ fn a_squashed_first_look_that_shows_only_a_qr_code_and_a_seal_looks_again_at_ful
     let thin: Vec<_> = (0..12).map(|i| rect(400.0, 100.0 + 30.0 * i as f32, 400.0, 20.0, 0.0)).collect();
     assert_eq!(second_look(&thin, 0.5, &p), Some(1.2));
     assert_eq!(second_look(&[], 0.41, &p), Some(1.0));
+    // An ID card photocopied onto A4: at 0.43× only its five titles show.
+    let titles: Vec<_> = (0..5).map(|i| rect(300.0 + 200.0 * i as f32, 400.0, 400.0, 40.0, 0.0)).collect();
+    assert_eq!(second_look(&titles, 0.43, &p), Some(1.0));
 }
 
 #[test]
