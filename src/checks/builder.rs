@@ -258,10 +258,12 @@ impl Check {
                 Status::Warn,
                 tr!(self.l, "{file} 上的{zh}读作“{read}”，与申请表“{expected}”仅差一个字：可能是识别错误，请对照原件", "{en} on {file} reads '{read}', one character from the form's '{expected}': likely a misreading, compare with the page"),
             );
-        } else if status == Status::Block && !read.is_empty() && expected.contains(read.as_str()) {
+        } else if status == Status::Block && part_of(&read, expected) {
             // Part of the form's value and nothing else: the rest was not
-            // read (a span cut short, a box lost), which says nothing of
-            // another value.
+            // read (a span cut short, a box lost, a rare character the
+            // recogniser passed over), which says nothing of another value.
+            // A character never read has no confidence of its own, so the
+            // reading's says nothing of it.
             self.fail(
                 Status::Warn,
                 tr!(self.l, "{file} 上的{zh}只读出“{read}”，是申请表“{expected}”的一部分：请对照原件", "{en} on {file} reads only '{read}', part of the form's '{expected}': compare with the page"),
@@ -443,6 +445,14 @@ impl Check {
             }
         }
     }
+}
+
+/// Whether `read` is some of `expected`'s characters, in their order:
+/// `expected` with characters not read at its ends or inside (陆矽 of
+/// 陆嚷矽, the 嚷 passed over).
+fn part_of(read: &str, expected: &str) -> bool {
+    let mut rest = expected.chars();
+    !read.is_empty() && read.chars().all(|c| rest.any(|e| e == c))
 }
 
 /// Whether `read` is `expected` with one character dropped, added or
