@@ -65,6 +65,19 @@ impl DocKind {
         }
     }
 
+    /// Other titles the document is printed under, besides
+    /// [`title_zh`](Self::title_zh): hauliers draw the contour drawing
+    /// under many names (车货外廓图, 车辆装载示意图, 车货装载尺寸示意图…),
+    /// and the online permit query prints 道路运输经营许可信息查询. Each is
+    /// specific to its kind: a bare 示意图 also heads route maps.
+    pub fn other_titles(self) -> &'static [&'static str] {
+        match self {
+            DocKind::ContourDrawing => &["轮廓图", "外廓图", "外廓尺寸图", "装载示意图", "尺寸示意图"],
+            DocKind::OperatingPermit => &["道路运输经营许可"],
+            _ => &[],
+        }
+    }
+
     /// The Chinese name printed on (or used for) the document.
     pub fn title_zh(self) -> &'static str {
         match self {

@@ -321,8 +321,8 @@ pub fn windows(chars: &[char], max: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The kind named by the page's title, with the title's OCR confidence: one
-/// of the first lines (in reading order) that is a kind's printed title,
-/// give or take 中华人民共和国 before it and a few characters such as
+/// of the first lines (in reading order) that is a kind's printed title
+/// (or [another](DocKind::other_titles) it goes by), give or take 中华人民共和国 before it and a few characters such as
 /// （副本） after it. `None` if no line is, or lines name different kinds.
 pub(crate) fn kind_from_title(page: &PageText) -> Option<(DocKind, f32)> {
     const FIRST_LINES: usize = 5;
@@ -332,8 +332,8 @@ pub(crate) fn kind_from_title(page: &PageText) -> Option<(DocKind, f32)> {
         let text: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
         let text = text.trim_start_matches("中华人民共和国");
         for kind in DocKind::ALL.into_iter().filter(|&k| k != DocKind::Other) {
-            let title = kind.title_zh();
-            if text.contains(title) && text.chars().count() <= title.chars().count() + SLACK {
+            let mut titles = std::iter::once(kind.title_zh()).chain(kind.other_titles().iter().copied());
+            if titles.any(|title| text.contains(title) && text.chars().count() <= title.chars().count() + SLACK) {
                 match found {
                     Some((k, _)) if k != kind => return None,
                     _ => found = Some((kind, line.confidence)),
@@ -442,6 +442,12 @@ mod tests {
         // 道路运输证 is not read into 道路运输经营许可证, nor the reverse.
         assert_eq!(k(&["道路运输经营许可证"]), Some(DocKind::OperatingPermit));
         assert_eq!(k(&["中华人民共和国道路运输证"]), Some(DocKind::RoadTransportCertificate));
+        // A contour drawing goes by many names; a route map is not one.
+        assert_eq!(k(&["车辆装载示意图", "承运单位：日照陈仅重型设备运输有限责任公司"]), Some(DocKind::ContourDrawing));
+        assert_eq!(k(&["车货外廓图"]), Some(DocKind::ContourDrawing));
+        assert_eq!(k(&["通行路线示意图"]), None);
+        // The online permit query's printout.
+        assert_eq!(k(&["交通运输政务服务平台", "道路运输经营许可信息查询"]), Some(DocKind::OperatingPermit));
     }
 
     #[test]
