@@ -35,6 +35,11 @@ pub(crate) fn templates(code: Code, alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
                 with([vec![digits.clone(); 5], vec![de]].concat()),
             ]
         }
+        Code::TrailerPlate => {
+            let mut shapes = templates(Code::Plate, alphabet);
+            shapes.retain(|t| t.last().is_some_and(|c| c.len() == 1 && alphabet.get(c[0] - 1) == Some(&'挂')));
+            shapes
+        }
         Code::Vin => vec![vec![set(&mut ('0'..='9').chain(('A'..='Z').filter(|c| !matches!(c, 'I' | 'O' | 'Q')))); 17]],
         Code::Uscc => vec![vec![set(&mut "0123456789ABCDEFGHJKLMNPQRTUWXY".chars()); 18]],
         Code::IdNumber => vec![[vec![digits.clone(); 17], vec![set(&mut ('0'..='9').chain(['X']))]].concat()],
@@ -64,6 +69,9 @@ mod tests {
         assert!(!t[0][3].contains(&class('I')) && !t[0][3].contains(&class('O')) && t[0][3].contains(&class('Q')));
         assert_eq!(t[1][6], [class('挂')]);
         assert!(!templates(Code::Vin, &alphabet)[0][0].contains(&class('Q')));
+        // A trailer's plate has one shape: the ordinary one with 挂 last.
+        assert_eq!(templates(Code::TrailerPlate, &alphabet), [t[1].clone()]);
+        assert!(Code::TrailerPlate.check("鲁J4549挂").is_ok() && Code::TrailerPlate.check("鲁J45491").is_err());
     }
 
     #[test]

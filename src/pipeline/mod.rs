@@ -180,12 +180,21 @@ impl Readers {
 /// that passes the grammar replaces the field, with the confidence that
 /// reading has (a character the recogniser barely saw stays doubtful); one
 /// that does not leaves the field unreadable, as read.
+///
+/// A trailer's plate ends in 挂 (GA 36), which the recogniser now and then
+/// reads as `1` (鲁J45491 for 鲁J4549挂, itself a valid plate): on a page
+/// whose vehicle type is a trailer (…挂车), a plate without 挂 is read
+/// again as a trailer's, and kept as read if no such reading passes.
 pub fn reread_codes(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, ex: &mut crate::extract::Extraction) {
+    use crate::types::Code;
+    let trailer = ex.fields.get("vehicle_type").is_some_and(|t| t.text().contains("挂车"));
     for (key, f) in ex.fields.iter_mut() {
-        let Some(grammar) = crate::types::Code::of_field(key) else {
+        let Some(mut grammar) = Code::of_field(key) else {
             continue;
         };
-        if f.is_readable() {
+        if grammar == Code::Plate && trailer && !f.text().ends_with('挂') {
+            grammar = Code::TrailerPlate;
+        } else if f.is_readable() {
             continue;
         }
         let inside = |b: crate::BBox| {

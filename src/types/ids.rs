@@ -93,6 +93,9 @@ pub enum Code {
     Vin,
     Uscc,
     IdNumber,
+    /// A trailer's plate: a plate whose last character is 挂 (GA 36). No
+    /// field holds it as such; a trailer's page reads its plate by it.
+    TrailerPlate,
 }
 
 impl Code {
@@ -118,6 +121,10 @@ impl Code {
             Code::Vin => Vin::parse(s).map(drop),
             Code::Uscc => Uscc::parse(s).map(drop),
             Code::IdNumber => IdNumber::parse(s).map(drop),
+            Code::TrailerPlate => match Plate::parse(s)? {
+                _ if s.ends_with('挂') => Ok(()),
+                _ => Err(IdError::Other { kind: "plate", reason: "a trailer's plate ends in 挂".into() }),
+            },
         }
     }
 }
