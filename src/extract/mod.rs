@@ -321,9 +321,10 @@ pub fn windows(chars: &[char], max: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The kind named by the page's title, with the title's OCR confidence: one
-/// of the first lines (in reading order) that is a kind's printed title
-/// (or [another](DocKind::other_titles) it goes by), give or take 中华人民共和国 before it and a few characters such as
-/// （副本） after it. `None` if no line is, or lines name different kinds.
+/// of the first lines (in reading order) that is a kind's printed title (or
+/// [another](DocKind::other_titles) it goes by), give or take 中华人民共和国
+/// before it and a few characters such as （副本） after it. `None` if no
+/// line is, or lines name different kinds.
 pub(crate) fn kind_from_title(page: &PageText) -> Option<(DocKind, f32)> {
     const FIRST_LINES: usize = 5;
     const SLACK: usize = 4;

@@ -84,7 +84,7 @@ macro_rules! string_newtype {
 
 // ---------------------------------------------------------------- Code
 
-/// The four identifiers with a grammar of their own, as one kind of thing:
+/// The identifiers with a grammar of their own, as one kind of thing:
 /// what a page field holds (`of_field`), what OCR may decode a span as
 /// (`ocr::grammar`), what marks a page as a card (`DocKind::identified_by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +99,7 @@ pub enum Code {
 }
 
 impl Code {
+    /// The codes a page's fields hold (a trailer's plate is a plate).
     pub const ALL: [Code; 4] = [Code::Plate, Code::Vin, Code::Uscc, Code::IdNumber];
 
     /// The code a document field holds, if it holds one of these (a
@@ -121,10 +122,10 @@ impl Code {
             Code::Vin => Vin::parse(s).map(drop),
             Code::Uscc => Uscc::parse(s).map(drop),
             Code::IdNumber => IdNumber::parse(s).map(drop),
-            Code::TrailerPlate => match Plate::parse(s)? {
-                _ if s.ends_with('挂') => Ok(()),
-                _ => Err(IdError::Other { kind: "plate", reason: "a trailer's plate ends in 挂".into() }),
-            },
+            Code::TrailerPlate => {
+                Plate::parse(s)?;
+                if s.ends_with('挂') { Ok(()) } else { Err(IdError::Other { kind: "plate", reason: "a trailer's plate ends in 挂".into() }) }
+            }
         }
     }
 }
