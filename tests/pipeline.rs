@@ -160,7 +160,9 @@ fn a_clean_application_whose_vin_page_is_blurred_beyond_reading_warns_and_does_n
     // Three degrees of blur, three ways of not reading the trailer's
     // licence (measured): at 1.5 the plate is misread ('R871811'), at 2.5
     // the plate and VIN are not found at all, at 4 the page is no longer
-    // recognised as a licence. Each warns and names the page; none blocks.
+    // recognised as a licence. Each names the page; none blocks. At 1.5
+    // the plate is read again as a trailer's (the page's vehicle type is a
+    // 挂车) and comes out as the form's, doubtful: V1 passes saying so.
     for sigma in [1.5, 2.5, 4.0] {
         let (tmp, dir) = copied("app_0001", |app, _| {
             let path = app.join("trailer_licence.jpg");
@@ -169,7 +171,7 @@ fn a_clean_application_whose_vin_page_is_blurred_beyond_reading_warns_and_does_n
         });
         let report = check_copy(tmp.path(), &dir);
         let v1 = check_of(&report, "V1");
-        assert_eq!(v1["status"], "warn", "blur {sigma}: {v1:#}");
+        assert_eq!(v1["status"], if sigma == 1.5 { "pass" } else { "warn" }, "blur {sigma}: {v1:#}");
         assert!(v1["message"].as_str().unwrap().contains("trailer_licence.jpg"), "blur {sigma}: {v1:#}");
         for c in report["checks"].as_array().unwrap() {
             assert_ne!(c["status"], "block", "blur {sigma} blocked {}: {:#}", c["id"], c);
