@@ -48,6 +48,14 @@ impl TextRegion {
         TextRegion { center: (c.x, c.y), dir: (axis.x * sign, axis.y * sign), length, thickness }
     }
 
+    /// The same region turned about its centre by `degrees` (clockwise on
+    /// screen, as the page's y axis points down).
+    pub fn tilted(&self, degrees: f32) -> TextRegion {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let (x, y) = self.dir;
+        TextRegion { dir: (x * cos - y * sin, x * sin + y * cos), ..*self }
+    }
+
     /// "Down" for this region's text.
     pub fn down(&self) -> (f32, f32) {
         (-self.dir.1, self.dir.0)
@@ -135,6 +143,16 @@ mod tests {
         let (x, y) = r.point(0.0, 0.0);
         assert!((x - 45.0).abs() < 1e-4 && (y - 140.0).abs() < 1e-4, "{x},{y}");
         assert_eq!(r.bounds(), (45.0, 60.0, 55.0, 140.0));
+    }
+
+    #[test]
+    fn a_region_tilted_clockwise_reads_downwards_about_the_same_centre() {
+        let r = TextRegion { center: (50.0, 12.0), dir: (1.0, 0.0), length: 94.0, thickness: 24.0 };
+        let t = r.tilted(90.0);
+        assert!((t.dir.0).abs() < 1e-6 && (t.dir.1 - 1.0).abs() < 1e-6, "{:?}", t.dir);
+        assert_eq!((t.center, t.length, t.thickness), (r.center, r.length, r.thickness));
+        let (x, y) = r.tilted(-30.0).dir;
+        assert!((x - 0.866).abs() < 1e-3 && (y + 0.5).abs() < 1e-3, "anticlockwise 30°: ({x}, {y})");
     }
 
     #[test]
