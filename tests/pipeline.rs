@@ -163,6 +163,7 @@ fn a_clean_application_whose_vin_page_is_blurred_beyond_reading_warns_and_does_n
     // recognised as a licence. Each names the page; none blocks. At 1.5
     // the plate is read again as a trailer's (the page's vehicle type is a
     // 挂车) and comes out as the form's, doubtful: V1 passes saying so.
+    // (Session 28: and the application passes, see below.)
     for sigma in [1.5, 2.5, 4.0] {
         let (tmp, dir) = copied("app_0001", |app, _| {
             let path = app.join("trailer_licence.jpg");
@@ -176,7 +177,18 @@ fn a_clean_application_whose_vin_page_is_blurred_beyond_reading_warns_and_does_n
         for c in report["checks"].as_array().unwrap() {
             assert_ne!(c["status"], "block", "blur {sigma} blocked {}: {:#}", c["id"], c);
         }
-        assert_eq!(report["verdict"], "review");
+        if sigma == 1.5 {
+            // The one other doubt, the brand's 骏 read as 我 at low
+            // confidence, is the recogniser's second choice (0.06): V4
+            // takes it as the form's, says so, and the clean application
+            // passes.
+            let v4 = check_of(&report, "V4");
+            assert_eq!(v4["status"], "pass", "{v4:#}");
+            assert!(v4["message"].as_str().unwrap().contains("也可能是“骏”"), "{v4:#}");
+            assert_eq!(report["verdict"], "pass");
+        } else {
+            assert_eq!(report["verdict"], "review", "blur {sigma}");
+        }
     }
 }
 

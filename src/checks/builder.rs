@@ -311,8 +311,20 @@ impl Check {
         self.ok();
         let read = doc.field(key);
         let plain = read.is_some_and(|f| f.is_readable() && f.text() == expected && f.confidence >= self.min_confidence);
-        if !plain {
-            let (file, read, seen) = (&doc.file, read.map(|f| f.text()).unwrap_or_else(|| "—".into()), &found.text);
+        let (file, read, seen) = (&doc.file, read.map(|f| f.text()).unwrap_or_else(|| "—".into()), &found.text);
+        if !found.second_choices.is_empty() {
+            // The recogniser was unsure of these characters and saw the
+            // form's as likely: the page does not contradict the form,
+            // and a misreading must not flag an application.
+            let zh: Vec<String> = found.second_choices.iter().map(|(r, t, p)| format!("“{r}”也可能是“{t}”（{p:.2}）")).collect();
+            let en: Vec<String> = found.second_choices.iter().map(|(r, t, p)| format!("'{r}' may be '{t}' ({p:.2})")).collect();
+            let (zh, en) = (zh.join("，"), en.join(", "));
+            self.confirmed.push(tr!(
+                self.l,
+                "{file} 上 {key} 处读作“{seen}”，识别不确定：{zh}，即申请表所填“{expected}”",
+                "{key} on {file} reads '{seen}', unsure: {en}, which spells the form's '{expected}'"
+            ));
+        } else if !plain {
             self.confirmed.push(tr!(
                 self.l,
                 "{file} 上 {key} 处印有“{seen}”（提取结果为“{read}”）",

@@ -33,7 +33,15 @@ pub(crate) struct Found {
     pub confidence: f32,
     /// The page of the file it was found on.
     pub page: u32,
+    /// The doubtful characters taken as the form's because the recogniser
+    /// had the form's character as another choice: (read, taken, its
+    /// probability). Empty when the value was read as it is.
+    pub second_choices: Vec<(char, char, f32)>,
 }
+
+/// At most one character in this many of a value may be taken from the
+/// recogniser's other choices (one in a name of two or three characters).
+const CHARS_PER_SECOND_CHOICE: usize = 3;
 
 /// Which OCR confusions a comparison forgives: those the value's own
 /// grammar rules out, so two values that differ can never be taken for
@@ -139,6 +147,7 @@ impl Fold {
 /// line's character it came from.
 struct Folded<'a> {
     line: &'a TextLine,
+    fold: Fold,
     chars: Vec<char>,
     from: Vec<usize>,
 }
@@ -152,7 +161,7 @@ impl<'a> Folded<'a> {
                 from.push(i);
             }
         }
-        Folded { line, chars, from }
+        Folded { line, fold, chars, from }
     }
 
     /// Start indices of `needle` in the folded line.
@@ -161,6 +170,37 @@ impl<'a> Folded<'a> {
             return vec![];
         }
         (0..=self.chars.len() - needle.len()).filter(|&i| self.chars[i..i + needle.len()] == *needle).collect()
+    }
+
+    /// Start indices where `needle` is read once some of the line's
+    /// doubtful characters are taken as the recogniser's other choices
+    /// (at least one, at most one in [`CHARS_PER_SECOND_CHOICE`]), with
+    /// those choices. Only for text: codes have their grammar instead
+    /// (`ocr::grammar`).
+    fn find_all_second_choices(&self, needle: &[char]) -> Vec<(usize, Vec<(char, char, f32)>)> {
+        if self.fold != Fold::Text || needle.is_empty() || needle.len() > self.chars.len() {
+            return vec![];
+        }
+        let most = (needle.len() / CHARS_PER_SECOND_CHOICE).max(1);
+        let mut out = vec![];
+        'start: for i in 0..=self.chars.len() - needle.len() {
+            let mut taken = vec![];
+            for (k, &want) in needle.iter().enumerate() {
+                if self.chars[i + k] == want {
+                    continue;
+                }
+                let c = &self.line.chars[self.from[i + k]];
+                let Some(&(_, p)) = c.runners_up.iter().find(|&&(alt, _)| self.fold.char(alt) == Some(want)) else { continue 'start };
+                taken.push((c.ch, want, p));
+                if taken.len() > most {
+                    continue 'start;
+                }
+            }
+            if !taken.is_empty() {
+                out.push((i, taken));
+            }
+        }
+        out
     }
 
     /// Box and weakest confidence of folded characters `a..b`.
@@ -221,9 +261,14 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
         })
         .map(|(i, l)| (i, l.bbox))
         .collect();
-    for (li, f) in lines.iter().enumerate() {
+    // The value as read first, anywhere it may be printed; then as the
+    // recogniser's other choices for doubtful characters would spell it.
+    let exact = lines.iter().enumerate().flat_map(|(li, f)| f.find_all(&needle).into_iter().map(move |a| (li, a, vec![])));
+    let second = lines.iter().enumerate().flat_map(|(li, f)| f.find_all_second_choices(&needle).into_iter().map(move |(a, c)| (li, a, c)));
+    for (li, a, second_choices) in exact.chain(second) {
+        let f = &lines[li];
         let text_fold = Folded::new(f.line, Fold::Text);
-        for a in f.find_all(&needle) {
+        {
             let b = a + needle.len();
             // One of the field's labels ends on this line just before the
             // value (姓名王琳, 姓名 王琳, 姓名：王琳).
@@ -239,7 +284,8 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
             if !(starts_clean && ends_clean) {
                 continue;
             }
-            let (bbox, confidence, text) = f.span(a, b);
+            let (bbox, read_confidence, text) = f.span(a, b);
+            let confidence = second_choices.iter().map(|c| c.2).fold(read_confidence, f32::min);
             let h = bbox.h.max(1) as i64;
             let beside_or_below = label_lines.iter().any(|&(i, lb)| {
                 if i == li {
@@ -252,7 +298,7 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
                 same_row || below
             });
             if label_before || beside_or_below || tagged.is_some_and(|t| overlap(t, bbox)) {
-                return Some(Found { text, bbox, confidence, page });
+                return Some(Found { text, bbox, confidence, page, second_choices });
             }
         }
     }
@@ -276,7 +322,7 @@ mod tests {
                 let chars: Vec<TextChar> = t
                     .chars()
                     .enumerate()
-                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None })
+                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None, runners_up: vec![] })
                     .collect();
                 let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
                 TextLine { text: t.into(), confidence: 0.95, bbox, chars, page: 1 }
@@ -298,6 +344,39 @@ mod tests {
         assert_eq!((f.text.as_str(), f.bbox), ("王琳", BBox::new(60, 0, 40, 24)));
         // Glued to its label, too.
         assert!(find(&one_line(DocKind::IdCard, "姓名王琳"), "name", "王琳").is_some());
+    }
+
+    /// `d` with character `i` of its first line read at `confidence`, the
+    /// recogniser's other choices for it `others`.
+    fn doubtful(mut d: Document, i: usize, confidence: f32, others: &[(char, f32)]) -> Document {
+        let c = &mut d.lines[0].chars[i];
+        (c.confidence, c.runners_up) = (confidence, others.to_vec());
+        d
+    }
+
+    #[test]
+    fn a_doubtful_character_is_taken_as_the_forms_when_the_recogniser_saw_it_as_another_choice() {
+        // 青岛疥酝 printed, 疥 read as 济 at 0.46 with 疥 second at 0.21.
+        let d = doubtful(one_line(DocKind::BusinessLicence, "名称 青岛济酝物流有限公司"), 5, 0.46, &[('疥', 0.21), ('齐', 0.19)]);
+        let f = find(&d, "company_name", "青岛疥酝物流有限公司").unwrap();
+        assert_eq!((f.text.as_str(), f.second_choices.as_slice()), ("青岛济酝物流有限公司", &[('济', '疥', 0.21)][..]));
+        assert_eq!(f.confidence, 0.21, "as sure as the choice taken");
+        // What was read is still found as read, with no choice taken.
+        assert!(find(&d, "company_name", "青岛济酝物流有限公司").unwrap().second_choices.is_empty());
+        // A character the recogniser did not offer is another name.
+        assert_eq!(find(&d, "company_name", "青岛齐酝物流有限公司").map(|f| f.second_choices.len()), Some(1));
+        assert_eq!(find(&d, "company_name", "青岛芥酝物流有限公司"), None);
+        assert_eq!(find(&d, "company_name", "青岛疥酝运输有限公司"), None);
+    }
+
+    #[test]
+    fn other_choices_stand_for_at_most_one_character_in_three_and_never_in_a_code() {
+        let name = doubtful(one_line(DocKind::IdCard, "姓名 静兵"), 3, 0.2, &[('薛', 0.3)]);
+        let name = doubtful(name, 4, 0.3, &[('丘', 0.2)]);
+        assert!(find(&name, "name", "薛兵").is_some());
+        assert_eq!(find(&name, "name", "薛丘"), None, "both characters of a two-character name");
+        let vin = doubtful(one_line(DocKind::VehicleLicence, "车辆识别代号 LA9LB3D37KBJXC012"), 12, 0.4, &[('8', 0.3)]);
+        assert_eq!(find(&vin, "vin", "LA9LB8D37KBJXC012"), None, "a VIN has its grammar, not other choices");
     }
 
     #[test]

@@ -527,6 +527,49 @@ fn c1_only_warns_when_just_a_name_differs() {
     assert!(m.contains("permit holder"), "{m}");
 }
 
+/// A line read as `label` then `value`, character `doubtful` of the value
+/// read at `confidence` with the recogniser's other choices `others`, the
+/// rest sure; characters 20 × 24 px.
+fn line_read(label: &str, value: &str, doubtful: usize, confidence: f32, others: &[(char, f32)]) -> crate::ocr::TextLine {
+    use crate::ocr::TextChar;
+    let n = label.chars().count();
+    let chars: Vec<TextChar> = label
+        .chars()
+        .chain(value.chars())
+        .enumerate()
+        .map(|(i, ch)| {
+            let (confidence, runners_up) = if i == n + doubtful { (confidence, others.to_vec()) } else { (0.99, vec![]) };
+            TextChar { ch, confidence, bbox: crate::types::BBox::new(20 * i as u32, 100, 20, 24), source: None, runners_up }
+        })
+        .collect();
+    let bbox = chars.iter().fold(chars[0].bbox, |b, c| b.union(c.bbox));
+    crate::ocr::TextLine { text: format!("{label}{value}"), confidence, bbox, chars, page: 1 }
+}
+
+#[test]
+fn c1_passes_a_company_name_whose_doubtful_character_the_recogniser_also_saw_as_the_forms() {
+    let name = World::clean().form.carrier.name.clone();
+    let printed = name.chars().nth(2).unwrap();
+    // The licence prints the form's name; OCR read its third character as
+    // 须 at 0.46, with the printed one second at 0.21 (as 济 for 疥 on a
+    // held-out page).
+    let read: String = name.chars().enumerate().map(|(i, c)| if i == 2 { '须' } else { c }).collect();
+    let world = |others: &[(char, f32)]| {
+        let mut w = World::clean();
+        w.set(BusinessLicence, None, "company_name", json!(read));
+        w.field_mut(BusinessLicence, None, "company_name").confidence = 0.46;
+        w.doc(BusinessLicence, None).lines = vec![line_read("名称 ", &read, 2, 0.46, others)];
+        w
+    };
+    let (s, m) = world(&[(printed, 0.21), ('齐', 0.19)]).only("C1");
+    assert_eq!(s, Pass, "{m}");
+    assert!(m.contains(&format!("reads '{read}', unsure: '须' may be '{printed}' (0.21), which spells the form's '{name}'")), "{m}");
+    // The form's character not among the recogniser's choices: the
+    // doubtful reading warns as before.
+    let (s, m) = world(&[('齐', 0.19)]).only("C1");
+    assert_eq!(s, Warn, "{m}");
+}
+
 #[test]
 fn c2_blocks_a_permit_without_large_cargo_scope() {
     let mut w = World::clean();

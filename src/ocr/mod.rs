@@ -252,6 +252,10 @@ pub struct TextChar {
     /// `None` for the space between two boxes, and for text not read here.
     #[serde(skip)]
     pub source: Option<CharSource>,
+    /// The recogniser's other choices for a doubtful character, most
+    /// probable first (e.g. 疥 0.21 for a 济 read at 0.46).
+    #[serde(skip)]
+    pub runners_up: Vec<(char, f32)>,
 }
 
 /// What detection found: the page's orientation and its text boxes grouped
@@ -525,12 +529,12 @@ impl OcrEngine {
                 if let Some(e) = prev_end {
                     // The gap between two boxes of a line, as a space.
                     let gap = (e.2.min(first.0), e.1.min(first.1), e.2.max(first.0), e.3.max(first.3));
-                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap), source: None });
+                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap), source: None, runners_up: vec![] });
                 }
-                for (index, &(ch, conf, s0, s1)) in rt.chars.iter().enumerate() {
+                for (index, (&(ch, conf, s0, s1), runners_up)) in rt.chars.iter().zip(&rt.runners_up).enumerate() {
                     min_conf = min_conf.min(conf);
                     let source = (!layout.crop).then_some(CharSource { region: ri, index });
-                    chars.push(TextChar { ch, confidence: conf, bbox: to_bbox(region.span_bounds(s0, s1)), source });
+                    chars.push(TextChar { ch, confidence: conf, bbox: to_bbox(region.span_bounds(s0, s1)), source, runners_up: runners_up.clone() });
                 }
                 let last = rt.chars.last().unwrap();
                 prev_end = Some(region.span_bounds(last.2, last.3));
@@ -577,7 +581,7 @@ impl OcrEngine {
                 .iter()
                 .map(|&(ch, confidence, s0, s1)| {
                     let b = rr.region.span_bounds(s0, s1);
-                    TextChar { ch, confidence, bbox: page.to_stored_bbox(b.0, b.1, b.2, b.3), source: None }
+                    TextChar { ch, confidence, bbox: page.to_stored_bbox(b.0, b.1, b.2, b.3), source: None, runners_up: vec![] }
                 })
                 .collect()
         }))

@@ -60,7 +60,9 @@ pub fn assign_subjects(form: &Application, docs: &mut [Document]) {
 /// to nobody (a misread plate, a name cut short).
 fn tie_by_page(form: &Application, d: &Document) -> Option<Subject> {
     use crate::checks::on_page::find;
-    let on = |key: &str, value: &str| find(d, key, value).is_some();
+    // As read: a name taken from the recogniser's other choices is good
+    // enough not to flag a page, not to choose whose page it is.
+    let on = |key: &str, value: &str| find(d, key, value).is_some_and(|f| f.second_choices.is_empty());
     let person = |id: &str, name: &str, id_key: &str| on(id_key, id) || on("name", name);
     match d.kind? {
         DocKind::VehicleLicence | DocKind::RoadTransportCertificate => form
