@@ -311,7 +311,7 @@ impl Check {
         self.ok();
         let read = doc.field(key);
         let plain = read.is_some_and(|f| f.is_readable() && f.text() == expected && f.confidence >= self.min_confidence);
-        let (file, read, seen) = (&doc.file, read.map(|f| f.text()).unwrap_or_else(|| "—".into()), &found.text);
+        let (file, seen) = (&doc.file, &found.text);
         if !found.second_choices.is_empty() {
             // The recogniser was unsure of these characters and saw the
             // form's as likely: the page does not contradict the form,
@@ -325,6 +325,7 @@ impl Check {
                 "{key} on {file} reads '{seen}', unsure: {en}, which spells the form's '{expected}'"
             ));
         } else if !plain {
+            let read = read.map(|f| f.text()).unwrap_or_else(|| "—".into());
             self.confirmed.push(tr!(
                 self.l,
                 "{file} 上 {key} 处印有“{seen}”（提取结果为“{read}”）",

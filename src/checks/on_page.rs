@@ -249,6 +249,7 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
     let labels: Vec<Vec<char>> = labels(kind, key).iter().map(|l| Fold::Text.str(l)).collect();
     let tagged = doc.field(key).map(|f| f.bbox).filter(|b| b.w > 0 && b.h > 0);
     let lines: Vec<Folded> = page_lines.iter().map(|l| Folded::new(l, fold)).collect();
+    let text_folds: Vec<Folded> = page_lines.iter().map(|l| Folded::new(l, Fold::Text)).collect();
     // Lines that are a label and little else (a label in its own box,
     // perhaps with its English beside it): a value may stand beside or
     // below them.
@@ -267,39 +268,37 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
     let second = lines.iter().enumerate().flat_map(|(li, f)| f.find_all_second_choices(&needle).into_iter().map(move |(a, c)| (li, a, c)));
     for (li, a, second_choices) in exact.chain(second) {
         let f = &lines[li];
-        let text_fold = Folded::new(f.line, Fold::Text);
-        {
-            let b = a + needle.len();
-            // One of the field's labels ends on this line just before the
-            // value (姓名王琳, 姓名 王琳, 姓名：王琳).
-            let start = f.from[a];
-            let label_before = labels.iter().any(|lab| {
-                text_fold.find_all(lab).iter().any(|&s| {
-                    let last = text_fold.from[s + lab.len() - 1];
-                    last < start && start - last <= 3
-                })
-            });
-            let starts_clean = a == 0 || !fold.runs_on(f.chars[a - 1]) || f.gap(f.from[a - 1], f.from[a]) || label_before;
-            let ends_clean = b == f.chars.len() || !fold.runs_on(f.chars[b]) || f.gap(f.from[b - 1], f.from[b]);
-            if !(starts_clean && ends_clean) {
-                continue;
+        let text_fold = &text_folds[li];
+        let b = a + needle.len();
+        // One of the field's labels ends on this line just before the
+        // value (姓名王琳, 姓名 王琳, 姓名：王琳).
+        let start = f.from[a];
+        let label_before = labels.iter().any(|lab| {
+            text_fold.find_all(lab).iter().any(|&s| {
+                let last = text_fold.from[s + lab.len() - 1];
+                last < start && start - last <= 3
+            })
+        });
+        let starts_clean = a == 0 || !fold.runs_on(f.chars[a - 1]) || f.gap(f.from[a - 1], f.from[a]) || label_before;
+        let ends_clean = b == f.chars.len() || !fold.runs_on(f.chars[b]) || f.gap(f.from[b - 1], f.from[b]);
+        if !(starts_clean && ends_clean) {
+            continue;
+        }
+        let (bbox, read_confidence, text) = f.span(a, b);
+        let confidence = second_choices.iter().map(|c| c.2).fold(read_confidence, f32::min);
+        let h = bbox.h.max(1) as i64;
+        let beside_or_below = label_lines.iter().any(|&(i, lb)| {
+            if i == li {
+                return false;
             }
-            let (bbox, read_confidence, text) = f.span(a, b);
-            let confidence = second_choices.iter().map(|c| c.2).fold(read_confidence, f32::min);
-            let h = bbox.h.max(1) as i64;
-            let beside_or_below = label_lines.iter().any(|&(i, lb)| {
-                if i == li {
-                    return false;
-                }
-                let (lx, ly, lr, lbot) = (lb.x as i64, lb.y as i64, (lb.x + lb.w) as i64, (lb.y + lb.h) as i64);
-                let (vx, vy, vbot) = (bbox.x as i64, bbox.y as i64, (bbox.y + bbox.h) as i64);
-                let same_row = ly.max(vy) < lbot.min(vbot) && lr <= vx + h && vx - lr <= 15 * h;
-                let below = ly < vy && vy - lbot <= 2 * h && lx <= vx + bbox.w as i64 && vx - lx <= 8 * h;
-                same_row || below
-            });
-            if label_before || beside_or_below || tagged.is_some_and(|t| overlap(t, bbox)) {
-                return Some(Found { text, bbox, confidence, page, second_choices });
-            }
+            let (lx, ly, lr, lbot) = (lb.x as i64, lb.y as i64, (lb.x + lb.w) as i64, (lb.y + lb.h) as i64);
+            let (vx, vy, vbot) = (bbox.x as i64, bbox.y as i64, (bbox.y + bbox.h) as i64);
+            let same_row = ly.max(vy) < lbot.min(vbot) && lr <= vx + h && vx - lr <= 15 * h;
+            let below = ly < vy && vy - lbot <= 2 * h && lx <= vx + bbox.w as i64 && vx - lx <= 8 * h;
+            same_row || below
+        });
+        if label_before || beside_or_below || tagged.is_some_and(|t| overlap(t, bbox)) {
+            return Some(Found { text, bbox, confidence, page, second_choices });
         }
     }
     None

@@ -46,9 +46,9 @@ pub fn greedy_decode(logp: &[f32], frames: usize, classes: usize, stride: usize)
 }
 
 /// The recogniser's other choices for `c`, read greedily from `logp`
-/// (`classes` log-probabilities per row, rows `stride` apart): every character class other than `c`'s that reached
-/// probability `min_p` in one of `c`'s frames, with its peak there, most
-/// probable first. A doubtful 济 whose runner-up is 疥 says the page may
+/// (`classes` log-probabilities per row, rows `stride` apart): every
+/// character class other than `c`'s that reached probability `min_p` in
+/// one of `c`'s frames, with its peak there, most probable first. A doubtful 济 whose runner-up is 疥 says the page may
 /// print 疥: a check that finds the form's value so may take it as read
 /// (`checks::on_page`).
 pub fn runners_up(logp: &[f32], classes: usize, stride: usize, c: &DecodedChar, min_p: f32) -> Vec<(usize, f32)> {
