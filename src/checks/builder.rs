@@ -312,12 +312,29 @@ impl Check {
         let read = doc.field(key);
         let plain = read.is_some_and(|f| f.is_readable() && f.text() == expected && f.confidence >= self.min_confidence);
         let (file, seen) = (&doc.file, &found.text);
-        if !found.second_choices.is_empty() {
+        if !found.doubts.is_empty() {
             // The recogniser was unsure of these characters and saw the
             // form's as likely: the page does not contradict the form,
             // and a misreading must not flag an application.
-            let zh: Vec<String> = found.second_choices.iter().map(|(r, t, p)| format!("“{r}”也可能是“{t}”（{p:.2}）")).collect();
-            let en: Vec<String> = found.second_choices.iter().map(|(r, t, p)| format!("'{r}' may be '{t}' ({p:.2})")).collect();
+            use super::on_page::Doubt;
+            let zh: Vec<String> = found
+                .doubts
+                .iter()
+                .map(|d| match d {
+                    Doubt::Other { read, taken, p } => format!("“{read}”也可能是“{taken}”（{p:.2}）"),
+                    Doubt::Missed { taken, p } => format!("可能漏读了“{taken}”（{p:.2}）"),
+                    Doubt::Extra { read } => format!("“{read}”可能并未印出"),
+                })
+                .collect();
+            let en: Vec<String> = found
+                .doubts
+                .iter()
+                .map(|d| match d {
+                    Doubt::Other { read, taken, p } => format!("'{read}' may be '{taken}' ({p:.2})"),
+                    Doubt::Missed { taken, p } => format!("'{taken}' may have been passed over ({p:.2})"),
+                    Doubt::Extra { read } => format!("'{read}' may not be printed"),
+                })
+                .collect();
             let (zh, en) = (zh.join("，"), en.join(", "));
             self.confirmed.push(tr!(
                 self.l,

@@ -19,7 +19,7 @@
 //! extractor's reading decides as before.
 
 use crate::document::{Document, labels};
-use crate::ocr::TextLine;
+use crate::ocr::{Seen, TextLine, spell};
 use crate::types::{BBox, normalize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -33,11 +33,30 @@ pub(crate) struct Found {
     pub confidence: f32,
     /// The page of the file it was found on.
     pub page: u32,
-    /// The doubtful characters taken as the form's because the recogniser
-    /// had the form's character as another choice: (read, taken, its
-    /// probability). Empty when the value was read as it is.
-    pub second_choices: Vec<(char, char, f32)>,
+    /// The characters taken otherwise than OCR read them, because what the
+    /// recogniser saw there also spells the form's value. Empty when the
+    /// value was read as it is.
+    pub doubts: Vec<Doubt>,
 }
+
+/// A character of a found value taken otherwise than OCR read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Doubt {
+    /// `read` may be `taken`: the recogniser saw it there at `p`.
+    Other { read: char, taken: char, p: f32 },
+    /// `taken` was passed over: the recogniser saw it at `p` where it is
+    /// printed.
+    Missed { taken: char, p: f32 },
+    /// `read` is not in the form's value, and what the recogniser saw
+    /// spells the value without it.
+    Extra { read: char },
+}
+
+/// A character taken from what the recogniser saw must have reached this
+/// probability there, and the reading that spells the form's value may be
+/// at most this many times less probable than the greedy one per character
+/// taken so ([`Folded::find_all_spelled`]).
+const SPELL_MIN_P: f32 = 0.02;
 
 /// At most one character in this many of a value may be taken from the
 /// recogniser's other choices (one in a name of two or three characters).
@@ -177,7 +196,7 @@ impl<'a> Folded<'a> {
     /// (at least one, at most one in [`CHARS_PER_SECOND_CHOICE`]), with
     /// those choices. Only for text: codes have their grammar instead
     /// (`ocr::grammar`).
-    fn find_all_second_choices(&self, needle: &[char]) -> Vec<(usize, Vec<(char, char, f32)>)> {
+    fn find_all_second_choices(&self, needle: &[char]) -> Vec<(usize, Vec<Doubt>)> {
         if self.fold != Fold::Text || needle.is_empty() || needle.len() > self.chars.len() {
             return vec![];
         }
@@ -191,7 +210,7 @@ impl<'a> Folded<'a> {
                 }
                 let c = &self.line.chars[self.from[i + k]];
                 let Some(&(_, p)) = c.runners_up.iter().find(|&&(alt, _)| self.fold.char(alt) == Some(want)) else { continue 'start };
-                taken.push((c.ch, want, p));
+                taken.push(Doubt::Other { read: c.ch, taken: want, p });
                 if taken.len() > most {
                     continue 'start;
                 }
@@ -201,6 +220,58 @@ impl<'a> Folded<'a> {
             }
         }
         out
+    }
+
+    /// Windows `a..b` of the line that differ from `needle` in a few
+    /// characters (at most one in [`CHARS_PER_SECOND_CHOICE`]) where what
+    /// the recogniser saw also spells `needle` ([`spell`]): each character
+    /// taken so seen at [`SPELL_MIN_P`] or more, and the whole reading at
+    /// most `1 / SPELL_MIN_P` times less probable than greedy decoding's
+    /// per character changed. With what was changed and the weakest
+    /// character's probability; the closest windows first. Only for text,
+    /// as [`Folded::find_all_second_choices`].
+    fn find_all_spelled(&self, needle: &[char]) -> Vec<(usize, usize, Vec<Doubt>, f32)> {
+        let most = (needle.len() / CHARS_PER_SECOND_CHOICE).max(1);
+        let shared = needle.iter().filter(|c| self.chars.contains(c)).count();
+        if self.fold != Fold::Text || needle.is_empty() || shared + most < needle.len() {
+            return vec![];
+        }
+        let mut windows = vec![];
+        for a in 0..self.chars.len() {
+            for b in a + 1..=self.chars.len().min(a + needle.len() + most) {
+                if b - a + most < needle.len() {
+                    continue;
+                }
+                let ops = edits(&self.chars[a..b], needle);
+                let changed = ops.iter().filter(|o| !matches!(o, Edit::Keep)).count();
+                if (1..=most).contains(&changed) {
+                    windows.push((changed, a, b, ops));
+                }
+            }
+        }
+        windows.sort_by_key(|w| (w.0, w.1));
+        let max_nats = -SPELL_MIN_P.ln();
+        windows
+            .into_iter()
+            .filter_map(|(changed, a, b, ops)| {
+                let seen: Vec<&Seen> = self.line.chars[self.from[a]..=self.from[b - 1]].iter().map(|c| c.seen.as_ref()).collect::<Option<_>>()?;
+                let s = spell(&seen, needle, |c| self.fold.char(c))?;
+                if s.peaks.iter().any(|&p| p < SPELL_MIN_P) || s.nats_below_greedy > changed as f32 * max_nats {
+                    return None;
+                }
+                let read = |i: usize| self.line.chars[self.from[a + i]].ch;
+                let doubts = ops
+                    .iter()
+                    .filter_map(|&op| match op {
+                        Edit::Keep => None,
+                        Edit::Other(i, k) => Some(Doubt::Other { read: read(i), taken: needle[k], p: s.peaks[k] }),
+                        Edit::Missed(k) => Some(Doubt::Missed { taken: needle[k], p: s.peaks[k] }),
+                        Edit::Extra(i) => Some(Doubt::Extra { read: read(i) }),
+                    })
+                    .collect();
+                Some((a, b, doubts, s.peaks.iter().copied().fold(1f32, f32::min)))
+            })
+            .collect()
     }
 
     /// Box and weakest confidence of folded characters `a..b`.
@@ -218,6 +289,50 @@ impl<'a> Folded<'a> {
         let h = a.bbox.h.max(b.bbox.h).max(1) as i64;
         j > i + 1 || (b.bbox.x as i64 - (a.bbox.x + a.bbox.w) as i64) * 3 > h
     }
+}
+
+/// One step of turning a window of a line into the needle: a character
+/// kept, window character `i` read for needle character `k`, needle
+/// character `k` missing from the window, window character `i` extra.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Edit {
+    Keep,
+    Other(usize, usize),
+    Missed(usize),
+    Extra(usize),
+}
+
+/// The fewest edits that turn `read` into `want` (Levenshtein), in order.
+fn edits(read: &[char], want: &[char]) -> Vec<Edit> {
+    let (n, m) = (read.len(), want.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for k in 0..=m {
+        d[0][k] = k;
+    }
+    for i in 1..=n {
+        for k in 1..=m {
+            let other = d[i - 1][k - 1] + usize::from(read[i - 1] != want[k - 1]);
+            d[i][k] = other.min(d[i - 1][k] + 1).min(d[i][k - 1] + 1);
+        }
+    }
+    let (mut i, mut k, mut out) = (n, m, vec![]);
+    while i > 0 || k > 0 {
+        if i > 0 && k > 0 && d[i][k] == d[i - 1][k - 1] + usize::from(read[i - 1] != want[k - 1]) {
+            out.push(if read[i - 1] == want[k - 1] { Edit::Keep } else { Edit::Other(i - 1, k - 1) });
+            (i, k) = (i - 1, k - 1);
+        } else if k > 0 && d[i][k] == d[i][k - 1] + 1 {
+            out.push(Edit::Missed(k - 1));
+            k -= 1;
+        } else {
+            out.push(Edit::Extra(i - 1));
+            i -= 1;
+        }
+    }
+    out.reverse();
+    out
 }
 
 fn overlap(a: BBox, b: BBox) -> bool {
@@ -263,13 +378,15 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
         .map(|(i, l)| (i, l.bbox))
         .collect();
     // The value as read first, anywhere it may be printed; then as the
-    // recogniser's other choices for doubtful characters would spell it.
-    let exact = lines.iter().enumerate().flat_map(|(li, f)| f.find_all(&needle).into_iter().map(move |a| (li, a, vec![])));
-    let second = lines.iter().enumerate().flat_map(|(li, f)| f.find_all_second_choices(&needle).into_iter().map(move |(a, c)| (li, a, c)));
-    for (li, a, second_choices) in exact.chain(second) {
+    // recogniser's other choices for doubtful characters would spell it;
+    // then as what it saw along the line would.
+    let n = needle.len();
+    let exact = lines.iter().enumerate().flat_map(|(li, f)| f.find_all(&needle).into_iter().map(move |a| (li, a, a + n, vec![], None)));
+    let second = lines.iter().enumerate().flat_map(|(li, f)| f.find_all_second_choices(&needle).into_iter().map(move |(a, c)| (li, a, a + n, c, None)));
+    let spelled = lines.iter().enumerate().flat_map(|(li, f)| f.find_all_spelled(&needle).into_iter().map(move |(a, b, c, p)| (li, a, b, c, Some(p))));
+    for (li, a, b, doubts, spelled_confidence) in exact.chain(second).chain(spelled) {
         let f = &lines[li];
         let text_fold = &text_folds[li];
-        let b = a + needle.len();
         // One of the field's labels ends on this line just before the
         // value (姓名王琳, 姓名 王琳, 姓名：王琳).
         let start = f.from[a];
@@ -285,7 +402,9 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
             continue;
         }
         let (bbox, read_confidence, text) = f.span(a, b);
-        let confidence = second_choices.iter().map(|c| c.2).fold(read_confidence, f32::min);
+        let confidence = spelled_confidence.unwrap_or_else(|| {
+            doubts.iter().filter_map(|d| if let Doubt::Other { p, .. } = d { Some(*p) } else { None }).fold(read_confidence, f32::min)
+        });
         let h = bbox.h.max(1) as i64;
         let beside_or_below = label_lines.iter().any(|&(i, lb)| {
             if i == li {
@@ -298,7 +417,7 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
             same_row || below
         });
         if label_before || beside_or_below || tagged.is_some_and(|t| overlap(t, bbox)) {
-            return Some(Found { text, bbox, confidence, page, second_choices });
+            return Some(Found { text, bbox, confidence, page, doubts });
         }
     }
     None
@@ -321,7 +440,7 @@ mod tests {
                 let chars: Vec<TextChar> = t
                     .chars()
                     .enumerate()
-                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None, runners_up: vec![] })
+                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None, runners_up: vec![], seen: None })
                     .collect();
                 let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
                 TextLine { text: t.into(), confidence: 0.95, bbox, chars, page: 1 }
@@ -358,14 +477,51 @@ mod tests {
         // 青岛疥酝 printed, 疥 read as 济 at 0.46 with 疥 second at 0.21.
         let d = doubtful(one_line(DocKind::BusinessLicence, "名称 青岛济酝物流有限公司"), 5, 0.46, &[('疥', 0.21), ('齐', 0.19)]);
         let f = find(&d, "company_name", "青岛疥酝物流有限公司").unwrap();
-        assert_eq!((f.text.as_str(), f.second_choices.as_slice()), ("青岛济酝物流有限公司", &[('济', '疥', 0.21)][..]));
+        assert_eq!((f.text.as_str(), f.doubts.as_slice()), ("青岛济酝物流有限公司", &[Doubt::Other { read: '济', taken: '疥', p: 0.21 }][..]));
         assert_eq!(f.confidence, 0.21, "as sure as the choice taken");
         // What was read is still found as read, with no choice taken.
-        assert!(find(&d, "company_name", "青岛济酝物流有限公司").unwrap().second_choices.is_empty());
+        assert!(find(&d, "company_name", "青岛济酝物流有限公司").unwrap().doubts.is_empty());
         // A character the recogniser did not offer is another name.
-        assert_eq!(find(&d, "company_name", "青岛齐酝物流有限公司").map(|f| f.second_choices.len()), Some(1));
+        assert_eq!(find(&d, "company_name", "青岛齐酝物流有限公司").map(|f| f.doubts.len()), Some(1));
         assert_eq!(find(&d, "company_name", "青岛芥酝物流有限公司"), None);
         assert_eq!(find(&d, "company_name", "青岛疥酝运输有限公司"), None);
+    }
+
+    /// A page of one line: `label`, a space, and the value greedy decoding
+    /// reads from the made-up frames `spec` (characters 20 px wide).
+    fn seen_line(kind: DocKind, label: &str, alphabet: &str, spec: &[&[(char, f32)]]) -> Document {
+        let mut d = one_line(kind, &format!("{label} "));
+        let line = &mut d.lines[0];
+        for (ch, confidence, seen) in crate::ocr::fake_region(alphabet, spec) {
+            let x = 20 * line.chars.len() as u32;
+            line.chars.push(TextChar { ch, confidence, bbox: BBox::new(x, 0, 20, 24), source: None, runners_up: vec![], seen: Some(seen) });
+        }
+        line.text = line.chars.iter().map(|c| c.ch).collect();
+        d
+    }
+
+    #[test]
+    fn a_character_passed_over_is_taken_when_the_recogniser_saw_it_where_it_is_printed() {
+        // 邱况拈 printed; greedy decoding read 邱况, 拈 at 0.04 after 况.
+        let spec: &[&[(char, f32)]] = &[&[('邱', 0.99)], &[('-', 0.99)], &[('况', 0.98)], &[('-', 0.9), ('拈', 0.04)], &[('-', 0.99)]];
+        let d = seen_line(DocKind::QualificationCertificate, "姓名", "邱况拈王", spec);
+        let f = find(&d, "name", "邱况拈").unwrap();
+        assert_eq!((f.text.as_str(), f.doubts.as_slice()), ("邱况", &[Doubt::Missed { taken: '拈', p: f.confidence }][..]));
+        assert!((f.confidence - 0.04).abs() < 1e-3, "{f:?}");
+        // Not a character the recogniser did not see there, nor two of them.
+        assert_eq!(find(&d, "name", "邱况王"), None);
+        assert_eq!(find(&d, "name", "邱况拈拈"), None);
+    }
+
+    #[test]
+    fn a_character_read_surely_is_not_taken_for_another_nor_left_out() {
+        let sure: &[&[(char, f32)]] = &[&[('王', 0.999)], &[('琳', 0.999)], &[('-', 0.999)], &[('琳', 0.999)]];
+        assert_eq!(find(&seen_line(DocKind::IdCard, "姓名", "王琳张", sure), "name", "王琳"), None);
+        assert_eq!(find(&seen_line(DocKind::IdCard, "姓名", "王琳张", sure), "name", "王琳张"), None);
+        // 张 second at 0.03 where 王 was read at 0.96 may be taken.
+        let unsure: &[&[(char, f32)]] = &[&[('王', 0.96), ('张', 0.03)], &[('琳', 0.999)]];
+        let f = find(&seen_line(DocKind::IdCard, "姓名", "王琳张", unsure), "name", "张琳").unwrap();
+        assert_eq!(f.doubts, [Doubt::Other { read: '王', taken: '张', p: f.confidence }]);
     }
 
     #[test]

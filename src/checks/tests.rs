@@ -539,7 +539,7 @@ fn line_read(label: &str, value: &str, doubtful: usize, confidence: f32, others:
         .enumerate()
         .map(|(i, ch)| {
             let (confidence, runners_up) = if i == n + doubtful { (confidence, others.to_vec()) } else { (0.99, vec![]) };
-            TextChar { ch, confidence, bbox: crate::types::BBox::new(20 * i as u32, 100, 20, 24), source: None, runners_up }
+            TextChar { ch, confidence, bbox: crate::types::BBox::new(20 * i as u32, 100, 20, 24), source: None, runners_up, seen: None }
         })
         .collect();
     let bbox = chars.iter().fold(chars[0].bbox, |b, c| b.union(c.bbox));

@@ -46,6 +46,7 @@ pub mod metrics;
 mod printed;
 mod recognize;
 mod seal;
+mod seen;
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,9 @@ use crate::ingest::Page;
 pub use backend::OcrBackend;
 pub use batcher::BatchParams;
 pub use geometry::TextRegion;
+pub use seen::{Seen, Spelled, spell};
+#[cfg(test)]
+pub(crate) use seen::fake_region;
 
 /// Tuning of the OCR stage. The defaults are PaddleOCR's where it has one.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,6 +260,10 @@ pub struct TextChar {
     /// probable first (e.g. 疥 0.21 for a 济 read at 0.46).
     #[serde(skip)]
     pub runners_up: Vec<(char, f32)>,
+    /// Where the recogniser's frames for this character are, so a check
+    /// can ask whether they also spell the form's value ([`spell`]).
+    #[serde(skip)]
+    pub seen: Option<Seen>,
 }
 
 /// What detection found: the page's orientation and its text boxes grouped
@@ -277,7 +285,7 @@ pub struct Layout {
 pub struct OcrEngine {
     params: OcrParams,
     nets: Box<dyn backend::Nets>,
-    alphabet: Vec<char>,
+    alphabet: std::sync::Arc<[char]>,
 }
 
 /// The repository's `models/ocr/`, or `$DAJIAN_MODELS/ocr` when set.
@@ -295,7 +303,7 @@ impl OcrEngine {
             nets = Box::new(batcher::Batched::new(nets, batch));
         }
         let alpha_path = dir.join("alphabet.txt");
-        let alphabet: Vec<char> = std::fs::read_to_string(&alpha_path).map_err(|e| load_err(&alpha_path, e.to_string()))?.chars().collect();
+        let alphabet: std::sync::Arc<[char]> = std::fs::read_to_string(&alpha_path).map_err(|e| load_err(&alpha_path, e.to_string()))?.chars().collect();
         if alphabet.is_empty() {
             return Err(load_err(&alpha_path, "empty alphabet".into()));
         }
@@ -529,12 +537,13 @@ impl OcrEngine {
                 if let Some(e) = prev_end {
                     // The gap between two boxes of a line, as a space.
                     let gap = (e.2.min(first.0), e.1.min(first.1), e.2.max(first.0), e.3.max(first.3));
-                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap), source: None, runners_up: vec![] });
+                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap), source: None, runners_up: vec![], seen: None });
                 }
-                for (index, (&(ch, conf, s0, s1), runners_up)) in rt.chars.iter().zip(&rt.runners_up).enumerate() {
+                for (index, ((&(ch, conf, s0, s1), runners_up), seen)) in rt.chars.iter().zip(&rt.runners_up).zip(&rt.seen).enumerate() {
                     min_conf = min_conf.min(conf);
                     let source = (!layout.crop).then_some(CharSource { region: ri, index });
-                    chars.push(TextChar { ch, confidence: conf, bbox: to_bbox(region.span_bounds(s0, s1)), source, runners_up: runners_up.clone() });
+                    let bbox = to_bbox(region.span_bounds(s0, s1));
+                    chars.push(TextChar { ch, confidence: conf, bbox, source, runners_up: runners_up.clone(), seen: seen.clone() });
                 }
                 let last = rt.chars.last().unwrap();
                 prev_end = Some(region.span_bounds(last.2, last.3));
@@ -581,7 +590,7 @@ impl OcrEngine {
                 .iter()
                 .map(|&(ch, confidence, s0, s1)| {
                     let b = rr.region.span_bounds(s0, s1);
-                    TextChar { ch, confidence, bbox: page.to_stored_bbox(b.0, b.1, b.2, b.3), source: None, runners_up: vec![] }
+                    TextChar { ch, confidence, bbox: page.to_stored_bbox(b.0, b.1, b.2, b.3), source: None, runners_up: vec![], seen: None }
                 })
                 .collect()
         }))

@@ -8,6 +8,8 @@ use rten_tensor::prelude::*;
 use super::backend::Nets;
 use super::ctc::{DecodedChar, greedy_decode, runners_up};
 use super::geometry::TextRegion;
+use super::seen::{self, RegionFrames, Seen};
+use std::sync::Arc;
 
 /// Height of recognition and classifier inputs (PP-OCR's).
 pub(crate) const CROP_H: usize = 48;
@@ -96,6 +98,9 @@ pub(crate) struct RegionText {
     /// doubtful ([`ctc::runners_up`](super::ctc::runners_up)); empty for a
     /// sure one and for readings decoded by a grammar.
     pub runners_up: Vec<Vec<(char, f32)>>,
+    /// Per character, its place in what the recogniser saw along the
+    /// region ([`super::seen`]); `None` for readings decoded by a grammar.
+    pub seen: Vec<Option<Seen>>,
 }
 
 /// A character read with less confidence than this keeps its runners-up.
@@ -123,7 +128,7 @@ impl RegionText {
 /// (interleaved by width) among that many threads.
 pub(crate) fn recognize(
     rec: &dyn Nets,
-    alphabet: &[char],
+    alphabet: &Arc<[char]>,
     sources: &[&GrayImage],
     regions: &[TextRegion],
     batch: usize,
@@ -162,7 +167,7 @@ pub(crate) fn recognize(
 
 fn recognize_batch(
     rec: &dyn Nets,
-    alphabet: &[char],
+    alphabet: &Arc<[char]>,
     sources: &[&GrayImage],
     regions: &[TextRegion],
     widths: &[usize],
@@ -195,6 +200,8 @@ fn recognize_batch(
             for (others, c) in text.runners_up.iter_mut().zip(&decoded).filter(|(_, c)| c.confidence < DOUBTFUL_BELOW) {
                 *others = runners_up(logp, classes, stride, c, RUNNER_UP_MIN).into_iter().filter_map(|(k, p)| Some((*alphabet.get(k - 1)?, p))).collect();
             }
+            let kept = Arc::new(RegionFrames::new(logp, frames, classes, stride, alphabet.clone()));
+            text.seen = seen::place(&kept, &decoded).into_iter().map(Some).collect();
             (i, text)
         })
         .collect())
@@ -298,6 +305,6 @@ fn place_chars(decoded: &[DecodedChar], alphabet: &[char], frame_w: f32, crop_w:
             (ch, c.confidence, (left / crop_w).clamp(0.0, 1.0), (right / crop_w).clamp(0.0, 1.0))
         })
         .collect();
-    let runners_up = vec![Vec::new(); chars.len()];
-    RegionText { chars, runners_up }
+    let (runners_up, seen) = (vec![Vec::new(); chars.len()], vec![None; chars.len()]);
+    RegionText { chars, runners_up, seen }
 }

@@ -62,7 +62,7 @@ fn tie_by_page(form: &Application, d: &Document) -> Option<Subject> {
     use crate::checks::on_page::find;
     // As read: a name taken from the recogniser's other choices is good
     // enough not to flag a page, not to choose whose page it is.
-    let on = |key: &str, value: &str| find(d, key, value).is_some_and(|f| f.second_choices.is_empty());
+    let on = |key: &str, value: &str| find(d, key, value).is_some_and(|f| f.doubts.is_empty());
     let person = |id: &str, name: &str, id_key: &str| on(id_key, id) || on("name", name);
     match d.kind? {
         DocKind::VehicleLicence | DocKind::RoadTransportCertificate => form
