@@ -29,7 +29,8 @@ pub(crate) struct Found {
     /// The characters as OCR read them.
     pub text: String,
     pub bbox: BBox,
-    /// The weakest character's OCR confidence.
+    /// The weakest character's OCR confidence; for a value spelled from
+    /// what the recogniser saw, the weakest of that reading's characters.
     pub confidence: f32,
     /// The page of the file it was found on.
     pub page: u32,
@@ -58,9 +59,9 @@ pub(crate) enum Doubt {
 /// taken so ([`Folded::find_all_spelled`]).
 const SPELL_MIN_P: f32 = 0.02;
 
-/// At most one character in this many of a value may be taken from the
-/// recogniser's other choices (one in a name of two or three characters).
-const CHARS_PER_SECOND_CHOICE: usize = 3;
+/// At most one character in this many of a value may be taken otherwise
+/// than OCR read it (one in a name of two or three characters).
+const CHARS_PER_DOUBT: usize = 3;
 
 /// Which OCR confusions a comparison forgives: those the value's own
 /// grammar rules out, so two values that differ can never be taken for
@@ -191,47 +192,17 @@ impl<'a> Folded<'a> {
         (0..=self.chars.len() - needle.len()).filter(|&i| self.chars[i..i + needle.len()] == *needle).collect()
     }
 
-    /// Start indices where `needle` is read once some of the line's
-    /// doubtful characters are taken as the recogniser's other choices
-    /// (at least one, at most one in [`CHARS_PER_SECOND_CHOICE`]), with
-    /// those choices. Only for text: codes have their grammar instead
-    /// (`ocr::grammar`).
-    fn find_all_second_choices(&self, needle: &[char]) -> Vec<(usize, Vec<Doubt>)> {
-        if self.fold != Fold::Text || needle.is_empty() || needle.len() > self.chars.len() {
-            return vec![];
-        }
-        let most = (needle.len() / CHARS_PER_SECOND_CHOICE).max(1);
-        let mut out = vec![];
-        'start: for i in 0..=self.chars.len() - needle.len() {
-            let mut taken = vec![];
-            for (k, &want) in needle.iter().enumerate() {
-                if self.chars[i + k] == want {
-                    continue;
-                }
-                let c = &self.line.chars[self.from[i + k]];
-                let Some(&(_, p)) = c.runners_up.iter().find(|&&(alt, _)| self.fold.char(alt) == Some(want)) else { continue 'start };
-                taken.push(Doubt::Other { read: c.ch, taken: want, p });
-                if taken.len() > most {
-                    continue 'start;
-                }
-            }
-            if !taken.is_empty() {
-                out.push((i, taken));
-            }
-        }
-        out
-    }
-
     /// Windows `a..b` of the line that differ from `needle` in a few
-    /// characters (at most one in [`CHARS_PER_SECOND_CHOICE`]) where what
-    /// the recogniser saw also spells `needle` ([`spell`]): each character
-    /// taken so seen at [`SPELL_MIN_P`] or more, and the whole reading at
-    /// most `1 / SPELL_MIN_P` times less probable than greedy decoding's
-    /// per character changed. With what was changed and the weakest
-    /// character's probability; the closest windows first. Only for text,
-    /// as [`Folded::find_all_second_choices`].
+    /// characters (at most one in [`CHARS_PER_DOUBT`]) where what the
+    /// recogniser saw also spells `needle` ([`spell`]): a doubtful 济 whose
+    /// frames also show 疥, a 拈 passed over but faint after 况. Each
+    /// character of that reading is seen at [`SPELL_MIN_P`] or more, and
+    /// the reading is at most `1 / SPELL_MIN_P` times less probable than
+    /// greedy decoding's per character changed. With what was changed and
+    /// the weakest character's probability; the closest windows first.
+    /// Only for text: codes have their grammar instead (`ocr::grammar`).
     fn find_all_spelled(&self, needle: &[char]) -> Vec<(usize, usize, Vec<Doubt>, f32)> {
-        let most = (needle.len() / CHARS_PER_SECOND_CHOICE).max(1);
+        let most = (needle.len() / CHARS_PER_DOUBT).max(1);
         let shared = needle.iter().filter(|c| self.chars.contains(c)).count();
         if self.fold != Fold::Text || needle.is_empty() || shared + most < needle.len() {
             return vec![];
@@ -377,14 +348,12 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
         })
         .map(|(i, l)| (i, l.bbox))
         .collect();
-    // The value as read first, anywhere it may be printed; then as the
-    // recogniser's other choices for doubtful characters would spell it;
-    // then as what it saw along the line would.
+    // The value as read first, anywhere it may be printed; then as what
+    // the recogniser saw along the line would also spell it.
     let n = needle.len();
     let exact = lines.iter().enumerate().flat_map(|(li, f)| f.find_all(&needle).into_iter().map(move |a| (li, a, a + n, vec![], None)));
-    let second = lines.iter().enumerate().flat_map(|(li, f)| f.find_all_second_choices(&needle).into_iter().map(move |(a, c)| (li, a, a + n, c, None)));
     let spelled = lines.iter().enumerate().flat_map(|(li, f)| f.find_all_spelled(&needle).into_iter().map(move |(a, b, c, p)| (li, a, b, c, Some(p))));
-    for (li, a, b, doubts, spelled_confidence) in exact.chain(second).chain(spelled) {
+    for (li, a, b, doubts, spelled_confidence) in exact.chain(spelled) {
         let f = &lines[li];
         let text_fold = &text_folds[li];
         // One of the field's labels ends on this line just before the
@@ -402,9 +371,7 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
             continue;
         }
         let (bbox, read_confidence, text) = f.span(a, b);
-        let confidence = spelled_confidence.unwrap_or_else(|| {
-            doubts.iter().filter_map(|d| if let Doubt::Other { p, .. } = d { Some(*p) } else { None }).fold(read_confidence, f32::min)
-        });
+        let confidence = spelled_confidence.unwrap_or(read_confidence);
         let h = bbox.h.max(1) as i64;
         let beside_or_below = label_lines.iter().any(|&(i, lb)| {
             if i == li {
@@ -440,7 +407,7 @@ mod tests {
                 let chars: Vec<TextChar> = t
                     .chars()
                     .enumerate()
-                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None, runners_up: vec![], seen: None })
+                    .map(|(j, ch)| TextChar { ch, confidence: 0.95, bbox: BBox::new(x + 20 * j as u32, y, 20, 24), source: None, seen: None })
                     .collect();
                 let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
                 TextLine { text: t.into(), confidence: 0.95, bbox, chars, page: 1 }
@@ -464,50 +431,63 @@ mod tests {
         assert!(find(&one_line(DocKind::IdCard, "姓名王琳"), "name", "王琳").is_some());
     }
 
-    /// `d` with character `i` of its first line read at `confidence`, the
-    /// recogniser's other choices for it `others`.
-    fn doubtful(mut d: Document, i: usize, confidence: f32, others: &[(char, f32)]) -> Document {
-        let c = &mut d.lines[0].chars[i];
-        (c.confidence, c.runners_up) = (confidence, others.to_vec());
+    /// A page of one line: `label`, a space, and the characters `read`
+    /// with their places in what the recogniser saw (20 px each).
+    fn seen_line(kind: DocKind, label: &str, read: Vec<(char, f32, crate::ocr::Seen)>) -> Document {
+        let mut d = one_line(kind, &format!("{label} "));
+        let line = &mut d.lines[0];
+        for (ch, confidence, seen) in read {
+            let x = 20 * line.chars.len() as u32;
+            line.chars.push(TextChar { ch, confidence, bbox: BBox::new(x, 0, 20, 24), source: None, seen: Some(seen) });
+        }
+        line.text = line.chars.iter().map(|c| c.ch).collect();
         d
     }
 
+    /// [`seen_line`] of `read`, each character surely read but those of
+    /// `doubts` (`ocr::fake_read`).
+    fn doubtful(kind: DocKind, label: &str, read: &str, doubts: &[(usize, f32, &[(char, f32)])]) -> Document {
+        seen_line(kind, label, crate::ocr::fake_read(read, doubts))
+    }
+
+    fn near(a: f32, b: f32) -> bool {
+        (a - b).abs() < 1e-3
+    }
+
     #[test]
-    fn a_doubtful_character_is_taken_as_the_forms_when_the_recogniser_saw_it_as_another_choice() {
+    fn a_doubtful_character_is_taken_as_the_forms_when_the_recogniser_saw_it_there_too() {
         // 青岛疥酝 printed, 疥 read as 济 at 0.46 with 疥 second at 0.21.
-        let d = doubtful(one_line(DocKind::BusinessLicence, "名称 青岛济酝物流有限公司"), 5, 0.46, &[('疥', 0.21), ('齐', 0.19)]);
+        let d = doubtful(DocKind::BusinessLicence, "名称", "青岛济酝物流有限公司", &[(2, 0.46, &[('疥', 0.21), ('齐', 0.19), ('芥', 0.001)])]);
         let f = find(&d, "company_name", "青岛疥酝物流有限公司").unwrap();
-        assert_eq!((f.text.as_str(), f.doubts.as_slice()), ("青岛济酝物流有限公司", &[Doubt::Other { read: '济', taken: '疥', p: 0.21 }][..]));
-        assert_eq!(f.confidence, 0.21, "as sure as the choice taken");
-        // What was read is still found as read, with no choice taken.
+        assert_eq!(f.text, "青岛济酝物流有限公司");
+        assert!(matches!(f.doubts[..], [Doubt::Other { read: '济', taken: '疥', p }] if near(p, 0.21)), "{f:?}");
+        assert!(near(f.confidence, 0.21), "as sure as the character taken");
+        // What was read is still found as read, with nothing taken.
         assert!(find(&d, "company_name", "青岛济酝物流有限公司").unwrap().doubts.is_empty());
-        // A character the recogniser did not offer is another name.
         assert_eq!(find(&d, "company_name", "青岛齐酝物流有限公司").map(|f| f.doubts.len()), Some(1));
+        // A character barely seen there, or a word changed, is another name.
         assert_eq!(find(&d, "company_name", "青岛芥酝物流有限公司"), None);
         assert_eq!(find(&d, "company_name", "青岛疥酝运输有限公司"), None);
     }
 
-    /// A page of one line: `label`, a space, and the value greedy decoding
-    /// reads from the made-up frames `spec` (characters 20 px wide).
-    fn seen_line(kind: DocKind, label: &str, alphabet: &str, spec: &[&[(char, f32)]]) -> Document {
-        let mut d = one_line(kind, &format!("{label} "));
-        let line = &mut d.lines[0];
-        for (ch, confidence, seen) in crate::ocr::fake_region(alphabet, spec) {
-            let x = 20 * line.chars.len() as u32;
-            line.chars.push(TextChar { ch, confidence, bbox: BBox::new(x, 0, 20, 24), source: None, runners_up: vec![], seen: Some(seen) });
-        }
-        line.text = line.chars.iter().map(|c| c.ch).collect();
-        d
+    #[test]
+    fn characters_are_taken_for_at_most_one_in_three_and_never_in_a_code() {
+        let name = doubtful(DocKind::IdCard, "姓名", "静兵", &[(0, 0.5, &[('薛', 0.4)]), (1, 0.5, &[('丘', 0.4)])]);
+        assert!(find(&name, "name", "薛兵").is_some());
+        assert!(find(&name, "name", "静丘").is_some());
+        assert_eq!(find(&name, "name", "薛丘"), None, "both characters of a two-character name");
+        let vin = doubtful(DocKind::VehicleLicence, "车辆识别代号", "LA9LB3D37KBJXC012", &[(5, 0.4, &[('8', 0.3)])]);
+        assert_eq!(find(&vin, "vin", "LA9LB8D37KBJXC012"), None, "a VIN has its grammar, not other choices");
     }
 
     #[test]
     fn a_character_passed_over_is_taken_when_the_recogniser_saw_it_where_it_is_printed() {
         // 邱况拈 printed; greedy decoding read 邱况, 拈 at 0.04 after 况.
         let spec: &[&[(char, f32)]] = &[&[('邱', 0.99)], &[('-', 0.99)], &[('况', 0.98)], &[('-', 0.9), ('拈', 0.04)], &[('-', 0.99)]];
-        let d = seen_line(DocKind::QualificationCertificate, "姓名", "邱况拈王", spec);
+        let d = seen_line(DocKind::QualificationCertificate, "姓名", crate::ocr::fake_region("邱况拈王", spec));
         let f = find(&d, "name", "邱况拈").unwrap();
         assert_eq!((f.text.as_str(), f.doubts.as_slice()), ("邱况", &[Doubt::Missed { taken: '拈', p: f.confidence }][..]));
-        assert!((f.confidence - 0.04).abs() < 1e-3, "{f:?}");
+        assert!(near(f.confidence, 0.04), "{f:?}");
         // Not a character the recogniser did not see there, nor two of them.
         assert_eq!(find(&d, "name", "邱况王"), None);
         assert_eq!(find(&d, "name", "邱况拈拈"), None);
@@ -516,22 +496,13 @@ mod tests {
     #[test]
     fn a_character_read_surely_is_not_taken_for_another_nor_left_out() {
         let sure: &[&[(char, f32)]] = &[&[('王', 0.999)], &[('琳', 0.999)], &[('-', 0.999)], &[('琳', 0.999)]];
-        assert_eq!(find(&seen_line(DocKind::IdCard, "姓名", "王琳张", sure), "name", "王琳"), None);
-        assert_eq!(find(&seen_line(DocKind::IdCard, "姓名", "王琳张", sure), "name", "王琳张"), None);
-        // 张 second at 0.03 where 王 was read at 0.96 may be taken.
+        let d = seen_line(DocKind::IdCard, "姓名", crate::ocr::fake_region("王琳张", sure));
+        assert_eq!(find(&d, "name", "王琳"), None);
+        assert_eq!(find(&d, "name", "王琳张"), None);
+        // 张 at 0.03 where 王 was read at 0.96 may be taken.
         let unsure: &[&[(char, f32)]] = &[&[('王', 0.96), ('张', 0.03)], &[('琳', 0.999)]];
-        let f = find(&seen_line(DocKind::IdCard, "姓名", "王琳张", unsure), "name", "张琳").unwrap();
+        let f = find(&seen_line(DocKind::IdCard, "姓名", crate::ocr::fake_region("王琳张", unsure)), "name", "张琳").unwrap();
         assert_eq!(f.doubts, [Doubt::Other { read: '王', taken: '张', p: f.confidence }]);
-    }
-
-    #[test]
-    fn other_choices_stand_for_at_most_one_character_in_three_and_never_in_a_code() {
-        let name = doubtful(one_line(DocKind::IdCard, "姓名 静兵"), 3, 0.2, &[('薛', 0.3)]);
-        let name = doubtful(name, 4, 0.3, &[('丘', 0.2)]);
-        assert!(find(&name, "name", "薛兵").is_some());
-        assert_eq!(find(&name, "name", "薛丘"), None, "both characters of a two-character name");
-        let vin = doubtful(one_line(DocKind::VehicleLicence, "车辆识别代号 LA9LB3D37KBJXC012"), 12, 0.4, &[('8', 0.3)]);
-        assert_eq!(find(&vin, "vin", "LA9LB8D37KBJXC012"), None, "a VIN has its grammar, not other choices");
     }
 
     #[test]

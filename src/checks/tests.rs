@@ -528,22 +528,19 @@ fn c1_only_warns_when_just_a_name_differs() {
 }
 
 /// A line read as `label` then `value`, character `doubtful` of the value
-/// read at `confidence` with the recogniser's other choices `others`, the
-/// rest sure; characters 20 × 24 px.
+/// read at `confidence` with the recogniser seeing `others` there too, the
+/// rest sure (`ocr::fake_read`); characters 20 × 24 px.
 fn line_read(label: &str, value: &str, doubtful: usize, confidence: f32, others: &[(char, f32)]) -> crate::ocr::TextLine {
     use crate::ocr::TextChar;
-    let n = label.chars().count();
+    let label = label.chars().map(|ch| (ch, 0.99, None));
+    let value = crate::ocr::fake_read(value, &[(doubtful, confidence, others)]).into_iter().map(|(ch, p, seen)| (ch, p, Some(seen)));
     let chars: Vec<TextChar> = label
-        .chars()
-        .chain(value.chars())
+        .chain(value)
         .enumerate()
-        .map(|(i, ch)| {
-            let (confidence, runners_up) = if i == n + doubtful { (confidence, others.to_vec()) } else { (0.99, vec![]) };
-            TextChar { ch, confidence, bbox: crate::types::BBox::new(20 * i as u32, 100, 20, 24), source: None, runners_up, seen: None }
-        })
+        .map(|(i, (ch, confidence, seen))| TextChar { ch, confidence, bbox: crate::types::BBox::new(20 * i as u32, 100, 20, 24), source: None, seen })
         .collect();
     let bbox = chars.iter().fold(chars[0].bbox, |b, c| b.union(c.bbox));
-    crate::ocr::TextLine { text: format!("{label}{value}"), confidence, bbox, chars, page: 1 }
+    crate::ocr::TextLine { text: chars.iter().map(|c| c.ch).collect(), confidence, bbox, chars, page: 1 }
 }
 
 #[test]

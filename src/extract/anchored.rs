@@ -517,10 +517,10 @@ mod tests {
                 for (t, x) in row {
                     if let Some(last) = chars.last() {
                         let gap_x = last.bbox.x + last.bbox.w;
-                        chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: BBox::new(gap_x, y, x.saturating_sub(gap_x), 24), source: None, runners_up: vec![], seen: None });
+                        chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: BBox::new(gap_x, y, x.saturating_sub(gap_x), 24), source: None, seen: None });
                     }
                     for (j, ch) in t.chars().enumerate() {
-                        chars.push(TextChar { ch, confidence: 0.9, bbox: BBox::new(x + 12 * j as u32, y, 12, 24), source: None, runners_up: vec![], seen: None });
+                        chars.push(TextChar { ch, confidence: 0.9, bbox: BBox::new(x + 12 * j as u32, y, 12, 24), source: None, seen: None });
                     }
                 }
                 let bbox = chars.iter().fold(chars[0].bbox, |b, c| b.union(c.bbox));

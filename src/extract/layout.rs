@@ -101,7 +101,7 @@ mod tests {
 
     fn line(text: &str, x: u32, y: u32) -> TextLine {
         let chars: Vec<TextChar> =
-            text.chars().enumerate().map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(x + 10 * j as u32, y, 10, 20), source: None, runners_up: vec![], seen: None }).collect();
+            text.chars().enumerate().map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(x + 10 * j as u32, y, 10, 20), source: None, seen: None }).collect();
         let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
         TextLine { text: text.into(), confidence: 0.9, bbox, chars, page: 1 }
     }

@@ -396,7 +396,7 @@ mod tests {
                 let chars: Vec<TextChar> = t
                     .chars()
                     .enumerate()
-                    .map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(20 * j as u32, 30 * i as u32, 20, 24), source: None, runners_up: vec![], seen: None })
+                    .map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(20 * j as u32, 30 * i as u32, 20, 24), source: None, seen: None })
                     .collect();
                 let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
                 TextLine { text: t.to_string(), confidence: 0.9, bbox, chars, page: 1 }

@@ -45,32 +45,6 @@ pub fn greedy_decode(logp: &[f32], frames: usize, classes: usize, stride: usize)
     out
 }
 
-/// The recogniser's other choices for `c`, read greedily from `logp`
-/// (`classes` log-probabilities per row, rows `stride` apart): every
-/// character class other than `c`'s that reached probability `min_p` in
-/// one of `c`'s frames, with its peak there, most probable first. A doubtful 济 whose runner-up is 疥 says the page may
-/// print 疥: a check that finds the form's value so may take it as read
-/// (`checks::on_page`).
-pub fn runners_up(logp: &[f32], classes: usize, stride: usize, c: &DecodedChar, min_p: f32) -> Vec<(usize, f32)> {
-    let min_lp = min_p.ln();
-    let mut out: Vec<(usize, f32)> = Vec::new();
-    for t in c.first..=c.last {
-        let row = &logp[t * stride..t * stride + classes];
-        for (class, &lp) in row.iter().enumerate().skip(1) {
-            if lp < min_lp || class == c.class {
-                continue;
-            }
-            let p = lp.exp();
-            match out.iter_mut().find(|o| o.0 == class) {
-                Some(o) => o.1 = o.1.max(p),
-                None => out.push((class, p)),
-            }
-        }
-    }
-    out.sort_by(|a, b| b.1.total_cmp(&a.1));
-    out
-}
-
 /// Decodes one sequence (rows of `stride` log-probabilities, as
 /// [`greedy_decode`] takes them) into exactly
 /// `positions.len()` characters, character `k` of a class in
@@ -204,19 +178,6 @@ mod tests {
             }
         }
         v
-    }
-
-    #[test]
-    fn a_characters_runners_up_are_the_other_classes_likely_in_its_frames_not_the_blank() {
-        // Frames: 济 .5 / 疥 .3 / blank .2, then 济 .6 / 疥 .1 / 齐 .25 / blank .05.
-        let ln = |v: [f32; 4]| v.map(f32::ln);
-        let lp: Vec<f32> = [ln([0.2, 0.5, 0.3, 1e-6]), ln([0.05, 0.6, 0.1, 0.25])].concat();
-        let d = greedy_decode(&lp, 2, 4, 4);
-        assert_eq!((d.len(), d[0].class), (1, 1));
-        let r = runners_up(&lp, 4, 4, &d[0], 0.05);
-        let rounded: Vec<(usize, f32)> = r.iter().map(|&(c, p)| (c, (p * 100.0).round() / 100.0)).collect();
-        assert_eq!(rounded, vec![(2, 0.3), (3, 0.25)], "each at its peak, the blank never one");
-        assert!(runners_up(&lp, 4, 4, &d[0], 0.4).is_empty());
     }
 
     #[test]

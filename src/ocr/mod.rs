@@ -62,7 +62,7 @@ pub use batcher::BatchParams;
 pub use geometry::TextRegion;
 pub use seen::{Seen, Spelled, spell};
 #[cfg(test)]
-pub(crate) use seen::fake_region;
+pub(crate) use seen::{fake_read, fake_region};
 
 /// Tuning of the OCR stage. The defaults are PaddleOCR's where it has one.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,10 +256,6 @@ pub struct TextChar {
     /// `None` for the space between two boxes, and for text not read here.
     #[serde(skip)]
     pub source: Option<CharSource>,
-    /// The recogniser's other choices for a doubtful character, most
-    /// probable first (e.g. 疥 0.21 for a 济 read at 0.46).
-    #[serde(skip)]
-    pub runners_up: Vec<(char, f32)>,
     /// Where the recogniser's frames for this character are, so a check
     /// can ask whether they also spell the form's value ([`spell`]).
     #[serde(skip)]
@@ -537,13 +533,13 @@ impl OcrEngine {
                 if let Some(e) = prev_end {
                     // The gap between two boxes of a line, as a space.
                     let gap = (e.2.min(first.0), e.1.min(first.1), e.2.max(first.0), e.3.max(first.3));
-                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap), source: None, runners_up: vec![], seen: None });
+                    chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(gap), source: None, seen: None });
                 }
-                for (index, ((&(ch, conf, s0, s1), runners_up), seen)) in rt.chars.iter().zip(&rt.runners_up).zip(&rt.seen).enumerate() {
+                for (index, (&(ch, conf, s0, s1), seen)) in rt.chars.iter().zip(&rt.seen).enumerate() {
                     min_conf = min_conf.min(conf);
                     let source = (!layout.crop).then_some(CharSource { region: ri, index });
                     let bbox = to_bbox(region.span_bounds(s0, s1));
-                    chars.push(TextChar { ch, confidence: conf, bbox, source, runners_up: runners_up.clone(), seen: seen.clone() });
+                    chars.push(TextChar { ch, confidence: conf, bbox, source, seen: seen.clone() });
                 }
                 let last = rt.chars.last().unwrap();
                 prev_end = Some(region.span_bounds(last.2, last.3));
@@ -590,7 +586,7 @@ impl OcrEngine {
                 .iter()
                 .map(|&(ch, confidence, s0, s1)| {
                     let b = rr.region.span_bounds(s0, s1);
-                    TextChar { ch, confidence, bbox: page.to_stored_bbox(b.0, b.1, b.2, b.3), source: None, runners_up: vec![], seen: None }
+                    TextChar { ch, confidence, bbox: page.to_stored_bbox(b.0, b.1, b.2, b.3), source: None, seen: None }
                 })
                 .collect()
         }))

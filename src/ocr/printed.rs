@@ -33,9 +33,9 @@ pub fn read(page: &Page, printed: &[PrintedChar]) -> PageText {
             let word = &words[i];
             if let (Some(p), Some(first)) = (prev, word.first()) {
                 let gap = PrintedChar { ch: ' ', x0: p.x1.min(first.x0), y0: p.y0.min(first.y0), x1: p.x1.max(first.x0), y1: p.y1.max(first.y1), dir: p.dir };
-                chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(&gap), source: None, runners_up: vec![], seen: None });
+                chars.push(TextChar { ch: ' ', confidence: 1.0, bbox: to_bbox(&gap), source: None, seen: None });
             }
-            chars.extend(word.iter().map(|c| TextChar { ch: c.ch, confidence: 1.0, bbox: to_bbox(c), source: None, runners_up: vec![], seen: None }));
+            chars.extend(word.iter().map(|c| TextChar { ch: c.ch, confidence: 1.0, bbox: to_bbox(c), source: None, seen: None }));
             prev = word.last();
         }
         if chars.is_empty() {

@@ -6,7 +6,7 @@ use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
 
 use super::backend::Nets;
-use super::ctc::{DecodedChar, greedy_decode, runners_up};
+use super::ctc::{DecodedChar, greedy_decode};
 use super::geometry::TextRegion;
 use super::seen::{self, RegionFrames, Seen};
 use std::sync::Arc;
@@ -94,21 +94,10 @@ pub(crate) fn upside_down_probs(cls: &dyn Nets, grey: &GrayImage, regions: &[Tex
 /// along the region as fractions `(s0, s1)` of its length.
 pub(crate) struct RegionText {
     pub chars: Vec<(char, f32, f32, f32)>,
-    /// Per character, the recogniser's other choices for it when it was
-    /// doubtful ([`ctc::runners_up`](super::ctc::runners_up)); empty for a
-    /// sure one and for readings decoded by a grammar.
-    pub runners_up: Vec<Vec<(char, f32)>>,
     /// Per character, its place in what the recogniser saw along the
     /// region ([`super::seen`]); `None` for readings decoded by a grammar.
     pub seen: Vec<Option<Seen>>,
 }
-
-/// A character read with less confidence than this keeps its runners-up.
-const DOUBTFUL_BELOW: f32 = 0.95;
-/// A runner-up is kept if at least this probable: on the held-out names
-/// of seed 23, the printed rare character the recogniser misread came
-/// second at 0.10–0.27 (疥 for 济, 酝 for 配, 己 for 已).
-const RUNNER_UP_MIN: f32 = 0.05;
 
 impl RegionText {
     /// The characters as text.
@@ -197,9 +186,6 @@ fn recognize_batch(
             let (logp, stride) = (&logp[b * classes..], batch_n * classes);
             let decoded = greedy_decode(logp, frames, classes, stride);
             let mut text = place_chars(&decoded, alphabet, frame_w, widths[i] as f32);
-            for (others, c) in text.runners_up.iter_mut().zip(&decoded).filter(|(_, c)| c.confidence < DOUBTFUL_BELOW) {
-                *others = runners_up(logp, classes, stride, c, RUNNER_UP_MIN).into_iter().filter_map(|(k, p)| Some((*alphabet.get(k - 1)?, p))).collect();
-            }
             let kept = Arc::new(RegionFrames::new(logp, frames, classes, stride, alphabet.clone()));
             text.seen = seen::place(&kept, &decoded).into_iter().map(Some).collect();
             (i, text)
@@ -305,6 +291,6 @@ fn place_chars(decoded: &[DecodedChar], alphabet: &[char], frame_w: f32, crop_w:
             (ch, c.confidence, (left / crop_w).clamp(0.0, 1.0), (right / crop_w).clamp(0.0, 1.0))
         })
         .collect();
-    let (runners_up, seen) = (vec![Vec::new(); chars.len()], vec![None; chars.len()]);
-    RegionText { chars, runners_up, seen }
+    let seen = vec![None; chars.len()];
+    RegionText { chars, seen }
 }

@@ -103,6 +103,27 @@ pub(crate) fn fake_region(alphabet: &str, spec: &[&[(char, f32)]]) -> Vec<(char,
     decoded.iter().zip(place(&frames, &decoded)).map(|(d, seen)| (alphabet[d.class - 1], d.confidence, seen)).collect()
 }
 
+/// [`fake_region`] for `read`, each character surely read in a frame of
+/// its own with a blank after it, but those of `doubtful`: (index, its
+/// confidence, the other characters the recogniser saw there).
+#[cfg(test)]
+pub(crate) fn fake_read(read: &str, doubtful: &[(usize, f32, &[(char, f32)])]) -> Vec<(char, f32, Seen)> {
+    let mut alphabet: String = read.chars().collect();
+    let mut rows: Vec<Vec<(char, f32)>> = vec![];
+    for (i, ch) in read.chars().enumerate() {
+        match doubtful.iter().find(|d| d.0 == i) {
+            Some(&(_, p, others)) => {
+                alphabet.extend(others.iter().map(|o| o.0));
+                rows.push(std::iter::once((ch, p)).chain(others.iter().copied()).collect());
+            }
+            None => rows.push(vec![(ch, 0.99)]),
+        }
+        rows.push(vec![('-', 0.99)]);
+    }
+    let spec: Vec<&[(char, f32)]> = rows.iter().map(Vec::as_slice).collect();
+    fake_region(&alphabet, &spec)
+}
+
 impl std::fmt::Debug for Seen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Seen({}..{} of {} frames)", self.lo, self.hi, self.frames.rows.len())
