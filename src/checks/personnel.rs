@@ -185,7 +185,12 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
         let (mut page_cat, mut page_until) = (None, None);
         if let Some(doc) = page {
             c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Warn);
-            if let Some(cat) = c.field(doc, "category").map(|f| f.text()) {
+            // The registry's freight category printed where the category
+            // is: the page's word, whatever span the extractor took.
+            let registered = reg.and_then(|p| p.qualification_category.clone()).filter(|k| is_freight(k));
+            if let Some(k) = registered.filter(|k| c.found_on_page(doc, "category", k)) {
+                page_cat = Some(k);
+            } else if let Some(cat) = c.field(doc, "category").map(|f| f.text()) {
                 page_cat = Some(cat.clone());
                 c.expect_read(doc, "category", is_freight(&cat), Status::Warn, || {
                     tr!(l, "{who}的从业资格类别“{cat}”不是货运驾驶员", "{who}'s qualification category '{cat}' is not a freight driver's")

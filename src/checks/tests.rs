@@ -477,6 +477,19 @@ fn p4_warns_on_a_qualification_that_is_not_for_freight() {
 }
 
 #[test]
+fn p4_takes_the_registered_freight_category_where_the_page_prints_it_whatever_span_the_extractor_took() {
+    let mut w = World::clean();
+    let registered = w.person_mut().qualification_category.clone().expect("the fixture's driver has a category");
+    w.set(QualificationCertificate, Some(Driver(0)), "category", json!("已完"));
+    w.doc(QualificationCertificate, Some(Driver(0))).lines = vec![line_read("从业资格类别 ", &registered, 0, 0.99, &[])];
+    let (s, m) = w.only("P4");
+    assert_eq!(s, Pass, "{m}");
+    // A passenger category printed there is no freight driver's.
+    w.doc(QualificationCertificate, Some(Driver(0))).lines = vec![line_read("从业资格类别 ", "经营性道路旅客运输驾驶员", 0, 0.99, &[])];
+    assert_eq!(w.only("P4").0, Warn);
+}
+
+#[test]
 fn p4_warns_when_the_registered_qualification_expires_inside_the_window() {
     let mut w = World::clean();
     w.person_mut().qualification_valid_until = Some(d("2026-12-04"));
