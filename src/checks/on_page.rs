@@ -13,7 +13,9 @@
 //!   characters (王琳 is not found in 王琳琳, 9200 not in 19200);
 //! - where the field is printed: inside the span the extractor tagged for
 //!   it, right after one of its labels on the same line, or beside or
-//!   below a line holding one of its labels ([`crate::document::labels`]).
+//!   below a line holding one of its labels ([`crate::document::labels`]);
+//!   a long value (a company's name) also where it is its line's whole
+//!   text (a letterhead).
 //!
 //! Found, it is evidence in its own right, with its box; not found, the
 //! extractor's reading decides as before.
@@ -62,6 +64,11 @@ const SPELL_MIN_P: f32 = 0.02;
 /// At most one character in this many of a value may be taken otherwise
 /// than OCR read it (one in a name of two or three characters).
 const CHARS_PER_DOUBT: usize = 3;
+
+/// A text this long (a company's name) is found on a line that holds it
+/// alone, with no label in sight; a person's name, and a code or number,
+/// whose label says what it is, are not.
+const ALONE_MIN_CHARS: usize = 6;
 
 /// Which OCR confusions a comparison forgives: those the value's own
 /// grammar rules out, so two values that differ can never be taken for
@@ -383,7 +390,10 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
             let below = ly < vy && vy - lbot <= 2 * h && lx <= vx + bbox.w as i64 && vx - lx <= 8 * h;
             same_row || below
         });
-        if label_before || beside_or_below || tagged.is_some_and(|t| overlap(t, bbox)) {
+        // A long name that is its line's whole text: a letterhead, a
+        // heading, a name in its own box with its label out of line.
+        let alone = fold == Fold::Text && a == 0 && b == f.chars.len() && needle.len() >= ALONE_MIN_CHARS;
+        if label_before || beside_or_below || alone || tagged.is_some_and(|t| overlap(t, bbox)) {
             return Some(Found { text, bbox, confidence, page, doubts });
         }
     }
@@ -556,6 +566,16 @@ mod tests {
         assert_eq!(find(&d, "vin", "LA9LB3D37KBJXC012"), None);
         d.fields.insert("vin".into(), Field::new(serde_json::json!("LA9LB3D37KBJXC"), 0.9, BBox::new(400, 400, 280, 24)));
         assert!(find(&d, "vin", "LA9LB3D37KBJXC012").is_some());
+    }
+
+    #[test]
+    fn a_company_name_alone_on_its_line_is_found_without_a_label_and_a_persons_name_is_not() {
+        let letter = page(DocKind::AuthorizationLetter, &[("菏泽卯奔运输股份有限公司", 100, 100), ("委托书", 300, 200), ("游矽搜", 100, 400)]);
+        assert!(find(&letter, "principal_name", "菏泽卯奔运输股份有限公司").is_some());
+        assert_eq!(find(&letter, "agent_name", "游矽搜"), None);
+        // Inside running text it is not alone.
+        let prose = page(DocKind::AuthorizationLetter, &[("我公司菏泽卯奔运输股份有限公司授权", 100, 100)]);
+        assert_eq!(find(&prose, "principal_name", "菏泽卯奔运输股份有限公司"), None);
     }
 
     #[test]
