@@ -314,32 +314,15 @@ impl Check {
         let (file, seen) = (&doc.file, &found.text);
         if !found.doubts.is_empty() {
             // The recogniser was unsure of these characters and saw the
-            // form's as likely: the page does not contradict the form,
-            // and a misreading must not flag an application.
-            use super::on_page::Doubt;
-            let zh: Vec<String> = found
-                .doubts
-                .iter()
-                .map(|d| match d {
-                    Doubt::Other { read, taken, p } => format!("“{read}”也可能是“{taken}”（{p:.2}）"),
-                    Doubt::Missed { taken, p } => format!("可能漏读了“{taken}”（{p:.2}）"),
-                    Doubt::Extra { read } => format!("“{read}”可能并未印出"),
-                })
-                .collect();
-            let en: Vec<String> = found
-                .doubts
-                .iter()
-                .map(|d| match d {
-                    Doubt::Other { read, taken, p } => format!("'{read}' may be '{taken}' ({p:.2})"),
-                    Doubt::Missed { taken, p } => format!("'{taken}' may have been passed over ({p:.2})"),
-                    Doubt::Extra { read } => format!("'{read}' may not be printed"),
-                })
-                .collect();
-            let (zh, en) = (zh.join("，"), en.join(", "));
+            // expected ones there too: the page does not contradict the
+            // form (or registry), and a misreading must not flag an
+            // application.
+            let taken: Vec<String> = found.doubts.iter().map(|d| d.describe(self.l)).collect();
+            let (zh, en) = (taken.join("，"), taken.join(", "));
             self.confirmed.push(tr!(
                 self.l,
-                "{file} 上 {key} 处读作“{seen}”，识别不确定：{zh}，即申请表所填“{expected}”",
-                "{key} on {file} reads '{seen}', unsure: {en}, which spells the form's '{expected}'"
+                "{file} 上 {key} 处读作“{seen}”，识别不确定：{zh}，即“{expected}”",
+                "{key} on {file} reads '{seen}', unsure: {en}, which spells '{expected}'"
             ));
         } else if !plain {
             let read = read.map(|f| f.text()).unwrap_or_else(|| "—".into());

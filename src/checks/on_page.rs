@@ -55,6 +55,18 @@ pub(crate) enum Doubt {
     Extra { read: char },
 }
 
+impl Doubt {
+    /// What was taken, for a check's message in `l`.
+    pub(crate) fn describe(&self, l: crate::lang::Lang) -> String {
+        use crate::tr;
+        match *self {
+            Doubt::Other { read, taken, p } => tr!(l, "“{read}”也可能是“{taken}”（{p:.2}）", "'{read}' may be '{taken}' ({p:.2})"),
+            Doubt::Missed { taken, p } => tr!(l, "可能漏读了“{taken}”（{p:.2}）", "'{taken}' may have been passed over ({p:.2})"),
+            Doubt::Extra { read } => tr!(l, "“{read}”可能并未印出", "'{read}' may not be printed"),
+        }
+    }
+}
+
 /// A character taken from what the recogniser saw must have reached this
 /// probability there, and the reading that spells the form's value may be
 /// at most this many times less probable than the greedy one per character

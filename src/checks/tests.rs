@@ -573,7 +573,7 @@ fn c1_passes_a_company_name_whose_doubtful_character_the_recogniser_also_saw_as_
     };
     let (s, m) = world(&[(printed, 0.21), ('齐', 0.19)]).only("C1");
     assert_eq!(s, Pass, "{m}");
-    assert!(m.contains(&format!("reads '{read}', unsure: '须' may be '{printed}' (0.21), which spells the form's '{name}'")), "{m}");
+    assert!(m.contains(&format!("reads '{read}', unsure: '须' may be '{printed}' (0.21), which spells '{name}'")), "{m}");
     // The form's character not among the recogniser's choices: the
     // doubtful reading warns as before.
     let (s, m) = world(&[('齐', 0.19)]).only("C1");
