@@ -277,7 +277,13 @@ impl DocKind {
             DrivingLicence => &["驾驶证", "准驾车型", "初次领证", "有效期限", "国籍", "证号", "出生日期", "住址"],
             QualificationCertificate => &["从业资格", "资格类别", "证号", "发证", "有效期", "姓名"],
             RoadTransportCertificate => &["道路运输证", "业户名称", "经营许可证号", "经营范围", "车辆号牌", "吨(座)位", "车辆类型", "有效期"],
-            BusinessLicence => &["营业执照", "统一社会信用代码", "法定代表人", "注册资本", "成立日期", "营业期限", "经营范围", "住所", "类型"],
+            BusinessLicence => &[
+                "营业执照", "统一社会信用代码", "法定代表人", "注册资本", "成立日期", "营业期限", "经营范围", "住所", "类型",
+                // Every current edition prints the publicity system's name
+                // (its address at the foot); its printout is headed by it and
+                // labels the name 企业名称, with 登记机关 and 核准日期.
+                "国家企业信用信息公示系统", "企业名称", "登记机关", "核准日期",
+            ],
             OperatingPermit => &["经营许可证", "许可证号", "业户名称", "经营范围", "有效期", "地址", "发证机关"],
             IdCard => &["公民身份号码", "姓名", "性别", "民族", "出生", "住址", "签发机关", "有效期限"],
             AuthorizationLetter => &["委托", "受托人", "授权", "身份证号码", "统一社会信用代码", "委托期限"],

@@ -481,6 +481,12 @@ mod tests {
         let card = page(&["姓客 萧强龙", "1980年9月19日", "320706198009193636"]);
         assert_eq!(kind_by_marks(&card, &kinds, &probs).0, DocKind::IdCard);
         assert_eq!(kind_by_marks(&page(&["姓客 萧强龙"]), &kinds, &probs).0, DocKind::Other);
+        // A business licence's printout from the publicity system, its small
+        // labels misread (注责 for 注册资本, 定代表人), shows its header and 企业名称.
+        let licence = kinds.iter().position(|k| k == "business_licence").unwrap();
+        probs.swap(id_card, licence);
+        let printout = page(&["国家企业信用信息公示系统", "会用：91370100A6J0RXX9K 企业名称：济用报术物流科技股份有限公司", "注责：什万元整"]);
+        assert_eq!(kind_by_marks(&printout, &kinds, &probs).0, DocKind::BusinessLicence);
     }
 
     #[test]
