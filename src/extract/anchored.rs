@@ -200,11 +200,54 @@ fn labelled(cell: &Cell) -> Labelled {
         label.truncate(open);
     }
     let label = label.trim_end_matches('.').to_string();
+    let label = if known_label(&label) { label } else { near_label(&label).map_or(label, str::to_string) };
     // 11:27 of a time, https: of an address are no labels.
     let named = label.chars().any(|c| !c.is_ascii_digit() && c.is_alphanumeric()) && !label.starts_with("http");
     let inline = colon.filter(|_| named).and_then(|i| cell.from(i + 1));
     Labelled { colon: named && colon.is_some() && inline.is_none(), label, inline }
 }
+
+/// Whether `label` is one of any kind's field labels or marks as printed.
+fn known_label(label: &str) -> bool {
+    DocKind::ALL.into_iter().any(|k| k.fields().iter().any(|(f, _)| labels(k, f).contains(&label)) || k.marks().contains(&label))
+}
+
+/// The field label that `read` is a misreading of (准率号总质量 of
+/// 准牵引总质量 on a photographed licence): a Chinese label of four
+/// characters or more, at most one character off (two from six on), and
+/// nearer than any other label. `None` when none is, or two are as near
+/// (有效期X is as near 有效期至 as 有效期限).
+fn near_label(read: &str) -> Option<&'static str> {
+    let read: Vec<char> = read.chars().collect();
+    if read.len() < NEAR_LABEL_MIN_CHARS {
+        return None;
+    }
+    let all = DocKind::ALL.into_iter().flat_map(|k| k.fields().iter().flat_map(move |(f, _)| labels(k, f).iter().copied()));
+    let mut best: Option<(usize, &'static str)> = None;
+    let mut tied = false;
+    for label in all.filter(|l| !l.is_ascii()) {
+        let chars: Vec<char> = label.chars().collect();
+        let allowed = if chars.len() >= 6 { 2 } else { 1 };
+        if chars.len() < NEAR_LABEL_MIN_CHARS || chars.len().abs_diff(read.len()) > allowed {
+            continue;
+        }
+        let d = crate::ocr::metrics::edit_distance(&read, &chars);
+        match best {
+            _ if d > allowed => {}
+            Some((b, l)) if d == b => tied |= l != label,
+            Some((b, _)) if d > b => {}
+            _ => {
+                best = Some((d, label));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(_, l)| l)
+}
+
+/// Labels shorter than this are too like other words to be recognised
+/// misread.
+const NEAR_LABEL_MIN_CHARS: usize = 4;
 
 /// The fields of `kind` whose labels include `label` (two characters
 /// or more: 至 and 自 alone are too common to anchor anything): one field,
@@ -661,6 +704,22 @@ mod tests {
         let v = values(DocKind::BusinessLicence, &p);
         assert_eq!(v["company_name"], json!("济南睹汉货运集团有限公司"));
         assert_eq!(v["company_type"], json!("其他有限责任公司"));
+    }
+
+    #[test]
+    fn a_label_misread_by_a_character_or_two_still_anchors_its_value_unless_two_labels_are_as_near() {
+        // A photographed licence's 准牵引总质量（kg）, two characters misread.
+        let p = page(&[("准率号总质量（kg）", 720, 640), ("40000kg", 720, 680)]);
+        assert_eq!(values(DocKind::VehicleLicence, &p)["towing_mass_kg"], json!(40000));
+        // 档案编号 with one character off.
+        let p = page(&[("植案编号", 430, 820), ("371700189232", 430, 850)]);
+        assert_eq!(values(DocKind::VehicleLicence, &p)["file_number"], json!("371700189232"));
+        // 有效期X is one off 有效期至 and 有效期限 alike: neither.
+        let p = page(&[("有效期X", 100, 400), ("2028-07-05", 300, 400)]);
+        assert!(values(DocKind::DrivingLicence, &p).is_empty());
+        // Three characters are too few to tell a misread label from a word.
+        let p = page(&[("外尺寸", 100, 400), ("6950×2550×3850mm", 100, 440)]);
+        assert!(values(DocKind::VehicleLicence, &p).is_empty());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod anchored;
 pub mod layout;
 pub mod model;
 pub mod spans;
+pub mod terms;
 pub mod tokenizer;
 pub mod typed;
 
@@ -204,6 +205,7 @@ impl Extractor {
         };
         let mut fields = spans::fields(kind, &tagged);
         anchored::fill(kind, page, &mut fields);
+        terms::fill(kind, page, &mut fields);
         if kind == DocKind::EscortPlan {
             fields.insert("sections".into(), sections(page));
         }

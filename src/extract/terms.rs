@@ -1,0 +1,308 @@
+//! Dates a card's own rules tie together, read from every date printed on
+//! the page rather than from the labels beside them.
+//!
+//! A driving licence prints up to four dates (birth, first issue, start
+//! and end of validity), and its editions label them differently: the
+//! 2022 edition's 有效期限 stands before the *end* date, or before a term
+//! such as `10年`, where older editions print `有效期限 起 至 止`. A tagger
+//! that learned one edition shifts the dates of another by one field (the
+//! start read as the end, the end lost). Two rules do not depend on the
+//! edition:
+//!
+//! - a licence is valid for six or ten years, or for good
+//!   ([`LICENCE_TERMS_YEARS`]): two printed dates exactly that far apart,
+//!   day for day, are its start and end, a printed term gives the end
+//!   from the start, and a printed 长期 is an end for good;
+//! - a resident ID number holds its holder's birth date (GB 11643-1999),
+//!   and a driving licence's number is its holder's ID number: the printed
+//!   date equal to it is the birth date.
+//!
+//! What these rules find replaces the tagger's reading of the field; each
+//! value keeps the box and the OCR confidence of the characters it was
+//! read from, so a doubtful print still warns.
+
+use std::collections::BTreeMap;
+
+use chrono::Months;
+
+use crate::document::{DocKind, Field, FieldType};
+use crate::ocr::{PageText, TextChar};
+use crate::types::{BBox, Date, IdNumber};
+
+/// The terms of a driving licence, in years: 《机动车驾驶证申领和使用规定》
+/// (公安部令第162号): 机动车驾驶证有效期分为六年、十年和长期.
+pub const LICENCE_TERMS_YEARS: [u32; 2] = [6, 10];
+
+/// A date as printed on the page: its value, and the box and weakest OCR
+/// confidence of its characters.
+#[derive(Debug, Clone, Copy)]
+struct Printed {
+    date: Date,
+    confidence: f32,
+    bbox: BBox,
+}
+
+/// A term printed as `N年` (not the year of a date): its years, box and
+/// confidence.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    years: u32,
+    confidence: f32,
+    bbox: BBox,
+}
+
+/// A run of ASCII digits in a line: its value, how many digits, and its
+/// characters' range.
+struct Number {
+    value: u32,
+    digits: usize,
+    range: std::ops::Range<usize>,
+}
+
+fn numbers(chars: &[TextChar]) -> Vec<Number> {
+    let mut out = vec![];
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].ch.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].ch.is_ascii_digit() {
+            i += 1;
+        }
+        let text: String = chars[start..i].iter().map(|c| c.ch).collect();
+        if let Ok(value) = text.parse() {
+            out.push(Number { value, digits: i - start, range: start..i });
+        }
+    }
+    out
+}
+
+fn read_from(chars: &[TextChar]) -> (f32, BBox) {
+    let confidence = chars.iter().map(|c| c.confidence).fold(1f32, f32::min);
+    let bbox = chars.iter().skip(1).fold(chars[0].bbox, |b, c| b.union(c.bbox));
+    (confidence, bbox)
+}
+
+/// The dates and terms printed on `page`: `2018年7月5日`, `2018.07.05`,
+/// `2018-07-05`, `2018/7/5` (one separator between the three numbers,
+/// spaces aside), and `10年` not after a date's digits.
+fn printed(page: &PageText) -> (Vec<Printed>, Vec<Term>) {
+    let (mut dates, mut terms) = (vec![], vec![]);
+    for line in &page.lines {
+        let chars = &line.chars;
+        let n = numbers(chars);
+        // One separator between two numbers, spaces aside (`1980 年 5 月`).
+        let sep = |a: &Number, b: &Number, seps: &[char]| {
+            let mut between = chars[a.range.end..b.range.start].iter().filter(|c| !c.ch.is_whitespace());
+            between.next().is_some_and(|c| seps.contains(&c.ch)) && between.next().is_none()
+        };
+        let mut used = vec![false; n.len()];
+        for i in 0..n.len().saturating_sub(2) {
+            let (y, m, d) = (&n[i], &n[i + 1], &n[i + 2]);
+            if y.digits == 4 && sep(y, m, &['年', '.', '-', '/']) && sep(m, d, &['月', '.', '-', '/']) && m.digits <= 2 && d.digits <= 2 {
+                let Some(date) = Date::from_ymd_opt(y.value as i32, m.value, d.value) else { continue };
+                let day_sign = (d.range.end..chars.len()).find(|&k| !chars[k].ch.is_whitespace()).filter(|&k| chars[k].ch == '日');
+                let end = day_sign.map_or(d.range.end, |k| k + 1);
+                let (confidence, bbox) = read_from(&chars[y.range.start..end]);
+                dates.push(Printed { date, confidence, bbox });
+                used[i..i + 3].fill(true);
+            }
+        }
+        for (k, t) in n.iter().enumerate() {
+            let after_digit = t.range.start > 0 && chars[t.range.start - 1].ch.is_ascii_digit();
+            if !used[k] && t.digits <= 2 && !after_digit && chars.get(t.range.end).is_some_and(|c| c.ch == '年') {
+                let (confidence, bbox) = read_from(&chars[t.range.start..=t.range.end]);
+                terms.push(Term { years: t.value, confidence, bbox });
+            }
+        }
+    }
+    (dates, terms)
+}
+
+fn years_after(d: Date, years: u32) -> Option<Date> {
+    d.checked_add_months(Months::new(12 * years))
+}
+
+/// Puts `date` as field `key`, unless the field already holds that date
+/// (then the surer confidence stays).
+fn put(kind: DocKind, fields: &mut BTreeMap<String, Field>, key: &str, date: Date, confidence: f32, bbox: BBox) {
+    put_text(kind, fields, key, &date.to_string(), confidence, bbox)
+}
+
+fn put_text(kind: DocKind, fields: &mut BTreeMap<String, Field>, key: &str, text: &str, confidence: f32, bbox: BBox) {
+    match fields.get_mut(key) {
+        Some(f) if f.value.as_str() == Some(text) => f.confidence = f.confidence.max(confidence),
+        _ => {
+            let t = kind.fields().iter().find(|(k, _)| *k == key).map_or(FieldType::Date, |(_, t)| *t);
+            fields.insert(key.to_string(), super::spans::field(kind, key, t, text, confidence, bbox));
+        }
+    }
+}
+
+/// Sets a driving licence's or ID card's dates from the rules above where
+/// the page shows them; leaves every other kind as it is.
+pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>) {
+    let id_key = match kind {
+        DocKind::DrivingLicence => "licence_number",
+        DocKind::IdCard => "id_number",
+        _ => return,
+    };
+    let (dates, terms) = printed(page);
+    let birth = fields.get(id_key).and_then(|f| f.value.as_str()).and_then(|s| IdNumber::parse(s).ok()).map(|id| id.birth_date());
+    if let Some(b) = birth
+        && let Some(p) = dates.iter().filter(|p| p.date == b).max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+    {
+        put(kind, fields, "birth_date", p.date, p.confidence, p.bbox);
+    }
+    if kind == DocKind::DrivingLicence {
+        validity(kind, page, &dates, &terms, birth, fields);
+    }
+}
+
+/// A licence's start and end: the latest pair of printed dates one term
+/// apart (a renewed licence may also show its first issue one term before
+/// its start), else the start read and a printed term. A page that prints
+/// 长期 is valid for good: its end is `long_term` where none was read
+/// (the 2022 edition's `有效期限 长期`), and no pair is sought.
+fn validity(kind: DocKind, page: &PageText, dates: &[Printed], terms: &[Term], birth: Option<Date>, fields: &mut BTreeMap<String, Field>) {
+    let readable = |fields: &BTreeMap<String, Field>, key: &str| fields.get(key).is_some_and(|f| !f.value.is_null());
+    let for_good = page.lines.iter().find_map(|l| {
+        let at = l.chars.windows(2).position(|w| w[0].ch == '长' && w[1].ch == '期')?;
+        Some(read_from(&l.chars[at..at + 2]))
+    });
+    if let Some((confidence, bbox)) = for_good {
+        if !readable(fields, "valid_until") {
+            put_text(kind, fields, "valid_until", "长期", confidence, bbox);
+        }
+        return;
+    }
+    let candidates: Vec<&Printed> = dates.iter().filter(|p| Some(p.date) != birth).collect();
+    let pair = candidates
+        .iter()
+        .flat_map(|a| candidates.iter().map(move |b| (*a, *b)))
+        .filter(|(a, b)| LICENCE_TERMS_YEARS.iter().any(|&y| years_after(a.date, y) == Some(b.date)))
+        .max_by(|x, y| (x.1.date, x.0.confidence.min(x.1.confidence)).partial_cmp(&(y.1.date, y.0.confidence.min(y.1.confidence))).expect("no NaN confidence"));
+    if let Some((from, until)) = pair {
+        put(kind, fields, "valid_from", from.date, from.confidence, from.bbox);
+        put(kind, fields, "valid_until", until.date, until.confidence, until.bbox);
+        return;
+    }
+    let from = fields.get("valid_from").and_then(|f| Some((f.value.as_str()?.parse::<Date>().ok()?, f.confidence)));
+    let term = terms.iter().find(|t| LICENCE_TERMS_YEARS.contains(&t.years));
+    if let (Some((from, from_conf)), Some(term), false) = (from, term, readable(fields, "valid_until"))
+        && let Some(until) = years_after(from, term.years)
+    {
+        put(kind, fields, "valid_until", until, from_conf.min(term.confidence), term.bbox);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::TextLine;
+    use serde_json::json;
+
+    /// A page of one line a text, characters 12 px wide, read at 0.9.
+    fn page(lines: &[&str]) -> PageText {
+        let lines = lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let y = 40 * i as u32;
+                let chars: Vec<TextChar> = t
+                    .chars()
+                    .enumerate()
+                    .map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(12 * j as u32, y, 12, 24), source: None, seen: None })
+                    .collect();
+                let bbox = chars.iter().fold(chars[0].bbox, |b, c| b.union(c.bbox));
+                TextLine { text: t.to_string(), confidence: 0.9, bbox, chars, page: 1 }
+            })
+            .collect();
+        PageText { width: 1000, height: 1400, rotation_applied: 0, lines, regions: vec![] }
+    }
+
+    fn date_field(v: &str) -> Field {
+        Field::new(json!(v), 0.8, BBox::new(0, 0, 10, 10))
+    }
+
+    fn value(fields: &BTreeMap<String, Field>, key: &str) -> Option<String> {
+        fields.get(key).and_then(|f| f.value.as_str().map(str::to_string))
+    }
+
+    const CARD_2022: [&str; 7] = [
+        "证号 65400219800522709X",
+        "姓名 陆衣庙",
+        "出生日期 1980年5月22日",
+        "初次领证日期 2018年4月15日",
+        "准驾车型 A2",
+        "有效起始日期 2018年7月5日",
+        "有效期限 2028年7月5日",
+    ];
+
+    #[test]
+    fn dates_one_licence_term_apart_are_its_validity_whatever_the_tagger_took() {
+        let mut fields = BTreeMap::from([
+            ("licence_number".to_string(), Field::new(json!("65400219800522709X"), 0.99, BBox::default())),
+            ("valid_from".to_string(), date_field("2028-07-05")),
+        ]);
+        fill(DocKind::DrivingLicence, &page(&CARD_2022), &mut fields);
+        assert_eq!(value(&fields, "valid_from").as_deref(), Some("2018-07-05"));
+        assert_eq!(value(&fields, "valid_until").as_deref(), Some("2028-07-05"));
+        assert_eq!(value(&fields, "birth_date").as_deref(), Some("1980-05-22"));
+        // The box is the printed date's: line 6, `2028年7月5日` after `有效期限 `.
+        assert_eq!(fields["valid_until"].bbox, BBox::new(12 * 5, 240, 12 * 9, 24));
+    }
+
+    #[test]
+    fn a_renewed_licence_takes_its_latest_term_not_the_first_issue_one_term_before_its_start() {
+        let lines = ["初次领证日期 2012-05-05", "有效期限 2018-05-05 至 2028-05-05"];
+        let mut fields = BTreeMap::new();
+        fill(DocKind::DrivingLicence, &page(&lines), &mut fields);
+        assert_eq!(value(&fields, "valid_from").as_deref(), Some("2018-05-05"));
+        assert_eq!(value(&fields, "valid_until").as_deref(), Some("2028-05-05"));
+    }
+
+    #[test]
+    fn a_printed_term_gives_the_end_from_the_start_where_the_end_is_not_printed() {
+        let lines = ["有效起始日期 2019.03.02", "有效期限 6年"];
+        let mut fields = BTreeMap::from([("valid_from".to_string(), date_field("2019-03-02"))]);
+        fill(DocKind::DrivingLicence, &page(&lines), &mut fields);
+        assert_eq!(value(&fields, "valid_until").as_deref(), Some("2025-03-02"));
+        assert!(fields["valid_until"].confidence <= 0.8, "no surer than the start it was computed from");
+    }
+
+    #[test]
+    fn dates_no_term_apart_a_long_term_licence_and_other_kinds_are_left_as_read() {
+        let mut fields = BTreeMap::from([("valid_from".to_string(), date_field("2019-03-02"))]);
+        let before = fields.clone();
+        fill(DocKind::DrivingLicence, &page(&["有效期限 2019-03-02 至 2027-03-02"]), &mut fields);
+        assert_eq!(fields, before, "eight years is no licence term");
+        fields.insert("valid_until".into(), Field::new(json!("long_term"), 0.9, BBox::default()));
+        let before = fields.clone();
+        fill(DocKind::DrivingLicence, &page(&["初次领证日期 2009-03-02", "有效期限 2019-03-02 长期"]), &mut fields);
+        assert_eq!(fields, before, "a licence valid for good has no end to find");
+        fill(DocKind::AuthorizationLetter, &page(&["有效期 2019-03-02 至 2029-03-02"]), &mut fields);
+        assert_eq!(fields, before, "a letter's period is whatever it says");
+    }
+
+    #[test]
+    fn a_licence_valid_for_good_ends_long_term_where_no_end_was_read() {
+        let mut fields = BTreeMap::from([("valid_from".to_string(), date_field("2023-09-21"))]);
+        fill(DocKind::DrivingLicence, &page(&["有效起始日期 2023年9月21日", "有效期限 长期"]), &mut fields);
+        assert_eq!(value(&fields, "valid_until").as_deref(), Some("long_term"));
+        assert_eq!(fields["valid_until"].bbox, BBox::new(12 * 5, 40, 24, 24));
+    }
+
+    #[test]
+    fn the_birth_date_is_the_printed_date_the_id_number_holds_and_nothing_when_none_is() {
+        let id = || ("id_number".to_string(), Field::new(json!("65400219800522709X"), 0.99, BBox::default()));
+        let mut fields = BTreeMap::from([id(), ("birth_date".to_string(), date_field("2018-04-15"))]);
+        fill(DocKind::IdCard, &page(&["出生 1980 年 5 月 22 日", "1980.05.22", "签发 2018.04.15"]), &mut fields);
+        assert_eq!(value(&fields, "birth_date").as_deref(), Some("1980-05-22"));
+        let mut fields = BTreeMap::from([id(), ("birth_date".to_string(), date_field("2018-04-15"))]);
+        fill(DocKind::IdCard, &page(&["签发 2018.04.15"]), &mut fields);
+        assert_eq!(value(&fields, "birth_date").as_deref(), Some("2018-04-15"));
+    }
+}
