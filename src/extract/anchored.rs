@@ -294,7 +294,7 @@ fn readings(kind: DocKind, page: &PageText) -> BTreeMap<String, Reading> {
     let cells = cells(page);
     let label: Vec<bool> = cells.iter().map(is_label).collect();
     let mut out = anchored(kind, &cells, &label);
-    for (key, field) in prose(kind, page).into_iter().chain(under_title(kind, page)) {
+    for (key, field) in prose(kind, page).into_iter().chain(under_title(kind, page)).chain(id_card_by_place(kind, page)) {
         out.entry(key).or_insert(Reading { field, wrapped_in_column: false });
     }
     out
@@ -326,6 +326,49 @@ fn under_title(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
             continue;
         }
         out.insert(key.to_string(), field_of(kind, key, t, &value, chars.iter().copied()));
+    }
+    out
+}
+
+/// An ID card's values where its labels were not read: the card prints
+/// them in pale blue, which a photo or a copy can lose, and its layout is
+/// fixed by law (姓名, then 性别 民族, 出生, 住址, 公民身份号码). The name is
+/// the line just above the sex line (`男`, `女 汉`, `性别 男 民族 汉`),
+/// starting within two character heights of it, if the name grammar takes
+/// it; the number is a line that is a well-formed ID number as a whole (its
+/// check character makes a chance match unlikely), if only one is.
+fn id_card_by_place(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
+    let mut out = BTreeMap::new();
+    if kind != DocKind::IdCard {
+        return out;
+    }
+    let text = |l: &crate::ocr::TextLine| normalize::text(&l.text);
+    let is_sex_line = |t: &str| {
+        let t = t.trim_start_matches("性别");
+        (t.starts_with('男') || t.starts_with('女')) && t.chars().count() <= 8
+    };
+    let upright_box = |l: &crate::ocr::TextLine| upright(page, l.bbox);
+    if let Some(i) = page.lines.iter().position(|l| is_sex_line(&text(l)))
+        && i > 0
+    {
+        let (line, sex) = (&page.lines[i - 1], upright_box(&page.lines[i]));
+        let b = upright_box(line);
+        let h = sex.h.max(1) as f32;
+        let value = text(line);
+        let value = value.trim_start_matches("姓名");
+        let above = b.y + b.h <= sex.y + sex.h / 2 && (sex.y as f32 - (b.y + b.h) as f32) <= 3.0 * h;
+        let aligned = (b.x as f32 - sex.x as f32).abs() <= 2.0 * h;
+        let short = value.chars().count() <= PROSE_MAX || (value.contains('·') && value.chars().count() <= PROSE_MAX_DOTTED);
+        if above && aligned && short && super::spans::typed(kind, "name", FieldType::Text, value).is_ok() {
+            let chars = line.chars.iter().filter(|c| value.contains(c.ch));
+            out.insert("name".to_string(), field_of(kind, "name", FieldType::Text, value, chars));
+        }
+    }
+    let numbers: Vec<&crate::ocr::TextLine> = page.lines.iter().filter(|l| crate::types::IdNumber::parse(&normalize::code(&l.text)).is_ok()).collect();
+    let distinct: std::collections::BTreeSet<String> = numbers.iter().map(|l| normalize::code(&l.text)).collect();
+    if let ([line, ..], 1) = (numbers.as_slice(), distinct.len()) {
+        let value = normalize::code(&line.text);
+        out.insert("id_number".to_string(), field_of(kind, "id_number", FieldType::Code, &value, line.chars.iter().filter(|c| !c.ch.is_whitespace())));
     }
     out
 }
@@ -704,6 +747,27 @@ mod tests {
         let v = values(DocKind::BusinessLicence, &p);
         assert_eq!(v["company_name"], json!("济南睹汉货运集团有限公司"));
         assert_eq!(v["company_type"], json!("其他有限责任公司"));
+    }
+
+    #[test]
+    fn an_id_card_whose_pale_labels_were_lost_gives_the_name_above_the_sex_line_and_a_lone_number() {
+        let p = page(&[
+            ("梅想", 395, 267),
+            ("男", 396, 323),
+            ("1990年4月20日", 390, 370),
+            ("山东省济南市历下区冲兵南街165号", 390, 421),
+            ("370102199004201276", 550, 593),
+        ]);
+        let v = values(DocKind::IdCard, &p);
+        assert_eq!(v["name"], json!("梅想"));
+        assert_eq!(v["id_number"], json!("370102199004201276"));
+        // Only on an ID card; a line far above the sex line, or not a name,
+        // or a number with a wrong check character, gives nothing.
+        assert!(!values(DocKind::DrivingLicence, &p).contains_key("name"));
+        let far = page(&[("梅想", 395, 100), ("男", 396, 323)]);
+        assert!(!values(DocKind::IdCard, &far).contains_key("name"));
+        let not_a_name = page(&[("居民身份证", 395, 267), ("男", 396, 323), ("370102199004201277", 550, 593)]);
+        assert!(values(DocKind::IdCard, &not_a_name).is_empty());
     }
 
     #[test]

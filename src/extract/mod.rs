@@ -385,26 +385,32 @@ fn sections(page: &PageText) -> Field {
     Field::new(json!(list), confidence, bbox.unwrap_or_default())
 }
 
+/// A page of `lines`, one under another, characters 20 px wide and read at 0.9.
+#[cfg(test)]
+pub(crate) fn test_page(lines: &[&str]) -> PageText {
+    use crate::ocr::{TextChar, TextLine};
+    let lines = lines
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let chars: Vec<TextChar> = t
+                .chars()
+                .enumerate()
+                .map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(20 * j as u32, 30 * i as u32, 20, 24), source: None, seen: None })
+                .collect();
+            let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
+            TextLine { text: t.to_string(), confidence: 0.9, bbox, chars, page: 1 }
+        })
+        .collect();
+    PageText { width: 800, height: 600, rotation_applied: 0, lines, regions: vec![] }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::{TextChar, TextLine};
 
     fn page(lines: &[&str]) -> PageText {
-        let lines = lines
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let chars: Vec<TextChar> = t
-                    .chars()
-                    .enumerate()
-                    .map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(20 * j as u32, 30 * i as u32, 20, 24), source: None, seen: None })
-                    .collect();
-                let bbox = chars.iter().fold(BBox::default(), |b, c| b.union(c.bbox));
-                TextLine { text: t.to_string(), confidence: 0.9, bbox, chars, page: 1 }
-            })
-            .collect();
-        PageText { width: 800, height: 600, rotation_applied: 0, lines, regions: vec![] }
+        test_page(lines)
     }
 
     #[test]

@@ -201,26 +201,10 @@ fn validity(kind: DocKind, page: &PageText, dates: &[Printed], terms: &[Term], b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::TextLine;
     use serde_json::json;
 
-    /// A page of one line a text, characters 12 px wide, read at 0.9.
     fn page(lines: &[&str]) -> PageText {
-        let lines = lines
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let y = 40 * i as u32;
-                let chars: Vec<TextChar> = t
-                    .chars()
-                    .enumerate()
-                    .map(|(j, ch)| TextChar { ch, confidence: 0.9, bbox: BBox::new(12 * j as u32, y, 12, 24), source: None, seen: None })
-                    .collect();
-                let bbox = chars.iter().fold(chars[0].bbox, |b, c| b.union(c.bbox));
-                TextLine { text: t.to_string(), confidence: 0.9, bbox, chars, page: 1 }
-            })
-            .collect();
-        PageText { width: 1000, height: 1400, rotation_applied: 0, lines, regions: vec![] }
+        super::super::test_page(lines)
     }
 
     fn date_field(v: &str) -> Field {
@@ -252,7 +236,7 @@ mod tests {
         assert_eq!(value(&fields, "valid_until").as_deref(), Some("2028-07-05"));
         assert_eq!(value(&fields, "birth_date").as_deref(), Some("1980-05-22"));
         // The box is the printed date's: line 6, `2028年7月5日` after `有效期限 `.
-        assert_eq!(fields["valid_until"].bbox, BBox::new(12 * 5, 240, 12 * 9, 24));
+        assert_eq!(fields["valid_until"].bbox, BBox::new(20 * 5, 180, 20 * 9, 24));
     }
 
     #[test]
@@ -292,7 +276,7 @@ mod tests {
         let mut fields = BTreeMap::from([("valid_from".to_string(), date_field("2023-09-21"))]);
         fill(DocKind::DrivingLicence, &page(&["有效起始日期 2023年9月21日", "有效期限 长期"]), &mut fields);
         assert_eq!(value(&fields, "valid_until").as_deref(), Some("long_term"));
-        assert_eq!(fields["valid_until"].bbox, BBox::new(12 * 5, 40, 24, 24));
+        assert_eq!(fields["valid_until"].bbox, BBox::new(20 * 5, 30, 40, 24));
     }
 
     #[test]
