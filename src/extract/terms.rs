@@ -183,7 +183,7 @@ fn validity(kind: DocKind, page: &PageText, dates: &[Printed], terms: &[Term], b
         .iter()
         .flat_map(|a| candidates.iter().map(move |b| (*a, *b)))
         .filter(|(a, b)| LICENCE_TERMS_YEARS.iter().any(|&y| years_after(a.date, y) == Some(b.date)))
-        .max_by(|x, y| (x.1.date, x.0.confidence.min(x.1.confidence)).partial_cmp(&(y.1.date, y.0.confidence.min(y.1.confidence))).expect("no NaN confidence"));
+        .max_by(|x, y| x.1.date.cmp(&y.1.date).then(x.0.confidence.min(x.1.confidence).total_cmp(&y.0.confidence.min(y.1.confidence))));
     if let Some((from, until)) = pair {
         put(kind, fields, "valid_from", from.date, from.confidence, from.bbox);
         put(kind, fields, "valid_until", until.date, until.confidence, until.bbox);
