@@ -271,8 +271,7 @@ const OUTLINE: [&str; 3] = ["length_mm", "width_mm", "height_mm"];
 /// It may hold its value after the colon.
 fn is_label(cell: &Cell) -> bool {
     let l = labelled(cell);
-    let known = |k: DocKind| k.fields().iter().any(|(f, _)| labels(k, f).contains(&l.label.as_str())) || k.marks().contains(&l.label.as_str());
-    l.colon || l.inline.is_some() || DocKind::ALL.into_iter().any(known)
+    l.colon || l.inline.is_some() || known_label(&l.label)
 }
 
 /// The readings anchored by labels on a page of `kind`, by field: each a
