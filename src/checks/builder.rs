@@ -174,6 +174,22 @@ impl Check {
                 self.fail(Status::Warn, message);
                 None
             }
+            Page::Namesake(docs) => {
+                let files = docs
+                    .iter()
+                    .map(|d| format!("{} ({})", d.file, d.kind.map_or("—", |k| k.key())))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.fail(
+                    Status::Warn,
+                    tr!(
+                        l,
+                        "未识别到{kind_name}{whose}；以下页面被识别为其他材料，但印有其证件号码，可能即是：{files}，请人工核对",
+                        "no page was recognised as the {kind_name}{whose}, but these pages, read as another kind, print its identifier and may be it: {files}"
+                    ),
+                );
+                None
+            }
             Page::Missing => {
                 self.fail(missing, tr!(l, "未上传{kind_name}{whose}", "no {kind_name} page{whose} was uploaded"));
                 None

@@ -120,6 +120,14 @@ pub(crate) enum Page<'a> {
     /// declared as nothing: an edition the reader has not learned is not a
     /// missing page either.
     Unrecognised(Vec<&'a Document>),
+    /// Not found, but these pages, read as a kind that shares its
+    /// identifiers (an ID card and a driving licence both print the ID
+    /// number; a vehicle licence and a road transport certificate the
+    /// plate and VIN), print the party's identifier and are not needed as
+    /// that kind: tied to no party, or a second page of their kind for it.
+    /// An ID card whose pale labels a photo lost reads much like a
+    /// driving licence, and a misread kind must not block.
+    Namesake(Vec<&'a Document>),
     Missing,
 }
 
@@ -200,7 +208,43 @@ impl<'a> Input<'a> {
                 d.declared_kind.is_none() && d.kind != Some(kind) && (shows_more_marks(d, kind) || d.kind == Some(DocKind::Other) && titled_as(d, kind))
             }))
             .collect();
-        if declared.is_empty() { Page::Missing } else { Page::Unrecognised(declared) }
+        if !declared.is_empty() {
+            return Page::Unrecognised(declared);
+        }
+        let namesakes = subject.map(|s| self.namesakes(kind, s)).unwrap_or_default();
+        if namesakes.is_empty() { Page::Missing } else { Page::Namesake(namesakes) }
+    }
+
+    /// The pages that may be `subject`'s page of `kind` read as a kind that
+    /// shares its identifiers ([`Page::Namesake`]): they print the party's
+    /// identifier from the form (as a whole line's token, so a number that
+    /// merely contains it does not count), and are tied to no party or
+    /// are a second page of their kind for this one.
+    fn namesakes(&self, kind: DocKind, subject: Subject) -> Vec<&'a Document> {
+        use crate::types::normalize::code;
+        let ids: Vec<String> = match subject {
+            Subject::Agent => vec![self.form.agent.id_number.clone()],
+            Subject::Driver(i) => self.form.drivers.get(i).map(|d| d.id_number.clone()).into_iter().collect(),
+            Subject::Tractor | Subject::Trailer => self
+                .form
+                .vehicles()
+                .into_iter()
+                .filter(|(s, _)| *s == subject)
+                .flat_map(|(_, v)| v.plate.iter().cloned().chain([v.vin.clone()]))
+                .collect(),
+            Subject::Carrier => vec![],
+        };
+        let ids: Vec<String> = ids.iter().map(|i| code(i)).filter(|i| !i.is_empty()).collect();
+        let shares = |k: DocKind| k != kind && k.identified_by().iter().any(|c| kind.identified_by().contains(c));
+        let prints = |d: &Document| {
+            d.lines.iter().flat_map(|l| l.text.split(|c: char| c.is_whitespace() || matches!(c, ':' | '：'))).any(|t| ids.contains(&code(t)))
+        };
+        self.documents
+            .iter()
+            .filter(|d| d.archived.is_none() && d.kind.is_some_and(shares))
+            .filter(|d| d.subject.is_none() || self.documents.iter().filter(|e| e.kind == d.kind && e.subject == d.subject).count() > 1)
+            .filter(|d| prints(d))
+            .collect()
     }
 
     /// Whether a page names its party clearly: one of its identifying
