@@ -181,6 +181,15 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
         let who = driver(l, i, &d.name);
         c.form(&format!("drivers[{i}].name"), d.name.as_str());
         let page = input.pages(DocKind::QualificationCertificate, Some(Subject::Driver(i))).into_iter().next();
+        if page.is_none() {
+            // No page names this driver, but one tied to nobody names its
+            // holder clearly: the applicant uploaded someone else's
+            // certificate. Its name against the driver's is the evidence.
+            let others = input.pages(DocKind::QualificationCertificate, None).into_iter().filter(|d| d.subject.is_none() && input.identified(d));
+            for doc in others {
+                c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Warn);
+            }
+        }
         let reg = input.registry.person(&d.id_number);
         let (mut page_cat, mut page_until) = (None, None);
         if let Some(doc) = page {

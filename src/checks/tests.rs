@@ -234,6 +234,31 @@ fn a_page_declared_as_a_licence_but_too_blurred_to_recognise_warns_instead_of_mi
 }
 
 #[test]
+fn an_agents_id_card_read_as_a_driving_licence_tied_to_nobody_warns_instead_of_missing() {
+    let mut w = World::clean();
+    let id = w.form.agent.id_number.clone();
+    let d = w.doc(IdCard, Some(Agent));
+    let file = d.file.clone();
+    // A photo lost the card's pale labels; the model took the name, the
+    // birth date, the address and the number for a driving licence's.
+    d.kind = Some(DrivingLicence);
+    d.kind_confidence = Some(0.92);
+    d.subject = None;
+    d.lines = vec![line("张三"), line("1980年1月1日"), line(&id)];
+    let (s, m) = w.only("P1");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("print its identifier and may be it") && m.contains(&format!("{file} (driving_licence)")), "{m}");
+    // Printing someone else's number, or read as a kind that never prints
+    // an ID number, the page is no evidence: the card is missing.
+    w.page_mut(&file).lines = vec![line("张三"), line("370811197805060018")];
+    assert_eq!(w.check("P1").status, Block);
+    let d = w.page_mut(&file);
+    d.lines = vec![line(&id)];
+    d.kind = Some(QualificationCertificate);
+    assert_eq!(w.check("P1").status, Block);
+}
+
+#[test]
 fn a_permit_scope_cut_where_the_required_item_wraps_warns_and_one_without_it_blocks() {
     let mut w = World::clean();
     w.set(OperatingPermit, None, "business_scope", json!("物件运输"));
@@ -503,6 +528,21 @@ fn p4_warns_when_the_certificate_names_someone_else() {
     let mut w = World::clean();
     w.set(QualificationCertificate, Some(Driver(0)), "name", json!("李刚"));
     assert_eq!(w.only("P4").0, Warn);
+}
+
+#[test]
+fn p4_warns_when_an_undeclared_certificate_tied_to_nobody_clearly_names_someone_else() {
+    let mut w = World::clean();
+    let d = w.doc(QualificationCertificate, Some(Driver(0)));
+    let file = d.file.clone();
+    d.subject = None;
+    d.fields.get_mut("name").unwrap().value = json!("姜峪");
+    let (s, m) = w.only("P4");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("姜峪") && m.contains(&file), "{m}");
+    // A name too doubtful to say whose page it is: the registry decides.
+    w.page_mut(&file).fields.get_mut("name").unwrap().confidence = 0.3;
+    assert_eq!(w.only("P4").0, Pass);
 }
 
 // -------------------------------------------------------------- company
