@@ -325,8 +325,12 @@ pub fn windows(chars: &[char], max: usize) -> Vec<std::ops::Range<usize>> {
 /// The kind named by the page's title, with the title's OCR confidence: one
 /// of the first lines (in reading order) that is a kind's printed title (or
 /// [another](DocKind::other_titles) it goes by), give or take 中华人民共和国
-/// before it and a few characters such as （副本） after it. `None` if no
-/// line is, or lines name different kinds.
+/// before it and a few characters such as （副本） after it. A title of
+/// [`NEAR_TITLE_MIN_CHARS`] or more is known with one character misread
+/// (道路运辅经营许可信息查询 on a blurred photo of the permit query):
+/// no two such titles are within two edits of each other, while the
+/// short ones are (机动车行驶证, 机动车驾驶证). `None` if no line is, or
+/// lines name different kinds.
 pub(crate) fn kind_from_title(page: &PageText) -> Option<(DocKind, f32)> {
     const FIRST_LINES: usize = 5;
     const SLACK: usize = 4;
@@ -334,9 +338,16 @@ pub(crate) fn kind_from_title(page: &PageText) -> Option<(DocKind, f32)> {
     for line in page.lines.iter().take(FIRST_LINES) {
         let text: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
         let text = text.trim_start_matches("中华人民共和国");
+        let chars: Vec<char> = text.chars().collect();
+        let names = |title: &str| {
+            let t: Vec<char> = title.chars().collect();
+            chars.len() <= t.len() + SLACK
+                && (text.contains(title)
+                    || t.len() >= NEAR_TITLE_MIN_CHARS && crate::ocr::metrics::best_stretch_distance(&t, &chars) <= 1)
+        };
         for kind in DocKind::ALL.into_iter().filter(|&k| k != DocKind::Other) {
             let mut titles = std::iter::once(kind.title_zh()).chain(kind.other_titles().iter().copied());
-            if titles.any(|title| text.contains(title) && text.chars().count() <= title.chars().count() + SLACK) {
+            if titles.any(names) {
                 match found {
                     Some((k, _)) if k != kind => return None,
                     _ => found = Some((kind, line.confidence)),
@@ -346,6 +357,10 @@ pub(crate) fn kind_from_title(page: &PageText) -> Option<(DocKind, f32)> {
     }
     found
 }
+
+/// Titles at least this long are recognised with one character misread
+/// ([`kind_from_title`]).
+const NEAR_TITLE_MIN_CHARS: usize = 8;
 
 /// How many of the escort plan's five sections the headings of a page
 /// that speaks of 护送 must name for it to be one.
@@ -457,6 +472,12 @@ mod tests {
         assert_eq!(k(&["通行路线示意图"]), None);
         // The online permit query's printout.
         assert_eq!(k(&["交通运输政务服务平台", "道路运输经营许可信息查询"]), Some(DocKind::OperatingPermit));
+        // A long title with one character misread still names its kind; a
+        // short one does not, nor a long one with two.
+        assert_eq!(k(&["交通运输政务服务平台", "道路运辅经营许可信息查询"]), Some(DocKind::OperatingPermit));
+        assert_eq!(k(&["道路运辅从业人员从业资格证"]), Some(DocKind::QualificationCertificate));
+        assert_eq!(k(&["机动车X驶证"]), None);
+        assert_eq!(k(&["道路运辅经营许司信息查询"]), None);
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn line_errors(reference_lines: &[&str], hypothesis: &str) -> (usize, usize)
 }
 
 /// Edit distance between `r` and the substring of `h` closest to it.
-fn best_stretch_distance(r: &[char], h: &[char]) -> usize {
+pub fn best_stretch_distance(r: &[char], h: &[char]) -> usize {
     last_row(r, h, true).into_iter().min().unwrap_or(r.len())
 }
 
