@@ -479,7 +479,7 @@ impl Check {
 /// Whether `read` is some of `expected`'s characters, in their order:
 /// `expected` with characters not read at its ends or inside (陆矽 of
 /// 陆嚷矽, the 嚷 passed over).
-fn part_of(read: &str, expected: &str) -> bool {
+pub(super) fn part_of(read: &str, expected: &str) -> bool {
     let mut rest = expected.chars();
     !read.is_empty() && read.chars().all(|c| rest.any(|e| e == c))
 }

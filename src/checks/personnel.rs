@@ -1,8 +1,8 @@
 //! Personnel 人员信息: P1–P4.
 
-use super::builder::opt;
+use super::builder::{opt, part_of};
 use super::{Check, CheckId, Input};
-use crate::document::{DocKind, Subject};
+use crate::document::{DocKind, Document, Subject};
 use crate::lang::Lang;
 use crate::report::{CheckResult, Source, Status};
 use crate::tr;
@@ -183,9 +183,20 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
         let page = input.pages(DocKind::QualificationCertificate, Some(Subject::Driver(i))).into_iter().next();
         if page.is_none() {
             // No page names this driver, but one tied to nobody names its
-            // holder clearly: the applicant uploaded someone else's
-            // certificate. Its name against the driver's is the evidence.
-            let others = input.pages(DocKind::QualificationCertificate, None).into_iter().filter(|d| d.subject.is_none() && input.identified(d));
+            // holder clearly, and no driver of the form: the applicant
+            // uploaded someone else's certificate. Its name against the
+            // driver's is the evidence. A name that may be a driver's
+            // misread (林宁 read for 周林宁) is no such evidence.
+            let names_a_driver = |doc: &Document| {
+                let read = doc.field("name").map(|n| crate::types::normalize::text(&n.text())).unwrap_or_default();
+                f.drivers.iter().any(|x| {
+                    super::on_page::find(doc, "name", &x.name).is_some() || part_of(&read, &x.name) || part_of(&x.name, &read)
+                })
+            };
+            let others = input
+                .pages(DocKind::QualificationCertificate, None)
+                .into_iter()
+                .filter(|d| d.subject.is_none() && input.identified(d) && !names_a_driver(d));
             for doc in others {
                 c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Warn);
             }

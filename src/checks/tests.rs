@@ -543,6 +543,13 @@ fn p4_warns_when_an_undeclared_certificate_tied_to_nobody_clearly_names_someone_
     // A name too doubtful to say whose page it is: the registry decides.
     w.page_mut(&file).fields.get_mut("name").unwrap().confidence = 0.3;
     assert_eq!(w.only("P4").0, Pass);
+    // Nor is a driver's name with a character lost (林宁 read for 周林宁)
+    // or added someone else's: the page may be that driver's.
+    let name = w.form.drivers[0].name.clone();
+    let d = w.page_mut(&file);
+    d.fields.get_mut("name").unwrap().confidence = 0.99;
+    d.fields.get_mut("name").unwrap().value = json!(format!("{name}华"));
+    assert_eq!(w.only("P4").0, Pass);
 }
 
 // -------------------------------------------------------------- company
