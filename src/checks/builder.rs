@@ -274,6 +274,15 @@ impl Check {
                 Status::Warn,
                 tr!(self.l, "{file} 上的{zh}读作“{read}”，与申请表“{expected}”仅差一个字：可能是识别错误，请对照原件", "{en} on {file} reads '{read}', one character from the form's '{expected}': likely a misreading, compare with the page"),
             );
+        } else if let Some((r, e)) = lookalike_apart(&read, expected).filter(|_| status == Status::Block) {
+            // A person's name one character off is another person as often
+            // as a misreading, unless the two characters look alike (梁 and
+            // 粱, 冼 and 洗: read with confidence on held-out photos, and P1
+            // and P2 blocked).
+            self.fail(
+                Status::Warn,
+                tr!(self.l, "{file} 上的{zh}读作“{read}”，与申请表“{expected}”仅差“{r}”与“{e}”，这两个字字形相近：可能是识别错误，请对照原件", "{en} on {file} reads '{read}', which differs from the form's '{expected}' only by '{r}' for '{e}', characters that look alike: likely a misreading, compare with the page"),
+            );
         } else if status == Status::Block && part_of(&read, expected) {
             // Part of the form's value and nothing else: the rest was not
             // read (a span cut short, a box lost, a rare character the
@@ -482,6 +491,22 @@ impl Check {
 pub(super) fn part_of(read: &str, expected: &str) -> bool {
     let mut rest = expected.chars();
     !read.is_empty() && read.chars().all(|c| rest.any(|e| e == c))
+}
+
+/// The one pair of characters by which `read` differs from `expected`, when
+/// it is one pair of Han characters that look alike
+/// ([`crate::ocr::lookalike`]) in a Han name (not a plate, whose province
+/// character is a code's).
+fn lookalike_apart(read: &str, expected: &str) -> Option<(char, char)> {
+    let (r, e): (Vec<char>, Vec<char>) = (read.chars().collect(), expected.chars().collect());
+    if r.len() != e.len() || e.iter().filter(|c| crate::types::normalize::is_han(**c)).count() < 2 || crate::types::Plate::parse(expected).is_ok() {
+        return None;
+    }
+    let mut diff = r.iter().zip(&e).filter(|(a, b)| a != b);
+    match (diff.next(), diff.next()) {
+        (Some((&a, &b)), None) if crate::ocr::lookalike(a, b) => Some((a, b)),
+        _ => None,
+    }
 }
 
 /// Whether `read` is `expected` with one character dropped, added or

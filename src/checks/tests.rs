@@ -378,6 +378,22 @@ fn p2_blocks_a_letter_naming_another_agent() {
 }
 
 #[test]
+fn p2_warns_on_an_agent_name_one_character_off_only_where_the_two_characters_look_alike() {
+    let mut w = World::clean();
+    assert_eq!(w.form.agent.name, "张伟");
+    // 张 and 胀 differ by a stroke or two (models/ocr/lookalikes.txt).
+    w.set(AuthorizationLetter, None, "agent_name", json!("胀伟"));
+    let (s, m) = w.only("P2");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("only by '胀' for '张', characters that look alike"), "{m}");
+    // Another character is another person.
+    w.set(AuthorizationLetter, None, "agent_name", json!("章伟"));
+    assert_eq!(w.only("P2").0, Block);
+    w.set(AuthorizationLetter, None, "agent_name", json!("胀炜"));
+    assert_eq!(w.only("P2").0, Block);
+}
+
+#[test]
 fn p2_warns_on_a_company_name_one_character_off_and_blocks_another_company() {
     let mut w = World::clean();
     let name = w.form.carrier.name.clone();

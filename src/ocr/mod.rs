@@ -42,6 +42,7 @@ mod ctc;
 mod detect;
 mod geometry;
 pub mod grammar;
+mod lookalikes;
 pub mod metrics;
 mod printed;
 mod recognize;
@@ -60,6 +61,7 @@ use crate::ingest::Page;
 pub use backend::OcrBackend;
 pub use batcher::BatchParams;
 pub use geometry::TextRegion;
+pub use lookalikes::lookalike;
 pub use seen::{Seen, Spelled, spell};
 #[cfg(test)]
 pub(crate) use seen::{fake_read, fake_region};
