@@ -152,11 +152,7 @@ impl Check {
                 None
             }
             Page::Unrecognised(docs) => {
-                let files = docs
-                    .iter()
-                    .map(|d| format!("{} ({})", d.file, d.kind.map_or("—", |k| k.key())))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let files = files_as_read(&docs);
                 let declared = docs.iter().all(|d| d.declared_kind.is_some());
                 let message = if declared {
                     tr!(
@@ -175,11 +171,7 @@ impl Check {
                 None
             }
             Page::Namesake(docs) => {
-                let files = docs
-                    .iter()
-                    .map(|d| format!("{} ({})", d.file, d.kind.map_or("—", |k| k.key())))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let files = files_as_read(&docs);
                 self.fail(
                     Status::Warn,
                     tr!(
@@ -491,6 +483,11 @@ impl Check {
 pub(super) fn part_of(read: &str, expected: &str) -> bool {
     let mut rest = expected.chars();
     !read.is_empty() && read.chars().all(|c| rest.any(|e| e == c))
+}
+
+/// Pages named with the kind each was read as: `doc42.jpg (driving_licence)`.
+fn files_as_read(docs: &[&Document]) -> String {
+    docs.iter().map(|d| format!("{} ({})", d.file, d.kind.map_or("—", |k| k.key()))).collect::<Vec<_>>().join(", ")
 }
 
 /// The one pair of characters by which `read` differs from `expected`, when

@@ -84,6 +84,17 @@ impl World {
             .unwrap_or_else(|| panic!("no {kind} page for {subject:?} in the fixture"))
     }
 
+    /// Turns the page of `kind` into an undeclared page that the reader
+    /// took for `other`, of which OCR read `lines`; returns its file.
+    pub fn read_as_other(&mut self, kind: DocKind, lines: &[&str]) -> String {
+        let d = self.doc(kind, None);
+        d.kind = Some(DocKind::Other);
+        d.declared_kind = None;
+        d.fields.clear();
+        d.lines = lines.iter().map(|t| super::tests::line(t)).collect();
+        d.file.clone()
+    }
+
     pub fn field_mut(&mut self, kind: DocKind, subject: Option<Subject>, key: &str) -> &mut Field {
         self.doc(kind, subject).fields.get_mut(key).unwrap_or_else(|| panic!("no field {key}"))
     }

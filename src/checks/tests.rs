@@ -144,7 +144,7 @@ fn a_mismatch_read_with_low_confidence_warns_instead_of_blocking() {
 // ------------------------------------ clear evidence (docs/checks.md)
 
 /// An OCR line read well, for the pages whose printed text a test writes.
-fn line(text: &str) -> crate::ocr::TextLine {
+pub(super) fn line(text: &str) -> crate::ocr::TextLine {
     crate::ocr::TextLine { text: text.into(), confidence: 0.95, bbox: crate::types::BBox::default(), chars: vec![], page: 1 }
 }
 
@@ -291,12 +291,7 @@ fn a_permit_scope_read_without_the_required_item_that_the_page_prints_on_another
 #[test]
 fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_or_title_warns_instead_of_missing() {
     let mut w = World::clean();
-    let d = w.doc(OperatingPermit, None);
-    let file = d.file.clone();
-    d.kind = Some(Other);
-    d.declared_kind = None;
-    d.fields.clear();
-    d.lines = vec![line("道路运输经营许可信息查询"), line("许可证号 业户名称 经营范围 有效期起 有效期止"), line("经营地址：山东省济宁市任城区物流园路1号")];
+    let file = w.read_as_other(OperatingPermit, &["道路运输经营许可信息查询", "许可证号 业户名称 经营范围 有效期起 有效期止", "经营地址：山东省济宁市任城区物流园路1号"]);
     let (s, m) = w.only("C2");
     assert_eq!(s, Warn);
     assert!(m.contains("no page was recognised as the operating_permit") && m.contains("may be one"), "{m}");
@@ -326,12 +321,7 @@ fn an_undeclared_page_read_as_other_or_a_neighbour_that_prints_a_permits_marks_o
 #[test]
 fn an_undeclared_page_headed_by_the_publicity_system_warns_instead_of_a_missing_business_licence() {
     let mut w = World::clean();
-    let d = w.doc(BusinessLicence, None);
-    let file = d.file.clone();
-    d.kind = Some(Other);
-    d.declared_kind = None;
-    d.fields.clear();
-    d.lines = vec![line("国家企业信用信息公示系统"), line("济宁顺达大件运输有限公司"), line("2016-07-06")];
+    let file = w.read_as_other(BusinessLicence, &["国家企业信用信息公示系统", "济宁顺达大件运输有限公司", "2016-07-06"]);
     let (s, m) = w.only("C1");
     assert_eq!(s, Warn, "{m}");
     assert!(m.contains("no page was recognised as the business_licence") && m.contains(&file), "{m}");
