@@ -362,6 +362,22 @@ fn p1_blocks_an_agent_id_number_with_a_bad_check_digit() {
 }
 
 #[test]
+fn p1_blocks_on_another_valid_id_number_far_from_the_forms_however_unsure_its_reading() {
+    let mut w = World::clean();
+    assert_eq!(w.form.agent.id_number, "370802198001011235");
+    let f = w.field_mut(IdCard, Some(Agent), "id_number");
+    f.value = json!("140122198506144150");
+    f.confidence = 0.41;
+    let (s, m) = w.only("P1");
+    assert_eq!(s, Block, "{m}");
+    assert!(m.contains("check character holds, 12 of 18 places from the form's"), "{m}");
+    // Two places off (a day and its check character) is what a misreading
+    // does: the low confidence warns.
+    w.field_mut(IdCard, Some(Agent), "id_number").value = json!("370802198001021230");
+    assert_eq!(w.only("P1").0, Warn);
+}
+
+#[test]
 fn p1_blocks_when_the_id_card_shows_another_name() {
     let mut w = World::clean();
     w.set(IdCard, Some(Agent), "name", json!("张炜"));
