@@ -25,6 +25,11 @@ fn jsonl<T: DeserializeOwned>(name: &str) -> Vec<T> {
     text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{name}: {e}"))).collect()
 }
 
+/// An OCR line read well, for the pages whose printed text a test writes.
+pub fn line(text: &str) -> crate::ocr::TextLine {
+    crate::ocr::TextLine { text: text.into(), confidence: 0.95, bbox: crate::types::BBox::default(), chars: vec![], page: 1 }
+}
+
 pub struct World {
     pub form: Application,
     pub docs: Vec<Document>,
@@ -91,7 +96,7 @@ impl World {
         d.kind = Some(DocKind::Other);
         d.declared_kind = None;
         d.fields.clear();
-        d.lines = lines.iter().map(|t| super::tests::line(t)).collect();
+        d.lines = lines.iter().map(|t| line(t)).collect();
         d.file.clone()
     }
 

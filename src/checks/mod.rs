@@ -246,9 +246,7 @@ impl<'a> Input<'a> {
         };
         let ids: Vec<String> = ids.iter().map(|i| code(i)).filter(|i| !i.is_empty()).collect();
         let shares = |k: DocKind| k != kind && k.identified_by().iter().any(|c| kind.identified_by().contains(c));
-        let prints = |d: &Document| {
-            d.lines.iter().flat_map(|l| l.text.split(|c: char| c.is_whitespace() || matches!(c, ':' | '：'))).any(|t| ids.contains(&code(t)))
-        };
+        let prints = |d: &Document| d.lines.iter().flat_map(|l| crate::types::normalize::code_tokens(&l.text)).any(|t| ids.contains(&t));
         self.documents
             .iter()
             .filter(|d| d.archived.is_none() && d.kind.is_some_and(shares))

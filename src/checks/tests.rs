@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::fixture::{CARRIER, TRACTOR, TRAILER, World};
+use super::fixture::{CARRIER, TRACTOR, TRAILER, World, line};
 use crate::document::{DocKind::*, Subject::*};
 use crate::lang::Lang;
 use crate::report::{Approval, AuthorityLevel, Status::*, Verdict};
@@ -143,10 +143,6 @@ fn a_mismatch_read_with_low_confidence_warns_instead_of_blocking() {
 
 // ------------------------------------ clear evidence (docs/checks.md)
 
-/// An OCR line read well, for the pages whose printed text a test writes.
-pub(super) fn line(text: &str) -> crate::ocr::TextLine {
-    crate::ocr::TextLine { text: text.into(), confidence: 0.95, bbox: crate::types::BBox::default(), chars: vec![], page: 1 }
-}
 
 #[test]
 fn a_misread_vin_warns_naming_the_file_and_field_and_a_well_read_different_one_blocks() {

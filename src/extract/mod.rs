@@ -243,8 +243,8 @@ fn kind_by_marks(page: &PageText, kinds: &[String], probs: &[f32]) -> (DocKind, 
 /// labels are too faint to read still shows its ID number or VIN whole.
 fn identifiers(page: &PageText) -> Vec<crate::types::Code> {
     use crate::types::{Code, normalize};
-    let tokens = page.lines.iter().flat_map(|l| l.text.split(|c: char| c.is_whitespace() || matches!(c, ':' | '：')));
-    tokens.map(normalize::code).flat_map(|t| Code::ALL.into_iter().filter(move |c| c.check(&t).is_ok())).collect()
+    let tokens = page.lines.iter().flat_map(|l| normalize::code_tokens(&l.text));
+    tokens.flat_map(|t| Code::ALL.into_iter().filter(move |c| c.check(&t).is_ok())).collect()
 }
 
 fn one_hot_o(n: usize) -> Vec<f32> {

@@ -19,6 +19,13 @@ pub fn code(s: &str) -> String {
     text(s).chars().map(|c| c.to_ascii_uppercase()).collect()
 }
 
+/// The codes a printed line may hold: its words split at spaces and
+/// colons (`证号：370802198001011235`), each as a [`code`]. A number that
+/// only contains a code is no code.
+pub fn code_tokens(line: &str) -> impl Iterator<Item = String> + '_ {
+    line.split(|c: char| c.is_whitespace() || matches!(c, ':' | '：')).map(code)
+}
+
 /// Splits printed date-like text into its numbers:
 /// `2026年03月08日`, `2026.03.08`, `2026-3-8`, `2026/03/08` → [2026, 3, 8].
 fn numbers(s: &str) -> Vec<u32> {
