@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::doubts::Printed;
 use super::{CheckId, Input, Page};
 use crate::document::{DocKind, Document, Field, Subject};
 use crate::lang::Lang;
@@ -94,6 +95,63 @@ impl Check {
     pub fn expect_read(&mut self, doc: &Document, key: &str, ok: bool, status: Status, message: impl FnOnce() -> String) {
         let status = self.on_reading(doc, key, status);
         self.expect(ok, status, message)
+    }
+
+    /// [`Check::expect_read`] of the value `read` from `doc`'s `key`,
+    /// judged by `holds`. A doubtful reading that meets `holds` is settled
+    /// when every other reading the recogniser saw there meets it too
+    /// ([`super::doubts`]): its doubt cannot change the finding.
+    pub fn expect_reading<T: Printed>(&mut self, doc: &Document, key: &str, read: T, holds: impl Fn(&T) -> bool, status: Status, message: impl FnOnce() -> String) {
+        let ok = holds(&read);
+        if ok && self.doubtful(doc, key) && super::doubts::every_reading(doc, key, &read, self.min_confidence, &holds) {
+            self.settle(doc, key);
+        }
+        self.expect_read(doc, key, ok, status, message)
+    }
+
+    /// Takes `doc`'s `key` off the doubtful readings: whatever it might be,
+    /// the finding is the same. The passing message says so.
+    fn settle(&mut self, doc: &Document, key: &str) {
+        let l = self.l;
+        self.settle_as(doc, key, |file, conf| {
+            tr!(l, "{file} 上的 {key} 识别置信度低（{conf}），但识别器在该处所见的每一种读法都满足要求", "{key} on {file} was read with low confidence ({conf}), but every reading the recogniser saw there meets the rule")
+        });
+    }
+
+    /// Takes `doc`'s `key` off the doubtful readings with the passing
+    /// message `said(file, confidence)`.
+    fn settle_as(&mut self, doc: &Document, key: &str, said: impl FnOnce(&str, &str) -> String) {
+        let Some(i) = self.unsure_at(doc, key) else { return };
+        let u = self.unsure.remove(i);
+        self.confirmed.push(said(&u.file, &format!("{:.2}", u.confidence)));
+    }
+
+    /// A name read with doubt within one character of the form's
+    /// `expected`, on a page that shows the form's `id` as its `id_key`
+    /// (a USCC or ID number, whose check character no misreading keeps):
+    /// the code names the party, and the name's doubt is a misreading of
+    /// its rare characters. Settled, and said. Call after both fields were
+    /// compared. A name read with confidence is left to
+    /// [`Check::compare_field`].
+    pub fn vouched_by(&mut self, doc: &Document, key: &str, expected: &str, id_key: &str, id: &str) {
+        let Some(read) = doc.field(key).filter(|_| self.doubtful(doc, key)).map(|f| f.text()) else { return };
+        let (r, e): (Vec<char>, Vec<char>) = (read.chars().collect(), expected.chars().collect());
+        if r.len().min(e.len()) < 2 || crate::ocr::metrics::edit_distance(&r, &e) > 1 {
+            return;
+        }
+        let shows_id = doc.field(id_key).is_some_and(|f| f.text() == id && !self.doubtful(doc, id_key))
+            || super::on_page::find(doc, id_key, id).is_some_and(|f| f.doubts.is_empty() && f.confidence >= self.min_confidence);
+        if !shows_id {
+            return;
+        }
+        let l = self.l;
+        self.settle_as(doc, key, |file, conf| {
+            tr!(
+                l,
+                "{file} 上的 {key} 识别置信度低（{conf}）：“{read}”，与申请表“{expected}”至多差一个字；该页的 {id_key} 与申请表一致，所指为同一方",
+                "{key} on {file} was read with low confidence ({conf}): '{read}', within one character of the form's '{expected}'; the page's {id_key} is the form's, so it names this party"
+            )
+        });
     }
 
     pub fn form(&mut self, field: &str, value: impl Into<Value>) {

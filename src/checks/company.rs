@@ -48,6 +48,7 @@ pub fn c1_uscc_and_name(input: &Input, l: Lang) -> CheckResult {
     if let Some(doc) = c.page(input, DocKind::BusinessLicence, None, Status::Block) {
         c.compare_field(doc, "uscc", &carrier.uscc, ("统一社会信用代码", "the USCC"), Status::Block);
         c.compare_field(doc, "company_name", &carrier.name, ("企业名称", "the company name"), Status::Warn);
+        c.vouched_by(doc, "company_name", &carrier.name, "uscc", &carrier.uscc);
     }
     // The permit page is required by C2; here only its name is compared.
     if let Some(doc) = input.pages(DocKind::OperatingPermit, None).first() {
@@ -164,7 +165,7 @@ pub fn c3_licences_valid(input: &Input, l: Lang) -> CheckResult {
         {
             c.expect(u.covers(must_cover), Status::Block, || fails(u));
         } else if let Some(until) = c.until_field(doc, key) {
-            c.expect_read(doc, key, until.covers(must_cover), Status::Block, || fails(until));
+            c.expect_reading(doc, key, until, |u| u.covers(must_cover), Status::Block, || fails(until));
             c.confirm_if(doc, key, Source::Registry, registered == Some(until));
         }
     }

@@ -11,6 +11,7 @@ mod builder;
 mod cargo;
 mod catalogue;
 mod company;
+mod doubts;
 pub(crate) mod on_page;
 mod personnel;
 mod route;

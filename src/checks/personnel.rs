@@ -24,6 +24,7 @@ pub fn p1_agent_identity(input: &Input, l: Lang) -> CheckResult {
     if let Some(doc) = c.page(input, DocKind::IdCard, Some(Subject::Agent), Status::Block) {
         c.compare_field(doc, "name", &agent.name, ("姓名", "the name"), Status::Block);
         c.compare_field(doc, "id_number", &agent.id_number, ("身份证号码", "the ID number"), Status::Block);
+        c.vouched_by(doc, "name", &agent.name, "id_number", &agent.id_number);
     }
     c.finish(tr!(l, "经办人身份证号码有效，身份证上的姓名和号码与申请表一致", "the agent's ID number is valid and the ID card shows the same name and number"))
 }
@@ -41,14 +42,16 @@ pub fn p2_authorization_letter(input: &Input, l: Lang) -> CheckResult {
     c.compare_field(doc, "principal_uscc", &f.carrier.uscc, ("委托单位统一社会信用代码", "the principal's USCC"), Status::Block);
     c.compare_field(doc, "agent_name", &f.agent.name, ("受托人姓名", "the agent's name"), Status::Block);
     c.compare_field(doc, "agent_id_number", &f.agent.id_number, ("受托人身份证号码", "the agent's ID number"), Status::Block);
+    c.vouched_by(doc, "principal_name", &f.carrier.name, "principal_uscc", &f.carrier.uscc);
+    c.vouched_by(doc, "agent_name", &f.agent.name, "agent_id_number", &f.agent.id_number);
     let submitted = f.submitted_on;
     if let Some(from) = c.date_field(doc, "valid_from") {
-        c.expect_read(doc, "valid_from", from <= submitted, Status::Block, || {
+        c.expect_reading(doc, "valid_from", from, |&d| d <= submitted, Status::Block, || {
             tr!(l, "委托书自{from}起生效，晚于申请日期{submitted}", "the letter only takes effect on {from}, after submitted_on {submitted}")
         });
     }
     if let Some(until) = c.until_field(doc, "valid_until") {
-        c.expect_read(doc, "valid_until", until.covers(submitted), Status::Block, || {
+        c.expect_reading(doc, "valid_until", until, |u| u.covers(submitted), Status::Block, || {
             tr!(l, "委托书已于{until}到期，早于申请日期{submitted}", "the letter expired on {until}, before submitted_on {submitted}")
         });
     }
@@ -86,6 +89,7 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
         if let Some(doc) = page {
             c.compare_field(doc, "licence_number", &d.id_number, ("证号", "the licence number"), Status::Block);
             c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Block);
+            c.vouched_by(doc, "name", &d.name, "licence_number", &d.id_number);
             if let Some(class) = c.field(doc, "permitted_class").map(|f| f.text()) {
                 let needs = allowed.join(", ");
                 c.expect_read(doc, "permitted_class", class_covers(&class, allowed), Status::Block, || {
@@ -104,7 +108,7 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
             {
                 c.expect(from <= start, Status::Block, || from_msg(from));
             } else if let Some(from) = c.date_field(doc, "valid_from") {
-                c.expect_read(doc, "valid_from", from <= start, Status::Block, || from_msg(from));
+                c.expect_reading(doc, "valid_from", from, |&d| d <= start, Status::Block, || from_msg(from));
                 c.confirm_if(doc, "valid_from", Source::Registry, reg_from == Some(from));
             }
             if let Some(until) = reg.and_then(|p| p.licence_valid_until)
@@ -115,7 +119,7 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
                 });
                 page_until = Some(until);
             } else if let Some(until) = c.until_field(doc, "valid_until") {
-                c.expect_read(doc, "valid_until", until.covers(end), Status::Block, || {
+                c.expect_reading(doc, "valid_until", until, |u| u.covers(end), Status::Block, || {
                     tr!(l, "{who}的驾驶证于{until}到期，早于通行期结束日{end}", "{who}'s licence expires on {until}, before the travel window ends on {end}")
                 });
                 page_until = Some(until);
@@ -217,7 +221,7 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
                 });
             }
             if let Some(until) = c.until_field(doc, "valid_until") {
-                c.expect_read(doc, "valid_until", until.covers(end), Status::Warn, || {
+                c.expect_reading(doc, "valid_until", until, |u| u.covers(end), Status::Warn, || {
                     tr!(l, "{who}的从业资格证于{until}到期，早于{end}", "{who}'s qualification expires on {until}, before {end}")
                 });
                 page_until = Some(until);

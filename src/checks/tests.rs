@@ -136,7 +136,8 @@ fn a_doubtful_inspection_month_equal_to_the_registry_is_confirmed() {
 fn a_mismatch_read_with_low_confidence_warns_instead_of_blocking() {
     let mut w = World::clean();
     let f = w.field_mut(IdCard, Some(Agent), "name");
-    f.value = json!("张纬");
+    // Two characters off: more than the card's own ID number vouches for.
+    f.value = json!("李纬");
     f.confidence = 0.4;
     assert_eq!(w.only("P1").0, Warn);
 }
@@ -378,6 +379,45 @@ fn p1_blocks_when_the_id_card_shows_another_name() {
     let mut w = World::clean();
     w.set(IdCard, Some(Agent), "name", json!("张炜"));
     assert_eq!(w.only("P1").0, Block);
+}
+
+#[test]
+fn p1_passes_a_doubtful_name_one_character_off_on_a_card_printing_the_forms_id_number_and_warns_without_it() {
+    let world = |id_confidence: f32, id: &str| {
+        let mut w = World::clean();
+        w.set(IdCard, Some(Agent), "name", json!("张炜"));
+        w.field_mut(IdCard, Some(Agent), "name").confidence = 0.5;
+        w.set(IdCard, Some(Agent), "id_number", json!(id));
+        w.field_mut(IdCard, Some(Agent), "id_number").confidence = id_confidence;
+        w
+    };
+    // The card prints the form's ID number: it is the agent's card, and
+    // 炜 read at 0.5 for 伟 is a misreading.
+    let (s, m) = world(0.99, "370802198001011235").only("P1");
+    assert_eq!(s, Pass, "{m}");
+    assert!(m.contains("'张炜', within one character of the form's '张伟'; the page's id_number is the form's"), "{m}");
+    // A number read with doubt, one digit off: nothing vouches for the name.
+    let (s, m) = world(0.5, "370802198001011236").only("P1");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("name on agent_id.jpg was read with low confidence (0.50): '张炜'"), "{m}");
+}
+
+#[test]
+fn c1_passes_a_doubtful_company_name_with_a_character_passed_over_on_a_licence_printing_the_forms_uscc() {
+    // 菏泽籽阮却货运 read for 菏泽籽阮却撅货运 at 0.54, the rare 撅 passed
+    // over, on a licence printing the form's USCC (held-out seed 25).
+    let world = |name: &str| {
+        let mut w = World::clean();
+        w.set(BusinessLicence, None, "company_name", json!(name));
+        w.field_mut(BusinessLicence, None, "company_name").confidence = 0.54;
+        w
+    };
+    let (s, m) = world("济宁顺大件运输有限公司").only("C1");
+    assert_eq!(s, Pass, "{m}");
+    assert!(m.contains("the page's uscc is the form's, so it names this party"), "{m}");
+    // Two characters off is more than a misreading of one.
+    let (s, m) = world("济宁顺大运输有限公司").only("C1");
+    assert_eq!(s, Warn, "{m}");
 }
 
 #[test]
@@ -656,10 +696,35 @@ fn c1_passes_a_company_name_whose_doubtful_character_the_recogniser_also_saw_as_
     let (s, m) = world(&[(printed, 0.21), ('齐', 0.19)]).only("C1");
     assert_eq!(s, Pass, "{m}");
     assert!(m.contains(&format!("reads '{read}', unsure: '须' may be '{printed}' (0.21), which spells '{name}'")), "{m}");
-    // The form's character not among the recogniser's choices: the
-    // doubtful reading warns as before.
-    let (s, m) = world(&[('齐', 0.19)]).only("C1");
+    // The form's character not among the recogniser's choices, and the
+    // licence's USCC read with doubt too (so it vouches for nothing): the
+    // doubtful name warns as before.
+    let mut w = world(&[('齐', 0.19)]);
+    w.set(BusinessLicence, None, "uscc", json!("91370800MA3C5G1X0H"));
+    w.field_mut(BusinessLicence, None, "uscc").confidence = 0.5;
+    let (s, m) = w.only("C1");
     assert_eq!(s, Warn, "{m}");
+    assert!(m.contains(&format!("company_name on business_licence.jpg was read with low confidence (0.46): '{read}'")), "{m}");
+}
+
+#[test]
+fn p2_passes_a_doubtful_end_date_when_every_reading_the_recogniser_saw_still_covers_the_day() {
+    let world = |doubtful: usize, others: &[(char, f32)]| {
+        let mut w = World::clean();
+        let f = w.field_mut(AuthorizationLetter, None, "valid_until");
+        (f.confidence, f.bbox) = (0.55, crate::types::BBox::new(40, 100, 220, 24));
+        w.doc(AuthorizationLetter, None).lines = vec![line_read("至 ", "2027年10月31日", doubtful, 0.55, others)];
+        w
+    };
+    // The month's 0 might be an 8 or be left out: 2027-18-31 is no date,
+    // 2027-01-31 still covers submitted_on 2026-11-22.
+    let (s, m) = world(6, &[('8', 0.3)]).only("P2");
+    assert_eq!(s, Pass, "{m}");
+    assert!(m.contains("valid_until on authorization.jpg was read with low confidence (0.55), but every reading the recogniser saw there meets the rule"), "{m}");
+    // The year's 7 might be a 5: 2025-10-31 would not cover it.
+    let (s, m) = world(3, &[('5', 0.3)]).only("P2");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("low confidence (0.55): '2027-10-31'"), "{m}");
 }
 
 #[test]

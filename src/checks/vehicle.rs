@@ -124,7 +124,7 @@ pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
         } else if let Some(doc) = page
             && let Some(m) = c.month_field(doc, "inspection_valid_until")
         {
-            c.expect_read(doc, "inspection_valid_until", m.covers(end), Status::Block, || {
+            c.expect_reading(doc, "inspection_valid_until", m, |m| m.covers(end), Status::Block, || {
                 tr!(l, "{who}行驶证显示检验有效期至{m}，早于{end}", "the {who}'s licence shows inspection valid until {m}, before {end}")
             });
             on_page = Some((doc, m));
@@ -176,7 +176,7 @@ pub fn v3_road_transport_certificate(input: &Input, l: Lang) -> CheckResult {
             c.compare_field(doc, "operator_name", &f.carrier.name, ("业户名称", "the certificate holder"), Status::Warn);
             if let Some(u) = c.until_field(doc, "valid_until") {
                 let file = &doc.file;
-                c.expect_read(doc, "valid_until", u.covers(end), Status::Block, || {
+                c.expect_reading(doc, "valid_until", u, |u| u.covers(end), Status::Block, || {
                     tr!(l, "{file} 上{who}的道路运输证于{u}到期", "the {who}'s certificate on {file} expires on {u}")
                 });
                 on_page = Some((*doc, u));
@@ -228,7 +228,7 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
                 c.confirm_if(doc, "curb_mass_kg", Source::Form, kg == declared as u64);
                 on_page = Some((*doc, kg));
                 let file = &doc.file;
-                c.expect_read(doc, "curb_mass_kg", within_pct(declared as u64, kg, pct), Status::Block, || {
+                c.expect_reading(doc, "curb_mass_kg", kg, |&kg| within_pct(declared as u64, kg, pct), Status::Block, || {
                     tr!(
                         l,
                         "{who}申报整备质量{declared} kg，与{file}上的{kg} kg相差超过{pct}%",
@@ -294,7 +294,7 @@ pub fn v5_towing(input: &Input, l: Lang) -> CheckResult {
             // A reading the registry contradicts (a digit dropped: 4000 for
             // 40000) is not clear evidence while the registry's capacity suffices.
             let status = if registry_kg.is_some_and(|r| r != kg && r >= need) { Status::Warn } else { Status::Block };
-            c.expect_read(doc, "towing_mass_kg", kg >= need, status, || {
+            c.expect_reading(doc, "towing_mass_kg", kg, |&kg| kg >= need, status, || {
                 tr!(l, "牵引车行驶证准牵引总质量为{kg} kg，挂车与货物共{need} kg", "the tractor's licence allows towing {kg} kg; trailer and cargo weigh {need} kg")
             });
         }

@@ -69,6 +69,24 @@ impl Seen {
     pub fn same_region(&self, other: &Seen) -> bool {
         Arc::ptr_eq(&self.frames, &other.frames)
     }
+
+    /// The characters the recogniser saw in this character's frames at
+    /// least `min_p` probable, each at its peak, most probable first (the
+    /// character read among them).
+    pub fn alternatives(&self, min_p: f32) -> Vec<(char, f32)> {
+        let mut peaks: Vec<(char, f32)> = vec![];
+        let rows = &self.frames.rows[self.lo as usize..(self.hi as usize).max(self.lo as usize)];
+        for &(class, lp) in rows.iter().flatten() {
+            let (Some(ch), p) = (self.frames.char_of(class), lp.exp()) else { continue };
+            match peaks.iter_mut().find(|(c, _)| *c == ch) {
+                Some(peak) => peak.1 = peak.1.max(p),
+                None => peaks.push((ch, p)),
+            }
+        }
+        peaks.retain(|&(_, p)| p >= min_p);
+        peaks.sort_by(|a, b| b.1.total_cmp(&a.1));
+        peaks
+    }
 }
 
 /// Each decoded character's place in `frames` (see [`Seen`]).
@@ -224,6 +242,16 @@ mod tests {
         // 王琳琳 read surely (the blank between the two 琳 too) is not 王琳.
         let s = spell_region("王琳", &[&[('王', 0.999)], &[('琳', 0.999)], &[('-', 0.999)], &[('琳', 0.999)]], "王琳").unwrap();
         assert!(s.nats_below_greedy > 6.0, "{s:?}");
+    }
+
+    #[test]
+    fn a_characters_alternatives_are_what_its_frames_saw_at_their_peaks() {
+        let read = fake_read("2027", &[(3, 0.55, &[('1', 0.30), ('4', 0.004)])]);
+        let alts = read[3].2.alternatives(0.01);
+        assert_eq!(alts.iter().map(|a| a.0).collect::<String>(), "71");
+        assert!((alts[1].1 - 0.30).abs() < 1e-3, "{alts:?}");
+        // A character read surely saw nothing else.
+        assert_eq!(read[0].2.alternatives(0.01).iter().map(|a| a.0).collect::<String>(), "2");
     }
 
     #[test]
