@@ -293,8 +293,78 @@ fn readings(kind: DocKind, page: &PageText) -> BTreeMap<String, Reading> {
     let cells = cells(page);
     let label: Vec<bool> = cells.iter().map(is_label).collect();
     let mut out = anchored(kind, &cells, &label);
-    for (key, field) in prose(kind, page).into_iter().chain(under_title(kind, page)).chain(id_card_by_place(kind, page)) {
+    for (key, field) in prose(kind, page).into_iter().chain(under_title(kind, page)).chain(id_card_by_place(kind, page)).chain(periods(kind, &cells, &label)) {
         out.entry(key).or_insert(Reading { field, wrapped_in_column: false });
+    }
+    out
+}
+
+/// Labels that head a period printed as one value, start and end
+/// (委托期限 2026年04月18日－2026年08月20日, 营业期限 2011年01月22日至长期).
+const PERIOD_LABELS: [&str; 5] = ["委托期限", "有效期限", "营业期限", "有效期", "期限"];
+/// What stands between a period's start and end.
+const PERIOD_SEPARATORS: [char; 8] = ['－', '-', '—', '–', '~', '～', '至', '到'];
+
+/// The start and end of a period beside one of [`PERIOD_LABELS`], as the
+/// fields of `kind` that hold them (`valid_from`, and `valid_until` or
+/// `term_until`). The value (its cell and the cells after it on its row,
+/// 2019-01-23 至 2029-01-23 being three) is cut where both sides read as
+/// dates, the end perhaps as 长期; a `-` inside a date cuts nothing, since
+/// one side is then no date.
+fn periods(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, Field> {
+    let mut out = BTreeMap::new();
+    let has = |key: &str| kind.fields().iter().find(|(k, _)| *k == key).map(|&(k, t)| (k, t));
+    let start = has("valid_from");
+    let Some(end) = has("valid_until").or_else(|| has("term_until")) else { return out };
+    for (i, cell) in cells.iter().enumerate() {
+        let l = labelled(cell);
+        if !PERIOD_LABELS.contains(&l.label.as_str()) {
+            continue;
+        }
+        let value = match l.inline {
+            Some(v) => v,
+            None => {
+                let h = cell.h;
+                let mut row: Vec<usize> = (0..cells.len()).filter(|&j| j != i && cells[j].same_row(cell) && cells[j].bbox.x as f32 >= cell.right() - h / 2.0).collect();
+                row.sort_by_key(|&j| cells[j].bbox.x);
+                let mut taken: Vec<Cell> = vec![];
+                let mut right = cell.right();
+                for j in row.into_iter().take(3) {
+                    // 至 alone is a label too (of an end date), and here the cut.
+                    let separator = matches!(cells[j].chars.as_slice(), [c] if PERIOD_SEPARATORS.contains(&c.ch));
+                    if (label[j] && !separator) || cells[j].bbox.x as f32 - right > RIGHT_MAX * h {
+                        break;
+                    }
+                    right = cells[j].right();
+                    taken.push(cells[j].clone());
+                }
+                if taken.is_empty() {
+                    continue;
+                }
+                Cell::join(&taken)
+            }
+        };
+        let chars: Vec<char> = value.chars.iter().map(|c| c.ch).collect();
+        let part = |a: usize, b: usize| -> (String, f32, BBox) {
+            let text: String = chars[a..b].iter().collect::<String>().trim().to_string();
+            let confidence = value.chars[a..b].iter().map(|c| c.confidence).fold(1f32, f32::min);
+            let bbox = value.stored[a..b].iter().skip(1).fold(value.stored[a], |u, c| u.union(*c));
+            (text, confidence, bbox)
+        };
+        let cut = (1..chars.len().saturating_sub(1)).filter(|&k| PERIOD_SEPARATORS.contains(&chars[k])).find(|&k| {
+            let (from, until) = (part(0, k).0, part(k + 1, chars.len()).0);
+            normalize::date(&from).is_some() && (normalize::date(&until).is_some() || (end.1 == FieldType::OpenEnd && normalize::open_end(&until).is_some()))
+        });
+        let Some(k) = cut else { continue };
+        let mut put = |(key, t): (&str, FieldType), (text, confidence, bbox): (String, f32, BBox)| {
+            if super::spans::typed(kind, key, t, &text).is_ok() {
+                out.insert(key.to_string(), super::spans::field(kind, key, t, &text, confidence, bbox));
+            }
+        };
+        if let Some(start) = start {
+            put(start, part(0, k));
+        }
+        put(end, part(k + 1, chars.len()));
     }
     out
 }
@@ -862,6 +932,36 @@ mod tests {
         assert_eq!(got["company_name"].value, json!("泰安蓉儿奔都吊装运输集团有限公司"));
         assert_eq!(got["permit_number"].value, json!("鲁交运管许可济字370100993009号"));
         assert_eq!(got["address"].value, json!("山东省济南市章丘区"));
+    }
+
+    #[test]
+    fn a_period_beside_its_label_gives_its_start_and_end() {
+        let p = page(&[("委托期限", 60, 100), ("2026年04月18日－2026年08月20日", 200, 100)]);
+        let v = values(DocKind::AuthorizationLetter, &p);
+        assert_eq!((&v["valid_from"], &v["valid_until"]), (&json!("2026-04-18"), &json!("2026-08-20")));
+        // A hyphen inside the dates cuts nothing: only the cut between them
+        // leaves a date on both sides.
+        let p = page(&[("有效期限", 60, 100), ("2019-01-23-2029-01-23", 200, 100)]);
+        let v = values(DocKind::DrivingLicence, &p);
+        assert_eq!((&v["valid_from"], &v["valid_until"]), (&json!("2019-01-23"), &json!("2029-01-23")));
+        // Three cells on the row, an open end, and a kind with no start field.
+        let p = page(&[("营业期限", 60, 100), ("2011年01月22日", 200, 100), ("至", 400, 100), ("长期", 440, 100)]);
+        let v = values(DocKind::BusinessLicence, &p);
+        assert_eq!(v["term_until"], json!("long_term"));
+        assert!(!v.contains_key("valid_from"));
+        // One date beside the label is no period.
+        let v = values(DocKind::AuthorizationLetter, &page(&[("委托期限", 60, 100), ("2026年04月18日", 200, 100)]));
+        assert!(!v.contains_key("valid_until"), "{v:?}");
+    }
+
+    #[test]
+    fn a_period_the_tagger_read_with_doubt_is_as_sure_as_its_characters() {
+        let p = page(&[("委托期限", 60, 100), ("2026年04月18日－2026年08月20日", 200, 100)]);
+        let mut got = BTreeMap::new();
+        got.insert("valid_from".to_string(), Field::new(json!("2026-04-18"), 0.44, BBox::new(200, 100, 132, 24)));
+        got.insert("valid_until".to_string(), Field::new(json!("2026-08-20"), 0.64, BBox::new(344, 100, 132, 24)));
+        fill(DocKind::AuthorizationLetter, &p, &mut got);
+        assert_eq!((got["valid_from"].confidence, got["valid_until"].confidence), (0.9, 0.9));
     }
 
     #[test]
