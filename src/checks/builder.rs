@@ -437,12 +437,10 @@ impl Check {
     /// passing check's message says what confirmed it.
     pub fn confirm(&mut self, doc: &Document, key: &str, by: Source) {
         self.ok();
-        let Some(i) = self.unsure_at(doc, key) else { return };
-        let u = self.unsure.remove(i);
-        let (file, conf) = (&u.file, format!("{:.2}", u.confidence));
-        self.confirmed.push(match by {
-            Source::Registry => tr!(self.l, "{file} 上的 {key} 识别置信度低（{conf}），但与登记库一致", "{key} on {file} was read with low confidence ({conf}) but equals the registry"),
-            _ => tr!(self.l, "{file} 上的 {key} 识别置信度低（{conf}），但与申请表一致", "{key} on {file} was read with low confidence ({conf}) but equals the form"),
+        let l = self.l;
+        self.settle_as(doc, key, |file, conf| match by {
+            Source::Registry => tr!(l, "{file} 上的 {key} 识别置信度低（{conf}），但与登记库一致", "{key} on {file} was read with low confidence ({conf}) but equals the registry"),
+            _ => tr!(l, "{file} 上的 {key} 识别置信度低（{conf}），但与申请表一致", "{key} on {file} was read with low confidence ({conf}) but equals the form"),
         });
     }
 
