@@ -4,10 +4,18 @@ onnxruntime) over the pages, or compares its results with dajian's.
 
     python ocr_vs_rapidocr.py rapidocr DIR REPEATS > rapid.jsonl
     python ocr_vs_rapidocr.py report DIR dajian.jsonl dajian.time rapid.jsonl rapid.time
+    python ocr_vs_rapidocr.py stage DATASET OUT_DIR [APPS]
+
+`stage` copies the image pages of a generated dataset (datasets/test: apps/*/
+truth.json) into OUT_DIR with a golden.json of their printed lines, marked
+"any_order" (a generated page's lines are listed as drawn, not as read, so
+each line is matched to its best stretch of the reading, as `dajian bench`
+does) and "degraded" (photos and scans), which the report totals apart.
 """
 import json
 import os
 import re
+import shutil
 import sys
 import time
 
@@ -39,6 +47,44 @@ def edit_distance(a, b):
     return prev[-1]
 
 
+def best_stretch_distance(r, h):
+    """Edit distance between r and the substring of h closest to it."""
+    prev = [0] * (len(h) + 1)
+    for i, x in enumerate(r):
+        cur = [i + 1]
+        for j, y in enumerate(h):
+            cur.append(min(prev[j] + (x != y), prev[j + 1] + 1, cur[j] + 1))
+        prev = cur
+    return min(prev)
+
+
+def errors(golden_page, hyp):
+    """(character errors, reference characters) of one page, whitespace removed."""
+    if not golden_page.get("any_order"):
+        ref = "\n".join(golden_page["lines"])
+        n = len(re.sub(r"\s", "", ref))
+        return cer(ref, hyp) * n, n
+    h = re.sub(r"\s", "", hyp)
+    lines = [re.sub(r"\s", "", line) for line in golden_page["lines"]]
+    return sum(best_stretch_distance(r, h) for r in lines), sum(map(len, lines))
+
+
+def stage(dataset, out, apps=None):
+    os.makedirs(out, exist_ok=True)
+    golden = []
+    names = sorted(os.listdir(os.path.join(dataset, "apps")))
+    for app in names[: int(apps)] if apps else names:
+        truth = json.load(open(os.path.join(dataset, "apps", app, "truth.json")))
+        for page in truth["pages"]:
+            if not page["file"].lower().endswith((".jpg", ".jpeg", ".png")):
+                continue
+            name = f"{app}_{page['file']}"
+            shutil.copy(os.path.join(dataset, "apps", app, page["file"]), os.path.join(out, name))
+            lines = [line["text"] for line in page["lines"] if line["role"] == "text"]
+            golden.append({"file": name, "lines": lines, "any_order": True, "degraded": page["degradation"] is not None})
+    json.dump(golden, open(os.path.join(out, "golden.json"), "w"), ensure_ascii=False, indent=1)
+
+
 def cer(ref, hyp):
     # Same definition as dajian::ocr::metrics::cer: characters, whitespace removed.
     r, h = re.sub(r"\s", "", ref), re.sub(r"\s", "", hyp)
@@ -53,31 +99,45 @@ def peak_rss_mb(time_file):
 
 
 def report(pages, dajian_jsonl, dajian_time, rapid_jsonl, rapid_time):
-    golden = {p["file"]: "\n".join(p["lines"]) for p in json.load(open(os.path.join(pages, "golden.json")))}
+    golden = {p["file"]: p for p in json.load(open(os.path.join(pages, "golden.json")))}
     runs = {}
     for label, path in [("dajian", dajian_jsonl), ("rapidocr", rapid_jsonl)]:
         runs[label] = {r["file"]: r for r in map(json.loads, open(path))}
-    print(f"{'page':34} {'dajian CER':>10} {'s/page':>7} {'rapidocr CER':>12} {'s/page':>7} {'speed-up':>8}")
-    tot = {"dajian": [0, 0, 0.0], "rapidocr": [0, 0, 0.0]}  # edits, ref chars, seconds
-    for name, ref in sorted(golden.items()):
+    many = len(golden) > 12
+    if not many:
+        print(f"{'page':34} {'dajian CER':>10} {'s/page':>7} {'rapidocr CER':>12} {'s/page':>7} {'speed-up':>8}")
+    # Per group: edits, reference chars, seconds, pages; per engine.
+    tot = {}
+    for name, page in sorted(golden.items()):
+        groups = ["all pages"] + (["degraded pages" if page.get("degraded") else "clean pages"] if "degraded" in page else [])
         row = [name]
         for label in ["dajian", "rapidocr"]:
             r = runs[label][name]
-            ref_n = len(re.sub(r"\s", "", ref))
-            c = cer(ref, r["text"])
-            tot[label][0] += c * ref_n
-            tot[label][1] += ref_n
-            tot[label][2] += r["seconds"]
-            row += [c, r["seconds"]]
-        print(f"{row[0]:34} {row[1]*100:9.2f}% {row[2]:7.3f} {row[3]*100:11.2f}% {row[4]:7.3f} {row[4]/row[2]:7.2f}x")
-    n = len(golden)
-    d, r = tot["dajian"], tot["rapidocr"]
-    print(f"{'all pages (CER over all chars)':34} {d[0]/d[1]*100:9.2f}% {d[2]/n:7.3f} {r[0]/r[1]*100:11.2f}% {r[2]/n:7.3f} {r[2]/d[2]:7.2f}x")
+            e, n = errors(page, r["text"])
+            for g in groups:
+                t = tot.setdefault(g, {}).setdefault(label, [0, 0, 0.0, 0])
+                t[0] += e
+                t[1] += n
+                t[2] += r["seconds"]
+                t[3] += 1
+            row += [e / n if n else 0.0, r["seconds"]]
+        if not many:
+            print(f"{row[0]:34} {row[1]*100:9.2f}% {row[2]:7.3f} {row[3]*100:11.2f}% {row[4]:7.3f} {row[4]/row[2]:7.2f}x")
+    if many:
+        print(f"{'pages':34} {'dajian CER':>10} {'s/page':>7} {'rapidocr CER':>12} {'s/page':>7} {'speed-up':>8}")
+    for g in ["clean pages", "degraded pages", "all pages"]:
+        if g not in tot:
+            continue
+        d, r = tot[g]["dajian"], tot[g]["rapidocr"]
+        label = f"{g} ({d[3]}, CER over all chars)"
+        print(f"{label:34} {d[0]/d[1]*100:9.2f}% {d[2]/d[3]:7.3f} {r[0]/r[1]*100:11.2f}% {r[2]/r[3]:7.3f} {r[2]/d[2]:7.2f}x")
     print(f"peak RSS: dajian {peak_rss_mb(dajian_time):.0f} MB, rapidocr {peak_rss_mb(rapid_time):.0f} MB")
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "rapidocr":
         rapidocr(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "stage":
+        stage(*sys.argv[2:5])
     else:
         report(*sys.argv[2:7])

@@ -4,6 +4,11 @@
 # page for each, their ratio, and peak RSS (/usr/bin/time -v).
 #
 #   benches/ocr_vs_rapidocr.sh [PAGES_DIR (default tests/data/ocr, needs golden.json)] [REPEATS (3)]
+#   benches/ocr_vs_rapidocr.sh datasets/test [REPEATS] [APPS (all)]
+#
+# Given a generated dataset (apps/*/truth.json), its image pages are read,
+# the first APPS applications' of them, and CER is reported for clean and
+# degraded pages apart, each printed line matched wherever it was read.
 #
 # Needs python3 with venv and /usr/bin/time (Debian: apt-get install time).
 # Runs the two one after the other so they never share the cores.
@@ -13,6 +18,10 @@ PAGES=${1:-tests/data/ocr}
 REPEATS=${2:-3}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+if [ -d "$PAGES/apps" ]; then
+  python3 benches/ocr_vs_rapidocr.py stage "$PAGES" "$WORK/pages" ${3:-}
+  PAGES="$WORK/pages"
+fi
 
 echo "building dajian (release)..." >&2
 cargo build --release --bench ocr_pages --quiet 2>/dev/null || true

@@ -29,6 +29,25 @@ fn tall_boxes_mean_a_page_turned_a_quarter_and_are_first_taken_as_reading_upward
 }
 
 #[test]
+fn a_few_boxes_voting_upside_down_at_middling_odds_are_outweighed_by_sure_ones() {
+    // From an upright blurred photo in datasets/test.
+    assert_eq!(classifier_verdict(&[0.85, 1.2e-4, 1.1e-8, 9.6e-4, 2.1e-8, 2.5e-8]), Some(false));
+    assert_eq!(classifier_verdict(&[0.44, 0.99999, 0.99999, 1.0, 0.99999, 1.0]), Some(true));
+    // Unanimous votes decide however weak; none at all: upright.
+    assert_eq!(classifier_verdict(&[0.55, 0.6]), Some(true));
+    assert_eq!(classifier_verdict(&[]), Some(false));
+}
+
+#[test]
+fn one_sure_box_cannot_outvote_four_that_disagree_and_the_recogniser_is_asked() {
+    // Four of six say upside down; the page was upright (the recogniser read
+    // it 4.68 against 2.04 flipped). Capped, the one sure box does not decide.
+    assert_eq!(classifier_verdict(&[2e-11, 0.93, 0.0076, 0.80, 0.99, 0.94]), None);
+    assert_eq!(classifier_verdict(&[0.3, 0.7]), None);
+    assert_eq!(classifier_verdict(&[f32::NAN, 0.7]), None);
+}
+
+#[test]
 fn a_squashed_first_look_that_shows_only_a_qr_code_and_a_seal_or_a_few_titles_looks_again_at_full_size() {
     let p = OcrParams::default();
     let blobs = vec![rect(100.0, 100.0, 120.0, 120.0, 0.0), rect(800.0, 300.0, 180.0, 180.0, 0.0), rect(600.0, 900.0, 300.0, 100.0, 0.0)];
