@@ -80,6 +80,9 @@ pub struct LicenceClasses {
 pub struct Personnel {
     pub licence_classes: LicenceClasses,
     pub freight_categories: Sourced<Vec<String>>,
+    /// Every qualification category, to tell a category read in part from
+    /// one that names another.
+    pub qualification_categories: Sourced<Vec<String>>,
     pub licence_status_ok: Sourced<Vec<String>>,
 }
 
@@ -251,6 +254,7 @@ impl Rules {
             ("personnel.toml", "licence_classes.combination", &self.personnel.licence_classes.combination.source),
             ("personnel.toml", "licence_classes.rigid", &self.personnel.licence_classes.rigid.source),
             ("personnel.toml", "freight_categories", &self.personnel.freight_categories.source),
+            ("personnel.toml", "qualification_categories", &self.personnel.qualification_categories.source),
             ("personnel.toml", "licence_status_ok", &self.personnel.licence_status_ok.source),
             ("company.toml", "required_scope", &self.company.required_scope.source),
             ("company.toml", "status_ok", &self.company.status_ok.source),

@@ -170,6 +170,26 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
     c.finish(tr!(l, "每名驾驶员的驾驶证均有效，准驾车型覆盖本车，且覆盖整个通行期", "every driver holds a valid licence of a class that covers the vehicle for the whole travel window"))
 }
 
+/// Whether a qualification category as read names one that is not a
+/// freight driver's: it is none of the freight ones, and some other of
+/// `categories` fits it (edit distance to its closest stretch of that
+/// category's name) better than every freight one. A fragment or a misread
+/// freight category ('员', '经营性道路贷物运维驾硬员') fits a freight
+/// category at least as well, so the page shows no other category.
+fn names_other_category(read: &str, categories: &[String], is_freight: impl Fn(&str) -> bool) -> bool {
+    if is_freight(read) {
+        return false;
+    }
+    let read: Vec<char> = crate::types::normalize::text(read).chars().collect();
+    let fit = |name: &String| crate::ocr::metrics::best_stretch_distance(&read, &name.chars().collect::<Vec<_>>());
+    let best = |freight: bool| categories.iter().filter(|k| is_freight(k) == freight).map(fit).min();
+    match (best(false), best(true)) {
+        (Some(other), Some(freight)) => other < freight,
+        // Without a list to compare with, whatever is not freight is another.
+        _ => true,
+    }
+}
+
 /// P4 从业资格证: per driver, a freight driver's qualification covering
 /// the travel window, held by the driver.
 pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
@@ -180,6 +200,7 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
     }
     let freight = &input.rules.personnel.freight_categories.value;
     let is_freight = |cat: &str| freight.iter().any(|k| cat.contains(k.as_str()));
+    let categories = &input.rules.personnel.qualification_categories.value;
     let end = f.route.end_date;
     for (i, d) in f.drivers.iter().enumerate() {
         let who = driver(l, i, &d.name);
@@ -214,9 +235,16 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
             let registered = reg.and_then(|p| p.qualification_category.clone()).filter(|k| is_freight(k));
             if let Some(k) = registered.filter(|k| c.found_on_page(doc, "category", k)) {
                 page_cat = Some(k);
-            } else if let Some(cat) = c.field(doc, "category").map(|f| f.text()) {
-                page_cat = Some(cat.clone());
-                c.expect_read(doc, "category", is_freight(&cat), Status::Warn, || {
+            } else if let Some(read) = c.field(doc, "category").map(|f| f.text()) {
+                page_cat = Some(read.clone());
+                // Another category printed where the category is, or read
+                // there: a category read in part ('员', '路运输') is no
+                // evidence of another, only one another category fits
+                // better is.
+                let printed = categories.iter().filter(|k| !is_freight(k)).find(|k| c.found_on_page(doc, "category", k));
+                let other = printed.is_some() || names_other_category(&read, categories, is_freight);
+                let cat = printed.cloned().unwrap_or(read);
+                c.expect_read(doc, "category", !other, Status::Warn, || {
                     tr!(l, "{who}的从业资格类别“{cat}”不是货运驾驶员", "{who}'s qualification category '{cat}' is not a freight driver's")
                 });
             }

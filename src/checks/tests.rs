@@ -590,6 +590,22 @@ fn p4_takes_the_registered_freight_category_where_the_page_prints_it_whatever_sp
 }
 
 #[test]
+fn p4_takes_a_category_read_in_part_as_no_evidence_of_another_but_a_part_only_another_has_as_evidence() {
+    let mut w = World::clean();
+    for part in ["员", "路运输", "物运输驾驶员", "经营性道路贷物运维驾硬员"] {
+        w.set(QualificationCertificate, Some(Driver(0)), "category", json!(part));
+        let (s, m) = w.only("P4");
+        assert_eq!(s, Pass, "{part}: {m}");
+    }
+    for other in ["旅客运输", "经营性道路旅客运输驾驶员", "机动车驾驶培训教练员"] {
+        w.set(QualificationCertificate, Some(Driver(0)), "category", json!(other));
+        let (s, m) = w.only("P4");
+        assert_eq!(s, Warn, "{other}");
+        assert!(m.contains(other), "{m}");
+    }
+}
+
+#[test]
 fn p4_warns_when_the_registered_qualification_expires_inside_the_window() {
     let mut w = World::clean();
     w.person_mut().qualification_valid_until = Some(d("2026-12-04"));
