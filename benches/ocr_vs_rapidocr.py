@@ -124,13 +124,13 @@ def report(pages, dajian_jsonl, dajian_time, rapid_jsonl, rapid_time):
         if not many:
             print(f"{row[0]:34} {row[1]*100:9.2f}% {row[2]:7.3f} {row[3]*100:11.2f}% {row[4]:7.3f} {row[4]/row[2]:7.2f}x")
     if many:
-        print(f"{'pages':34} {'dajian CER':>10} {'s/page':>7} {'rapidocr CER':>12} {'s/page':>7} {'speed-up':>8}")
+        print(f"{'pages':44} {'dajian CER':>10} {'s/page':>7} {'rapidocr CER':>12} {'s/page':>7} {'speed-up':>8}")
     for g in ["clean pages", "degraded pages", "all pages"]:
         if g not in tot:
             continue
         d, r = tot[g]["dajian"], tot[g]["rapidocr"]
         label = f"{g} ({d[3]}, CER over all chars)"
-        print(f"{label:34} {d[0]/d[1]*100:9.2f}% {d[2]/d[3]:7.3f} {r[0]/r[1]*100:11.2f}% {r[2]/r[3]:7.3f} {r[2]/d[2]:7.2f}x")
+        print(f"{label:44} {d[0]/d[1]*100:9.2f}% {d[2]/d[3]:7.3f} {r[0]/r[1]*100:11.2f}% {r[2]/r[3]:7.3f} {r[2]/d[2]:7.2f}x")
     print(f"peak RSS: dajian {peak_rss_mb(dajian_time):.0f} MB, rapidocr {peak_rss_mb(rapid_time):.0f} MB")
 
 
