@@ -545,6 +545,15 @@ impl Check {
     }
 }
 
+/// Whether `doc` was read but shows no `key`, while the registry holds
+/// the same item (`registered`), which the check judges instead: a value
+/// lost on a blurred photo is no finding when the authority's own record
+/// answers for it (the form against the registry still blocks). A page
+/// not read at all still warns, and so does a value read but unreadable.
+pub(super) fn left_to_registry(doc: &Document, key: &str, registered: bool) -> bool {
+    registered && !doc.fields.is_empty() && doc.field(key).is_none()
+}
+
 /// Whether `read` is some of `expected`'s characters, in their order:
 /// `expected` with characters not read at its ends or inside (陆矽 of
 /// 陆嚷矽, the 嚷 passed over).

@@ -2,7 +2,7 @@
 
 use chrono::Months;
 
-use super::builder::opt;
+use super::builder::{left_to_registry, opt};
 use super::{Check, CheckId, Input};
 use crate::document::DocKind;
 use crate::registry::{Company, CompanyStatus};
@@ -164,7 +164,9 @@ pub fn c3_licences_valid(input: &Input, l: Lang) -> CheckResult {
             && c.found_until_on_page(doc, key, u)
         {
             c.expect(u.covers(must_cover), Status::Block, || fails(u));
-        } else if let Some(until) = c.until_field(doc, key) {
+        } else if !left_to_registry(doc, key, registered.is_some())
+            && let Some(until) = c.until_field(doc, key)
+        {
             c.expect_reading(doc, key, until, |u| u.covers(must_cover), Status::Block, || fails(until));
             c.confirm_if(doc, key, Source::Registry, registered == Some(until));
         }

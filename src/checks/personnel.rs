@@ -1,6 +1,6 @@
 //! Personnel 人员信息: P1–P4.
 
-use super::builder::{opt, part_of};
+use super::builder::{left_to_registry, opt, part_of};
 use super::{Check, CheckId, Input};
 use crate::document::{DocKind, Document, Subject};
 use crate::lang::Lang;
@@ -90,7 +90,10 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
             c.compare_field(doc, "licence_number", &d.id_number, ("证号", "the licence number"), Status::Block);
             c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Block);
             c.vouched_by(doc, "name", &d.name, "licence_number", &d.id_number);
-            if let Some(class) = c.field(doc, "permitted_class").map(|f| f.text()) {
+            let reg_class = input.registry.person(&d.id_number).is_some_and(|p| p.licence_class.is_some());
+            if !left_to_registry(doc, "permitted_class", reg_class)
+                && let Some(class) = c.field(doc, "permitted_class").map(|f| f.text())
+            {
                 let needs = allowed.join(", ");
                 c.expect_read(doc, "permitted_class", class_covers(&class, allowed), Status::Block, || {
                     tr!(l, "{who}的准驾车型{class}不能驾驶本车（需为{needs}之一）", "{who}'s licence class {class} does not cover this vehicle (needs one of {needs})")

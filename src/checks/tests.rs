@@ -914,6 +914,59 @@ fn v4_accepts_a_curb_mass_at_the_tolerance_edge_and_blocks_one_past_it() {
     assert_eq!(w.only("V4").0, Block);
 }
 
+/// The clean world with the tractor's licence showing neither its
+/// inspection month nor its curb mass (lost on a blurred photo).
+fn licence_without_inspection_and_curb_mass() -> World {
+    let mut w = World::clean();
+    w.drop_field(VehicleLicence, Some(Tractor), "inspection_valid_until");
+    w.drop_field(VehicleLicence, Some(Tractor), "curb_mass_kg");
+    w
+}
+
+#[test]
+fn v2_and_v4_leave_a_value_the_licence_does_not_show_to_the_registry_that_holds_it() {
+    let mut w = licence_without_inspection_and_curb_mass();
+    let (s, m) = w.only("V2");
+    assert_eq!(s, Pass, "{m}");
+    let (s, m) = w.only("V4");
+    assert_eq!(s, Pass, "{m}");
+    // The registry still judges the form.
+    let mut expired = licence_without_inspection_and_curb_mass();
+    expired.vehicle_mut(TRACTOR).inspection_valid_until = Some("2026-11".parse().unwrap());
+    assert_eq!(expired.only("V2").0, Block);
+    w.form.tractor.curb_mass_kg = Kg(9385);
+    assert_eq!(w.only("V4").0, Block);
+}
+
+#[test]
+fn v2_and_v4_warn_on_a_value_the_licence_does_not_show_when_the_registry_does_not_hold_it() {
+    let mut w = licence_without_inspection_and_curb_mass();
+    w.vehicle_mut(TRACTOR).inspection_valid_until = None;
+    w.vehicle_mut(TRACTOR).curb_mass_kg = None;
+    for id in ["V2", "V4"] {
+        let c = w.check(id);
+        let m = c.message_in(Lang::En);
+        assert!(m.contains("could not be read on tractor_licence.jpg"), "{id}: {m}");
+    }
+}
+
+#[test]
+fn p3_and_c3_leave_a_class_or_term_the_page_does_not_show_to_the_registry_that_holds_it() {
+    let mut w = World::clean();
+    w.drop_field(DrivingLicence, Some(Driver(0)), "permitted_class");
+    let (s, m) = w.only("P3");
+    assert_eq!(s, Pass, "{m}");
+    w.person_mut().licence_class = Some("C1".into());
+    assert_eq!(w.only("P3").0, Block);
+    let mut w = World::clean();
+    w.drop_field(BusinessLicence, None, "term_until");
+    let (s, m) = w.only("C3");
+    assert_eq!(s, Pass, "{m}");
+    w.company_mut().term_until = None;
+    let c = w.check("C3");
+    assert!(c.message_in(Lang::En).contains("term_until could not be read"), "{}", c.message);
+}
+
 #[test]
 fn v4_blocks_another_brand_model() {
     let mut w = World::clean();

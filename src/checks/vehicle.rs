@@ -2,7 +2,7 @@
 //! trailer). A vehicle applying for a temporary plate is identified by VIN
 //! alone; what the registry cannot hold for it is not compared.
 
-use super::builder::opt;
+use super::builder::{left_to_registry, opt};
 use super::{Check, CheckId, Input};
 use crate::document::{DocKind, Subject};
 use crate::form::Vehicle;
@@ -122,6 +122,7 @@ pub fn v2_inspection_insurance(input: &Input, l: Lang) -> CheckResult {
                 tr!(l, "{who}行驶证显示检验有效期至{m}，早于{end}", "the {who}'s licence shows inspection valid until {m}, before {end}")
             });
         } else if let Some(doc) = page
+            && !left_to_registry(doc, "inspection_valid_until", registered.is_some())
             && let Some(m) = c.month_field(doc, "inspection_valid_until")
         {
             c.expect_reading(doc, "inspection_valid_until", m, |m| m.covers(end), Status::Block, || {
@@ -222,9 +223,12 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
         if let Some(doc) = input.pages(DocKind::VehicleLicence, Some(role)).first() {
             let (zh, en) = (format!("{who}品牌型号"), format!("the {who}'s brand and model"));
             c.compare_field(doc, "brand_model", &v.brand_model, (&zh, &en), Status::Block);
+            let registered = input.registry.vehicle(plate).is_some_and(|r| r.curb_mass_kg.is_some());
             if c.found_on_page(doc, "curb_mass_kg", &declared.to_string()) {
                 on_page = Some((*doc, declared as u64));
-            } else if let Some(kg) = c.number_field(doc, "curb_mass_kg") {
+            } else if !left_to_registry(doc, "curb_mass_kg", registered)
+                && let Some(kg) = c.number_field(doc, "curb_mass_kg")
+            {
                 c.confirm_if(doc, "curb_mass_kg", Source::Form, kg == declared as u64);
                 on_page = Some((*doc, kg));
                 let file = &doc.file;
