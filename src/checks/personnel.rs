@@ -90,8 +90,8 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
             c.compare_field(doc, "licence_number", &d.id_number, ("证号", "the licence number"), Status::Block);
             c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Block);
             c.vouched_by(doc, "name", &d.name, "licence_number", &d.id_number);
-            let reg_class = input.registry.person(&d.id_number).is_some_and(|p| p.licence_class.is_some());
-            if !left_to_registry(doc, "permitted_class", reg_class)
+            let reg = input.registry.person(&d.id_number);
+            if !left_to_registry(doc, "permitted_class", reg.is_some_and(|p| p.licence_class.is_some()))
                 && let Some(class) = c.field(doc, "permitted_class").map(|f| f.text())
             {
                 let needs = allowed.join(", ");
@@ -103,7 +103,6 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
             // The registry's dates, where the page prints them, are compared
             // as they are; else the extractor's reading, which the registry
             // can still confirm.
-            let reg = input.registry.person(&d.id_number);
             let from_msg = |from| tr!(l, "{who}的驾驶证自{from}起才有效", "{who}'s licence is only valid from {from}");
             let reg_from = reg.and_then(|p| p.licence_valid_from);
             if let Some(from) = reg_from
