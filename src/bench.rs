@@ -454,7 +454,7 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
             let text = readers.ocr.read(&page)?;
             let t2 = Instant::now();
             let mut ex = readers.extractor.extract(&text, None)?;
-            crate::pipeline::reread_codes(&readers.ocr, &page, &text, &mut ex);
+            crate::pipeline::reread_by_grammar(&readers.ocr, &page, &text, &mut ex);
             let t3 = Instant::now();
             decode_ms.push(ms(t0, t1));
             tally.ocr_ms.push(ms(t1, t2));
@@ -492,7 +492,7 @@ async fn run_one(p: &BenchParams, progress: &mut impl FnMut(&str)) -> Result<Ben
                 // As the main pair: codes not of their grammar read again,
                 // so the variants' false flags compare with the main row's.
                 let mut ex = v.readers.extractor.extract(text, None)?;
-                crate::pipeline::reread_codes(&v.readers.ocr, &page, text, &mut ex);
+                crate::pipeline::reread_by_grammar(&v.readers.ocr, &page, text, &mut ex);
                 if !v.same_ocr {
                     v.tally.ocr_ms.push(ms(t1, t2));
                 }

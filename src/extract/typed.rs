@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::document::{DocKind, Document, Field, FieldType};
 use crate::rules::{Fields as Bounds, Plausible};
 use crate::types::{Code, Month, Until, normalize};
+use chrono::Datelike;
 
 /// The compiled-in bounds, for the extractor (which runs before any
 /// `--rules` are known; [`settle`] applies the run's own).
@@ -33,9 +34,19 @@ pub fn problem(kind: DocKind, key: &str, value: &Value, bounds: &Bounds) -> Opti
     match t {
         FieldType::Code => code_problem(key, &text, bounds),
         FieldType::Text => text_problem(key, &text),
-        FieldType::Date => Until::parse(&text).ok().filter(|u| *u != Until::LongTerm).is_none().then(|| "not a date".into()),
-        FieldType::OpenEnd => Until::parse(&text).is_err().then(|| "not a date or long_term".into()),
-        FieldType::Month => Month::parse(&text).is_err().then(|| "not a month".into()),
+        FieldType::Date => match Until::parse(&text) {
+            Ok(Until::Date(d)) => year_problem(d.year()),
+            _ => Some("not a date".into()),
+        },
+        FieldType::OpenEnd => match Until::parse(&text) {
+            Ok(Until::Date(d)) => year_problem(d.year()),
+            Ok(Until::LongTerm) => None,
+            Err(_) => Some("not a date or long_term".into()),
+        },
+        FieldType::Month => match Month::parse(&text) {
+            Ok(m) => year_problem(m.year),
+            Err(_) => Some("not a month".into()),
+        },
         FieldType::Mass => number_problem(value, &bounds.mass_kg, "kg"),
         FieldType::Length => {
             let b = match key {
@@ -48,6 +59,12 @@ pub fn problem(kind: DocKind, key: &str, value: &Value, bounds: &Bounds) -> Opti
         FieldType::Integer => number_problem(value, &bounds.approved_passengers, ""),
         FieldType::Sections => None,
     }
+}
+
+/// A year no licence prints is a misread: a seal's ring made a 6 of the 0
+/// in 2023 (`ocr::grammar::YEARS`).
+fn year_problem(year: i32) -> Option<String> {
+    (!crate::ocr::grammar::YEARS.contains(&year)).then(|| format!("{year} is not a plausible year"))
 }
 
 fn number_problem(value: &Value, b: &Plausible, unit: &str) -> Option<String> {
@@ -160,6 +177,15 @@ mod tests {
         assert!(why(dl, "valid_from", json!("2026-02-30")).is_some());
         assert_eq!(why(DocKind::VehicleLicence, "inspection_valid_until", json!("2027-05")), None);
         assert!(why(DocKind::VehicleLicence, "inspection_valid_until", json!("2027-13")).is_some());
+    }
+
+    #[test]
+    fn a_date_of_a_year_no_licence_prints_is_a_misreading() {
+        let vl = DocKind::VehicleLicence;
+        assert_eq!(why(vl, "register_date", json!("2623-02-04")).as_deref(), Some("2623 is not a plausible year"));
+        assert_eq!(why(vl, "register_date", json!("2023-02-04")), None);
+        assert!(why(vl, "inspection_valid_until", json!("2627-05")).is_some());
+        assert!(why(DocKind::DrivingLicence, "valid_until", json!("2926-05-01")).is_some());
     }
 
     #[test]

@@ -136,6 +136,9 @@ pub struct OcrParams {
     /// How far red ink is lightened towards its red-channel value in the
     /// image both models see (0: plain greyscale; see `seal::fade_red`).
     pub fade_red: f32,
+    /// The same inside a seal's ring (`seal::seal_boxes`), where no print
+    /// needs the red kept.
+    pub fade_seal: f32,
 }
 
 impl Default for OcrParams {
@@ -164,6 +167,7 @@ impl Default for OcrParams {
             rec_threads: 1,
             see_through_seals: true,
             fade_red: 0.5,
+            fade_seal: 1.0,
         }
     }
 }
@@ -357,8 +361,8 @@ impl OcrEngine {
     /// The page as the models see it: greyscale, with red seals faded.
     fn grey(&self, page: &Page) -> GrayImage {
         let mut grey = page.image().to_luma8();
-        if self.params.fade_red > 0.0 && page.image().color().has_color() {
-            seal::fade_red(&rgb(page), &mut grey, self.params.fade_red);
+        if (self.params.fade_red > 0.0 || self.params.fade_seal > 0.0) && page.image().color().has_color() {
+            seal::fade_red(&rgb(page), &mut grey, self.params.fade_red, self.params.fade_seal);
         }
         grey
     }
@@ -557,14 +561,14 @@ impl OcrEngine {
     }
 
     /// Reads `chars` (characters of one region of `text`, as OCR read
-    /// `page`) again as a code of `grammar` ([`grammar`]): the region is
+    /// `page`) again by `grammar` (a code, a date or a month; [`grammar`]): the region is
     /// recognised again and the frames from just after the character
     /// before the span to just before the one after it are decoded with
     /// only the classes the grammar allows. The new characters, with their
     /// boxes and the confidences of that reading; `None` when the span's
     /// characters are not of one region, or no reading passes the
     /// grammar's check characters.
-    pub fn read_span_as(&self, page: &Page, text: &PageText, chars: &[&TextChar], grammar: crate::types::Code) -> Result<Option<Vec<TextChar>>, OcrError> {
+    pub fn read_span_as(&self, page: &Page, text: &PageText, chars: &[&TextChar], grammar: grammar::Grammar) -> Result<Option<Vec<TextChar>>, OcrError> {
         let sources: Vec<CharSource> = chars.iter().filter_map(|c| c.source).collect();
         let Some(first) = sources.first() else {
             return Ok(None);

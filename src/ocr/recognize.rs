@@ -215,7 +215,7 @@ fn best_reading(
     alphabet: &[char],
     frame_w: f32,
     width: usize,
-    grammar: crate::types::Code,
+    grammar: super::grammar::Grammar,
 ) -> Option<RegionText> {
     let part = &logp[frames.start * classes..frames.end * classes];
     super::grammar::templates(grammar, alphabet)
@@ -228,7 +228,7 @@ fn best_reading(
             }
             (place_chars(&d, alphabet, frame_w, width as f32), score)
         })
-        .filter(|(text, _)| grammar.check(&text.text()).is_ok())
+        .filter(|(text, _)| grammar.value(&text.text()).is_some())
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(text, _)| text)
 }
@@ -242,7 +242,7 @@ pub(crate) fn recognize_as(
     source: &GrayImage,
     region: &TextRegion,
     min_width: usize,
-    grammar: crate::types::Code,
+    grammar: super::grammar::Grammar,
 ) -> anyhow::Result<Option<RegionText>> {
     let (logp, frames, classes, width, bw) = region_logits(rec, source, region, min_width)?;
     Ok(best_reading(&logp, 0..frames, classes, alphabet, bw as f32 / frames as f32, width, grammar))
@@ -260,7 +260,7 @@ pub(crate) fn recognize_span_as(
     region: &TextRegion,
     min_width: usize,
     span: std::ops::RangeInclusive<usize>,
-    grammar: crate::types::Code,
+    grammar: super::grammar::Grammar,
 ) -> anyhow::Result<Option<RegionText>> {
     let (logp, frames, classes, width, bw) = region_logits(rec, source, region, min_width)?;
     let greedy = greedy_decode(&logp, frames, classes, classes);

@@ -161,7 +161,7 @@ impl Readers {
         let text = self.ocr.read(page)?;
         let t1 = Instant::now();
         let mut ex = self.extractor.extract(&text, kind).map_err(|source| ReadError::Extract { page: page.label(), source })?;
-        reread_codes(&self.ocr, page, &text, &mut ex);
+        reread_by_grammar(&self.ocr, page, &text, &mut ex);
         let ms = |d: std::time::Duration| d.as_millis() as u64;
         let document = page_document(page.name(), &text, ex);
         Ok(FileReading { document, ocr_ms: ms(t1 - t0), extract_ms: ms(t1.elapsed()) })
@@ -174,43 +174,83 @@ impl Readers {
 }
 
 /// Reads again, by its grammar, every code field (VIN, plate, USCC, ID
-/// number) the extractor found but that is not of its grammar: the
-/// characters of its span are decoded once more with only the classes the
-/// grammar allows at each position ([`OcrEngine::read_span_as`]). A reading
-/// that passes the grammar replaces the field, with the confidence that
-/// reading has (a character the recogniser barely saw stays doubtful); one
-/// that does not leaves the field unreadable, as read.
+/// number) and every date or month the extractor found but that is not of
+/// its grammar: the characters of its span are decoded once more with only
+/// the classes the grammar allows at each position
+/// ([`OcrEngine::read_span_as`]). A reading that passes the grammar
+/// replaces the field, with the confidence that reading has (a character
+/// the recogniser barely saw stays doubtful); one that does not leaves the
+/// field unreadable, as read.
 ///
 /// A trailer's plate ends in 挂 (GA 36), which the recogniser now and then
 /// reads as `1` (鲁J45491 for 鲁J4549挂, itself a valid plate): on a page
 /// whose vehicle type is a trailer (…挂车), a plate without 挂 is read
 /// again as a trailer's, and kept as read if no such reading passes.
-pub fn reread_codes(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, ex: &mut crate::extract::Extraction) {
+///
+/// A date's span reaches out over the letters and digits beside it in its
+/// box: a seal's ring across a date's first digit made `2h20-03-14` of
+/// `2020-03-14`, and the extractor took only the part that looked like a
+/// date. A date read again may find at most [`DATE_CHARS_FOUND`]
+/// characters more than greedy decoding read there.
+pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, ex: &mut crate::extract::Extraction) {
+    use crate::document::FieldType;
+    use crate::ocr::grammar::Grammar;
     use crate::types::Code;
     let trailer = ex.fields.get("vehicle_type").is_some_and(|t| t.text().contains("挂车"));
+    let types = ex.kind.fields();
     for (key, f) in ex.fields.iter_mut() {
-        let Some(mut grammar) = Code::of_field(key) else {
-            continue;
+        let field_type = types.iter().find(|(k, _)| k == key).map(|(_, t)| *t);
+        let grammar = match (Code::of_field(key), field_type) {
+            (Some(Code::Plate), _) if trailer && !f.text().ends_with('挂') => Grammar::Code(Code::TrailerPlate),
+            _ if f.is_readable() => continue,
+            (Some(code), _) => Grammar::Code(code),
+            (None, Some(FieldType::Date | FieldType::OpenEnd)) => Grammar::Date,
+            (None, Some(FieldType::Month)) => Grammar::Month,
+            _ => continue,
         };
-        if grammar == Code::Plate && trailer && !f.text().ends_with('挂') {
-            grammar = Code::TrailerPlate;
-        } else if f.is_readable() {
-            continue;
-        }
         let inside = |b: crate::BBox| {
             let (cx, cy) = (b.x + b.w / 2, b.y + b.h / 2);
             (f.bbox.x..f.bbox.x + f.bbox.w).contains(&cx) && (f.bbox.y..f.bbox.y + f.bbox.h).contains(&cy)
         };
-        let chars: Vec<&crate::ocr::TextChar> = text.lines.iter().flat_map(|l| &l.chars).filter(|c| c.source.is_some() && inside(c.bbox)).collect();
+        let mut chars: Vec<&crate::ocr::TextChar> = text.lines.iter().flat_map(|l| &l.chars).filter(|c| c.source.is_some() && inside(c.bbox)).collect();
+        if matches!(grammar, Grammar::Date | Grammar::Month) {
+            chars = widen_to_box_neighbours(text, &chars);
+        }
         if let Ok(Some(read)) = ocr.read_span_as(page, text, &chars, grammar)
             && let Some(first) = read.first()
+            && (grammar.is_code() || read.len() <= chars.len() + DATE_CHARS_FOUND)
+            && let Some(value) = grammar.value(&read.iter().map(|c| c.ch).collect::<String>())
         {
-            let value: String = read.iter().map(|c| c.ch).collect();
             let confidence = read.iter().map(|c| c.confidence).fold(1f32, f32::min);
             let bbox = read.iter().fold(first.bbox, |b, c| b.union(c.bbox));
             *f = crate::document::Field::new(serde_json::json!(value), confidence, bbox);
         }
     }
+}
+
+/// How many characters a date read again may have that greedy decoding did
+/// not: the digit a seal's ring hid. More would be made up: `2030`, the
+/// year alone, read as `2020-03-01`.
+const DATE_CHARS_FOUND: usize = 2;
+
+/// `chars` (of one box) with the ASCII letters and digits next to them in
+/// that box, on either side.
+fn widen_to_box_neighbours<'a>(text: &'a crate::ocr::PageText, chars: &[&'a crate::ocr::TextChar]) -> Vec<&'a crate::ocr::TextChar> {
+    let Some(region) = chars.first().and_then(|c| c.source).map(|s| s.region) else {
+        return chars.to_vec();
+    };
+    let of_box: Vec<&crate::ocr::TextChar> = text.lines.iter().flat_map(|l| &l.chars).filter(|c| c.source.is_some_and(|s| s.region == region)).collect();
+    let at = |c: &crate::ocr::TextChar| of_box.iter().position(|b| std::ptr::eq(*b, c));
+    let (Some(mut lo), Some(mut hi)) = (chars.iter().filter_map(|c| at(c)).min(), chars.iter().filter_map(|c| at(c)).max()) else {
+        return chars.to_vec();
+    };
+    while lo > 0 && of_box[lo - 1].ch.is_ascii_alphanumeric() {
+        lo -= 1;
+    }
+    while hi + 1 < of_box.len() && of_box[hi + 1].ch.is_ascii_alphanumeric() {
+        hi += 1;
+    }
+    of_box[lo..=hi].to_vec()
 }
 
 /// The pages of one file as one document. The document is of the first
