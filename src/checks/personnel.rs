@@ -105,15 +105,19 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
             // can still confirm.
             let from_msg = |from| tr!(l, "{who}的驾驶证自{from}起才有效", "{who}'s licence is only valid from {from}");
             let reg_from = reg.and_then(|p| p.licence_valid_from);
+            // A start the page does not show is the registry's, judged here.
             if let Some(from) = reg_from
-                && c.found_on_page(doc, "valid_from", &from.to_string())
+                && (left_to_registry(doc, "valid_from", true) || c.found_on_page(doc, "valid_from", &from.to_string()))
             {
                 c.expect(from <= start, Status::Block, || from_msg(from));
             } else if let Some(from) = c.date_field(doc, "valid_from") {
                 c.expect_reading(doc, "valid_from", from, |&d| d <= start, Status::Block, || from_msg(from));
                 c.confirm_if(doc, "valid_from", Source::Registry, reg_from == Some(from));
             }
-            if let Some(until) = reg.and_then(|p| p.licence_valid_until)
+            let reg_until = reg.and_then(|p| p.licence_valid_until);
+            if left_to_registry(doc, "valid_until", reg_until.is_some()) {
+                // Not shown on a read page: the registry's date is judged below.
+            } else if let Some(until) = reg_until
                 && c.found_until_on_page(doc, "valid_until", until)
             {
                 c.expect(until.covers(end), Status::Block, || {

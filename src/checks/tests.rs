@@ -968,6 +968,27 @@ fn p3_and_c3_leave_a_class_or_term_the_page_does_not_show_to_the_registry_that_h
 }
 
 #[test]
+fn p3_and_v5_leave_dates_or_a_towing_mass_the_page_does_not_show_to_the_registry_that_holds_them() {
+    let mut w = World::clean();
+    w.drop_field(DrivingLicence, Some(Driver(0)), "valid_from");
+    w.drop_field(DrivingLicence, Some(Driver(0)), "valid_until");
+    let (s, m) = w.only("P3");
+    assert_eq!(s, Pass, "{m}");
+    // The registry's dates are still judged against the travel window.
+    w.person_mut().licence_valid_until = Some("2026-01-01".parse().unwrap());
+    assert_eq!(w.only("P3").0, Block);
+    let mut w = World::clean();
+    w.drop_field(VehicleLicence, Some(Tractor), "towing_mass_kg");
+    let (s, m) = w.only("V5");
+    assert_eq!(s, Pass, "{m}");
+    w.vehicle_mut(TRACTOR).towing_mass_kg = Some(Kg(1000));
+    assert_eq!(w.only("V5").0, Block);
+    w.vehicle_mut(TRACTOR).towing_mass_kg = None;
+    let c = w.check("V5");
+    assert!(c.message_in(Lang::En).contains("towing_mass_kg could not be read"), "{}", c.message);
+}
+
+#[test]
 fn v4_blocks_another_brand_model() {
     let mut w = World::clean();
     w.set(VehicleLicence, Some(Tractor), "brand_model", json!("东风牌DFH4250C"));

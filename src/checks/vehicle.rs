@@ -292,6 +292,8 @@ pub fn v5_towing(input: &Input, l: Lang) -> CheckResult {
         {
             // The page prints the registry's capacity: the registry's rule below judges it.
             known = true;
+        } else if left_to_registry(doc, "towing_mass_kg", registry_kg.is_some()) {
+            // Not shown on a read page: the registry's capacity is judged below.
         } else if let Some(kg) = c.number_field(doc, "towing_mass_kg") {
             known = true;
             on_page = Some((*doc, kg));
