@@ -190,8 +190,8 @@ impl Readers {
 /// A date's span reaches out over the letters and digits beside it in its
 /// box: a seal's ring across a date's first digit made `2h20-03-14` of
 /// `2020-03-14`, and the extractor took only the part that looked like a
-/// date. A date read again may find at most [`DATE_CHARS_FOUND`]
-/// characters more than greedy decoding read there.
+/// date. A date read again must be a repair of what greedy decoding read
+/// there ([`is_repair`]).
 pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, ex: &mut crate::extract::Extraction) {
     use crate::document::FieldType;
     use crate::ocr::grammar::Grammar;
@@ -218,7 +218,7 @@ pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageTe
         }
         if let Ok(Some(read)) = ocr.read_span_as(page, text, &chars, grammar)
             && let Some(first) = read.first()
-            && (grammar.is_code() || read.len() <= chars.len() + DATE_CHARS_FOUND)
+            && (grammar.is_code() || is_repair(&chars, &read))
             && let Some(value) = grammar.value(&read.iter().map(|c| c.ch).collect::<String>())
         {
             let confidence = read.iter().map(|c| c.confidence).fold(1f32, f32::min);
@@ -228,10 +228,22 @@ pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageTe
     }
 }
 
-/// How many characters a date read again may have that greedy decoding did
-/// not: the digit a seal's ring hid. More would be made up: `2030`, the
-/// year alone, read as `2020-03-01`.
-const DATE_CHARS_FOUND: usize = 2;
+/// How many characters a date read again may change, add or (none) drop
+/// against greedy decoding's reading of its span: a digit a seal's ring
+/// hid or garbled. More would be made up: `2030`, the year alone, read as
+/// `2020-03-01`; `25000kg` as `2000-09`.
+const DATE_REPAIR_EDITS: usize = 2;
+
+/// Whether `read` repairs `greedy` rather than replacing it: within
+/// [`DATE_REPAIR_EDITS`] edits, and not shorter. A shorter reading drops
+/// characters the recogniser saw, and the confidence of what it keeps
+/// does not show that (`192026-12-10`, two dates run together, read as a
+/// sure `1906-12-10`).
+fn is_repair(greedy: &[&crate::ocr::TextChar], read: &[crate::ocr::TextChar]) -> bool {
+    let g: Vec<char> = greedy.iter().map(|c| c.ch).collect();
+    let r: Vec<char> = read.iter().map(|c| c.ch).collect();
+    r.len() >= g.len() && crate::ocr::metrics::edit_distance(&g, &r) <= DATE_REPAIR_EDITS
+}
 
 /// `chars` (of one box) with the ASCII letters and digits next to them in
 /// that box, on either side.
@@ -499,5 +511,32 @@ impl Precheck {
             },
             timings_ms: Timings { ocr: reading.ocr_ms, extract: reading.extract_ms, checks: checks_ms, total: start.elapsed().as_millis() as u64 },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_repair;
+    use crate::ocr::TextChar;
+
+    fn chars(s: &str) -> Vec<TextChar> {
+        s.chars().map(|ch| TextChar { ch, confidence: 0.9, bbox: crate::BBox::default(), source: None, seen: None }).collect()
+    }
+
+    fn repairs(greedy: &str, read: &str) -> bool {
+        let g = chars(greedy);
+        is_repair(&g.iter().collect::<Vec<_>>(), &chars(read))
+    }
+
+    #[test]
+    fn a_date_read_again_may_mend_a_digit_or_two_but_not_drop_what_was_seen_or_make_a_date_up() {
+        assert!(repairs("2h20-03-14", "2020-03-14"));
+        assert!(repairs("2623年02月04日", "2023年02月04日"));
+        assert!(repairs("225年6月12日", "2025年6月12日"));
+        // Two dates run together: dropping 2 and 2 makes a sure 1906.
+        assert!(!repairs("192026-12-10", "1906-12-10"));
+        // A year alone, or a mass, is no date to mend.
+        assert!(!repairs("2030", "2020-03-01"));
+        assert!(!repairs("25000kg", "2000-09"));
     }
 }
