@@ -134,6 +134,16 @@ impl Check {
     /// compared. A name read with confidence is left to
     /// [`Check::compare_field`].
     pub fn vouched_by(&mut self, doc: &Document, key: &str, expected: &str, id_key: &str, id: &str) {
+        self.vouched(doc, key, expected, id_key, id, Source::Form);
+    }
+
+    /// [`Check::vouched_by`] a number the registry holds for the party
+    /// (a qualification certificate's number).
+    pub fn vouched_by_registry(&mut self, doc: &Document, key: &str, expected: &str, id_key: &str, id: &str) {
+        self.vouched(doc, key, expected, id_key, id, Source::Registry);
+    }
+
+    fn vouched(&mut self, doc: &Document, key: &str, expected: &str, id_key: &str, id: &str, whose: Source) {
         let Some(read) = doc.field(key).filter(|_| self.doubtful(doc, key)).map(|f| f.text()) else { return };
         let (r, e): (Vec<char>, Vec<char>) = (read.chars().collect(), expected.chars().collect());
         if r.len().min(e.len()) < 2 || crate::ocr::metrics::edit_distance(&r, &e) > 1 {
@@ -145,11 +155,12 @@ impl Check {
             return;
         }
         let l = self.l;
+        let (whose_zh, whose_en) = if whose == Source::Registry { ("登记库", "the registry's") } else { ("申请表", "the form's") };
         self.settle_as(doc, key, |file, conf| {
             tr!(
                 l,
-                "{file} 上的 {key} 识别置信度低（{conf}）：“{read}”，与申请表“{expected}”至多差一个字；该页的 {id_key} 与申请表一致，所指为同一方",
-                "{key} on {file} was read with low confidence ({conf}): '{read}', within one character of the form's '{expected}'; the page's {id_key} is the form's, so it names this party"
+                "{file} 上的 {key} 识别置信度低（{conf}）：“{read}”，与申请表“{expected}”至多差一个字；该页的 {id_key} 与{whose_zh}一致，所指为同一方",
+                "{key} on {file} was read with low confidence ({conf}): '{read}', within one character of the form's '{expected}'; the page's {id_key} is {whose_en}, so it names this party"
             )
         });
     }

@@ -267,6 +267,12 @@ pub fn p4_qualification(input: &Input, l: Lang) -> CheckResult {
                     tr!(l, "{who}的从业资格证号页面上为{num}，登记库为{reg_num}", "{who}'s certificate number on the page is {num}, the registry's {reg_num}")
                 });
             }
+            // The 18-character number the registry holds for this driver's
+            // certificate (most often the ID number), printed sure, names
+            // the holder as the ID number does on a driving licence.
+            if let Some(number) = reg.and_then(|p| p.qualification_number.as_deref()) {
+                c.vouched_by_registry(doc, "name", &d.name, "certificate_number", number);
+            }
         }
         let Some(p) = reg else {
             c.fail(Status::Warn, tr!(l, "登记库中没有{who}，无从业资格记录", "{who} is not in the registry: no qualification on record"));

@@ -403,6 +403,31 @@ fn p1_passes_a_doubtful_name_one_character_off_on_a_card_printing_the_forms_id_n
 }
 
 #[test]
+fn p4_passes_a_doubtful_name_one_character_off_on_a_certificate_printing_the_registrys_number() {
+    // 姜膀梢 read at 0.60 for 姜胯梢 on a certificate whose number, the
+    // driver's ID number, the registry holds (held-out seed 20).
+    let world = |registered_number: Option<&str>| {
+        let mut w = World::clean();
+        if let Some(n) = registered_number {
+            w.person_mut().qualification_number = Some(n.into());
+        }
+        let name = w.form.drivers[0].name.clone();
+        let misread: String = name.chars().take(1).chain(std::iter::once('膀')).chain(name.chars().skip(2)).collect();
+        w.set(QualificationCertificate, Some(Driver(0)), "name", json!(misread));
+        w.field_mut(QualificationCertificate, Some(Driver(0)), "name").confidence = 0.6;
+        w
+    };
+    let (s, m) = world(None).only("P4");
+    assert_eq!(s, Pass, "{m}");
+    assert!(m.contains("the page's certificate_number is the registry's, so it names this party"), "{m}");
+    // A certificate whose number the registry does not hold for this
+    // driver vouches for nothing.
+    let (s, m) = world(Some("370811000000000001")).only("P4");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("was read with low confidence (0.60)"), "{m}");
+}
+
+#[test]
 fn c1_passes_a_doubtful_company_name_with_a_character_passed_over_on_a_licence_printing_the_forms_uscc() {
     // 菏泽籽阮却货运 read for 菏泽籽阮却撅货运 at 0.54, the rare 撅 passed
     // over, on a licence printing the form's USCC (held-out seed 25).
