@@ -321,6 +321,11 @@ impl DocKind {
     pub fn fields(self) -> &'static [(&'static str, FieldType)] {
         FIELDS.iter().find(|(k, _)| *k == self).map(|(_, f)| *f).expect("every kind is listed")
     }
+
+    /// The type of this kind's field `key`; `None` when it has no such field.
+    pub fn field_type(self, key: &str) -> Option<FieldType> {
+        self.fields().iter().find(|(k, _)| *k == key).map(|&(_, t)| t)
+    }
 }
 
 /// The party a document belongs to: `carrier`, `agent`, `tractor`,

@@ -313,7 +313,7 @@ const PERIOD_SEPARATORS: [char; 8] = ['－', '-', '—', '–', '~', '～', '至
 /// one side is then no date.
 fn periods(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, Field> {
     let mut out = BTreeMap::new();
-    let has = |key: &str| kind.fields().iter().find(|(k, _)| *k == key).map(|&(k, t)| (k, t));
+    let has = |key: &'static str| kind.field_type(key).map(|t| (key, t));
     let start = has("valid_from");
     let Some(end) = has("valid_until").or_else(|| has("term_until")) else { return out };
     for (i, cell) in cells.iter().enumerate() {
@@ -384,7 +384,7 @@ const LARGER: f32 = 1.25;
 fn under_title(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
     let mut out = BTreeMap::new();
     for &(_, key, title) in UNDER_TITLE.iter().filter(|p| p.0 == kind) {
-        let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
+        let Some(t) = kind.field_type(key) else { continue };
         let Some(i) = page.lines.iter().position(|l| l.text.contains(title)) else { continue };
         let Some(line) = page.lines.get(i + 1) else { continue };
         let chars: Vec<&TextChar> = line.chars.iter().filter(|c| !c.ch.is_whitespace()).collect();
@@ -459,7 +459,7 @@ const PROSE_MAX_DOTTED: usize = 16;
 fn prose(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
     let mut out = BTreeMap::new();
     for &(_, key, before, after) in PROSE.iter().filter(|p| p.0 == kind) {
-        let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
+        let Some(t) = kind.field_type(key) else { continue };
         let at = |text: &[char], i: usize, word: &str| word.chars().enumerate().all(|(j, w)| text.get(i + j) == Some(&w));
         for line in &page.lines {
             let text: Vec<char> = line.chars.iter().map(|c| c.ch).collect();
@@ -531,7 +531,7 @@ fn anchored(kind: DocKind, cells: &[Cell], label: &[bool]) -> BTreeMap<String, R
             continue;
         }
         let key = keys[0];
-        let Some(&(_, t)) = kind.fields().iter().find(|(k, _)| *k == key) else { continue };
+        let Some(t) = kind.field_type(key) else { continue };
         // The whole value if it reads as one; else its first line alone
         // (the lines under it may be another value of the column).
         let reading = (1..=value.len()).rev().find_map(|n| {
@@ -621,7 +621,7 @@ pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>
     let misplaced = |key: &str, f: &Field| anchored.iter().any(|(other, r)| other != key && r.field.bbox.overlap(f.bbox) > 0.5);
     // Only numbers: the text grammars are loose enough that a label read
     // beside the wrong cell (国籍 beside an address) gives a text reading.
-    let numeric = |key: &str| kind.fields().iter().any(|(k, t)| *k == key && t.is_numeric());
+    let numeric = |key: &str| kind.field_type(key).is_some_and(|t| t.is_numeric());
     let taken = |key: &str, f: &Field| numeric(key) && anchored.iter().any(|(other, r)| other != key && r.field.value == f.value && r.field.bbox.overlap(f.bbox) > 0.5);
     fields.retain(|key, f| anchored.contains_key(key) || !taken(key, f));
     // One printed value tagged as two fields (a vehicle's length also as

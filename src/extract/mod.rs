@@ -147,7 +147,7 @@ impl Extractor {
             .config
             .labels
             .iter()
-            .map(|l| l == "O" || l.split_once('-').is_some_and(|(_, f)| kind.fields().iter().any(|(k, _)| *k == f)))
+            .map(|l| l == "O" || l.split_once('-').is_some_and(|(_, f)| kind.field_type(f).is_some()))
             .collect();
         let rows: Vec<Vec<f32>> = tag_probs.into_iter().map(|p| p.unwrap_or_else(|| one_hot_o(self.config.labels.len()))).collect();
         let path = viterbi(&rows, &self.config.labels, &allowed);

@@ -135,7 +135,7 @@ fn put_text(kind: DocKind, fields: &mut BTreeMap<String, Field>, key: &str, text
     match fields.get_mut(key) {
         Some(f) if f.value.as_str() == Some(text) => f.confidence = f.confidence.max(confidence),
         _ => {
-            let t = kind.fields().iter().find(|(k, _)| *k == key).map_or(FieldType::Date, |(_, t)| *t);
+            let t = kind.field_type(key).unwrap_or(FieldType::Date);
             fields.insert(key.to_string(), super::spans::field(kind, key, t, text, confidence, bbox));
         }
     }

@@ -25,7 +25,7 @@ pub(crate) fn embedded_bounds() -> &'static Bounds {
 /// Why `value`, read as `kind`'s `key`, is not a value of that field, or
 /// `None` when it is one. Fields the kind does not list are not judged.
 pub fn problem(kind: DocKind, key: &str, value: &Value, bounds: &Bounds) -> Option<String> {
-    let (_, t) = kind.fields().iter().find(|(k, _)| *k == key)?;
+    let t = kind.field_type(key)?;
     let text = match value {
         Value::Null => return Some("nothing was read".into()),
         Value::String(s) => s.clone(),
