@@ -206,6 +206,7 @@ impl Extractor {
         let mut fields = spans::fields(kind, &tagged);
         anchored::fill(kind, page, &mut fields);
         terms::fill(kind, page, &mut fields);
+        terms::fill_period(kind, page, &mut fields);
         if kind == DocKind::EscortPlan {
             fields.insert("sections".into(), sections(page));
         }
