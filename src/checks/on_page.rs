@@ -12,8 +12,10 @@
 //! - as a whole value: not inside a longer run of the same kind of
 //!   characters (王琳 is not found in 王琳琳, 9200 not in 19200);
 //! - where the field is printed: inside the span the extractor tagged for
-//!   it, right after one of its labels on the same line, or beside or
-//!   below a line holding one of its labels ([`crate::document::labels`]);
+//!   it, right after one of its labels on the same line, beside or
+//!   below a line holding one of its labels ([`crate::document::labels`]),
+//!   or in the next rows under a label heading its column (a query
+//!   printout's header row);
 //!   a long value (a company's name) also where it is its line's whole
 //!   text (a letterhead).
 //!
@@ -367,6 +369,16 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
         })
         .map(|(i, l)| (i, l.bbox))
         .collect();
+    // Labels as column headers, wherever they stand in their line (a query
+    // printout's `序号 许可证号 业户名称 经营范围 …` over its rows): the
+    // box of the label's own characters. One letter (至, 自) heads no column.
+    let headers: Vec<(usize, BBox)> = text_folds
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| {
+            labels.iter().filter(|lab| lab.len() >= 2).flat_map(move |lab| t.find_all(lab).into_iter().map(move |s| (i, t.span(s, s + lab.len()).0)))
+        })
+        .collect();
     // The value as read first, anywhere it may be printed; then as what
     // the recogniser saw along the line would also spell it.
     let n = needle.len();
@@ -402,10 +414,17 @@ fn find_on(doc: &Document, key: &str, expected: &str, page: u32) -> Option<Found
             let below = ly < vy && vy - lbot <= 2 * h && lx <= vx + bbox.w as i64 && vx - lx <= 8 * h;
             same_row || below
         });
+        // Under its column's header: in the next rows down, across much of
+        // the header's width (a cell may be centred under it or start at it).
+        let under_header = headers.iter().any(|&(i, lb)| {
+            let (ly, lbot, vy) = (lb.y as i64, (lb.y + lb.h) as i64, bbox.y as i64);
+            let across = (lb.x + lb.w).min(bbox.x + bbox.w) as i64 - lb.x.max(bbox.x) as i64;
+            i != li && ly < vy && vy - lbot <= 2 * h && 2 * across >= lb.w.min(bbox.w) as i64
+        });
         // A long name that is its line's whole text: a letterhead, a
         // heading, a name in its own box with its label out of line.
         let alone = fold == Fold::Text && a == 0 && b == f.chars.len() && needle.len() >= ALONE_MIN_CHARS;
-        if label_before || beside_or_below || alone || tagged.is_some_and(|t| overlap(t, bbox)) {
+        if label_before || beside_or_below || under_header || alone || tagged.is_some_and(|t| overlap(t, bbox)) {
             return Some(Found { text, bbox, confidence, page, doubts });
         }
     }
@@ -451,6 +470,17 @@ mod tests {
         assert_eq!((f.text.as_str(), f.bbox), ("王琳", BBox::new(60, 0, 40, 24)));
         // Glued to its label, too.
         assert!(find(&one_line(DocKind::IdCard, "姓名王琳"), "name", "王琳").is_some());
+    }
+
+    #[test]
+    fn a_value_under_its_label_as_a_column_header_is_found_and_one_under_another_column_is_not() {
+        // A query printout: the headers on one long line, a row under them.
+        let header = ("序号 许可证号 业户名称 经营范围 有效期起 有效期止", 0, 0);
+        let d = page(DocKind::OperatingPermit, &[header, ("鲁字3713 临沂钠采汽车运输有限责任公司 道路普通货物运输", 20, 40)]);
+        let f = find(&d, "company_name", "临沂钠采汽车运输有限责任公司").unwrap();
+        assert_eq!(f.bbox, BBox::new(160, 40, 20 * 14, 24));
+        let d = page(DocKind::OperatingPermit, &[header, ("鲁字3713 道路普通货物运输 临沂钠采汽车运输有限责任公司", 20, 40)]);
+        assert_eq!(find(&d, "company_name", "临沂钠采汽车运输有限责任公司"), None);
     }
 
     /// A page of one line: `label`, a space, and the characters `read`
