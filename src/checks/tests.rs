@@ -858,6 +858,24 @@ fn v1_blocks_a_wrong_vin_on_the_licence_page() {
 }
 
 #[test]
+fn v1_blocks_a_plate_read_fairly_sure_three_characters_from_the_forms_and_warns_on_a_nearer_or_unsure_one() {
+    // Seed 28: a tractor licence printing another plate, read at 0.78.
+    let read_as = |plate: &str, confidence: f32| {
+        let mut w = World::clean();
+        w.set(VehicleLicence, Some(Tractor), "plate_number", json!(plate));
+        w.field_mut(VehicleLicence, Some(Tractor), "plate_number").confidence = confidence;
+        w.only("V1")
+    };
+    let (s, m) = read_as("鲁J12389", 0.78);
+    assert_eq!(s, Block, "{m}");
+    assert!(m.contains("a well-formed plate 3 characters from the form's '鲁H12345'"), "{m}");
+    // Every misread plate of the held-out sets was read at 0.28 or less.
+    assert_eq!(read_as("鲁J12389", 0.28).0, Warn);
+    // Two characters off is what a blurred photo does.
+    assert_eq!(read_as("鲁H12389", 0.78).0, Warn);
+}
+
+#[test]
 fn v1_blocks_a_trailer_plate_without_gua() {
     let mut w = World::clean();
     w.form.trailer.as_mut().unwrap().plate = Some("鲁H67890".into());
