@@ -207,6 +207,7 @@ impl Extractor {
         anchored::fill(kind, page, &mut fields);
         terms::fill(kind, page, &mut fields);
         terms::fill_period(kind, page, &mut fields);
+        terms::fill_month(kind, page, &mut fields);
         if kind == DocKind::EscortPlan {
             fields.insert("sections".into(), sections(page));
         }

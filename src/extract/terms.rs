@@ -54,6 +54,10 @@ struct Term {
     bbox: BBox,
 }
 
+/// A month as printed (`2027年01月`): its value as `2027-01`, and the box
+/// and weakest OCR confidence of its characters.
+type PrintedMonth = (String, f32, BBox);
+
 /// A run of ASCII digits in a line: its value, how many digits, and its
 /// characters' range.
 struct Number {
@@ -88,11 +92,12 @@ fn read_from(chars: &[TextChar]) -> (f32, BBox) {
     (confidence, bbox)
 }
 
-/// The dates and terms printed on `page`: `2018年7月5日`, `2018.07.05`,
-/// `2018-07-05`, `2018/7/5` (one separator between the three numbers,
-/// spaces aside), and `10年` not after a date's digits.
-fn printed(page: &PageText) -> (Vec<Printed>, Vec<Term>) {
-    let (mut dates, mut terms) = (vec![], vec![]);
+/// The dates, terms and months printed on `page`: `2018年7月5日`,
+/// `2018.07.05`, `2018-07-05`, `2018/7/5` (one separator between the three
+/// numbers, spaces aside); `10年` not after a date's digits; `2027年01月`,
+/// `2027-01` that are no piece of a date.
+fn printed(page: &PageText) -> (Vec<Printed>, Vec<Term>, Vec<PrintedMonth>) {
+    let (mut dates, mut terms, mut months) = (vec![], vec![], vec![]);
     for (li, line) in page.lines.iter().enumerate() {
         let chars = &line.chars;
         let n = numbers(chars);
@@ -113,6 +118,17 @@ fn printed(page: &PageText) -> (Vec<Printed>, Vec<Term>) {
                 used[i..i + 3].fill(true);
             }
         }
+        for i in 0..n.len().saturating_sub(1) {
+            let (y, m) = (&n[i], &n[i + 1]);
+            let day_follows = n.get(i + 2).is_some_and(|d| d.digits <= 2 && sep(m, d, &['月', '.', '-', '/']));
+            let after_date = i > 0 && used[i - 1];
+            if used[i] || after_date || day_follows || y.digits != 4 || m.digits > 2 || !sep(y, m, &['年', '.', '-', '/']) || !(1..=12).contains(&m.value) {
+                continue;
+            }
+            let month_sign = chars.get(m.range.end).filter(|c| c.ch == '月').map(|_| m.range.end + 1);
+            let (confidence, bbox) = read_from(&chars[y.range.start..month_sign.unwrap_or(m.range.end)]);
+            months.push((format!("{:04}-{:02}", y.value, m.value), confidence, bbox));
+        }
         for (k, t) in n.iter().enumerate() {
             let after_digit = t.range.start > 0 && chars[t.range.start - 1].ch.is_ascii_digit();
             if !used[k] && t.digits <= 2 && !after_digit && chars.get(t.range.end).is_some_and(|c| c.ch == '年') {
@@ -121,7 +137,7 @@ fn printed(page: &PageText) -> (Vec<Printed>, Vec<Term>) {
             }
         }
     }
-    (dates, terms)
+    (dates, terms, months)
 }
 
 fn years_after(d: Date, years: u32) -> Option<Date> {
@@ -152,7 +168,7 @@ pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>
         DocKind::IdCard => "id_number",
         _ => return,
     };
-    let (dates, terms) = printed(page);
+    let (dates, terms, _) = printed(page);
     let birth = fields.get(id_key).and_then(|f| f.value.as_str()).and_then(|s| IdNumber::parse(s).ok()).map(|id| id.birth_date());
     if let Some(b) = birth
         && let Some(p) = dates.iter().filter(|p| p.date == b).max_by(|a, b| a.confidence.total_cmp(&b.confidence))
@@ -238,12 +254,33 @@ pub fn fill_period(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String,
     if !matches!(kind, DocKind::OperatingPermit | DocKind::AuthorizationLetter) {
         return;
     }
-    let (dates, _) = printed(page);
+    let (dates, _, _) = printed(page);
     let mut found = periods(page, &dates);
     found.dedup_by_key(|(a, b)| (a.date, b.date));
     if let [(from, until)] = found.as_slice() {
         put(kind, fields, "valid_from", from.date, from.confidence, from.bbox);
         put(kind, fields, "valid_until", until.date, until.confidence, until.bbox);
+    }
+}
+
+/// Sets a vehicle licence's inspection month, where none was read or the
+/// reading is no month, to the one month the page prints: the card's only
+/// month is its inspection stamp's (检验有效期至2027年01月), every other
+/// date has its day. On a copy whose labels were lost the tagger shifted
+/// the values by a field (the month as the file number, the total mass
+/// `25000kg` as the inspection month: held-out seeds 26, 30 and 34), and
+/// V2 warned. A page printing two months, or none, is left as read.
+pub fn fill_month(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>) {
+    const KEY: &str = "inspection_valid_until";
+    if kind != DocKind::VehicleLicence || fields.get(KEY).is_some_and(Field::is_readable) {
+        return;
+    }
+    let (_, _, mut months) = printed(page);
+    months.sort_by(|a, b| a.0.cmp(&b.0));
+    months.dedup_by(|a, b| a.0 == b.0);
+    if let [(month, confidence, bbox)] = months.as_slice() {
+        fields.remove(KEY);
+        put_text(kind, fields, KEY, month, *confidence, *bbox);
     }
 }
 
@@ -361,6 +398,27 @@ mod tests {
         }
         fill_period(DocKind::QualificationCertificate, &page(&["有效期 2020-01-01 至 2026-12-31"]), &mut fields);
         assert_eq!(fields, before);
+    }
+
+    #[test]
+    fn a_vehicle_licences_one_printed_month_is_its_inspection_month_where_the_tagger_read_none() {
+        let lines = ["豫NT2107 2027年01月 48000kg", "7000×2550×3850mm 9410kg 25000kg", "WP1351055950 2019年05月05日 2019年05月08日"];
+        let mut fields = BTreeMap::from([("inspection_valid_until".to_string(), Field::unreadable("25000kg", "not a month", 0.54, BBox::default()))]);
+        fill_month(DocKind::VehicleLicence, &page(&lines), &mut fields);
+        assert_eq!(value(&fields, "inspection_valid_until").as_deref(), Some("2027-01"));
+        assert_eq!(fields["inspection_valid_until"].bbox, BBox::new(20 * 8, 0, 20 * 8, 24));
+        // A month read is kept; two months printed, or only dates, give none.
+        let mut read = BTreeMap::from([("inspection_valid_until".to_string(), date_field("2026-11"))]);
+        fill_month(DocKind::VehicleLicence, &page(&lines), &mut read);
+        assert_eq!(value(&read, "inspection_valid_until").as_deref(), Some("2026-11"));
+        for lines in [&["检验有效期至2027年01月", "检验有效期至2028年01月"][..], &["注册日期 2019.05.05", "发证日期 2019-05-08"]] {
+            let mut fields = BTreeMap::new();
+            fill_month(DocKind::VehicleLicence, &page(lines), &mut fields);
+            assert!(fields.is_empty(), "{lines:?}");
+        }
+        let mut fields = BTreeMap::new();
+        fill_month(DocKind::RoadTransportCertificate, &page(&lines), &mut fields);
+        assert!(fields.is_empty());
     }
 
     #[test]
