@@ -47,8 +47,7 @@ pub fn c1_uscc_and_name(input: &Input, l: Lang) -> CheckResult {
     }
     if let Some(doc) = c.page(input, DocKind::BusinessLicence, None, Status::Block) {
         c.compare_field(doc, "uscc", &carrier.uscc, ("统一社会信用代码", "the USCC"), Status::Block);
-        c.compare_field(doc, "company_name", &carrier.name, ("企业名称", "the company name"), Status::Warn);
-        c.vouched_by(doc, "company_name", &carrier.name, "uscc", &carrier.uscc);
+        c.compare_party(doc, "company_name", &carrier.name, ("企业名称", "the company name"), Status::Warn, ("uscc", &carrier.uscc));
     }
     // The permit page is required by C2; here only its name is compared.
     if let Some(doc) = input.pages(DocKind::OperatingPermit, None).first() {

@@ -22,9 +22,8 @@ pub fn p1_agent_identity(input: &Input, l: Lang) -> CheckResult {
         }
     }
     if let Some(doc) = c.page(input, DocKind::IdCard, Some(Subject::Agent), Status::Block) {
-        c.compare_field(doc, "name", &agent.name, ("姓名", "the name"), Status::Block);
+        c.compare_party(doc, "name", &agent.name, ("姓名", "the name"), Status::Block, ("id_number", &agent.id_number));
         c.compare_field(doc, "id_number", &agent.id_number, ("身份证号码", "the ID number"), Status::Block);
-        c.vouched_by(doc, "name", &agent.name, "id_number", &agent.id_number);
     }
     c.finish(tr!(l, "经办人身份证号码有效，身份证上的姓名和号码与申请表一致", "the agent's ID number is valid and the ID card shows the same name and number"))
 }
@@ -38,12 +37,10 @@ pub fn p2_authorization_letter(input: &Input, l: Lang) -> CheckResult {
     let Some(doc) = c.page(input, DocKind::AuthorizationLetter, None, Status::Block) else {
         return c.finish("");
     };
-    c.compare_field(doc, "principal_name", &f.carrier.name, ("委托单位", "the principal"), Status::Block);
+    c.compare_party(doc, "principal_name", &f.carrier.name, ("委托单位", "the principal"), Status::Block, ("principal_uscc", &f.carrier.uscc));
     c.compare_field(doc, "principal_uscc", &f.carrier.uscc, ("委托单位统一社会信用代码", "the principal's USCC"), Status::Block);
-    c.compare_field(doc, "agent_name", &f.agent.name, ("受托人姓名", "the agent's name"), Status::Block);
+    c.compare_party(doc, "agent_name", &f.agent.name, ("受托人姓名", "the agent's name"), Status::Block, ("agent_id_number", &f.agent.id_number));
     c.compare_field(doc, "agent_id_number", &f.agent.id_number, ("受托人身份证号码", "the agent's ID number"), Status::Block);
-    c.vouched_by(doc, "principal_name", &f.carrier.name, "principal_uscc", &f.carrier.uscc);
-    c.vouched_by(doc, "agent_name", &f.agent.name, "agent_id_number", &f.agent.id_number);
     let submitted = f.submitted_on;
     if let Some(from) = c.date_field(doc, "valid_from") {
         c.expect_reading(doc, "valid_from", from, |&d| d <= submitted, Status::Block, || {
@@ -88,8 +85,7 @@ pub fn p3_driving_licence(input: &Input, l: Lang) -> CheckResult {
         let page = c.page(input, DocKind::DrivingLicence, Some(Subject::Driver(i)), Status::Block);
         if let Some(doc) = page {
             c.compare_field(doc, "licence_number", &d.id_number, ("证号", "the licence number"), Status::Block);
-            c.compare_field(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Block);
-            c.vouched_by(doc, "name", &d.name, "licence_number", &d.id_number);
+            c.compare_party(doc, "name", &d.name, ("持证人姓名", "the holder's name"), Status::Block, ("licence_number", &d.id_number));
             let reg = input.registry.person(&d.id_number);
             if !left_to_registry(doc, "permitted_class", reg.is_some_and(|p| p.licence_class.is_some()))
                 && let Some(class) = c.field(doc, "permitted_class").map(|f| f.text())
