@@ -1059,6 +1059,21 @@ fn p3_and_v5_leave_dates_or_a_towing_mass_the_page_does_not_show_to_the_registry
 }
 
 #[test]
+fn v5_takes_a_towing_mass_read_as_the_tractors_curb_mass_for_the_curb_mass_and_judges_the_registrys() {
+    let mut w = World::clean();
+    let curb = w.form.tractor.curb_mass_kg.0;
+    w.set(VehicleLicence, Some(Tractor), "towing_mass_kg", json!(curb));
+    w.field_mut(VehicleLicence, Some(Tractor), "towing_mass_kg").confidence = 0.68;
+    let (s, m) = w.only("V5");
+    assert_eq!(s, Pass, "{m}");
+    w.vehicle_mut(TRACTOR).towing_mass_kg = Some(Kg(1000));
+    assert_eq!(w.only("V5").0, Block);
+    // Without the registry's capacity the reading is all there is.
+    w.vehicle_mut(TRACTOR).towing_mass_kg = None;
+    assert_eq!(w.check("V5").status, Warn);
+}
+
+#[test]
 fn v4_blocks_another_brand_model() {
     let mut w = World::clean();
     w.set(VehicleLicence, Some(Tractor), "brand_model", json!("东风牌DFH4250C"));
