@@ -1074,6 +1074,19 @@ fn v5_takes_a_towing_mass_read_as_the_tractors_curb_mass_for_the_curb_mass_and_j
 }
 
 #[test]
+fn v4_only_warns_on_a_curb_mass_read_above_the_total_mass_the_page_prints() {
+    let mut w = World::clean();
+    w.set(VehicleLicence, Some(Tractor), "total_mass_kg", json!(41000));
+    w.set(VehicleLicence, Some(Tractor), "curb_mass_kg", json!(186000));
+    let (s, m) = w.only("V4");
+    assert_eq!(s, Warn, "{m}");
+    assert!(m.contains("is more than the total mass 41000 kg the page prints"), "{m}");
+    // Under the total mass, another curb mass is evidence.
+    w.set(VehicleLicence, Some(Tractor), "curb_mass_kg", json!(16680));
+    assert_eq!(w.only("V4").0, Block);
+}
+
+#[test]
 fn v4_blocks_another_brand_model() {
     let mut w = World::clean();
     w.set(VehicleLicence, Some(Tractor), "brand_model", json!("东风牌DFH4250C"));

@@ -232,12 +232,22 @@ pub fn v4_declared_equals_licensed(input: &Input, l: Lang) -> CheckResult {
                 c.confirm_if(doc, "curb_mass_kg", Source::Form, kg == declared as u64);
                 on_page = Some((*doc, kg));
                 let file = &doc.file;
-                c.expect_reading(doc, "curb_mass_kg", kg, |&kg| within_pct(declared as u64, kg, pct), Status::Block, || {
-                    tr!(
+                // A curb mass above the total mass the page prints is another
+                // of its masses taken for it (the towing mass 186000 read at
+                // 0.96 on a turned copy, held-out seed 30): no evidence.
+                let total = doc.field("total_mass_kg").and_then(|t| t.value.as_u64()).filter(|&t| kg > t);
+                let status = if total.is_some() { Status::Warn } else { Status::Block };
+                c.expect_reading(doc, "curb_mass_kg", kg, |&kg| within_pct(declared as u64, kg, pct), status, || match total {
+                    Some(t) => tr!(
+                        l,
+                        "{file}上读出的整备质量{kg} kg大于该页的总质量{t} kg，应是误取了另一项质量：请对照原件（申报{declared} kg）",
+                        "the curb mass read on {file}, {kg} kg, is more than the total mass {t} kg the page prints, so another mass was taken for it: compare with the page (declared {declared} kg)"
+                    ),
+                    None => tr!(
                         l,
                         "{who}申报整备质量{declared} kg，与{file}上的{kg} kg相差超过{pct}%",
                         "the {who}'s declared curb mass {declared} kg is not within {pct} % of {kg} kg on {file}"
-                    )
+                    ),
                 });
             }
         }
