@@ -390,10 +390,7 @@ fn p1_blocks_when_the_id_card_shows_another_name_and_warns_on_one_character_off_
 #[test]
 fn p3_warns_on_a_holders_name_read_sure_one_character_off_on_a_licence_with_the_forms_number_and_blocks_without_it() {
     // Held-out seed 37: 薛匡 printed, 薛区 read at 0.91, and P3 blocked.
-    let mut w = World::clean();
-    w.form.drivers[0].name = "薛匡".into();
-    w.set(QualificationCertificate, Some(Driver(0)), "name", json!("薛匡"));
-    w.set(DrivingLicence, Some(Driver(0)), "name", json!("薛区"));
+    let mut w = driver_named("薛匡", "薛区");
     let (s, m) = w.only("P3");
     assert_eq!(s, Warn, "{m}");
     assert!(m.contains("on a page whose licence_number is the form's"), "{m}");
@@ -588,15 +585,22 @@ fn p3_blocks_a_driver_on_probation_during_the_window() {
     assert_eq!(w.only("P3").0, Pass);
 }
 
+/// The clean world whose driver 0 is `name` on the form and the
+/// qualification certificate, and whose driving licence reads `read`.
+fn driver_named(name: &str, read: &str) -> World {
+    let mut w = World::clean();
+    w.form.drivers[0].name = name.into();
+    w.set(QualificationCertificate, Some(Driver(0)), "name", json!(name));
+    w.set(DrivingLicence, Some(Driver(0)), "name", json!(read));
+    w
+}
+
 #[test]
 fn p3_warns_when_the_licence_reads_the_holders_name_with_a_character_lost_inside() {
-    let mut w = World::clean();
     // 陆嚷矽 printed, 陆矽 read well: the recogniser passed over the rare 嚷
     // (a held-out set, seed 22), and a character never read has no
     // confidence to block on.
-    w.form.drivers[0].name = "陆嚷矽".into();
-    w.set(QualificationCertificate, Some(Driver(0)), "name", json!("陆嚷矽"));
-    w.set(DrivingLicence, Some(Driver(0)), "name", json!("陆矽"));
+    let mut w = driver_named("陆嚷矽", "陆矽");
     let (s, m) = w.only("P3");
     assert_eq!(s, Warn, "{m}");
     assert!(m.contains("reads only '陆矽', part of the form's '陆嚷矽'"), "{m}");
