@@ -316,8 +316,7 @@ impl Check {
     /// reads a rare character as a common one with confidence (薛匡 read
     /// 薛区 at 0.91 on held-out seed 37, and P3 blocked a clean application).
     pub fn compare_party(&mut self, doc: &Document, key: &str, expected: &str, what: (&str, &str), status: Status, (id_key, id): (&str, &str)) {
-        let shown = self.shows_code(doc, id_key, id).then_some(id_key);
-        self.compare(doc, key, expected, what, status, shown);
+        self.compare(doc, key, expected, what, status, Some((id_key, id)));
         self.vouched_by(doc, key, expected, id_key, id);
     }
 
@@ -328,9 +327,10 @@ impl Check {
             || super::on_page::find(doc, key, id).is_some_and(|f| f.doubts.is_empty() && f.confidence >= self.min_confidence)
     }
 
-    /// [`Check::compare_field`]; `code_shown` names the party's code the
-    /// page shows as the form's ([`Check::compare_party`]).
-    fn compare(&mut self, doc: &Document, key: &str, expected: &str, what: (&str, &str), status: Status, code_shown: Option<&str>) {
+    /// [`Check::compare_field`]; `code` is the party's code field and the
+    /// form's value of it, for [`Check::compare_party`]. Whether the page
+    /// shows it is asked only of a name that may need it.
+    fn compare(&mut self, doc: &Document, key: &str, expected: &str, what: (&str, &str), status: Status, code: Option<(&str, &str)>) {
         if self.found_on_page(doc, key, expected) {
             return;
         }
@@ -397,7 +397,9 @@ impl Check {
                 Status::Warn,
                 tr!(self.l, "{file} 上的{zh}只读出“{read}”，是申请表“{expected}”的一部分：请对照原件", "{en} on {file} reads only '{read}', part of the form's '{expected}': compare with the page"),
             );
-        } else if let Some(id_key) = code_shown.filter(|_| status == Status::Block && one_edit_apart(&read, expected)) {
+        } else if let Some((id_key, _)) =
+            code.filter(|&(id_key, id)| status == Status::Block && one_edit_apart(&read, expected) && self.shows_code(doc, id_key, id))
+        {
             self.fail(
                 Status::Warn,
                 tr!(self.l, "{file} 上的{zh}读作“{read}”，与申请表“{expected}”仅差一个字，而该页的 {id_key} 与申请表一致：可能是识别错误，请对照原件", "{en} on {file} reads '{read}', one character from the form's '{expected}', on a page whose {id_key} is the form's: likely a misreading, compare with the page"),
@@ -681,9 +683,8 @@ fn lookalike_apart(read: &str, expected: &str) -> Option<(char, char)> {
 /// (VIN, plate, USCC) have their own grammar and check digits.
 fn one_character_apart(read: &str, expected: &str) -> bool {
     let e: Vec<char> = expected.chars().collect();
-    let r: Vec<char> = read.chars().collect();
     let han = e.iter().filter(|c| crate::types::normalize::is_han(**c)).count();
     let code = e.iter().filter(|c| c.is_ascii_alphanumeric()).count();
     let brand_model = han >= 2 && code >= 4 && crate::types::Plate::parse(expected).is_err();
-    (han >= 4 || brand_model) && crate::ocr::metrics::edit_distance(&r, &e) == 1
+    (han >= 4 || brand_model) && one_edit_apart(read, expected)
 }
