@@ -483,6 +483,13 @@ const HEADING_WORDS: [(&str, &[&str]); 5] = [
     ("contingency", &["异常", "应急", "突发"]),
 ];
 
+/// The words that show `key`'s heading: its heading in `documents.md`
+/// and the words of [`HEADING_WORDS`].
+pub fn heading_words(key: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let heading = HEADINGS.iter().filter(move |(k, _)| *k == key).map(|(_, h)| *h);
+    heading.chain(HEADING_WORDS.iter().filter(move |(k, _)| *k == key).flat_map(|(_, w)| w.iter().copied()))
+}
+
 /// A heading worded otherwise is short: a numbered title, not a line of a
 /// paragraph that mentions the word.
 const MAX_HEADING_CHARS: usize = 14;
