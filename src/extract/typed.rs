@@ -114,6 +114,10 @@ fn text_problem(key: &str, text: &str) -> Option<String> {
         // of a seal or another line, not the value.
         "address" => (han < 4).then(|| format!("{text} is too short for an address")),
         "business_scope" => (han < 4).then(|| format!("{text} is too short for a business scope")),
+        // A brand model is a brand and its model code (GB 9417: the
+        // maker's letters and digits, 华骏牌ZCZ9400TPB); a word without
+        // one is another line's (页 of 机动车行驶证副页, tagged on a copy).
+        "brand_model" => (text.chars().filter(char::is_ascii_alphanumeric).count() < 3).then(|| format!("{text} has no model code")),
         _ => (!text.chars().any(char::is_alphanumeric)).then(|| format!("{text} has no letters or digits")),
     }
 }
@@ -205,6 +209,15 @@ mod tests {
         assert_eq!(why(op, "business_scope", json!("普通货运")), None);
         assert!(why(op, "address", json!("济宁")).is_some());
         assert_eq!(why(op, "address", json!("济宁市物流园路1号")), None);
+    }
+
+    #[test]
+    fn a_brand_model_has_its_model_code() {
+        let vl = DocKind::VehicleLicence;
+        assert_eq!(why(vl, "brand_model", json!("华骏牌ZCZ9400TPB")), None);
+        assert_eq!(why(vl, "brand_model", json!("DFH4250A")), None);
+        assert_eq!(why(vl, "brand_model", json!("页")).as_deref(), Some("页 has no model code"));
+        assert!(why(vl, "brand_model", json!("东风牌")).is_some());
     }
 
     #[test]
