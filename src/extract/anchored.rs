@@ -631,10 +631,20 @@ pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>
     let shared = |key: &str, f: &Field| tagged.iter().any(|(other, g)| other != key && !g.value.is_null() && g.value == f.value && g.bbox.overlap(f.bbox) > 0.5);
     for (key, r) in &anchored {
         let f = &r.field;
-        let piece = |old: &Field| {
-            let (Some(part), Some(whole)) = (old.value.as_str(), f.value.as_str()) else { return false };
-            r.wrapped_in_column && whole.len() > part.len() && whole.contains(part) && f.bbox.overlap(old.bbox) > 0.8
+        // A tagged value read off the first line of a cell wrapped at its
+        // column's width lies inside the whole cell's box, which is
+        // taller: a company name's first line, or a date's `2025年08月1`
+        // of `2025年08月1` / `7日` (read as 2025-08-01).
+        // Two texts one of which holds the other: either may be the one cut
+        // short or run on (a business scope wrapped over lines the label's
+        // reading did not follow; an address the tagger ended where the
+        // label's reading ran into the next cells), and neither reader is
+        // the surer of where a text ends.
+        let nested = |key: &str, old: &Field| {
+            let (Some(a), Some(b)) = (old.value.as_str(), f.value.as_str()) else { return false };
+            kind.field_type(key) == Some(FieldType::Text) && (a.contains(b) || b.contains(a))
         };
+        let piece = |old: &Field| r.wrapped_in_column && f.bbox.overlap(old.bbox) > 0.8 && f.bbox.h > old.bbox.h;
         match fields.get_mut(key) {
             Some(old) if !old.value.is_null() && old.value == f.value => {
                 // Two readers agree: the tagger and the printed label. The
@@ -643,12 +653,44 @@ pub fn fill(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>
                 // doubt of the characters stays in the label's reading.
                 old.confidence = old.confidence.max(f.confidence);
             }
-            Some(old) if !old.value.is_null() && !misplaced(key, old) && !piece(old) && !shared(key, old) => {}
+            Some(old) if !old.value.is_null() && old.confidence < TAGGER_DOUBT && f.confidence > old.confidence && !nested(key, old) => {
+                // The tagger doubted its reading more than OCR doubts the
+                // label's: the label's value is taken, as doubtful as the
+                // tagger was, so that a check may confirm it against the
+                // form but never block on it.
+                *old = Field { confidence: old.confidence, ..f.clone() };
+            }
+            Some(old) if !old.value.is_null() && !misplaced(key, old) && !piece(old) && !shared(key, old) && !cut_from_a_word(page, old.bbox) => {}
             _ => {
                 fields.insert(key.clone(), f.clone());
             }
         }
     }
+}
+
+/// Below this confidence a tagged value that a printed label reads
+/// otherwise gives way to the label's reading ([`fill`]): the tagger is
+/// more likely wrong than right (a date of a wrapped table cell read off
+/// its first line at 0.02, a company type read as `然人独`). A text that
+/// holds the label's reading, or is held by it, stays.
+const TAGGER_DOUBT: f32 = 0.5;
+
+/// Whether the characters in `b` are cut out of a longer word: a Han
+/// character stands right before or after them on their line, with no
+/// gap between. The tagger took 印件 of the title 身份证复印件 for a name,
+/// 页 of 机动车行驶证副页 for a brand model; a label's reading of the field
+/// is then the better evidence. (A value glued to its own label, 姓名王琳,
+/// is cut from a word too, but the label's reading is then the same.)
+fn cut_from_a_word(page: &PageText, b: BBox) -> bool {
+    let inside = |c: &TextChar| {
+        let (x, y) = (c.bbox.x + c.bbox.w / 2, c.bbox.y + c.bbox.h / 2);
+        (b.x..b.x + b.w).contains(&x) && (b.y..b.y + b.h).contains(&y)
+    };
+    page.lines.iter().any(|l| {
+        let (Some(first), Some(last)) = (l.chars.iter().position(inside), l.chars.iter().rposition(inside)) else { return false };
+        let han = |i: Option<usize>| i.and_then(|i| l.chars.get(i)).is_some_and(|c| normalize::is_han(c.ch));
+        han(first.checked_sub(1)) || han(Some(last + 1))
+    })
 }
 
 #[cfg(test)]
@@ -912,7 +954,7 @@ mod tests {
     }
 
     #[test]
-    fn a_tagged_piece_of_a_wrapped_table_cell_gives_way_to_the_whole_cell_and_a_value_beside_its_label_does_not() {
+    fn a_tagged_piece_of_a_wrapped_table_cell_gives_way_to_the_whole_cell() {
         let p = page(&[
             ("许可证号", 140, 400),
             ("业户名称", 400, 400),
@@ -920,18 +962,18 @@ mod tests {
             ("泰安蓉儿奔都吊装运输集团", 400, 460),
             ("993009号", 140, 490),
             ("有限公司", 400, 490),
-            ("经营地址", 100, 700),
-            ("山东省济南市章丘区程断葛南街838号", 200, 700),
+            ("有效期起", 900, 400),
+            ("2025年08月1", 900, 460),
+            ("7日", 900, 490),
         ]);
         let mut got = BTreeMap::new();
+        got.insert("valid_from".to_string(), Field::new(json!("2025-08-01"), 0.5, BBox::new(900, 460, 132, 24)));
         got.insert("company_name".to_string(), Field::new(json!("泰安蓉儿奔都吊装运输集团"), 0.9, BBox::new(400, 460, 144, 24)));
         got.insert("permit_number".to_string(), Field::new(json!("鲁交运管许可济字370100"), 0.9, BBox::new(140, 460, 168, 24)));
-        // Beside its label, not in a column: the tagger's reading stands.
-        got.insert("address".to_string(), Field::new(json!("山东省济南市章丘区"), 0.9, BBox::new(200, 700, 108, 24)));
         fill(DocKind::OperatingPermit, &p, &mut got);
         assert_eq!(got["company_name"].value, json!("泰安蓉儿奔都吊装运输集团有限公司"));
         assert_eq!(got["permit_number"].value, json!("鲁交运管许可济字370100993009号"));
-        assert_eq!(got["address"].value, json!("山东省济南市章丘区"));
+        assert_eq!(got["valid_from"].value, json!("2025-08-17"));
     }
 
     #[test]
@@ -971,9 +1013,48 @@ mod tests {
         // The tagger doubted the VIN was the VIN; a doubtful brand model
         // that no label confirms stays doubtful.
         got.insert("vin".to_string(), Field::new(json!("LA9PB3F35LG818632"), 0.001, BBox::new(810, 430, 204, 24)));
-        got.insert("brand_model".to_string(), Field::new(json!("华骏"), 0.3, BBox::new(460, 430, 24, 24)));
+        got.insert("brand_model".to_string(), Field::new(json!("华骏牌ZCZ9400TP8"), 0.3, BBox::new(460, 430, 180, 24)));
         fill(DocKind::VehicleLicence, &p, &mut got);
         assert_eq!(got["vin"].confidence, 0.9);
         assert_eq!(got["brand_model"].confidence, 0.3);
+    }
+
+    #[test]
+    fn a_tagged_value_the_tagger_doubted_gives_way_to_its_labels_reading_and_keeps_the_doubt() {
+        let p = page(&[("品牌型号", 450, 390), ("车辆识别代号", 800, 390), ("华骏牌ZCZ9400TPB", 460, 430), ("LA9PB3F35LG818632", 810, 430)]);
+        let mut got = BTreeMap::new();
+        got.insert("brand_model".to_string(), Field::new(json!("华骏牌ZCZ94O0TP8"), 0.01, BBox::new(460, 430, 156, 24)));
+        got.insert("vin".to_string(), Field::new(json!("LA9PB3F35LG818682"), 0.3, BBox::new(810, 430, 204, 24)));
+        fill(DocKind::VehicleLicence, &p, &mut got);
+        assert_eq!((&got["brand_model"].value, got["brand_model"].confidence), (&json!("华骏牌ZCZ9400TPB"), 0.01));
+        assert_eq!((&got["vin"].value, got["vin"].confidence), (&json!("LA9PB3F35LG818632"), 0.3));
+        assert_eq!(got["brand_model"].bbox, BBox::new(460, 430, 156, 24));
+        // A text run on past the label's reading, or cut short of it, stays.
+        let mut got = BTreeMap::new();
+        got.insert("brand_model".to_string(), Field::new(json!("华骏牌ZCZ9400TPBLA9PB"), 0.01, BBox::new(460, 430, 400, 24)));
+        fill(DocKind::VehicleLicence, &p, &mut got);
+        assert_eq!(got["brand_model"].value, json!("华骏牌ZCZ9400TPBLA9PB"));
+    }
+
+    #[test]
+    fn a_tagged_value_cut_out_of_a_longer_word_gives_way_to_its_labels_reading() {
+        let p = page(&[("身份证复印件", 100, 60), ("姓名", 100, 120), ("冀楚翌", 160, 120)]);
+        let mut got = BTreeMap::new();
+        got.insert("name".to_string(), Field::new(json!("印件"), 0.83, BBox::new(148, 60, 24, 24)));
+        fill(DocKind::IdCard, &p, &mut got);
+        assert_eq!(got["name"].value, json!("冀楚翌"));
+        // A whole word the label reads otherwise stands.
+        let p = page(&[("印件", 100, 60), ("姓名", 100, 120), ("冀楚翌", 160, 120)]);
+        let mut got = BTreeMap::new();
+        got.insert("name".to_string(), Field::new(json!("印件"), 0.83, BBox::new(100, 60, 24, 24)));
+        fill(DocKind::IdCard, &p, &mut got);
+        assert_eq!(got["name"].value, json!("印件"));
+        // Beside its label as well as in a column: the tagger stopped at a
+        // rare character, and the label's cell holds the whole address.
+        let p = page(&[("经营地址", 100, 700), ("山东省济南市章丘区程断葛南街838号", 200, 700)]);
+        let mut got = BTreeMap::new();
+        got.insert("address".to_string(), Field::new(json!("山东省济南市章丘区"), 0.9, BBox::new(200, 700, 108, 24)));
+        fill(DocKind::OperatingPermit, &p, &mut got);
+        assert_eq!(got["address"].value, json!("山东省济南市章丘区程断葛南街838号"));
     }
 }
