@@ -48,16 +48,20 @@ pub fn problem(kind: DocKind, key: &str, value: &Value, bounds: &Bounds) -> Opti
             Err(_) => Some("not a month".into()),
         },
         FieldType::Mass => number_problem(value, &bounds.mass_kg, "kg"),
-        FieldType::Length => {
-            let b = match key {
-                "width_mm" => &bounds.width_mm,
-                "height_mm" => &bounds.height_mm,
-                _ => &bounds.length_mm,
-            };
-            number_problem(value, b, "mm")
-        }
+        FieldType::Length => number_problem(value, plausible(key, t, bounds)?, "mm"),
         FieldType::Integer => number_problem(value, &bounds.approved_passengers, ""),
         FieldType::Sections => None,
+    }
+}
+
+/// The plausible range of a mass or length field, `None` for other types.
+pub(crate) fn plausible<'a>(key: &str, t: FieldType, bounds: &'a Bounds) -> Option<&'a Plausible> {
+    match (t, key) {
+        (FieldType::Mass, _) => Some(&bounds.mass_kg),
+        (FieldType::Length, "width_mm") => Some(&bounds.width_mm),
+        (FieldType::Length, "height_mm") => Some(&bounds.height_mm),
+        (FieldType::Length, _) => Some(&bounds.length_mm),
+        _ => None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Codes read by their grammar: a plate (GA 36), a VIN (GB 16735), a USCC
-//! (GB 32100), an ID number (GB 11643), a date or a month decoded from the
-//! recogniser's output with only the classes the grammar allows at each
-//! position ([`super::ctc::constrained_decode`]). Where greedy decoding reads `I`
+//! (GB 32100), an ID number (GB 11643), licence classes, a date, a month,
+//! a mass or a length decoded from the recogniser's output with only the
+//! classes the grammar allows at each position ([`super::ctc::constrained_decode`]). Where greedy decoding reads `I`
 //! for `1` in a plate (which has no I), the constrained reading takes the
 //! best class the grammar allows, with the probability the recogniser gave
 //! it, so a position it did not see clearly stays doubtful. A reading the
@@ -18,15 +18,50 @@ pub enum Grammar {
     Date,
     /// A month so printed: `2027-08`, `2027.8`, `2027年08月`.
     Month,
+    /// A driving licence's permitted classes (准驾车型): one to three of
+    /// these codes run together, `A2`, `A2D`, `B2E`. The recogniser reads
+    /// `AI` for `A1` as it does in plates.
+    LicenceClasses(&'static [String]),
+    /// A whole number of kg or mm as printed: `25000kg`, `49吨`, `6850mm`,
+    /// `9100`, its first digit not 0, its value from `min` to `max` (so
+    /// that `40号`, a misread `40吨`, is not read as 40 kg).
+    Quantity { unit: Quantity, min: u64, max: u64 },
 }
+
+/// What a [`Grammar::Quantity`] measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    Mass,
+    Length,
+}
+
+impl Quantity {
+    /// The units printed after the number, and none.
+    fn units(self) -> &'static [&'static str] {
+        match self {
+            Quantity::Mass => &["", "kg", "t", "吨", "千克", "公斤"],
+            Quantity::Length => &["", "mm", "毫米"],
+        }
+    }
+}
+
+/// How many digits a printed mass or length has: 80 kg to 999 999 kg, a
+/// width of 2550 mm, a length of 18100 mm.
+const QUANTITY_DIGITS: std::ops::RangeInclusive<usize> = 2..=6;
+
+/// The most licence classes one licence prints.
+const MAX_CLASSES: usize = 3;
 
 /// The years a licence's date can have; a reading outside them is a
 /// misread (the `6` a seal's ring made of the `0` in `2023`).
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 impl Grammar {
+    /// Whether the grammar fixes its characters (a code or a list of
+    /// codes), so that a reading of it needs no likeness to what greedy
+    /// decoding read.
     pub fn is_code(self) -> bool {
-        matches!(self, Grammar::Code(_))
+        matches!(self, Grammar::Code(_) | Grammar::LicenceClasses(_))
     }
 
     /// The canonical value `text` (a reading of this grammar's shapes)
@@ -37,6 +72,19 @@ impl Grammar {
             Grammar::Code(code) => code.check(text).is_ok().then(|| text.to_string()),
             Grammar::Date => normalize::date(text).filter(|d| YEARS.contains(&chrono::Datelike::year(d))).map(|d| d.to_string()),
             Grammar::Month => normalize::month(text).filter(|m| YEARS.contains(&m.year)).map(|m| m.to_string()),
+            Grammar::LicenceClasses(classes) => {
+                let tokens = normalize::licence_classes(text);
+                let known = !tokens.is_empty() && tokens.len() <= MAX_CLASSES && tokens.iter().all(|t| classes.contains(t));
+                (known && text.chars().all(|c| c.is_ascii_alphanumeric())).then(|| tokens.concat())
+            }
+            Grammar::Quantity { unit, min, max } => {
+                let t = normalize::text(text);
+                let n = match unit {
+                    Quantity::Mass => crate::types::Kg::parse(&t).ok()?.0,
+                    Quantity::Length => crate::types::Mm::parse(&t).ok()?.0,
+                };
+                (min..=max).contains(&u64::from(n)).then(|| n.to_string())
+            }
         }
     }
 }
@@ -47,7 +95,48 @@ pub(crate) fn templates(grammar: Grammar, alphabet: &[char]) -> Vec<Vec<Vec<usiz
     match grammar {
         Grammar::Code(code) => code_templates(code, alphabet),
         Grammar::Date | Grammar::Month => dated_templates(grammar == Grammar::Date, alphabet),
+        Grammar::LicenceClasses(classes) => class_templates(classes, alphabet),
+        Grammar::Quantity { unit, .. } => quantity_templates(unit, alphabet),
     }
+}
+
+/// The shapes of a whole number of [`QUANTITY_DIGITS`] digits, the first
+/// not 0, then one of the quantity's units (or none).
+fn quantity_templates(q: Quantity, alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
+    let class = |c: char| alphabet.iter().position(|&a| a == c).map(|i| i + 1);
+    let digits: Vec<usize> = ('0'..='9').filter_map(class).collect();
+    let first: Vec<usize> = ('1'..='9').filter_map(class).collect();
+    let mut shapes = vec![];
+    for n in QUANTITY_DIGITS {
+        for unit in q.units() {
+            let Some(unit) = unit.chars().map(|c| class(c).map(|k| vec![k])).collect::<Option<Vec<_>>>() else { continue };
+            shapes.push([vec![first.clone()], vec![digits.clone(); n - 1], unit].concat());
+        }
+    }
+    shapes
+}
+
+/// The shapes of one to [`MAX_CLASSES`] licence classes run together: each
+/// a letter, or a letter and a digit, of those `classes` use. Which
+/// letter goes with which digit is left to [`Grammar::value`].
+fn class_templates(classes: &[String], alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
+    let set = |chars: &mut dyn Iterator<Item = char>| -> Vec<usize> {
+        let mut v: Vec<usize> = chars.filter_map(|c| alphabet.iter().position(|&a| a == c).map(|i| i + 1)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let letters = set(&mut classes.iter().filter_map(|c| c.chars().next()));
+    let digits = set(&mut classes.iter().filter_map(|c| c.chars().nth(1)));
+    let tokens = [vec![letters.clone()], vec![letters, digits]];
+    let mut shapes: Vec<Vec<Vec<usize>>> = vec![vec![]];
+    let mut out = vec![];
+    for _ in 0..MAX_CLASSES {
+        shapes = shapes.iter().flat_map(|s| tokens.iter().map(move |t| [s.clone(), t.clone()].concat())).collect();
+        out.extend(shapes.iter().cloned());
+    }
+    out.retain(|t| t.iter().all(|c| !c.is_empty()));
+    out
 }
 
 /// The shapes of a date (`day`) or a month: a year of 19xx or 20xx, then
@@ -173,6 +262,45 @@ mod tests {
         let months = templates(Grammar::Month, &alphabet);
         assert_eq!(months.len(), 8);
         assert!(months.iter().any(|t| t.len() == 8 && t[7] == [class('月')]));
+    }
+
+    #[test]
+    fn licence_classes_are_one_to_three_codes_of_the_list_with_no_i_for_a_one() {
+        let classes: &'static [String] = Box::leak(["A1", "A2", "B2", "C1", "D", "E"].map(String::from).to_vec().into_boxed_slice());
+        let alphabet: Vec<char> = "0123456789ABCDEFIO".chars().collect();
+        let class = |c: char| alphabet.iter().position(|&a| a == c).unwrap() + 1;
+        let shapes = templates(Grammar::LicenceClasses(classes), &alphabet);
+        // A letter or a letter and a digit, one to three times: 2 + 4 + 8.
+        assert_eq!(shapes.len(), 14);
+        assert!(shapes.iter().all(|t| t[0] == [class('A'), class('B'), class('C'), class('D'), class('E')]));
+        assert!(shapes.iter().any(|t| t.len() == 2 && t[1] == [class('1'), class('2')]));
+        let g = Grammar::LicenceClasses(classes);
+        assert_eq!(g.value("A2D").as_deref(), Some("A2D"));
+        assert_eq!(g.value("AI"), None);
+        assert_eq!(g.value("B1"), None, "B1 is not in this list");
+        assert!(g.is_code());
+    }
+
+    #[test]
+    fn a_quantity_is_digits_then_a_unit_and_its_value_is_in_kg_or_mm() {
+        let alphabet: Vec<char> = "0123456789kgtmOI吨".chars().collect();
+        let class = |c: char| alphabet.iter().position(|&a| a == c).unwrap() + 1;
+        let mass_g = Grammar::Quantity { unit: Quantity::Mass, min: 300, max: 1_000_000 };
+        let length_g = Grammar::Quantity { unit: Quantity::Length, min: 1000, max: 30_000 };
+        let mass = templates(mass_g, &alphabet);
+        // Two to six digits, each with none, kg, t or 吨 (千克 and 公斤 are
+        // not in this alphabet).
+        assert_eq!(mass.len(), 5 * 4);
+        assert!(mass.iter().all(|t| !t[0].contains(&class('0')) && t.iter().all(|c| !c.contains(&class('O')))));
+        assert!(mass.iter().any(|t| t.len() == 7 && t[5] == [class('k')] && t[6] == [class('g')]));
+        assert_eq!(templates(length_g, &alphabet).len(), 5 * 2);
+        assert_eq!(mass_g.value("49吨").as_deref(), Some("49000"));
+        assert_eq!(mass_g.value("25000kg").as_deref(), Some("25000"));
+        assert_eq!(length_g.value("2550mm").as_deref(), Some("2550"));
+        assert_eq!(length_g.value("25O0mm"), None);
+        // A number outside the plausible range is no reading of it.
+        assert_eq!(mass_g.value("40"), None);
+        assert_eq!(mass_g.value("40吨").as_deref(), Some("40000"));
     }
 
     #[test]

@@ -174,8 +174,9 @@ impl Readers {
 }
 
 /// Reads again, by its grammar, every code field (VIN, plate, USCC, ID
-/// number) and every date or month the extractor found but that is not of
-/// its grammar: the characters of its span are decoded once more with only
+/// number, licence classes) and every date, month, mass or length the
+/// extractor found but that is not of its grammar (`25O00kg`, `2S50`):
+/// the characters of its span are decoded once more with only
 /// the classes the grammar allows at each position
 /// ([`OcrEngine::read_span_as`]). A reading that passes the grammar
 /// replaces the field, with the confidence that reading has (a character
@@ -190,22 +191,28 @@ impl Readers {
 /// A date's span reaches out over the letters and digits beside it in its
 /// box: a seal's ring across a date's first digit made `2h20-03-14` of
 /// `2020-03-14`, and the extractor took only the part that looked like a
-/// date. A date read again must be a repair of what greedy decoding read
-/// there ([`is_repair`]).
+/// date. A mass's or length's span does the same. Either, read again, must
+/// be a repair of what greedy decoding read there ([`is_repair`]), and a
+/// mass or length a plausible one (`rules/fields.toml`).
 pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageText, ex: &mut crate::extract::Extraction) {
     use crate::document::FieldType;
-    use crate::ocr::grammar::Grammar;
+    use crate::ocr::grammar::{Grammar, Quantity};
     use crate::types::Code;
     let trailer = ex.fields.get("vehicle_type").is_some_and(|t| t.text().contains("挂车"));
-    let types = ex.kind.fields();
+    let kind = ex.kind;
     for (key, f) in ex.fields.iter_mut() {
-        let field_type = types.iter().find(|(k, _)| k == key).map(|(_, t)| *t);
-        let grammar = match (Code::of_field(key), field_type) {
+        let grammar = match (Code::of_field(key), kind.field_type(key)) {
             (Some(Code::Plate), _) if trailer && !f.text().ends_with('挂') => Grammar::Code(Code::TrailerPlate),
             _ if f.is_readable() => continue,
             (Some(code), _) => Grammar::Code(code),
+            (None, Some(FieldType::Code)) if key == "permitted_class" => Grammar::LicenceClasses(&crate::extract::typed::embedded_bounds().licence_classes.value),
             (None, Some(FieldType::Date | FieldType::OpenEnd)) => Grammar::Date,
             (None, Some(FieldType::Month)) => Grammar::Month,
+            (None, Some(t @ (FieldType::Mass | FieldType::Length))) => {
+                let Some(b) = crate::extract::typed::plausible(key, t, crate::extract::typed::embedded_bounds()) else { continue };
+                let unit = if t == FieldType::Mass { Quantity::Mass } else { Quantity::Length };
+                Grammar::Quantity { unit, min: b.min, max: b.max }
+            }
             _ => continue,
         };
         let inside = |b: crate::BBox| {
@@ -213,22 +220,26 @@ pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageTe
             (f.bbox.x..f.bbox.x + f.bbox.w).contains(&cx) && (f.bbox.y..f.bbox.y + f.bbox.h).contains(&cy)
         };
         let mut chars: Vec<&crate::ocr::TextChar> = text.lines.iter().flat_map(|l| &l.chars).filter(|c| c.source.is_some() && inside(c.bbox)).collect();
-        if matches!(grammar, Grammar::Date | Grammar::Month) {
-            chars = widen_to_box_neighbours(text, &chars);
+        if !grammar.is_code() {
+            chars = widen_to_box_neighbours(text, &chars, matches!(grammar, Grammar::Quantity { .. }));
         }
         if let Ok(Some(read)) = ocr.read_span_as(page, text, &chars, grammar)
             && let Some(first) = read.first()
             && (grammar.is_code() || is_repair(&chars, &read))
             && let Some(value) = grammar.value(&read.iter().map(|c| c.ch).collect::<String>())
         {
+            let value = match grammar {
+                Grammar::Quantity { .. } => value.parse::<u64>().map_or(serde_json::Value::Null, |n| serde_json::json!(n)),
+                _ => serde_json::json!(value),
+            };
             let confidence = read.iter().map(|c| c.confidence).fold(1f32, f32::min);
             let bbox = read.iter().fold(first.bbox, |b, c| b.union(c.bbox));
-            *f = crate::document::Field::new(serde_json::json!(value), confidence, bbox);
+            *f = crate::document::Field::new(value, confidence, bbox);
         }
     }
 }
 
-/// How many characters a date read again may change, add or (none) drop
+/// How many characters a date, mass or length read again may change, add or (none) drop
 /// against greedy decoding's reading of its span: a digit a seal's ring
 /// hid or garbled. More would be made up: `2030`, the year alone, read as
 /// `2020-03-01`; `25000kg` as `2000-09`.
@@ -246,8 +257,9 @@ fn is_repair(greedy: &[&crate::ocr::TextChar], read: &[crate::ocr::TextChar]) ->
 }
 
 /// `chars` (of one box) with the ASCII letters and digits next to them in
-/// that box, on either side.
-fn widen_to_box_neighbours<'a>(text: &'a crate::ocr::PageText, chars: &[&'a crate::ocr::TextChar]) -> Vec<&'a crate::ocr::TextChar> {
+/// that box, on either side; with `unit`, and the character after those,
+/// where a quantity's unit stands (`40号`, a misread `40吨`).
+fn widen_to_box_neighbours<'a>(text: &'a crate::ocr::PageText, chars: &[&'a crate::ocr::TextChar], unit: bool) -> Vec<&'a crate::ocr::TextChar> {
     let Some(region) = chars.first().and_then(|c| c.source).map(|s| s.region) else {
         return chars.to_vec();
     };
@@ -260,6 +272,9 @@ fn widen_to_box_neighbours<'a>(text: &'a crate::ocr::PageText, chars: &[&'a crat
         lo -= 1;
     }
     while hi + 1 < of_box.len() && of_box[hi + 1].ch.is_ascii_alphanumeric() {
+        hi += 1;
+    }
+    if unit && hi + 1 < of_box.len() && !of_box[hi + 1].ch.is_whitespace() {
         hi += 1;
     }
     of_box[lo..=hi].to_vec()
