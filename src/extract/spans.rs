@@ -326,6 +326,15 @@ fn lookalike_digits(text: &str) -> String {
         .collect()
 }
 
+/// `text` without a leading label of `key` and the colon after it.
+fn without_label<'a>(kind: DocKind, key: &str, text: &'a str) -> &'a str {
+    let t = text.trim_start();
+    crate::document::labels(kind, key)
+        .iter()
+        .find_map(|l| t.strip_prefix(l).map(str::trim_start).and_then(|r| r.strip_prefix([':', '：'])).map(str::trim_start).filter(|r| !r.is_empty()))
+        .unwrap_or(text)
+}
+
 /// In a business scope a colon only follows a heading (许可项目：,
 /// 一般项目：); anywhere else it is OCR's reading of the semicolon between
 /// two items (`；` and `：` differ by a small tail).
@@ -454,8 +463,11 @@ pub(super) fn typed(kind: DocKind, key: &str, t: FieldType, text: &str) -> Resul
     super::typed::problem(kind, key, &v, super::typed::embedded_bounds()).map_or(Ok(v), Err)
 }
 
-/// The field read from `text`: its value, or `text` marked unreadable.
+/// The field read from `text`: its value, or `text` marked unreadable. A
+/// text that starts with its field's label and a colon (`经营范围：许可项目…`,
+/// the tagger having taken the label in) is read without them.
 pub(super) fn field(kind: DocKind, key: &str, t: FieldType, text: &str, confidence: f32, bbox: BBox) -> Field {
+    let text = if t == FieldType::Text { without_label(kind, key, text) } else { text };
     match typed(kind, key, t, text) {
         Ok(Value::String(v)) if key == "business_scope" => Field::new(json!(scope_separators(&v)), confidence, bbox),
         Ok(v) => Field::new(v, confidence, bbox),
@@ -476,7 +488,7 @@ pub const HEADINGS: [(&str, &str); 5] = [
 /// (护送车辆及设备, 护送作业要求, 应急处置措施 …): the nouns of
 /// `HEADINGS` and their common synonyms.
 const HEADING_WORDS: [(&str, &[&str]); 5] = [
-    ("vehicles", &["车辆"]),
+    ("vehicles", &["车辆", "护送车"]),
     ("personnel", &["人员"]),
     ("route", &["路线", "线路"]),
     ("procedure", &["操作", "作业", "细则"]),
@@ -848,6 +860,16 @@ mod tests {
     }
 
     #[test]
+    fn a_text_value_is_read_without_its_own_label_and_colon() {
+        let bl = DocKind::BusinessLicence;
+        let f = field(bl, "business_scope", FieldType::Text, "经营范围：许可项目：道路货物运输", 0.9, BBox::default());
+        assert_eq!(f.value, json!("许可项目:道路货物运输"));
+        // Without a colon the words may be the value's own.
+        let f = field(DocKind::VehicleLicence, "owner", FieldType::Text, "所有人民运输有限公司", 0.9, BBox::default());
+        assert_eq!(f.value, json!("所有人民运输有限公司"));
+    }
+
+    #[test]
     fn the_escort_sections_are_found_by_their_headings() {
         let text = "一、护送车辆配置\n……\n二、护送人员配备\n三、护送路线情况说明\n五、异常情况 处理";
         assert_eq!(escort_sections(text), ["vehicles", "personnel", "route", "contingency"]);
@@ -857,6 +879,7 @@ mod tests {
     fn escort_sections_worded_otherwise_are_found_by_short_headings_only() {
         let text = "一、护送车辆及设备\n（二）护送人员安排\n3.行驶路线\n第四部分 护送作业要求\n五、应急处置措施";
         assert_eq!(escort_sections(text), ["vehicles", "personnel", "route", "procedure", "contingency"]);
+        assert_eq!(escort_sections("一、护送车队组成"), ["vehicles"]);
         // A paragraph's line mentioning the words names no section.
         let body = "车队行驶速度不超过每小时40公里，护送人员在操作时按路线行驶，遇异常情况立即停车";
         assert!(escort_sections(body).is_empty());
