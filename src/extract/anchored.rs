@@ -1006,33 +1006,33 @@ mod tests {
         assert_eq!((got["valid_from"].confidence, got["valid_until"].confidence), (0.9, 0.9));
     }
 
+    /// A vehicle licence's row of brand model and VIN under their labels,
+    /// after `fill` with the tagger's `(field, value, confidence, x, width)`.
+    fn brand_and_vin_filled(tagged: &[(&str, &str, f32, u32, u32)]) -> BTreeMap<String, Field> {
+        let p = page(&[("品牌型号", 450, 390), ("车辆识别代号", 800, 390), ("华骏牌ZCZ9400TPB", 460, 430), ("LA9PB3F35LG818632", 810, 430)]);
+        let mut got: BTreeMap<String, Field> =
+            tagged.iter().map(|&(k, v, c, x, w)| (k.to_string(), Field::new(json!(v), c, BBox::new(x, 430, w, 24)))).collect();
+        fill(DocKind::VehicleLicence, &p, &mut got);
+        got
+    }
+
     #[test]
     fn a_tagged_value_its_label_confirms_is_as_sure_as_the_labels_reading() {
-        let p = page(&[("品牌型号", 450, 390), ("车辆识别代号", 800, 390), ("华骏牌ZCZ9400TPB", 460, 430), ("LA9PB3F35LG818632", 810, 430)]);
-        let mut got = BTreeMap::new();
         // The tagger doubted the VIN was the VIN; a doubtful brand model
         // that no label confirms stays doubtful.
-        got.insert("vin".to_string(), Field::new(json!("LA9PB3F35LG818632"), 0.001, BBox::new(810, 430, 204, 24)));
-        got.insert("brand_model".to_string(), Field::new(json!("华骏牌ZCZ9400TP8"), 0.3, BBox::new(460, 430, 180, 24)));
-        fill(DocKind::VehicleLicence, &p, &mut got);
+        let got = brand_and_vin_filled(&[("vin", "LA9PB3F35LG818632", 0.001, 810, 204), ("brand_model", "华骏牌ZCZ9400TP8", 0.3, 460, 180)]);
         assert_eq!(got["vin"].confidence, 0.9);
         assert_eq!(got["brand_model"].confidence, 0.3);
     }
 
     #[test]
     fn a_tagged_value_the_tagger_doubted_gives_way_to_its_labels_reading_and_keeps_the_doubt() {
-        let p = page(&[("品牌型号", 450, 390), ("车辆识别代号", 800, 390), ("华骏牌ZCZ9400TPB", 460, 430), ("LA9PB3F35LG818632", 810, 430)]);
-        let mut got = BTreeMap::new();
-        got.insert("brand_model".to_string(), Field::new(json!("华骏牌ZCZ94O0TP8"), 0.01, BBox::new(460, 430, 156, 24)));
-        got.insert("vin".to_string(), Field::new(json!("LA9PB3F35LG818682"), 0.3, BBox::new(810, 430, 204, 24)));
-        fill(DocKind::VehicleLicence, &p, &mut got);
+        let got = brand_and_vin_filled(&[("brand_model", "华骏牌ZCZ94O0TP8", 0.01, 460, 156), ("vin", "LA9PB3F35LG818682", 0.3, 810, 204)]);
         assert_eq!((&got["brand_model"].value, got["brand_model"].confidence), (&json!("华骏牌ZCZ9400TPB"), 0.01));
         assert_eq!((&got["vin"].value, got["vin"].confidence), (&json!("LA9PB3F35LG818632"), 0.3));
         assert_eq!(got["brand_model"].bbox, BBox::new(460, 430, 156, 24));
         // A text run on past the label's reading, or cut short of it, stays.
-        let mut got = BTreeMap::new();
-        got.insert("brand_model".to_string(), Field::new(json!("华骏牌ZCZ9400TPBLA9PB"), 0.01, BBox::new(460, 430, 400, 24)));
-        fill(DocKind::VehicleLicence, &p, &mut got);
+        let got = brand_and_vin_filled(&[("brand_model", "华骏牌ZCZ9400TPBLA9PB", 0.01, 460, 400)]);
         assert_eq!(got["brand_model"].value, json!("华骏牌ZCZ9400TPBLA9PB"));
     }
 
