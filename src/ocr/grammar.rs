@@ -18,6 +18,9 @@ pub enum Grammar {
     Date,
     /// A month so printed: `2027-08`, `2027.8`, `2027年08月`.
     Month,
+    /// A date, or 长期 (a term without end: a business licence's
+    /// 营业期限, an ID card's validity).
+    OpenEnd,
     /// A driving licence's permitted classes (准驾车型): one to three of
     /// these codes run together, `A2`, `A2D`, `B2E`. The recogniser reads
     /// `AI` for `A1` as it does in plates.
@@ -72,6 +75,10 @@ impl Grammar {
             Grammar::Code(code) => code.check(text).is_ok().then(|| text.to_string()),
             Grammar::Date => normalize::date(text).filter(|d| YEARS.contains(&chrono::Datelike::year(d))).map(|d| d.to_string()),
             Grammar::Month => normalize::month(text).filter(|m| YEARS.contains(&m.year)).map(|m| m.to_string()),
+            Grammar::OpenEnd => match normalize::open_end(text)? {
+                d if d == "long_term" => Some(d),
+                _ => Grammar::Date.value(text),
+            },
             Grammar::LicenceClasses(classes) => {
                 let tokens = normalize::licence_classes(text);
                 let known = !tokens.is_empty() && tokens.len() <= MAX_CLASSES && tokens.iter().all(|t| classes.contains(t));
@@ -95,6 +102,12 @@ pub(crate) fn templates(grammar: Grammar, alphabet: &[char]) -> Vec<Vec<Vec<usiz
     match grammar {
         Grammar::Code(code) => code_templates(code, alphabet),
         Grammar::Date | Grammar::Month => dated_templates(grammar == Grammar::Date, alphabet),
+        Grammar::OpenEnd => {
+            let mut shapes = dated_templates(true, alphabet);
+            let long_term: Option<Vec<Vec<usize>>> = "长期".chars().map(|c| alphabet.iter().position(|&a| a == c).map(|i| vec![i + 1])).collect();
+            shapes.extend(long_term);
+            shapes
+        }
         Grammar::LicenceClasses(classes) => class_templates(classes, alphabet),
         Grammar::Quantity { unit, .. } => quantity_templates(unit, alphabet),
     }
@@ -261,6 +274,10 @@ mod tests {
         assert!(shapes.iter().any(|t| t.len() == 11 && t[10] == [class('日')]));
         let months = templates(Grammar::Month, &alphabet);
         assert_eq!(months.len(), 8);
+        // An open end is a date or 长期 (not in this alphabet: dates alone).
+        assert_eq!(templates(Grammar::OpenEnd, &alphabet).len(), 16);
+        let alphabet: Vec<char> = "0123456789-./年月日长期".chars().collect();
+        assert_eq!(templates(Grammar::OpenEnd, &alphabet).len(), 17);
         assert!(months.iter().any(|t| t.len() == 8 && t[7] == [class('月')]));
     }
 
@@ -310,6 +327,9 @@ mod tests {
         assert_eq!(Grammar::Date.value("2623-02-04"), None);
         assert_eq!(Grammar::Date.value("2023-02-30"), None);
         assert_eq!(Grammar::Month.value("2027年08月").as_deref(), Some("2027-08"));
+        assert_eq!(Grammar::OpenEnd.value("长期").as_deref(), Some("long_term"));
+        assert_eq!(Grammar::OpenEnd.value("2029年1月2日").as_deref(), Some("2029-01-02"));
+        assert_eq!(Grammar::OpenEnd.value("2623-02-04"), None);
         assert_eq!(Grammar::Code(Code::Plate).value("皖A05279").as_deref(), Some("皖A05279"));
         assert_eq!(Grammar::Code(Code::Plate).value("皖AO5279"), None);
     }

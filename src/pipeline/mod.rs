@@ -206,7 +206,8 @@ pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageTe
             _ if f.is_readable() => continue,
             (Some(code), _) => Grammar::Code(code),
             (None, Some(FieldType::Code)) if key == "permitted_class" => Grammar::LicenceClasses(&crate::extract::typed::embedded_bounds().licence_classes.value),
-            (None, Some(FieldType::Date | FieldType::OpenEnd)) => Grammar::Date,
+            (None, Some(FieldType::Date)) => Grammar::Date,
+            (None, Some(FieldType::OpenEnd)) => Grammar::OpenEnd,
             (None, Some(FieldType::Month)) => Grammar::Month,
             (None, Some(t @ (FieldType::Mass | FieldType::Length))) => {
                 let Some(b) = crate::extract::typed::plausible(key, t, crate::extract::typed::embedded_bounds()) else { continue };
@@ -225,7 +226,7 @@ pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageTe
         }
         if let Ok(Some(read)) = ocr.read_span_as(page, text, &chars, grammar)
             && let Some(first) = read.first()
-            && (grammar.is_code() || is_repair(&chars, &read))
+            && (grammar.is_code() || is_repair(&chars, &read, !matches!(grammar, Grammar::Quantity { .. })))
             && let Some(value) = grammar.value(&read.iter().map(|c| c.ch).collect::<String>())
         {
             let value = match grammar {
@@ -249,11 +250,13 @@ const DATE_REPAIR_EDITS: usize = 2;
 /// [`DATE_REPAIR_EDITS`] edits, and not shorter. A shorter reading drops
 /// characters the recogniser saw, and the confidence of what it keeps
 /// does not show that (`192026-12-10`, two dates run together, read as a
-/// sure `1906-12-10`).
-fn is_repair(greedy: &[&crate::ocr::TextChar], read: &[crate::ocr::TextChar]) -> bool {
+/// sure `1906-12-10`). Without `add`, not longer either: a digit added to
+/// a mass multiplies it by ten (`q吨`, a 9 t curb mass, was read `90吨`).
+fn is_repair(greedy: &[&crate::ocr::TextChar], read: &[crate::ocr::TextChar], add: bool) -> bool {
     let g: Vec<char> = greedy.iter().map(|c| c.ch).collect();
     let r: Vec<char> = read.iter().map(|c| c.ch).collect();
-    r.len() >= g.len() && crate::ocr::metrics::edit_distance(&g, &r) <= DATE_REPAIR_EDITS
+    let length = if add { r.len() >= g.len() } else { r.len() == g.len() };
+    length && crate::ocr::metrics::edit_distance(&g, &r) <= DATE_REPAIR_EDITS
 }
 
 /// `chars` (of one box) with the ASCII letters and digits next to them in
@@ -538,9 +541,13 @@ mod tests {
         s.chars().map(|ch| TextChar { ch, confidence: 0.9, bbox: crate::BBox::default(), source: None, seen: None }).collect()
     }
 
-    fn repairs(greedy: &str, read: &str) -> bool {
+    fn repairs_adding(greedy: &str, read: &str, add: bool) -> bool {
         let g = chars(greedy);
-        is_repair(&g.iter().collect::<Vec<_>>(), &chars(read))
+        is_repair(&g.iter().collect::<Vec<_>>(), &chars(read), add)
+    }
+
+    fn repairs(greedy: &str, read: &str) -> bool {
+        repairs_adding(greedy, read, true)
     }
 
     #[test]
@@ -553,5 +560,12 @@ mod tests {
         // A year alone, or a mass, is no date to mend.
         assert!(!repairs("2030", "2020-03-01"));
         assert!(!repairs("25000kg", "2000-09"));
+    }
+
+    #[test]
+    fn a_mass_read_again_may_mend_its_characters_but_not_add_a_digit() {
+        assert!(repairs_adding("q吨", "9吨", false));
+        assert!(repairs_adding("40号", "40吨", false));
+        assert!(!repairs_adding("q吨", "90吨", false));
     }
 }
