@@ -226,7 +226,8 @@ pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageTe
         }
         if let Ok(Some(read)) = ocr.read_span_as(page, text, &chars, grammar)
             && let Some(first) = read.first()
-            && (grammar.is_code() || is_repair(&chars, &read, !matches!(grammar, Grammar::Quantity { .. })))
+            && (grammar.is_code() || is_repair(&chars, &read))
+            && (!matches!(grammar, Grammar::Quantity { .. }) || adds_no_digit(&chars, &read))
             && let Some(value) = grammar.value(&read.iter().map(|c| c.ch).collect::<String>())
         {
             let value = match grammar {
@@ -250,13 +251,21 @@ const DATE_REPAIR_EDITS: usize = 2;
 /// [`DATE_REPAIR_EDITS`] edits, and not shorter. A shorter reading drops
 /// characters the recogniser saw, and the confidence of what it keeps
 /// does not show that (`192026-12-10`, two dates run together, read as a
-/// sure `1906-12-10`). Without `add`, not longer either: a digit added to
-/// a mass multiplies it by ten (`q吨`, a 9 t curb mass, was read `90吨`).
-fn is_repair(greedy: &[&crate::ocr::TextChar], read: &[crate::ocr::TextChar], add: bool) -> bool {
+/// sure `1906-12-10`).
+fn is_repair(greedy: &[&crate::ocr::TextChar], read: &[crate::ocr::TextChar]) -> bool {
     let g: Vec<char> = greedy.iter().map(|c| c.ch).collect();
     let r: Vec<char> = read.iter().map(|c| c.ch).collect();
-    let length = if add { r.len() >= g.len() } else { r.len() == g.len() };
-    length && crate::ocr::metrics::edit_distance(&g, &r) <= DATE_REPAIR_EDITS
+    r.len() >= g.len() && crate::ocr::metrics::edit_distance(&g, &r) <= DATE_REPAIR_EDITS
+}
+
+/// Whether a mass or length read again has no more digits than greedy
+/// decoding saw letters and digits in its number: a digit added multiplies
+/// it by ten (`q吨`, a 9-tonne curb mass, was read `90吨`), where a unit
+/// added is what the span's last character was (`200` → `200吨`).
+fn adds_no_digit(greedy: &[&crate::ocr::TextChar], read: &[crate::ocr::TextChar]) -> bool {
+    let seen = greedy.iter().filter(|c| c.ch.is_ascii_alphanumeric()).count();
+    let unit_letters = read.iter().filter(|c| c.ch.is_ascii_alphabetic()).count();
+    read.iter().filter(|c| c.ch.is_ascii_digit()).count() + unit_letters <= seen
 }
 
 /// `chars` (of one box) with the ASCII letters and digits next to them in
@@ -534,20 +543,21 @@ impl Precheck {
 
 #[cfg(test)]
 mod tests {
-    use super::is_repair;
+    use super::{adds_no_digit, is_repair};
     use crate::ocr::TextChar;
 
     fn chars(s: &str) -> Vec<TextChar> {
         s.chars().map(|ch| TextChar { ch, confidence: 0.9, bbox: crate::BBox::default(), source: None, seen: None }).collect()
     }
 
-    fn repairs_adding(greedy: &str, read: &str, add: bool) -> bool {
+    fn repairs(greedy: &str, read: &str) -> bool {
         let g = chars(greedy);
-        is_repair(&g.iter().collect::<Vec<_>>(), &chars(read), add)
+        is_repair(&g.iter().collect::<Vec<_>>(), &chars(read))
     }
 
-    fn repairs(greedy: &str, read: &str) -> bool {
-        repairs_adding(greedy, read, true)
+    fn mends_a_quantity(greedy: &str, read: &str) -> bool {
+        let g = chars(greedy);
+        repairs(greedy, read) && adds_no_digit(&g.iter().collect::<Vec<_>>(), &chars(read))
     }
 
     #[test]
@@ -563,9 +573,12 @@ mod tests {
     }
 
     #[test]
-    fn a_mass_read_again_may_mend_its_characters_but_not_add_a_digit() {
-        assert!(repairs_adding("q吨", "9吨", false));
-        assert!(repairs_adding("40号", "40吨", false));
-        assert!(!repairs_adding("q吨", "90吨", false));
+    fn a_mass_read_again_may_mend_its_characters_and_add_a_unit_but_not_a_digit() {
+        assert!(mends_a_quantity("q吨", "9吨"));
+        assert!(mends_a_quantity("40号", "40吨"));
+        assert!(mends_a_quantity("200", "200吨"));
+        assert!(mends_a_quantity("25O00kg", "25000kg"));
+        assert!(!mends_a_quantity("q吨", "90吨"));
+        assert!(!mends_a_quantity("2500kg", "25000kg"));
     }
 }
