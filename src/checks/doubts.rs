@@ -101,10 +101,7 @@ fn field_chars<'d>(doc: &'d Document, key: &str) -> Option<Vec<&'d TextChar>> {
     if b.w == 0 || b.h == 0 {
         return None;
     }
-    let inside = |c: &TextChar| {
-        let (x, y) = (c.bbox.x + c.bbox.w / 2, c.bbox.y + c.bbox.h / 2);
-        b.x <= x && x < b.x + b.w && b.y <= y && y < b.y + b.h
-    };
+    let inside = |c: &TextChar| b.holds_centre_of(c.bbox);
     let mut lines =
         doc.lines.iter().filter(|l| l.page.max(1) == f.page()).map(|l| l.chars.iter().filter(|c| inside(c)).collect::<Vec<_>>()).filter(|c| !c.is_empty());
     let chars = lines.next()?;

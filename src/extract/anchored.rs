@@ -682,10 +682,7 @@ const TAGGER_DOUBT: f32 = 0.5;
 /// is then the better evidence. (A value glued to its own label, 姓名王琳,
 /// is cut from a word too, but the label's reading is then the same.)
 fn cut_from_a_word(page: &PageText, b: BBox) -> bool {
-    let inside = |c: &TextChar| {
-        let (x, y) = (c.bbox.x + c.bbox.w / 2, c.bbox.y + c.bbox.h / 2);
-        (b.x..b.x + b.w).contains(&x) && (b.y..b.y + b.h).contains(&y)
-    };
+    let inside = |c: &TextChar| b.holds_centre_of(c.bbox);
     page.lines.iter().any(|l| {
         let (Some(first), Some(last)) = (l.chars.iter().position(inside), l.chars.iter().rposition(inside)) else { return false };
         let han = |i: Option<usize>| i.and_then(|i| l.chars.get(i)).is_some_and(|c| normalize::is_han(c.ch));

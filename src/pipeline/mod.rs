@@ -216,11 +216,8 @@ pub fn reread_by_grammar(ocr: &OcrEngine, page: &Page, text: &crate::ocr::PageTe
             }
             _ => continue,
         };
-        let inside = |b: crate::BBox| {
-            let (cx, cy) = (b.x + b.w / 2, b.y + b.h / 2);
-            (f.bbox.x..f.bbox.x + f.bbox.w).contains(&cx) && (f.bbox.y..f.bbox.y + f.bbox.h).contains(&cy)
-        };
-        let mut chars: Vec<&crate::ocr::TextChar> = text.lines.iter().flat_map(|l| &l.chars).filter(|c| c.source.is_some() && inside(c.bbox)).collect();
+        let mut chars: Vec<&crate::ocr::TextChar> =
+            text.lines.iter().flat_map(|l| &l.chars).filter(|c| c.source.is_some() && f.bbox.holds_centre_of(c.bbox)).collect();
         if !grammar.is_code() {
             chars = widen_to_box_neighbours(text, &chars, matches!(grammar, Grammar::Quantity { .. }));
         }

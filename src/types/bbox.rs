@@ -42,6 +42,13 @@ impl BBox {
         let smaller = (self.w as u64 * self.h as u64).min(other.w as u64 * other.h as u64);
         if smaller == 0 { 0.0 } else { (w as u64 * h as u64) as f32 / smaller as f32 }
     }
+
+    /// Whether `other`'s centre lies inside this box: how a character is
+    /// known to belong to a field's box even when its own box spills over.
+    pub fn holds_centre_of(self, other: BBox) -> bool {
+        let (x, y) = (other.x + other.w / 2, other.y + other.h / 2);
+        (self.x..self.x + self.w).contains(&x) && (self.y..self.y + self.h).contains(&y)
+    }
 }
 
 impl From<[u32; 4]> for BBox {
@@ -67,6 +74,15 @@ mod tests {
         assert_eq!(a.overlap(BBox::new(90, 10, 20, 20)), 0.25);
         assert_eq!(a.overlap(BBox::new(100, 0, 10, 10)), 0.0);
         assert_eq!(a.overlap(BBox::default()), 0.0);
+    }
+
+    #[test]
+    fn a_box_holds_another_whose_centre_lies_inside_it() {
+        let field = BBox::new(100, 100, 60, 20);
+        assert!(field.holds_centre_of(BBox::new(90, 95, 30, 30)), "spills over the edge, centre inside");
+        assert!(!field.holds_centre_of(BBox::new(150, 100, 30, 20)), "centre at x 165, past the right edge");
+        assert!(!field.holds_centre_of(BBox::new(100, 110, 10, 20)), "centre on the bottom edge");
+        assert!(!BBox::default().holds_centre_of(BBox::default()), "an empty box holds nothing");
     }
 
     #[test]
