@@ -96,19 +96,34 @@ impl Grammar {
     }
 }
 
-/// Every shape `grammar` takes, each as the classes (alphabet index + 1; 0
-/// is the CTC blank) allowed at each position.
+/// The classes (alphabet index + 1; 0 is the CTC blank) of those of
+/// `chars` the recogniser can emit, sorted, each once.
+fn classes(chars: impl IntoIterator<Item = char>, alphabet: &[char]) -> Vec<usize> {
+    let mut v: Vec<usize> = chars.into_iter().filter_map(|c| alphabet.iter().position(|&a| a == c).map(|i| i + 1)).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// `text` one character at a time, or `None` when the recogniser cannot
+/// emit one of them.
+fn literal(text: &str, alphabet: &[char]) -> Option<Vec<Vec<usize>>> {
+    let shape: Vec<Vec<usize>> = text.chars().map(|c| classes([c], alphabet)).collect();
+    shape.iter().all(|c| !c.is_empty()).then_some(shape)
+}
+
+/// Every shape `grammar` takes, each as the classes allowed at each
+/// position (see [`classes`]).
 pub(crate) fn templates(grammar: Grammar, alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
     match grammar {
         Grammar::Code(code) => code_templates(code, alphabet),
         Grammar::Date | Grammar::Month => dated_templates(grammar == Grammar::Date, alphabet),
         Grammar::OpenEnd => {
             let mut shapes = dated_templates(true, alphabet);
-            let long_term: Option<Vec<Vec<usize>>> = "长期".chars().map(|c| alphabet.iter().position(|&a| a == c).map(|i| vec![i + 1])).collect();
-            shapes.extend(long_term);
+            shapes.extend(literal("长期", alphabet));
             shapes
         }
-        Grammar::LicenceClasses(classes) => class_templates(classes, alphabet),
+        Grammar::LicenceClasses(list) => class_templates(list, alphabet),
         Grammar::Quantity { unit, .. } => quantity_templates(unit, alphabet),
     }
 }
@@ -116,13 +131,12 @@ pub(crate) fn templates(grammar: Grammar, alphabet: &[char]) -> Vec<Vec<Vec<usiz
 /// The shapes of a whole number of [`QUANTITY_DIGITS`] digits, the first
 /// not 0, then one of the quantity's units (or none).
 fn quantity_templates(q: Quantity, alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
-    let class = |c: char| alphabet.iter().position(|&a| a == c).map(|i| i + 1);
-    let digits: Vec<usize> = ('0'..='9').filter_map(class).collect();
-    let first: Vec<usize> = ('1'..='9').filter_map(class).collect();
+    let digits = classes('0'..='9', alphabet);
+    let first = classes('1'..='9', alphabet);
     let mut shapes = vec![];
     for n in QUANTITY_DIGITS {
         for unit in q.units() {
-            let Some(unit) = unit.chars().map(|c| class(c).map(|k| vec![k])).collect::<Option<Vec<_>>>() else { continue };
+            let Some(unit) = literal(unit, alphabet) else { continue };
             shapes.push([vec![first.clone()], vec![digits.clone(); n - 1], unit].concat());
         }
     }
@@ -130,17 +144,11 @@ fn quantity_templates(q: Quantity, alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
 }
 
 /// The shapes of one to [`MAX_CLASSES`] licence classes run together: each
-/// a letter, or a letter and a digit, of those `classes` use. Which
+/// a letter, or a letter and a digit, of those `licence_classes` use. Which
 /// letter goes with which digit is left to [`Grammar::value`].
-fn class_templates(classes: &[String], alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
-    let set = |chars: &mut dyn Iterator<Item = char>| -> Vec<usize> {
-        let mut v: Vec<usize> = chars.filter_map(|c| alphabet.iter().position(|&a| a == c).map(|i| i + 1)).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let letters = set(&mut classes.iter().filter_map(|c| c.chars().next()));
-    let digits = set(&mut classes.iter().filter_map(|c| c.chars().nth(1)));
+fn class_templates(licence_classes: &[String], alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
+    let letters = classes(licence_classes.iter().filter_map(|c| c.chars().next()), alphabet);
+    let digits = classes(licence_classes.iter().filter_map(|c| c.chars().nth(1)), alphabet);
     let tokens = [vec![letters.clone()], vec![letters, digits]];
     let mut shapes: Vec<Vec<Vec<usize>>> = vec![vec![]];
     let mut out = vec![];
@@ -157,7 +165,7 @@ fn class_templates(classes: &[String], alphabet: &[char]) -> Vec<Vec<Vec<usize>>
 /// `-./` throughout, or 年 and 月 with 日 after the day (月 after a
 /// month).
 fn dated_templates(day: bool, alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
-    let set = |chars: &str| -> Vec<usize> { chars.chars().filter_map(|c| alphabet.iter().position(|&a| a == c).map(|i| i + 1)).collect() };
+    let set = |chars: &str| classes(chars.chars(), alphabet);
     let digits = set("0123456789");
     let year = vec![set("12"), set("90"), digits.clone(), digits.clone()];
     // A number of one or two digits: its first digit, of two, is at most `tens`.
@@ -192,12 +200,7 @@ fn dated_templates(day: bool, alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
 
 /// Every shape `code` takes.
 fn code_templates(code: Code, alphabet: &[char]) -> Vec<Vec<Vec<usize>>> {
-    let set = |chars: &mut dyn Iterator<Item = char>| -> Vec<usize> {
-        let mut v: Vec<usize> = chars.filter_map(|c| alphabet.iter().position(|&a| a == c).map(|i| i + 1)).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
+    let set = |chars: &mut dyn Iterator<Item = char>| classes(chars, alphabet);
     let digits = set(&mut ('0'..='9'));
     let letters_no_io = set(&mut ('A'..='Z').filter(|c| !matches!(c, 'I' | 'O')));
     let alnum_no_io = set(&mut ('0'..='9').chain(('A'..='Z').filter(|c| !matches!(c, 'I' | 'O'))));
@@ -270,7 +273,7 @@ mod tests {
         let shapes = templates(Grammar::Date, &alphabet);
         // Four separator styles, month and day each of one or two digits.
         assert_eq!(shapes.len(), 16);
-        assert!(shapes.iter().all(|t| t[0] == [class('1'), class('2')] && t[1] == [class('9'), class('0')]));
+        assert!(shapes.iter().all(|t| t[0] == [class('1'), class('2')] && t[1] == [class('0'), class('9')]));
         assert!(shapes.iter().any(|t| t.len() == 11 && t[10] == [class('日')]));
         let months = templates(Grammar::Month, &alphabet);
         assert_eq!(months.len(), 8);
