@@ -47,7 +47,7 @@ pub fn problem(kind: DocKind, key: &str, value: &Value, bounds: &Bounds) -> Opti
             Ok(m) => year_problem(m.year),
             Err(_) => Some("not a month".into()),
         },
-        FieldType::Mass => number_problem(value, &bounds.mass_kg, "kg"),
+        FieldType::Mass => number_problem(value, plausible(key, t, bounds)?, "kg"),
         FieldType::Length => number_problem(value, plausible(key, t, bounds)?, "mm"),
         FieldType::Integer => number_problem(value, &bounds.approved_passengers, ""),
         FieldType::Sections => None,
