@@ -207,7 +207,9 @@ fn region_logits(rec: &dyn Nets, source: &GrayImage, region: &TextRegion, min_wi
 }
 
 /// The most probable reading of frames `frames` of `logp` as one of
-/// `grammar`'s shapes that passes its check characters.
+/// `grammar`'s shapes that passes its check characters. When a shape's
+/// best path fails them, its readings one character away that the
+/// recogniser saw ([`substitutions`]) are tried.
 fn best_reading(
     logp: &[f32],
     frames: std::ops::Range<usize>,
@@ -218,19 +220,52 @@ fn best_reading(
     grammar: super::grammar::Grammar,
 ) -> Option<RegionText> {
     let part = &logp[frames.start * classes..frames.end * classes];
+    let passes = |d: &[DecodedChar]| grammar.value(&d.iter().map(|c| alphabet.get(c.class - 1).copied().unwrap_or('\u{FFFD}')).collect::<String>()).is_some();
     super::grammar::templates(grammar, alphabet)
         .iter()
-        .filter_map(|t| super::ctc::constrained_decode(part, frames.len(), classes, t))
-        .map(|(mut d, score)| {
+        .filter_map(|t| super::ctc::constrained_decode(part, frames.len(), classes, t).map(|(d, score)| (t, d, score)))
+        .flat_map(|(t, d, score)| if passes(&d) { vec![(d, score)] } else { substitutions(part, classes, t, &d, score) })
+        .filter(|(d, _)| passes(d))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(mut d, _)| {
             for c in &mut d {
                 c.first += frames.start;
                 c.last += frames.start;
             }
-            (place_chars(&d, alphabet, frame_w, width as f32), score)
+            place_chars(&d, alphabet, frame_w, width as f32)
         })
-        .filter(|(text, _)| grammar.value(&text.text()).is_some())
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(text, _)| text)
+}
+
+/// A class seen at least this probable over a character's frames is a
+/// reading the recogniser offers there, as the spelled search takes one
+/// (`checks::on_page`).
+const SUBSTITUTE_P: f32 = 0.02;
+
+/// The readings of `d` (a best path of `template`, scored `score`) that
+/// differ in one character: to a class the template allows there and the
+/// recogniser saw at least [`SUBSTITUTE_P`] probable over its frames. A
+/// check character that fails says one character is misread, not which:
+/// a blurred `M` read `3` at 0.96 and `M` at 0.03 made a USCC fail.
+/// Each keeps its own probability as its confidence, so the repair stays
+/// doubtful; the frames stay as they were.
+fn substitutions(logp: &[f32], classes: usize, template: &[Vec<usize>], d: &[DecodedChar], score: f32) -> Vec<(Vec<DecodedChar>, f32)> {
+    let mut out = vec![];
+    for (i, c) in d.iter().enumerate() {
+        for &k in &template[i] {
+            // Beside the same class with no blank between, CTC would read the two as one.
+            let merges = |n: Option<&DecodedChar>| n.is_some_and(|n| n.class == k && (n.last + 1 == c.first || c.last + 1 == n.first));
+            if k == c.class || merges(i.checked_sub(1).and_then(|j| d.get(j))) || merges(d.get(i + 1)) {
+                continue;
+            }
+            let p = (c.first..=c.last).map(|t| logp[t * classes + k]).fold(f32::NEG_INFINITY, f32::max).exp();
+            if p >= SUBSTITUTE_P {
+                let mut alt = d.to_vec();
+                alt[i] = DecodedChar { class: k, confidence: p, ..*c };
+                out.push((alt, score + p.ln() - c.confidence.ln()));
+            }
+        }
+    }
+    out
 }
 
 /// Reads `region` as a code of `grammar` ([`super::grammar`]): the best
@@ -293,4 +328,52 @@ fn place_chars(decoded: &[DecodedChar], alphabet: &[char], frame_w: f32, crop_w:
         .collect();
     let seen = vec![None; chars.len()];
     RegionText { chars, seen }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::grammar::Grammar;
+    use crate::types::Code;
+
+    /// Log-probabilities of `text` read one character a frame, each
+    /// followed by a blank frame, every character at 0.9 but for the
+    /// `(position, class's char, p)` of `also`, seen there too.
+    fn read(text: &str, alphabet: &[char], also: &[(usize, char, f32)]) -> (Vec<f32>, usize) {
+        let classes = alphabet.len() + 1;
+        let rest = (0.1f32 / classes as f32).ln();
+        let mut lp = vec![];
+        for (i, ch) in text.chars().enumerate() {
+            let mut frame = vec![rest; classes];
+            frame[alphabet.iter().position(|&a| a == ch).unwrap() + 1] = 0.9f32.ln();
+            for &(_, c, p) in also.iter().filter(|a| a.0 == i) {
+                frame[alphabet.iter().position(|&a| a == c).unwrap() + 1] = p.ln();
+            }
+            let mut blank = vec![rest; classes];
+            blank[0] = 0.9f32.ln();
+            lp.extend(frame);
+            lp.extend(blank);
+        }
+        (lp, text.chars().count() * 2)
+    }
+
+    #[test]
+    fn a_code_failing_its_check_character_takes_the_one_substitute_the_recogniser_saw() {
+        let alphabet: Vec<char> = "0123456789ABCDEFGHJKLMNPQRSTUWXY".chars().collect();
+        let classes = alphabet.len() + 1;
+        let uscc = Grammar::Code(Code::Uscc);
+        // 91370100MA6J0RXX9K with its M read 3: the check character fails.
+        let (lp, frames) = read("913701003A6J0RXX9K", &alphabet, &[(8, 'M', 0.03)]);
+        let r = best_reading(&lp, 0..frames, classes, &alphabet, 4.0, 144, uscc).expect("a repair");
+        assert_eq!(r.text(), "91370100MA6J0RXX9K");
+        assert!((r.chars[8].1 - 0.03).abs() < 1e-4, "the substitute keeps its own doubt");
+        // Not seen at 0.02 there: no reading passes, none is made up.
+        let (lp, frames) = read("913701003A6J0RXX9K", &alphabet, &[(8, 'M', 0.01)]);
+        assert!(best_reading(&lp, 0..frames, classes, &alphabet, 4.0, 144, uscc).is_none());
+        // A code that passes is read as it is, sure.
+        let (lp, frames) = read("91370100MA6J0RXX9K", &alphabet, &[(3, '1', 0.05)]);
+        let r = best_reading(&lp, 0..frames, classes, &alphabet, 4.0, 144, uscc).unwrap();
+        assert_eq!(r.text(), "91370100MA6J0RXX9K");
+        assert!(r.chars.iter().all(|c| c.1 > 0.8));
+    }
 }
