@@ -16,7 +16,9 @@
 //!   span that is its own field's label or part of it (`经营` of
 //!   `经营范围`: the tagger took the label's first characters).
 //! - **Roles**: a `valid_from`/`valid_until` pair read as two spans of one
-//!   role is split by order on the page (the earlier date starts).
+//!   role is split by order on the page (the earlier date starts); read
+//!   as one span, it is cut at its separator, or, the separator lost
+//!   (`2026-04-192026-12-10`), where the second year starts.
 //! - **Values**: normalised by the field's type; the box is the union of
 //!   the characters' boxes; the confidence is the weakest character's OCR
 //!   probability × tag probability. A value that does not normalise (a
@@ -106,18 +108,43 @@ fn split_range(chars: &[TaggedChar], s: &Span) -> Option<(Span, Span)> {
     if own.iter().map(|c| c.ch).collect::<String>() != s.text {
         return None;
     }
-    let part = |from: usize, to: usize| {
-        let cs = &chars[from..to];
-        let text: String = cs.iter().map(|c| c.ch).collect();
-        let bbox = cs.iter().skip(1).fold(cs[0].bbox, |b, c| b.union(c.bbox));
-        let confidence = cs.iter().map(|c| c.ocr_confidence * c.tag_confidence).fold(1f32, f32::min);
-        Span { field: s.field.clone(), text, bbox, confidence, start: from, end: to }
-    };
+    let part = |from: usize, to: usize| sub_span(chars, &s.field, from, to);
     let is_separator = |c: char| matches!(c, '至' | '到' | '-' | '－' | '—' | '~' | '～');
     (1..own.len().saturating_sub(1)).filter(|&k| is_separator(own[k].ch)).find_map(|k| {
         let (from, until) = (part(s.start, s.start + k), part(s.start + k + 1, s.end));
         (normalize::date(&from.text).is_some() && normalize::open_end(&until.text).is_some()).then_some((from, until))
     })
+}
+
+/// A from/until pair OCR read without its separator
+/// (`2026-04-192026-12-10`, the 至 lost to blur), of which the tagger
+/// took a part that is no date of a plausible year (`192026-12-10`,
+/// [`crate::ocr::grammar::YEARS`]): the run of date
+/// characters around the span, cut where a date ends and a year of 19xx
+/// or 20xx starts.
+fn split_glued(chars: &[TaggedChar], s: &Span) -> Option<(Span, Span)> {
+    use crate::ocr::grammar::Grammar;
+    if Grammar::OpenEnd.value(&s.text).is_some() {
+        return None;
+    }
+    let date_char = |c: char| c.is_ascii_digit() || matches!(c, '年' | '月' | '日' | '.' | '-' | '/');
+    let mut run = s.clone();
+    widen(chars, &mut run, date_char, date_char);
+    let own = &chars[run.start..run.end];
+    let starts_year = |k: usize| matches!((own[k].ch, own.get(k + 1).map(|c| c.ch)), ('1', Some('9')) | ('2', Some('0')));
+    (1..own.len()).filter(|&k| starts_year(k)).find_map(|k| {
+        let (from, until) = (sub_span(chars, &s.field, run.start, run.start + k), sub_span(chars, &s.field, run.start + k, run.end));
+        (Grammar::Date.value(&from.text).is_some() && Grammar::OpenEnd.value(&until.text).is_some()).then_some((from, until))
+    })
+}
+
+/// Characters `from..to` as a span of `field`.
+fn sub_span(chars: &[TaggedChar], field: &str, from: usize, to: usize) -> Span {
+    let cs = &chars[from..to];
+    let text: String = cs.iter().map(|c| c.ch).collect();
+    let bbox = cs.iter().skip(1).fold(cs[0].bbox, |b, c| b.union(c.bbox));
+    let confidence = cs.iter().map(|c| c.ocr_confidence * c.tag_confidence).fold(1f32, f32::min);
+    Span { field: field.to_string(), text, bbox, confidence, start: from, end: to }
 }
 
 /// Whether `s` goes on where `prev` stopped: `prev` ends its line, `s`
@@ -425,7 +452,7 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
     // A from/until pair read as one span of either role: cut in two.
     let has = |k: &str| schema.iter().any(|(f, _)| *f == k);
     for key in ["valid_from", "valid_until", "term_until"] {
-        let one = by_field.get(key).filter(|v| v.len() == 1).and_then(|v| split_range(chars, &v[0]));
+        let one = by_field.get(key).filter(|v| v.len() == 1).and_then(|v| split_range(chars, &v[0]).or_else(|| split_glued(chars, &v[0])));
         let Some((from, until)) = one else { continue };
         if key == "valid_from" || (has("valid_from") && !by_field.contains_key("valid_from")) {
             by_field.insert("valid_from".into(), vec![from]);
@@ -724,6 +751,24 @@ mod tests {
         let f = fields(DocKind::DrivingLicence, &chars);
         assert_eq!(f["valid_until"].value, json!("2021-03-15"));
         assert!(!f.contains_key("valid_from"));
+    }
+
+    #[test]
+    fn a_from_until_pair_read_without_its_separator_is_cut_where_the_second_year_starts() {
+        // OCR lost the 至; the tagger took the until date with the from's day.
+        let text = "有效期 2026-04-192026-12-10";
+        let chars = tagged(text, &tags(&[("O", 12), ("B-valid_until", 1), ("I-valid_until", 11)]));
+        let f = fields(DocKind::AuthorizationLetter, &chars);
+        assert_eq!((&f["valid_from"].value, &f["valid_until"].value), (&json!("2026-04-19"), &json!("2026-12-10")));
+        // A date that reads as one is left whole, 20 in its day or not.
+        let chars = tagged("有效期 2026-04-20", &tags(&[("O", 4), ("B-valid_until", 1), ("I-valid_until", 9)]));
+        let f = fields(DocKind::AuthorizationLetter, &chars);
+        assert_eq!(f["valid_until"].value, json!("2026-04-20"));
+        assert!(!f.contains_key("valid_from"));
+        // Digits that make no second date stay one unreadable value.
+        let chars = tagged("2026-04-1920", &tags(&[("B-valid_until", 1), ("I-valid_until", 11)]));
+        let f = fields(DocKind::AuthorizationLetter, &chars);
+        assert!(!f["valid_until"].is_readable() && !f.contains_key("valid_from"));
     }
 
     #[test]
