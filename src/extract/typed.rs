@@ -127,7 +127,9 @@ fn text_problem(key: &str, text: &str) -> Option<String> {
 }
 
 /// Marks every field of `doc` that is not a value of its type as
-/// unreadable. Idempotent: a field already unreadable stays as it is.
+/// unreadable, and the misread dates of a validity read as ending before
+/// it starts ([`ends_before_it_starts`]). Idempotent: a field already unreadable
+/// stays as it is.
 pub fn settle(doc: &mut Document, bounds: &Bounds) {
     let Some(kind) = doc.kind else { return };
     for (key, f) in doc.fields.iter_mut() {
@@ -138,6 +140,40 @@ pub fn settle(doc: &mut Document, bounds: &Bounds) {
             *f = Field::unreadable(&f.text(), why, f.confidence, f.bbox);
         }
     }
+    for (keys, why) in ends_before_it_starts(doc) {
+        for key in keys {
+            let f = &doc.fields[key];
+            let marked = Field::unreadable(&f.text(), why.clone(), f.confidence, f.bbox);
+            doc.fields.insert(key.to_string(), Field { page: f.page, ..marked });
+        }
+    }
+}
+
+/// The dates that start what a page's validity ends.
+const PERIOD_STARTS: [&str; 3] = ["valid_from", "issue_date", "first_issue_date"];
+/// The dates (or 长期) that end it.
+const PERIOD_ENDS: [&str; 2] = ["valid_until", "term_until"];
+
+/// The fields of `doc` to mark unreadable because its validity is read as
+/// ending before it starts, and why. No licence does: a date is misread
+/// (a driving licence's 2029 read 2009, and the licence looked ten years
+/// expired). An end before two starts is the one misread; before one,
+/// nothing says which of the two is, and both are marked.
+fn ends_before_it_starts(doc: &Document) -> Vec<(Vec<&'static str>, String)> {
+    let date = |key: &str| doc.fields.get(key).filter(|f| f.is_readable()).and_then(|f| normalize::date(&f.text()));
+    let mut out = vec![];
+    for end in PERIOD_ENDS {
+        let Some(e) = date(end) else { continue };
+        let after: Vec<&'static str> = PERIOD_STARTS.into_iter().filter(|&s| date(s).is_some_and(|s| s > e)).collect();
+        let starts = after.iter().map(|k| format!("{k} {}", doc.fields[*k].text())).collect::<Vec<_>>().join(" and ");
+        let why = format!("{end} {e} is before {starts}: a date is misread");
+        match after.as_slice() {
+            [] => {}
+            [start] => out.push((vec![*start, end], why)),
+            _ => out.push((vec![end], why)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -231,6 +267,34 @@ mod tests {
         assert_eq!(why(dl, "permitted_class", json!("B2")), None);
         assert!(why(dl, "permitted_class", json!("A9")).is_some());
         assert!(why(dl, "permitted_class", json!("DAM")).is_some());
+    }
+
+    #[test]
+    fn a_period_read_as_ending_before_it_starts_leaves_both_dates_unreadable() {
+        let mut d = Document::unread("p.jpg", None, None, "");
+        d.unread = None;
+        d.kind = Some(DocKind::DrivingLicence);
+        let bbox = crate::types::BBox::new(1, 2, 3, 4);
+        d.fields.insert("first_issue_date".into(), Field::new(json!("2016-05-31"), 0.9, bbox));
+        d.fields.insert("valid_from".into(), Field::new(json!("2019-09-10"), 0.9, bbox));
+        d.fields.insert("valid_until".into(), Field::new(json!("2009-09-10"), 0.9, bbox));
+        let once = d.clone();
+        settle(&mut d, embedded_bounds());
+        // Before both starts: the end is the misread date.
+        let until = &d.fields["valid_until"];
+        assert_eq!(until.unreadable.as_deref(), Some("valid_until 2009-09-10 is before valid_from 2019-09-10 and first_issue_date 2016-05-31: a date is misread"));
+        assert!(d.fields["valid_from"].is_readable() && d.fields["first_issue_date"].is_readable());
+        // Before one start, either may be misread: both are unreadable.
+        let mut d = once;
+        d.fields.remove("first_issue_date");
+        settle(&mut d, embedded_bounds());
+        assert!(!d.fields["valid_from"].is_readable() && !d.fields["valid_until"].is_readable());
+        assert_eq!(d.fields["valid_from"].raw.as_deref(), Some("2019-09-10"));
+        // A period in order stays as read.
+        d.fields.insert("valid_until".into(), Field::new(json!("2029-09-10"), 0.9, bbox));
+        d.fields.insert("valid_from".into(), Field::new(json!("2019-09-10"), 0.9, bbox));
+        settle(&mut d, embedded_bounds());
+        assert!(d.fields["valid_from"].is_readable() && d.fields["valid_until"].is_readable());
     }
 
     #[test]
