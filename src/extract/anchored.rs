@@ -293,7 +293,8 @@ fn readings(kind: DocKind, page: &PageText) -> BTreeMap<String, Reading> {
     let cells = cells(page);
     let label: Vec<bool> = cells.iter().map(is_label).collect();
     let mut out = anchored(kind, &cells, &label);
-    for (key, field) in prose(kind, page).into_iter().chain(under_title(kind, page)).chain(id_card_by_place(kind, page)).chain(periods(kind, &cells, &label)) {
+    let others = prose(kind, page).into_iter().chain(under_title(kind, page)).chain(id_card_by_place(kind, page)).chain(periods(kind, &cells, &label));
+    for (key, field) in others.chain(from_list(kind, page)) {
         out.entry(key).or_insert(Reading { field, wrapped_in_column: false });
     }
     out
@@ -395,6 +396,42 @@ fn under_title(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
             continue;
         }
         out.insert(key.to_string(), field_of(kind, key, t, &value, chars.iter().copied()));
+    }
+    out
+}
+
+/// The compiled-in list of every 从业资格类别 (`rules/personnel.toml`).
+fn qualification_categories() -> &'static [String] {
+    static LIST: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| crate::rules::Rules::embedded().personnel.qualification_categories.value)
+}
+
+/// A qualification certificate's category where no label gave it: one of
+/// the closed list of categories, printed as a word of its own (no Han
+/// character touching it on its line), if the page prints exactly one.
+/// A blurred card whose 从业资格类别 read `业卖制` still printed
+/// `经营性道路货物运输驾驶员` whole at 0.59 (seed 38); a sentence that
+/// names a category (`…可从事经营性道路货物运输驾驶员工作`) gives none.
+fn from_list(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
+    let mut out = BTreeMap::new();
+    if kind != DocKind::QualificationCertificate {
+        return out;
+    }
+    let mut found: Vec<(&String, &[TextChar])> = vec![];
+    for line in &page.lines {
+        let text: Vec<char> = line.chars.iter().map(|c| c.ch).collect();
+        for cat in qualification_categories() {
+            let word: Vec<char> = cat.chars().collect();
+            let han_at = |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(|&c| normalize::is_han(c));
+            let at = (0..text.len().saturating_sub(word.len() - 1)).find(|&i| text[i..].starts_with(&word) && !han_at(i.checked_sub(1)) && !han_at(Some(i + word.len())));
+            if let Some(i) = at {
+                found.push((cat, &line.chars[i..i + word.len()]));
+            }
+        }
+    }
+    found.dedup_by_key(|f| f.0);
+    if let [(cat, chars)] = found.as_slice() {
+        out.insert("category".to_string(), field_of(kind, "category", FieldType::Text, cat, chars.iter()));
     }
     out
 }
@@ -971,6 +1008,22 @@ mod tests {
         assert_eq!(got["company_name"].value, json!("泰安蓉儿奔都吊装运输集团有限公司"));
         assert_eq!(got["permit_number"].value, json!("鲁交运管许可济字370100993009号"));
         assert_eq!(got["valid_from"].value, json!("2025-08-17"));
+    }
+
+    #[test]
+    fn a_qualification_category_of_the_list_printed_as_a_word_of_its_own_is_the_category() {
+        let q = DocKind::QualificationCertificate;
+        let p = page(&[("业卖制", 60, 100), ("经营性道路货物运输驾驶员", 200, 100)]);
+        assert_eq!(values(q, &p)["category"], json!("经营性道路货物运输驾驶员"));
+        // Twice the same is one; inside a sentence, on another kind, or two
+        // categories on one page: none.
+        let twice = page(&[("经营性道路货物运输驾驶员", 200, 100), ("经营性道路货物运输驾驶员", 200, 300)]);
+        assert_eq!(values(q, &twice)["category"], json!("经营性道路货物运输驾驶员"));
+        let sentence = page(&[("本证持有人可从事经营性道路货物运输驾驶员工作", 60, 100)]);
+        assert!(!values(q, &sentence).contains_key("category"));
+        assert!(!values(DocKind::DrivingLicence, &p).contains_key("category"));
+        let two = page(&[("经营性道路货物运输驾驶员", 200, 100), ("道路危险货物运输驾驶员", 200, 300)]);
+        assert!(!values(q, &two).contains_key("category"));
     }
 
     #[test]
