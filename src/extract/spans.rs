@@ -109,11 +109,15 @@ fn split_range(chars: &[TaggedChar], s: &Span) -> Option<(Span, Span)> {
         return None;
     }
     let part = |from: usize, to: usize| sub_span(chars, &s.field, from, to);
-    let is_separator = |c: char| matches!(c, '至' | '到' | '-' | '－' | '—' | '~' | '～');
-    (1..own.len().saturating_sub(1)).filter(|&k| is_separator(own[k].ch)).find_map(|k| {
+    (1..own.len().saturating_sub(1)).filter(|&k| is_period_separator(own[k].ch)).find_map(|k| {
         let (from, until) = (part(s.start, s.start + k), part(s.start + k + 1, s.end));
         (normalize::date(&from.text).is_some() && normalize::open_end(&until.text).is_some()).then_some((from, until))
     })
+}
+
+/// What stands between a period's start and end.
+fn is_period_separator(c: char) -> bool {
+    matches!(c, '至' | '到' | '-' | '－' | '—' | '~' | '～')
 }
 
 /// A from/until pair OCR read without its separator
@@ -461,6 +465,22 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
             by_field.insert(if key == "term_until" { "term_until" } else { "valid_until" }.into(), vec![until]);
         }
     }
+    // A period is printed start first (`X至Y`). The tagger sees the digits
+    // and may take the earlier date for the start; with a year misread
+    // (2029 as 2009: `2019.09.10至2009.09.10`) that swaps the two, and the
+    // misread is lost (`typed::settle` finds a period that ends before it
+    // starts). Two spans joined by a separator take their printed roles.
+    if let (Some([from]), Some([until])) = (by_field.get("valid_from").map(Vec::as_slice), by_field.get("valid_until").map(Vec::as_slice))
+        && until.end < from.start
+        && let between = &chars[until.end..from.start]
+        && between.iter().all(|c| c.ch != '\n')
+        && let [sep] = between.iter().filter(|c| !c.ch.is_whitespace()).collect::<Vec<_>>().as_slice()
+        && is_period_separator(sep.ch)
+    {
+        let (start, end) = (Span { field: "valid_from".into(), ..until.clone() }, Span { field: "valid_until".into(), ..from.clone() });
+        by_field.insert("valid_from".into(), vec![start]);
+        by_field.insert("valid_until".into(), vec![end]);
+    }
     // A from/until pair read as two spans of one role: split by order.
     if has("valid_from") {
         for (have, missing) in [("valid_until", "valid_from"), ("valid_from", "valid_until")] {
@@ -769,6 +789,20 @@ mod tests {
         let chars = tagged("2026-04-1920", &tags(&[("B-valid_until", 1), ("I-valid_until", 11)]));
         let f = fields(DocKind::AuthorizationLetter, &chars);
         assert!(!f["valid_until"].is_readable() && !f.contains_key("valid_from"));
+    }
+
+    #[test]
+    fn a_period_tagged_end_first_takes_its_printed_order() {
+        // 2029 misread 2009; the tagger took the earlier date for the start.
+        let text = "2019.09.10至2009.09.10";
+        let chars = tagged(text, &tags(&[("B-valid_until", 1), ("I-valid_until", 9), ("O", 1), ("B-valid_from", 1), ("I-valid_from", 9)]));
+        let f = fields(DocKind::DrivingLicence, &chars);
+        assert_eq!((&f["valid_from"].value, &f["valid_until"].value), (&json!("2019-09-10"), &json!("2009-09-10")));
+        // Not joined by a separator on one line: the tags stand.
+        let text = "2019.09.10\n2009.09.10";
+        let chars = tagged(text, &tags(&[("B-valid_until", 1), ("I-valid_until", 9), ("O", 1), ("B-valid_from", 1), ("I-valid_from", 9)]));
+        let f = fields(DocKind::DrivingLicence, &chars);
+        assert_eq!((&f["valid_from"].value, &f["valid_until"].value), (&json!("2009-09-10"), &json!("2019-09-10")));
     }
 
     #[test]
