@@ -202,6 +202,10 @@ fn validity(kind: DocKind, page: &PageText, dates: &[Printed], terms: &[Term], b
         .iter()
         .flat_map(|a| candidates.iter().map(move |b| (*a, *b)))
         .filter(|(a, b)| LICENCE_TERMS_YEARS.iter().any(|&y| years_after(a.date, y) == Some(b.date)))
+        // A licence prints its start first on a line (`A至B`): a pair
+        // printed end first is a year misread (`2019.09.10至2009.09.10`,
+        // 2029 read 2009), not a validity.
+        .filter(|(a, b)| a.line != b.line || a.range.start < b.range.start)
         .max_by(|x, y| x.1.date.cmp(&y.1.date).then(x.0.confidence.min(x.1.confidence).total_cmp(&y.0.confidence.min(y.1.confidence))));
     if let Some((from, until)) = pair {
         put(kind, fields, "valid_from", from.date, from.confidence, from.bbox);
@@ -323,6 +327,17 @@ mod tests {
         assert_eq!(value(&fields, "birth_date").as_deref(), Some("1980-05-22"));
         // The box is the printed date's: line 6, `2028年7月5日` after `有效期限 `.
         assert_eq!(fields["valid_until"].bbox, BBox::new(20 * 5, 180, 20 * 9, 24));
+    }
+
+    #[test]
+    fn two_dates_a_term_apart_printed_end_first_on_one_line_are_no_validity() {
+        // 2019.09.10至2029.09.10 with 2029 misread 2009.
+        let mut fields = BTreeMap::from([("valid_from".to_string(), date_field("2019-09-10")), ("valid_until".to_string(), date_field("2009-09-10"))]);
+        fill(DocKind::DrivingLicence, &page(&["有效期限 2019.09.10至2009.09.10"]), &mut fields);
+        assert_eq!((value(&fields, "valid_from").as_deref(), value(&fields, "valid_until").as_deref()), (Some("2019-09-10"), Some("2009-09-10")));
+        // Printed start first, the pair is the validity.
+        fill(DocKind::DrivingLicence, &page(&["有效期限 2009.09.10至2019.09.10"]), &mut fields);
+        assert_eq!((value(&fields, "valid_from").as_deref(), value(&fields, "valid_until").as_deref()), (Some("2009-09-10"), Some("2019-09-10")));
     }
 
     #[test]
