@@ -205,6 +205,13 @@ fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RulesError> {
 }
 
 impl Rules {
+    /// The compiled-in rules, parsed once: for the stages that run before a
+    /// run's own `--rules` are known (the extractor judging what it read).
+    pub(crate) fn embedded_static() -> &'static Rules {
+        static RULES: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+        RULES.get_or_init(Rules::embedded)
+    }
+
     /// The rules compiled into this binary (the repository's `rules/`).
     pub fn embedded() -> Rules {
         Self::from_texts(|name| Ok(FILES.iter().find(|(n, _)| *n == name).expect("listed").1.to_string()))

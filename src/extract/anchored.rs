@@ -402,8 +402,7 @@ fn under_title(kind: DocKind, page: &PageText) -> BTreeMap<String, Field> {
 
 /// The compiled-in list of every 从业资格类别 (`rules/personnel.toml`).
 fn qualification_categories() -> &'static [String] {
-    static LIST: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    LIST.get_or_init(|| crate::rules::Rules::embedded().personnel.qualification_categories.value)
+    &crate::rules::Rules::embedded_static().personnel.qualification_categories.value
 }
 
 /// A qualification certificate's category where no label gave it: one of

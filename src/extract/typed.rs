@@ -6,8 +6,6 @@
 //! ([`Field::unreadable`]): the report keeps its text and box for the
 //! clerk, and no check takes it for a value (`docs/checks.md`).
 
-use std::sync::OnceLock;
-
 use serde_json::Value;
 
 use crate::document::{DocKind, Document, Field, FieldType};
@@ -18,8 +16,7 @@ use chrono::Datelike;
 /// The compiled-in bounds, for the extractor (which runs before any
 /// `--rules` are known; [`settle`] applies the run's own).
 pub(crate) fn embedded_bounds() -> &'static Bounds {
-    static B: OnceLock<Bounds> = OnceLock::new();
-    B.get_or_init(|| crate::rules::Rules::embedded().fields)
+    &crate::rules::Rules::embedded_static().fields
 }
 
 /// Why `value`, read as `kind`'s `key`, is not a value of that field, or
