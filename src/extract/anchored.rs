@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 
+use super::PERIOD_SEPARATORS;
 use crate::document::{DocKind, Field, FieldType, labels};
 use crate::ocr::{PageText, TextChar};
 use crate::types::{BBox, Mm, normalize};
@@ -303,8 +304,6 @@ fn readings(kind: DocKind, page: &PageText) -> BTreeMap<String, Reading> {
 /// Labels that head a period printed as one value, start and end
 /// (委托期限 2026年04月18日－2026年08月20日, 营业期限 2011年01月22日至长期).
 const PERIOD_LABELS: [&str; 5] = ["委托期限", "有效期限", "营业期限", "有效期", "期限"];
-/// What stands between a period's start and end.
-const PERIOD_SEPARATORS: [char; 8] = ['－', '-', '—', '–', '~', '～', '至', '到'];
 
 /// The start and end of a period beside one of [`PERIOD_LABELS`], as the
 /// fields of `kind` that hold them (`valid_from`, and `valid_until` or

@@ -42,6 +42,11 @@ pub enum ExtractError {
     Run(String),
 }
 
+/// What stands between a period's start and its end printed as one value
+/// (`2026-04-03至2026-11-14`, `2019.01.23－2029.01.23`); `anchored`,
+/// `spans` and `terms` all cut periods here.
+pub(crate) const PERIOD_SEPARATORS: [char; 8] = ['至', '到', '-', '－', '—', '–', '~', '～'];
+
 fn run_err(e: impl std::fmt::Display) -> ExtractError {
     ExtractError::Run(e.to_string())
 }

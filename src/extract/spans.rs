@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::PERIOD_SEPARATORS;
 use crate::document::{DocKind, Field, FieldType};
 use crate::types::{BBox, normalize};
 
@@ -109,15 +110,10 @@ fn split_range(chars: &[TaggedChar], s: &Span) -> Option<(Span, Span)> {
         return None;
     }
     let part = |from: usize, to: usize| sub_span(chars, &s.field, from, to);
-    (1..own.len().saturating_sub(1)).filter(|&k| is_period_separator(own[k].ch)).find_map(|k| {
+    (1..own.len().saturating_sub(1)).filter(|&k| PERIOD_SEPARATORS.contains(&own[k].ch)).find_map(|k| {
         let (from, until) = (part(s.start, s.start + k), part(s.start + k + 1, s.end));
         (normalize::date(&from.text).is_some() && normalize::open_end(&until.text).is_some()).then_some((from, until))
     })
-}
-
-/// What stands between a period's start and end.
-fn is_period_separator(c: char) -> bool {
-    matches!(c, '至' | '到' | '-' | '－' | '—' | '~' | '～')
 }
 
 /// A from/until pair OCR read without its separator
@@ -475,7 +471,7 @@ pub fn fields(kind: DocKind, chars: &[TaggedChar]) -> BTreeMap<String, Field> {
         && let between = &chars[until.end..from.start]
         && between.iter().all(|c| c.ch != '\n')
         && let [sep] = between.iter().filter(|c| !c.ch.is_whitespace()).collect::<Vec<_>>().as_slice()
-        && is_period_separator(sep.ch)
+        && PERIOD_SEPARATORS.contains(&sep.ch)
     {
         let (start, end) = (Span { field: "valid_from".into(), ..until.clone() }, Span { field: "valid_until".into(), ..from.clone() });
         by_field.insert("valid_from".into(), vec![start]);

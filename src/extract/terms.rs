@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 
 use chrono::Months;
 
+use super::PERIOD_SEPARATORS;
 use crate::document::{DocKind, Field, FieldType};
 use crate::ocr::{PageText, TextChar};
 use crate::types::{BBox, Date, IdNumber};
@@ -221,11 +222,15 @@ fn validity(kind: DocKind, page: &PageText, dates: &[Printed], terms: &[Term], b
     }
 }
 
-/// What may stand between a period's start and its end: `A至B`,
-/// `A起至B止`, `A到B`, `A～B`, once spaces and commas are dropped.
-const PERIOD_JOINS: [&str; 6] = ["至", "起至", "到", "起到", "~", "～"];
+/// Whether `join` (what stands between two dates, spaces and commas
+/// dropped) joins a period's start to its end: one of the
+/// [`PERIOD_SEPARATORS`], perhaps after 起 (`A至B`, `A起至B止`, `A～B`).
+fn joins_a_period(join: &str) -> bool {
+    let mut cs = join.strip_prefix('起').unwrap_or(join).chars();
+    matches!((cs.next(), cs.next()), (Some(c), None) if PERIOD_SEPARATORS.contains(&c))
+}
 
-/// The periods printed as two dates joined by one of [`PERIOD_JOINS`],
+/// The periods printed as two dates joined as [`joins_a_period`] says,
 /// the end no earlier than the start. A sentence may wrap between them:
 /// the end may open the next line (`…有效期自2026-08-08至` / `2027-01-20`).
 fn periods<'d>(page: &PageText, dates: &'d [Printed]) -> Vec<(&'d Printed, &'d Printed)> {
@@ -242,7 +247,7 @@ fn periods<'d>(page: &PageText, dates: &'d [Printed]) -> Vec<(&'d Printed, &'d P
                 return false;
             };
             let join: String = between.iter().map(|c| c.ch).filter(|c| !c.is_whitespace() && !matches!(c, '，' | ',')).collect();
-            PERIOD_JOINS.contains(&join.as_str()) && a.date <= b.date
+            joins_a_period(&join) && a.date <= b.date
         })
         .map(|w| (&w[0], &w[1]))
         .collect()
@@ -396,6 +401,16 @@ mod tests {
         fill_period(DocKind::OperatingPermit, &page(&["有效期为2024年12月1日 起，至 2028年11月30日止"]), &mut fields);
         assert_eq!(value(&fields, "valid_from").as_deref(), Some("2024-12-01"));
         assert_eq!(value(&fields, "valid_until").as_deref(), Some("2028-11-30"));
+    }
+
+    #[test]
+    fn a_period_is_joined_by_one_separator_perhaps_after_qi_and_by_nothing_else() {
+        for join in ["至", "起至", "到", "起到", "～", "－", "-"] {
+            assert!(joins_a_period(join), "{join}");
+        }
+        for join in ["", "起", "至至", "和", "及", "至今"] {
+            assert!(!joins_a_period(join), "{join}");
+        }
     }
 
     #[test]
