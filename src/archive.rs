@@ -134,17 +134,9 @@ pub async fn reusable(db: &Db, app: &Application, present: &[Document]) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Field;
-    use crate::types::BBox;
 
     fn doc(fields: &[(&str, &str)]) -> Document {
-        let mut d = Document::unread("x.jpg", Some(DocKind::VehicleLicence), Some(Subject::Tractor), "");
-        d.unread = None;
-        d.kind = Some(DocKind::VehicleLicence);
-        for (k, v) in fields {
-            d.fields.insert(k.to_string(), Field::new(serde_json::json!(v), 0.99, BBox::new(0, 0, 1, 1)));
-        }
-        d
+        Document::read_for_test(DocKind::VehicleLicence, fields)
     }
 
     fn day(s: &str) -> NaiveDate {

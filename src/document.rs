@@ -524,6 +524,19 @@ impl Document {
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.fields.get(key)
     }
+
+    /// The tests' read page: `p.jpg` read as `kind`, with `fields` each at
+    /// confidence 0.99 in a box of their own.
+    #[cfg(test)]
+    pub(crate) fn read_for_test<V: Clone + Into<serde_json::Value>>(kind: DocKind, fields: &[(&str, V)]) -> Document {
+        let mut d = Document::unread("p.jpg", None, None, "");
+        d.unread = None;
+        d.kind = Some(kind);
+        for (k, v) in fields {
+            d.fields.insert(k.to_string(), Field::new(v.clone().into(), 0.99, BBox::new(1, 2, 3, 4)));
+        }
+        d
+    }
 }
 
 #[cfg(test)]

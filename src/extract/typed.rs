@@ -267,20 +267,10 @@ mod tests {
     }
 
     /// A page of `kind` read with `fields`, each at 0.9 in one box.
-    fn read_page(kind: DocKind, fields: &[(&str, Value)]) -> Document {
-        let mut d = Document::unread("p.jpg", None, None, "");
-        d.unread = None;
-        d.kind = Some(kind);
-        for (k, v) in fields {
-            d.fields.insert(k.to_string(), Field::new(v.clone(), 0.9, crate::types::BBox::new(1, 2, 3, 4)));
-        }
-        d
-    }
-
     #[test]
     fn a_period_read_as_ending_before_it_starts_leaves_its_misread_date_unreadable() {
         let read = [("first_issue_date", json!("2016-05-31")), ("valid_from", json!("2019-09-10")), ("valid_until", json!("2009-09-10"))];
-        let mut d = read_page(DocKind::DrivingLicence, &read);
+        let mut d = Document::read_for_test(DocKind::DrivingLicence, &read);
         let bbox = d.fields["valid_from"].bbox;
         let once = d.clone();
         settle(&mut d, embedded_bounds());
@@ -303,7 +293,7 @@ mod tests {
 
     #[test]
     fn settling_keeps_the_text_and_box_of_an_unreadable_field_and_drops_its_value() {
-        let mut d = read_page(DocKind::VehicleLicence, &[("vin", json!("BJ4259SNFKB")), ("plate_number", json!("鲁H6789挂"))]);
+        let mut d = Document::read_for_test(DocKind::VehicleLicence, &[("vin", json!("BJ4259SNFKB")), ("plate_number", json!("鲁H6789挂"))]);
         let bbox = d.fields["vin"].bbox;
         settle(&mut d, embedded_bounds());
         let vin = &d.fields["vin"];

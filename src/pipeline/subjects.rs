@@ -86,17 +86,9 @@ fn tie_by_page(form: &Application, d: &Document) -> Option<Subject> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Field;
-    use crate::types::BBox;
 
     fn page(kind: DocKind, fields: &[(&str, &str)]) -> Document {
-        let mut d = Document::unread("p.jpg", None, None, "");
-        d.unread = None;
-        d.kind = Some(kind);
-        for (k, v) in fields {
-            d.fields.insert(k.to_string(), Field::new(serde_json::json!(v), 0.99, BBox::default()));
-        }
-        d
+        Document::read_for_test(kind, fields)
     }
 
     #[test]
