@@ -3,6 +3,15 @@
 //! `{"file", "seconds", "rotation", "text"}`. Used by ocr_vs_rapidocr.sh.
 //!
 //!     cargo bench --bench ocr_pages -- DIR [REPEATS]
+//!
+//! Two ways to time, as a server can use two cores:
+//! - latency (default): one page at a time, every core on it; `seconds` is
+//!   the page's time.
+//! - throughput (`DAJIAN_BENCH_IN_FLIGHT=N`): N pages read side by side,
+//!   each on one core of its own, as the pipeline reads an application's
+//!   pages (`par::Slots`). `seconds` is then the page's time while sharing
+//!   the machine, and a last line `{"pages", "wall_seconds", "in_flight"}`
+//!   gives the wall time of a whole pass: pages per second is the measure.
 
 use std::time::Instant;
 
@@ -32,6 +41,9 @@ fn main() -> anyhow::Result<()> {
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("jpg" | "jpeg" | "png" | "webp" | "tif" | "tiff")))
         .collect();
     files.sort();
+    if let Some(in_flight) = std::env::var("DAJIAN_BENCH_IN_FLIGHT").ok().map(|n| n.parse::<usize>()).transpose()? {
+        return throughput(&engine, &files, repeats, in_flight);
+    }
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let bytes = std::fs::read(&path)?;
@@ -50,6 +62,43 @@ fn main() -> anyhow::Result<()> {
             serde_json::json!({"file": name, "seconds": seconds, "rotation": text.rotation_applied, "text": text.text()})
         );
     }
+    Ok(())
+}
+
+/// Every page read `repeats` times, `in_flight` at once, each pass timed
+/// whole after one untimed pass.
+fn throughput(engine: &OcrEngine, files: &[std::path::PathBuf], repeats: usize, in_flight: usize) -> anyhow::Result<()> {
+    let pages: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|p| Ok((p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(p)?)))
+        .collect::<anyhow::Result<_>>()?;
+    let slots = dajian::par::Slots::new(in_flight);
+    let pass = || {
+        dajian::par::map(&pages, in_flight, |(name, bytes)| -> anyhow::Result<_> {
+            let _slot = slots.acquire();
+            let start = Instant::now();
+            let page = decode_page(bytes, name, &DecodeLimits::default())?;
+            let text = engine.read(&page)?;
+            Ok((start.elapsed().as_secs_f64(), text))
+        })
+        .into_iter()
+        .collect::<anyhow::Result<Vec<_>>>()
+    };
+    pass()?;
+    let mut seconds = vec![0.0; pages.len()];
+    let mut last = vec![];
+    let start = Instant::now();
+    for _ in 0..repeats {
+        last = pass()?;
+        for (s, (t, _)) in seconds.iter_mut().zip(&last) {
+            *s += t / repeats as f64;
+        }
+    }
+    let wall = start.elapsed().as_secs_f64() / repeats as f64;
+    for (((name, _), s), (_, text)) in pages.iter().zip(seconds).zip(last) {
+        println!("{}", serde_json::json!({"file": name, "seconds": s, "rotation": text.rotation_applied, "text": text.text()}));
+    }
+    println!("{}", serde_json::json!({"pages": pages.len(), "wall_seconds": wall, "in_flight": in_flight}));
     Ok(())
 }
 

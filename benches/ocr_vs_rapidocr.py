@@ -3,8 +3,10 @@
 onnxruntime) over the pages, or compares its results with dajian's.
 
     python ocr_vs_rapidocr.py rapidocr DIR REPEATS > rapid.jsonl
+    RAPIDOCR_IN_FLIGHT=2 RAPIDOCR_THREADS=1 python ocr_vs_rapidocr.py rapidocr DIR REPEATS
     python ocr_vs_rapidocr.py report DIR dajian.jsonl dajian.time rapid.jsonl rapid.time
     python ocr_vs_rapidocr.py stage DATASET OUT_DIR [APPS]
+    python ocr_vs_rapidocr.py stage ../shared/realdata/plates OUT_DIR [COUNT]
 
 `stage` copies the image pages of a generated dataset (datasets/test: apps/*/
 truth.json) into OUT_DIR with a golden.json of their printed lines, marked
@@ -21,9 +23,11 @@ import time
 
 
 def rapidocr(pages, repeats):
+    if os.environ.get("RAPIDOCR_IN_FLIGHT"):
+        return rapidocr_throughput(pages, repeats, int(os.environ["RAPIDOCR_IN_FLIGHT"]))
     from rapidocr_onnxruntime import RapidOCR
 
-    engine = RapidOCR()
+    engine = RapidOCR(**threads())
     for name in sorted(os.listdir(pages)):
         if not name.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")):
             continue
@@ -35,6 +39,51 @@ def rapidocr(pages, repeats):
         seconds = (time.perf_counter() - start) / repeats
         text = "\n".join(r[1] for r in (result or []))
         print(json.dumps({"file": name, "seconds": seconds, "text": text}, ensure_ascii=False), flush=True)
+
+
+def threads():
+    """onnxruntime's threads per model from RAPIDOCR_THREADS (default: its own choice, every core)."""
+    n = int(os.environ.get("RAPIDOCR_THREADS", "-1"))
+    return {"intra_op_num_threads": n, "inter_op_num_threads": n} if n > 0 else {}
+
+
+_engine = None
+
+
+def _start_worker():
+    global _engine
+    from rapidocr_onnxruntime import RapidOCR
+
+    _engine = RapidOCR(**threads())
+
+
+def _read(path):
+    start = time.perf_counter()
+    result, _ = _engine(path)
+    return time.perf_counter() - start, "\n".join(r[1] for r in (result or []))
+
+
+def rapidocr_throughput(pages, repeats, in_flight):
+    """The pages read `in_flight` at a time by as many worker processes (one
+    engine each), as dajian's ocr_pages does with DAJIAN_BENCH_IN_FLIGHT:
+    one untimed pass, then `repeats` passes timed whole; a last line gives
+    the wall time of a pass."""
+    import multiprocessing
+
+    names = sorted(n for n in os.listdir(pages) if n.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")))
+    paths = [os.path.join(pages, n) for n in names]
+    with multiprocessing.get_context("fork").Pool(in_flight, initializer=_start_worker) as pool:
+        pool.map(_read, paths, chunksize=1)
+        seconds = [0.0] * len(paths)
+        start = time.perf_counter()
+        for _ in range(repeats):
+            last = pool.map(_read, paths, chunksize=1)
+            for i, (t, _) in enumerate(last):
+                seconds[i] += t / repeats
+        wall = (time.perf_counter() - start) / repeats
+    for name, s, (_, text) in zip(names, seconds, last):
+        print(json.dumps({"file": name, "seconds": s, "text": text}, ensure_ascii=False), flush=True)
+    print(json.dumps({"pages": len(paths), "wall_seconds": wall, "in_flight": in_flight}))
 
 
 def edit_distance(a, b):
@@ -72,6 +121,14 @@ def errors(golden_page, hyp):
 def stage(dataset, out, apps=None):
     os.makedirs(out, exist_ok=True)
     golden = []
+    if os.path.exists(os.path.join(dataset, "labels.tsv")):
+        # Labelled crops (../shared/realdata/plates): one line each.
+        rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(dataset, "labels.tsv"), encoding="utf-8")][1:]
+        for name, text in rows[: int(apps)] if apps else rows:
+            shutil.copy(os.path.join(dataset, name), os.path.join(out, name))
+            golden.append({"file": name, "lines": [text]})
+        json.dump(golden, open(os.path.join(out, "golden.json"), "w"), ensure_ascii=False, indent=1)
+        return
     names = sorted(os.listdir(os.path.join(dataset, "apps")))
     for app in names[: int(apps)] if apps else names:
         truth = json.load(open(os.path.join(dataset, "apps", app, "truth.json")))
@@ -100,9 +157,11 @@ def peak_rss_mb(time_file):
 
 def report(pages, dajian_jsonl, dajian_time, rapid_jsonl, rapid_time):
     golden = {p["file"]: p for p in json.load(open(os.path.join(pages, "golden.json")))}
-    runs = {}
+    runs, walls = {}, {}
     for label, path in [("dajian", dajian_jsonl), ("rapidocr", rapid_jsonl)]:
-        runs[label] = {r["file"]: r for r in map(json.loads, open(path))}
+        lines = list(map(json.loads, open(path)))
+        runs[label] = {r["file"]: r for r in lines if "file" in r}
+        walls[label] = next((r for r in lines if "wall_seconds" in r), None)
     many = len(golden) > 12
     if not many:
         print(f"{'page':34} {'dajian CER':>10} {'s/page':>7} {'rapidocr CER':>12} {'s/page':>7} {'speed-up':>8}")
@@ -131,6 +190,12 @@ def report(pages, dajian_jsonl, dajian_time, rapid_jsonl, rapid_time):
         d, r = tot[g]["dajian"], tot[g]["rapidocr"]
         label = f"{g} ({d[3]}, CER over all chars)"
         print(f"{label:44} {d[0]/d[1]*100:9.2f}% {d[2]/d[3]:7.3f} {r[0]/r[1]*100:11.2f}% {r[2]/r[3]:7.3f} {r[2]/d[2]:7.2f}x")
+    if walls["dajian"] or walls["rapidocr"]:
+        # Pages read side by side: a page's own time is its latency under
+        # load; the wall time of a pass is what the machine gives.
+        per = {k: (w["wall_seconds"] / w["pages"], w["in_flight"]) if w else (tot["all pages"][k][2] / tot["all pages"][k][3], 1) for k, w in walls.items()}
+        (d, dn), (r, rn) = per["dajian"], per["rapidocr"]
+        print(f"throughput: dajian {d:.3f} s of wall time a page ({dn} in flight), rapidocr {r:.3f} ({rn} in flight): {r/d:.2f}x")
     print(f"peak RSS: dajian {peak_rss_mb(dajian_time):.0f} MB, rapidocr {peak_rss_mb(rapid_time):.0f} MB")
 
 

@@ -10,6 +10,10 @@
 # the first APPS applications' of them, and CER is reported for clean and
 # degraded pages apart, each printed line matched wherever it was read.
 #
+# Pages side by side, as a server reads them, each engine one core a page:
+#   DAJIAN_BENCH_IN_FLIGHT=2 RAPIDOCR_IN_FLIGHT=2 RAPIDOCR_THREADS=1 benches/ocr_vs_rapidocr.sh datasets/test 1 6
+# adds a "throughput" line: wall time of a whole pass, a page.
+#
 # Needs python3 with venv and /usr/bin/time (Debian: apt-get install time).
 # Runs the two one after the other so they never share the cores.
 set -euo pipefail
