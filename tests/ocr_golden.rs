@@ -127,6 +127,17 @@ fn a_date_crossed_by_a_red_seal_is_read_whole_and_red_print_still_read() {
 }
 
 #[test]
+fn a_label_whose_characters_came_out_of_detection_too_small_is_read_again_grown() {
+    // A test-set business licence photo: 类 and 型 of the spaced label
+    // 类 型 are each found as a box about half their glyph, which reads
+    // nothing until grown to a square of the page's line height.
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/test/apps/app_0002/doc20.jpg");
+    let page = decode_page(&std::fs::read(&file).unwrap(), "doc20.jpg", &DecodeLimits::default()).unwrap();
+    let text = engine().read(&page).unwrap();
+    assert!(line(&text, "类 型").text.contains("有限责任公司（自然人投资或控股）"), "{}", text.text());
+}
+
+#[test]
 fn a_blurred_photo_the_classifier_takes_for_upside_down_is_read_upright() {
     // A test-set driving licence photographed with heavy blur: four of the
     // six longest boxes look upside down to the 0°/180° classifier, its

@@ -465,6 +465,32 @@ impl OcrEngine {
         Ok(sureness(&flipped)? > sureness(&regions)?)
     }
 
+    /// Boxes that read nothing sure and that [`small_lone_boxes`] picks are
+    /// read again grown; a new reading is kept only if it is sure.
+    fn reread_small_boxes(
+        &self,
+        sources: &[&GrayImage],
+        inks: &[seal::Ink],
+        regions: &mut [TextRegion],
+        texts: &mut [recognize::RegionText],
+        min_width: usize,
+    ) -> anyhow::Result<()> {
+        let unread: Vec<bool> = texts.iter().map(|t| t.chars.is_empty() || t.mean_confidence() < self.params.min_text_confidence).collect();
+        let small = small_lone_boxes(regions, &unread, inks);
+        if small.is_empty() {
+            return Ok(());
+        }
+        let grown: Vec<TextRegion> = small.iter().map(|&(_, g)| g).collect();
+        let grown_sources: Vec<&GrayImage> = small.iter().map(|&(i, _)| sources[i]).collect();
+        let again = recognize::recognize(&*self.nets, &self.alphabet, &grown_sources, &grown, self.params.rec_batch, min_width, self.params.rec_threads)?;
+        for ((i, region), text) in small.into_iter().zip(again) {
+            if !text.chars.is_empty() && text.mean_confidence() >= SURE_REREAD {
+                (regions[i], texts[i]) = (region, text);
+            }
+        }
+        Ok(())
+    }
+
     fn recognize_grey(&self, page: &Page, grey: &GrayImage, layout: &Layout) -> anyhow::Result<PageText> {
         let regions: Vec<TextRegion> = layout.lines.iter().flatten().copied().collect();
         // Red ink was faded in `grey` for detection; for recognition a box
@@ -509,6 +535,9 @@ impl OcrEngine {
                     (regions[0], texts[0]) = (region, text);
                 }
             }
+        }
+        if !layout.crop {
+            self.reread_small_boxes(&sources, &inks, &mut regions, &mut texts, min_width)?;
         }
         // A crop that reads like a code is read again by its grammar.
         if layout.crop
@@ -734,6 +763,42 @@ fn rgb(page: &Page) -> std::borrow::Cow<'_, image::RgbImage> {
 
 fn run_err(page: &Page, e: anyhow::Error) -> OcrError {
     OcrError::Run { page: page.name().to_string(), reason: format!("{e:#}") }
+}
+
+/// A box thinner than this share of the page's median line is small.
+const SMALL_BOX: f32 = 0.7;
+/// The mean confidence a grown small box's reading needs to be kept.
+const SURE_REREAD: f32 = 0.7;
+
+/// A lone character often comes out of detection as a box much smaller
+/// than its glyph (输 alone on a wrapped line: 11×10 px for a 20-px
+/// character), and the recogniser reads nothing in it. Picked here, with
+/// the region to read instead (a square of the page's median thickness,
+/// longer if the box was, along the page's reading direction): the
+/// `unread` boxes far thinner than the median, short, in black ink (a
+/// seal's scattered characters are not wanted) and alone on their line,
+/// with no box of the line within half a line height of the grown one (a
+/// speck between 住 and 所, grown, reads a piece of each).
+fn small_lone_boxes(regions: &[TextRegion], unread: &[bool], inks: &[seal::Ink]) -> Vec<(usize, TextRegion)> {
+    let Some(median) = median(regions.iter().map(|r| r.thickness)) else { return vec![] };
+    // A box of one glyph has no direction of its own (11 × 10 px came out
+    // tilted 18°): it is read along the page's longest box.
+    let Some(axis) = regions.iter().max_by(|a, b| a.length.total_cmp(&b.length)).map(|r| r.dir) else { return vec![] };
+    let grow = |r: TextRegion| TextRegion { dir: axis, thickness: median, length: (r.length + median - r.thickness).max(median), ..r };
+    let alone = |i: usize, g: &TextRegion| {
+        regions.iter().enumerate().all(|(j, r)| {
+            let d = (r.center.0 - g.center.0, r.center.1 - g.center.1);
+            let along = d.0 * g.dir.0 + d.1 * g.dir.1;
+            let across = d.0 * g.down().0 + d.1 * g.down().1;
+            j == i || across.abs() >= 0.5 * median || along.abs() - (g.length + r.length) / 2.0 >= 0.5 * median
+        })
+    };
+    (0..regions.len())
+        .filter(|&i| unread[i] && inks[i] == seal::Ink::Plain)
+        .filter(|&i| regions[i].thickness < SMALL_BOX * median && regions[i].length < 2.0 * median)
+        .map(|i| (i, grow(regions[i])))
+        .filter(|(i, g)| alone(*i, g))
+        .collect()
 }
 
 fn median(values: impl Iterator<Item = f32>) -> Option<f32> {

@@ -127,3 +127,42 @@ fn the_detector_input_is_resized_as_images_triangle_filter_would() {
         assert!(worst <= 1, "{w}×{h}: a pixel differs by {worst} levels");
     }
 }
+
+/// A horizontal region `length × thickness` centred at `(cx, cy)`.
+fn region(cx: f32, cy: f32, length: f32, thickness: f32) -> TextRegion {
+    TextRegion { center: (cx, cy), dir: (1.0, 0.0), length, thickness }
+}
+
+#[test]
+fn a_small_box_alone_on_its_line_that_read_nothing_is_read_again_as_a_square_of_the_line_height() {
+    // Three 20-px lines, and the 11 × 10 box of a character wrapped alone
+    // under the last (输 of 大型物件运输).
+    let regions = [region(200.0, 100.0, 300.0, 20.0), region(200.0, 140.0, 200.0, 20.0), region(300.0, 180.0, 180.0, 21.0), region(220.0, 210.0, 11.0, 10.0)];
+    let plain = [seal::Ink::Plain; 4];
+    let picked = small_lone_boxes(&regions, &[false, false, false, true], &plain);
+    assert_eq!(picked.len(), 1);
+    let (i, g) = picked[0];
+    assert_eq!(i, 3);
+    assert_eq!((g.center, g.length, g.thickness), ((220.0, 210.0), 21.0, 20.0), "grown about its centre to the median line");
+    // A box of one glyph may come out tilted: it is read along the page.
+    let mut tilted = regions;
+    tilted[3].dir = (0.949, -0.316);
+    assert_eq!(small_lone_boxes(&tilted, &[false, false, false, true], &plain)[0].1.dir, (1.0, 0.0));
+    // Read: kept as it is. Red: a seal's. Not thin: the recogniser saw it whole.
+    assert!(small_lone_boxes(&regions, &[false; 4], &plain).is_empty());
+    let red = [seal::Ink::Plain, seal::Ink::Plain, seal::Ink::Plain, seal::Ink::Red];
+    assert!(small_lone_boxes(&regions, &[false, false, false, true], &red).is_empty());
+    let mut thick = regions;
+    thick[3].thickness = 16.0;
+    assert!(small_lone_boxes(&thick, &[false, false, false, true], &plain).is_empty());
+}
+
+#[test]
+fn a_speck_between_two_characters_of_its_line_is_not_grown_over_them() {
+    // 住 [speck] 所: a grown square would take a piece of each.
+    let regions = [region(100.0, 100.0, 20.0, 20.0), region(128.0, 101.0, 8.0, 8.0), region(156.0, 100.0, 20.0, 20.0), region(300.0, 140.0, 200.0, 20.0)];
+    assert!(small_lone_boxes(&regions, &[false, true, false, false], &[seal::Ink::Plain; 4]).is_empty());
+    // The same speck with the line's other characters far off is alone.
+    let far = [region(40.0, 100.0, 20.0, 20.0), regions[1], region(220.0, 100.0, 20.0, 20.0), regions[3]];
+    assert_eq!(small_lone_boxes(&far, &[false, true, false, false], &[seal::Ink::Plain; 4]).len(), 1);
+}
