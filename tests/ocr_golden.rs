@@ -62,6 +62,14 @@ fn check(file: &str) -> PageText {
     text
 }
 
+/// A page of the committed datasets/test, `app_NNNN/file`, read.
+fn read_test_page(path: &str) -> PageText {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/test/apps").join(path);
+    let name = file.file_name().unwrap().to_string_lossy().to_string();
+    let page = decode_page(&std::fs::read(&file).unwrap(), &name, &DecodeLimits::default()).unwrap();
+    engine().read(&page).unwrap()
+}
+
 fn line<'a>(text: &'a PageText, prefix: &str) -> &'a dajian::ocr::TextLine {
     text.lines.iter().find(|l| l.text.starts_with(prefix)).unwrap_or_else(|| panic!("no line {prefix}"))
 }
@@ -119,9 +127,7 @@ fn a_date_crossed_by_a_red_seal_is_read_whole_and_red_print_still_read() {
     // A test-set vehicle licence: the seal's ring crosses the 20 of the
     // registration date (read as 21年07月31日 before seals were handled);
     // the inspection stamp is printed in red.
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/test/apps/app_0001/trailer_licence.jpg");
-    let page = decode_page(&std::fs::read(&file).unwrap(), "trailer_licence.jpg", &DecodeLimits::default()).unwrap();
-    let text = engine().read(&page).unwrap();
+    let text = read_test_page("app_0001/trailer_licence.jpg");
     assert!(line(&text, "注册日期").text.contains("注册日期 2021年07月31日"), "{}", text.text());
     assert!(text.text().contains("检验有效期至2026年11月"), "{}", text.text());
 }
@@ -131,9 +137,7 @@ fn a_label_whose_characters_came_out_of_detection_too_small_is_read_again_grown(
     // A test-set business licence photo: 类 and 型 of the spaced label
     // 类 型 are each found as a box about half their glyph, which reads
     // nothing until grown to a square of the page's line height.
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/test/apps/app_0002/doc20.jpg");
-    let page = decode_page(&std::fs::read(&file).unwrap(), "doc20.jpg", &DecodeLimits::default()).unwrap();
-    let text = engine().read(&page).unwrap();
+    let text = read_test_page("app_0002/doc20.jpg");
     assert!(line(&text, "类 型").text.contains("有限责任公司（自然人投资或控股）"), "{}", text.text());
 }
 
@@ -142,9 +146,7 @@ fn a_blurred_photo_the_classifier_takes_for_upside_down_is_read_upright() {
     // A test-set driving licence photographed with heavy blur: four of the
     // six longest boxes look upside down to the 0°/180° classifier, its
     // average said "turn it", and every line came out as Latin garbage.
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/test/apps/app_0015/driver0_driving_licence.jpg");
-    let page = decode_page(&std::fs::read(&file).unwrap(), "driver0_driving_licence.jpg", &DecodeLimits::default()).unwrap();
-    let text = engine().read(&page).unwrap();
+    let text = read_test_page("app_0015/driver0_driving_licence.jpg");
     assert_eq!(text.rotation_applied, 0, "{}", text.text());
     assert!(text.text().contains("中华人民共和国机动车驾驶证"), "{}", text.text());
     // The ID number is read but for its first digit since session 34: at
