@@ -21,6 +21,8 @@ import shutil
 import sys
 import time
 
+IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
+
 
 def rapidocr(pages, repeats):
     if os.environ.get("RAPIDOCR_IN_FLIGHT"):
@@ -29,7 +31,7 @@ def rapidocr(pages, repeats):
 
     engine = RapidOCR(**threads())
     for name in sorted(os.listdir(pages)):
-        if not name.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")):
+        if not name.lower().endswith(IMAGES):
             continue
         path = os.path.join(pages, name)
         result, _ = engine(path)  # warm-up
@@ -70,7 +72,7 @@ def rapidocr_throughput(pages, repeats, in_flight):
     the wall time of a pass."""
     import multiprocessing
 
-    names = sorted(n for n in os.listdir(pages) if n.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")))
+    names = sorted(n for n in os.listdir(pages) if n.lower().endswith(IMAGES))
     paths = [os.path.join(pages, n) for n in names]
     with multiprocessing.get_context("fork").Pool(in_flight, initializer=_start_worker) as pool:
         pool.map(_read, paths, chunksize=1)

@@ -266,7 +266,6 @@ mod tests {
         assert!(why(dl, "permitted_class", json!("DAM")).is_some());
     }
 
-    /// A page of `kind` read with `fields`, each at 0.9 in one box.
     #[test]
     fn a_period_read_as_ending_before_it_starts_leaves_its_misread_date_unreadable() {
         let read = [("first_issue_date", json!("2016-05-31")), ("valid_from", json!("2019-09-10")), ("valid_until", json!("2009-09-10"))];

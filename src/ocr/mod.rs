@@ -465,6 +465,12 @@ impl OcrEngine {
         Ok(sureness(&flipped)? > sureness(&regions)?)
     }
 
+    /// A box's reading that is dropped: nothing, or a mean character
+    /// confidence under `min_text_confidence`.
+    fn is_noise(&self, text: &recognize::RegionText) -> bool {
+        text.chars.is_empty() || text.mean_confidence() < self.params.min_text_confidence
+    }
+
     /// Boxes that read nothing sure and that [`small_lone_boxes`] picks are
     /// read again grown; a new reading is kept only if it is sure.
     fn reread_small_boxes(
@@ -475,7 +481,7 @@ impl OcrEngine {
         texts: &mut [recognize::RegionText],
         min_width: usize,
     ) -> anyhow::Result<()> {
-        let unread: Vec<bool> = texts.iter().map(|t| t.chars.is_empty() || t.mean_confidence() < self.params.min_text_confidence).collect();
+        let unread: Vec<bool> = texts.iter().map(|t| self.is_noise(t)).collect();
         let small = small_lone_boxes(regions, &unread, inks);
         if small.is_empty() {
             return Ok(());
@@ -557,11 +563,7 @@ impl OcrEngine {
             let mut prev_end: Option<(f32, f32, f32, f32)> = None;
             for region in line {
                 let (ri, rt) = texts.next().expect("one text per region");
-                if rt.chars.is_empty() {
-                    continue;
-                }
-                let mean = rt.mean_confidence();
-                if mean < self.params.min_text_confidence {
+                if self.is_noise(&rt) {
                     continue;
                 }
                 let first = region.span_bounds(rt.chars[0].2, rt.chars[0].3);
