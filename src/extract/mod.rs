@@ -213,6 +213,7 @@ impl Extractor {
         terms::fill(kind, page, &mut fields);
         terms::fill_period(kind, page, &mut fields);
         terms::fill_month(kind, page, &mut fields);
+        terms::fill_pair(kind, page, &mut fields);
         if kind == DocKind::EscortPlan {
             fields.insert("sections".into(), sections(page));
         }

