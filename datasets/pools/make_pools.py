@@ -61,7 +61,9 @@ def main(folder):
 
     rows = csv.DictReader(io.TextIOWrapper(wheel(folder, "cpca").open("cpca/resources/adcodes.csv"), encoding="utf-8"))
     divisions = sorted({(r["adcode"][:6], r["name"]) for r in rows if r["name"] not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")})
-    with open(OUT / "divisions.tsv", "w", encoding="utf-8") as w:
+    # The service reads it too (extraction mends an address's divisions by
+    # it), so it lives with the service's other reference lists.
+    with open(OUT.parent.parent / "rules" / "divisions.tsv", "w", encoding="utf-8") as w:
         for code, name in divisions:
             w.write(f"{code}\t{name}\n")
 

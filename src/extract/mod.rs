@@ -8,12 +8,15 @@
 //! - [`spans`]: tags → typed values with boxes and confidences;
 //! - [`anchored`]: values read by where they stand from their printed
 //!   labels, for the fields the tags left without one;
-//! - [`train`]: synthetic OCR-like pages and the training loop;
+//! - [`terms`]: dates a card's own rules tie together (a licence's term,
+//!   a period's sentence, a card's two dates);
+//! - [`places`]: an address's divisions mended by the national list;
 //! - [`Extractor`]: the loaded model applied to one page's [`PageText`].
 
 pub mod anchored;
 pub mod layout;
 pub mod model;
+mod places;
 pub mod spans;
 pub mod terms;
 pub mod tokenizer;
@@ -214,6 +217,7 @@ impl Extractor {
         terms::fill_period(kind, page, &mut fields);
         terms::fill_month(kind, page, &mut fields);
         terms::fill_pair(kind, page, &mut fields);
+        places::fill(&mut fields);
         if kind == DocKind::EscortPlan {
             fields.insert("sections".into(), sections(page));
         }

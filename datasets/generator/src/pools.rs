@@ -44,7 +44,8 @@ impl Split {
 const SURNAMES_TSV: &str = include_str!("../../pools/surnames.tsv");
 const GIVEN_TSV: &str = include_str!("../../pools/given_names.tsv");
 const HANZI: &str = include_str!("../../pools/hanzi_level1.txt");
-const DIVISIONS_TSV: &str = include_str!("../../pools/divisions.tsv");
+/// Shared with the service, which mends an address's divisions by it.
+const DIVISIONS_TSV: &str = include_str!("../../../rules/divisions.tsv");
 /// What the recogniser can emit: a name it could never read is not a test
 /// of the extractor (8 level-1 hanzi are missing from it).
 const OCR_ALPHABET: &str = include_str!("../../../models/ocr/alphabet.txt");
