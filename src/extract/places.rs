@@ -58,7 +58,8 @@ pub fn mend(address: &str) -> Option<String> {
     loop {
         let under = children(parent);
         let differences = |name: &[char]| chars.get(at..at + name.len()).map(|read| read.iter().zip(name).filter(|(a, b)| a != b).count());
-        // The longest name read as printed (吉林省 before a shorter one).
+        // The longest name read as printed: a name that begins another is
+        // not taken for it.
         if let Some((code, name)) = under.iter().filter(|(_, n)| differences(n) == Some(0)).max_by_key(|(_, n)| n.len()) {
             (at, parent) = (at + name.len(), Some(*code));
             continue;
