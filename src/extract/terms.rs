@@ -293,18 +293,19 @@ pub fn fill_month(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, 
     }
 }
 
-/// Sets the missing one of a card's two dates, its issue and its end
-/// (发证日期, 有效期至: a road transport certificate, a qualification
-/// certificate), where the tagger read the other and the page prints
-/// exactly two dates, the issue the earlier: the other date is the other
-/// field. Their labels are the smallest print on these cards and the
-/// first that blur takes; a date whose label was lost is left untagged
-/// (datasets/test unseen app_0001's 道路运输证 lost 有效期至, and V3
-/// warned). A page printing one date or three, or the two in the wrong
-/// order, is left as read.
+/// Sets the missing one of a road transport certificate's two dates, its
+/// issue and its end (发证日期, 有效期至), where the tagger read the other
+/// and the page prints exactly two dates, the issue the earlier: the other
+/// date is the other field. Their labels are the smallest print on the
+/// card and the first that blur takes; a date whose label was lost is
+/// left untagged (datasets/test unseen app_0001's 道路运输证 lost 有效期至,
+/// and V3 warned). A page printing one date or three, or the two in the
+/// wrong order, is left as read. Not a qualification certificate: it
+/// prints its holder's birth date too, which a lost issue date's place
+/// would take.
 pub fn fill_pair(kind: DocKind, page: &PageText, fields: &mut BTreeMap<String, Field>) {
     const PAIR: [&str; 2] = ["issue_date", "valid_until"];
-    if !matches!(kind, DocKind::RoadTransportCertificate | DocKind::QualificationCertificate) {
+    if kind != DocKind::RoadTransportCertificate {
         return;
     }
     let read = |key: &str| fields.get(key).filter(|f| f.is_readable()).and_then(|f| f.value.as_str()?.parse::<Date>().ok());
@@ -493,9 +494,9 @@ mod tests {
         assert_eq!(value(&fields, "valid_until").as_deref(), Some("2028-08-07"));
         assert_eq!(fields["valid_until"].confidence, 0.9, "the characters' confidence");
         assert_eq!(fields["valid_until"].bbox, BBox::new(0, 30, 20 * 9, 24));
-        // And the issue from the end, on a qualification certificate.
+        // And the issue from the end.
         let mut fields = BTreeMap::from([("valid_until".to_string(), date_field("2028-08-07")), ("issue_date".to_string(), Field::unreadable("证部", "not a date", 0.3, BBox::default()))]);
-        fill_pair(DocKind::QualificationCertificate, &page(&lines), &mut fields);
+        fill_pair(DocKind::RoadTransportCertificate, &page(&lines), &mut fields);
         assert_eq!(value(&fields, "issue_date").as_deref(), Some("2025-05-12"));
     }
 
@@ -517,9 +518,11 @@ mod tests {
         let before = both.clone();
         fill_pair(DocKind::RoadTransportCertificate, &page(&lines), &mut both);
         assert_eq!(both, before, "a reading is never replaced");
-        let mut fields = issue();
-        fill_pair(DocKind::OperatingPermit, &page(&lines), &mut fields);
-        assert_eq!(fields, issue());
+        for kind in [DocKind::OperatingPermit, DocKind::QualificationCertificate] {
+            let mut fields = issue();
+            fill_pair(kind, &page(&lines), &mut fields);
+            assert_eq!(fields, issue(), "{kind:?}");
+        }
     }
 
     #[test]
